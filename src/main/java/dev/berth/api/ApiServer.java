@@ -1,0 +1,186 @@
+package dev.berth.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.berth.config.ConfigException;
+import dev.berth.config.ConfigProblem;
+import dev.berth.daemon.Token;
+import dev.berth.json.Json;
+import dev.berth.supervisor.SupervisorException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's HTTP API on 127.0.0.1. Every route is registered in {@link #routes}, where the
+ * whole API can be read at once. Every request needs the bearer token; errors are
+ * {"code","message"} JSON with stable codes.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
+    private static final int MAX_BODY = 1 << 20;
+
+    /** One route handler: request in, JSON-able value out; throws ApiError to refuse. */
+    @FunctionalInterface
+    public interface Handler {
+        Object handle(Request request) throws Exception;
+    }
+
+    /** What a handler sees of a request. */
+    public record Request(String method, String path, List<String> pathParams, Map<String, Object> body) {
+        public String param(int i) { return pathParams.get(i); }
+
+        @SuppressWarnings("unchecked")
+        public List<String> strings(String key) {
+            Object v = body.get(key);
+            if (v == null) return List.of();
+            if (v instanceof List<?> l) return l.stream().map(String::valueOf).toList();
+            return List.of(String.valueOf(v));
+        }
+
+        public String string(String key) {
+            Object v = body.get(key);
+            return v == null ? null : String.valueOf(v);
+        }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, String> stringMap(String key) {
+            Object v = body.get(key);
+            Map<String, String> out = new LinkedHashMap<>();
+            if (v instanceof Map<?, ?> m) m.forEach((k, val) -> out.put(String.valueOf(k), val == null ? null : String.valueOf(val)));
+            return out;
+        }
+    }
+
+    private record Route(String method, String[] parts, Handler handler) { }
+
+    private final HttpServer server;
+    private final String token;
+    private final List<Route> routes = new ArrayList<>();
+
+    public ApiServer(String host, int port, String token, Controllers c) throws IOException {
+        this.token = token;
+        // The whole API at a glance.
+        get("/api/v1/ping", c::ping);
+        get("/api/v1/apps", c::listApps);
+        get("/api/v1/apps/{name}", c::describeApp);
+        post("/api/v1/start", c::start);
+        post("/api/v1/stop", c::stop);
+        post("/api/v1/restart", c::restart);
+        post("/api/v1/reload", c::reload);
+        post("/api/v1/delete", c::delete);
+        post("/api/v1/resurrect", c::resurrect);
+        post("/api/v1/flush", c::flush);
+        post("/api/v1/shutdown", c::shutdown);
+
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::dispatch);
+    }
+
+    private void get(String path, Handler h) { routes.add(new Route("GET", path.split("/"), h)); }
+    private void post(String path, Handler h) { routes.add(new Route("POST", path.split("/"), h)); }
+
+    public void start() { server.start(); }
+
+    public int port() { return server.getAddress().getPort(); }
+
+    private void dispatch(HttpExchange ex) throws IOException {
+        try (ex) {
+            Object result;
+            int status = 200;
+            try {
+                String auth = ex.getRequestHeaders().getFirst("Authorization");
+                if (auth == null || !auth.startsWith("Bearer ") || !Token.matches(token, auth.substring(7).trim())) {
+                    throw new ApiError(401, "UNAUTHORIZED", "missing or wrong token (it is in BERTH_HOME/token)");
+                }
+                String path = ex.getRequestURI().getPath();
+                Route route = null;
+                List<String> params = new ArrayList<>();
+                boolean pathMatched = false;
+                for (Route r : routes) {
+                    List<String> p = match(r.parts, path);
+                    if (p == null) continue;
+                    pathMatched = true;
+                    if (r.method.equals(ex.getRequestMethod())) {
+                        route = r;
+                        params = p;
+                        break;
+                    }
+                }
+                if (route == null) {
+                    throw pathMatched ? new ApiError(405, "METHOD_NOT_ALLOWED", ex.getRequestMethod() + " is not allowed on " + path)
+                            : new ApiError(404, "NO_ROUTE", "no such endpoint: " + path);
+                }
+                Map<String, Object> body = readBody(ex.getRequestBody());
+                result = route.handler.handle(new Request(ex.getRequestMethod(), path, params, body));
+            } catch (ApiError e) {
+                status = e.status;
+                result = error(e.code, e.getMessage(), e.problems);
+            } catch (ConfigException e) {
+                status = 422;
+                result = error("CONFIG_INVALID", "berth.yml has " + e.problems().size() + " problem(s)",
+                        e.problems().stream().map(ConfigProblem::toString).toList());
+            } catch (SupervisorException e) {
+                status = "NOT_FOUND".equals(e.code()) ? 404 : 409;
+                result = error(e.code(), e.getMessage(), List.of());
+            } catch (IllegalArgumentException e) {
+                status = 400;
+                result = error("BAD_REQUEST", e.getMessage(), List.of());
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "request failed", e);
+                status = 500;
+                result = error("INTERNAL", e.toString(), List.of());
+            }
+            byte[] bytes = Json.write(result).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(status, bytes.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(bytes);
+            }
+        }
+    }
+
+    private static Map<String, Object> error(String code, String message, List<String> problems) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", code);
+        m.put("message", message);
+        if (!problems.isEmpty()) m.put("problems", problems);
+        return m;
+    }
+
+    private static List<String> match(String[] parts, String path) {
+        String[] actual = path.split("/");
+        if (actual.length != parts.length) return null;
+        List<String> params = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].startsWith("{")) params.add(java.net.URLDecoder.decode(actual[i], StandardCharsets.UTF_8));
+            else if (!parts[i].equals(actual[i])) return null;
+        }
+        return params;
+    }
+
+    private static Map<String, Object> readBody(InputStream in) throws IOException {
+        byte[] data = in.readNBytes(MAX_BODY + 1);
+        if (data.length > MAX_BODY) throw new ApiError(413, "TOO_LARGE", "request body over 1 MiB");
+        if (data.length == 0) return Map.of();
+        try {
+            return Json.readMap(new String(data, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "BAD_JSON", e.getMessage());
+        }
+    }
+
+    @Override public void close() {
+        server.stop(0);
+    }
+}

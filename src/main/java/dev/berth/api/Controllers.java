@@ -1,0 +1,144 @@
+package dev.berth.api;
+
+import dev.berth.daemon.AppCatalog;
+import dev.berth.store.StateStore;
+import dev.berth.store.StoredEvent;
+import dev.berth.supervisor.AppStatus;
+import dev.berth.supervisor.LogFiles;
+import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.Supervisor;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The API's handlers: each turns a request into a call on the catalog or supervisor and the result into JSON values. */
+public final class Controllers {
+    private final AppCatalog catalog;
+    private final Supervisor supervisor;
+    private final StateStore store;
+    private final Map<String, Object> daemonInfo;
+    private final Runnable shutdown;
+
+    public Controllers(AppCatalog catalog, Supervisor supervisor, StateStore store, Map<String, Object> daemonInfo, Runnable shutdown) {
+        this.catalog = catalog;
+        this.supervisor = supervisor;
+        this.store = store;
+        this.daemonInfo = daemonInfo;
+        this.shutdown = shutdown;
+    }
+
+    Object ping(ApiServer.Request r) {
+        return daemonInfo;
+    }
+
+    Object listApps(ApiServer.Request r) {
+        List<Object> apps = new ArrayList<>();
+        for (AppStatus a : supervisor.status()) apps.add(Views.app(a));
+        return Map.of("apps", apps);
+    }
+
+    Object describeApp(ApiServer.Request r) throws Exception {
+        AppStatus a = supervisor.status(r.param(0));
+        Map<String, Object> out = Views.app(a);
+        List<Object> events = new ArrayList<>();
+        for (StoredEvent e : store.events(a.name(), 30)) events.add(Views.event(e));
+        out.put("events", events);
+        return out;
+    }
+
+    Object start(ApiServer.Request r) throws Exception {
+        String config = r.string("config");
+        return results(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
+    }
+
+    Object stop(ApiServer.Request r) {
+        List<Outcome> out = new ArrayList<>();
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.stop(n));
+        return results(out);
+    }
+
+    Object restart(ApiServer.Request r) {
+        refreshVariables(r);
+        List<Outcome> out = new ArrayList<>();
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.restart(n));
+        return results(out);
+    }
+
+    Object reload(ApiServer.Request r) {
+        refreshVariables(r);
+        List<Outcome> out = new ArrayList<>();
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.reload(n));
+        return results(out);
+    }
+
+    private void refreshVariables(ApiServer.Request r) {
+        String config = r.string("config");
+        if (config != null) catalog.refreshVariables(Path.of(config), r.stringMap("variables"));
+    }
+
+    Object delete(ApiServer.Request r) {
+        List<Outcome> out = new ArrayList<>();
+        for (String n : catalog.resolve(r.strings("apps"))) {
+            supervisor.delete(n);
+            out.add(new Outcome(n, true, "deleted", List.of()));
+        }
+        return results(out);
+    }
+
+    Object resurrect(ApiServer.Request r) {
+        return results(catalog.recoverAll());
+    }
+
+    /** Empties the log files. The apps opened them in append mode, so their next line lands at the new end. */
+    Object flush(ApiServer.Request r) throws IOException {
+        List<String> flushed = new ArrayList<>();
+        for (String n : catalog.resolve(r.strings("apps"))) {
+            for (LogFiles lf : supervisor.logFiles(n)) {
+                for (Path p : lf.merged() ? List.of(lf.out()) : List.of(lf.out(), lf.err())) {
+                    if (!Files.exists(p)) continue;
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                        ch.truncate(0);
+                    }
+                    flushed.add(p.toString());
+                }
+            }
+        }
+        return Map.of("flushed", flushed);
+    }
+
+    Object shutdown(ApiServer.Request r) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100); // let the response go out first
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            shutdown.run();
+        });
+        return Map.of("stopping", true, "apps", "left running; the next daemon adopts them");
+    }
+
+    private static Map<String, Object> results(List<Outcome> outcomes) {
+        List<Object> list = new ArrayList<>();
+        boolean ok = true;
+        for (Outcome o : outcomes) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("app", o.app());
+            m.put("ok", o.ok());
+            m.put("message", o.message());
+            m.put("details", o.details());
+            list.add(m);
+            ok &= o.ok();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", ok);
+        out.put("results", list);
+        return out;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.berth.cli;
+
+import dev.berth.daemon.BerthHome;
+import dev.berth.daemon.Token;
+import dev.berth.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Talks to the daemon of a BERTH_HOME over its API, starting it first when needed (as PM2
+ * does on first use). Reads daemon.json for the port and the token file for the token.
+ */
+final class DaemonClient {
+    private final BerthHome home;
+
+    DaemonClient(BerthHome home) {
+        this.home = home;
+    }
+
+    /** The daemon's port and pid when one answers, else null. */
+    Map<String, Object> ping() {
+        try {
+            if (!Files.exists(home.daemonInfo()) || !Files.exists(home.token())) return null;
+            Map<String, Object> info = Json.readMap(Files.readString(home.daemonInfo()));
+            Object pid = info.get("pid");
+            if (pid == null || ProcessHandle.of(((Number) pid).longValue()).isEmpty()) return null;
+            return call("GET", "/api/v1/ping", null, info);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    Map<String, Object> get(String path) {
+        return request("GET", path, null);
+    }
+
+    Map<String, Object> post(String path, Map<String, Object> body) {
+        return request("POST", path, body);
+    }
+
+    private Map<String, Object> request(String method, String path, Map<String, Object> body) {
+        Map<String, Object> info = ensureRunning();
+        try {
+            return call(method, path, body, info);
+        } catch (ConnectException e) {
+            throw new CliException(ExitCodes.DAEMON, "the daemon at port " + info.get("port") + " does not answer: " + e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.DAEMON, "talking to the daemon failed: " + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> call(String method, String path, Map<String, Object> body, Map<String, Object> info) throws IOException {
+        String token = Token.read(home.token());
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://" + info.getOrDefault("host", "127.0.0.1") + ":" + info.get("port") + path).toURL().openConnection();
+        c.setRequestMethod(method);
+        c.setRequestProperty("Authorization", "Bearer " + token);
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(0); // operations return when their outcome is known, which may take a while
+        if (body != null) {
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream os = c.getOutputStream()) {
+                os.write(Json.write(body).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int status = c.getResponseCode();
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, Object> json = text.isEmpty() ? Map.of() : Json.readMap(text);
+        if (status >= 400) throw toCliException(status, json);
+        return json;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CliException toCliException(int status, Map<String, Object> json) {
+        String code = String.valueOf(json.getOrDefault("code", "HTTP_" + status));
+        String message = String.valueOf(json.getOrDefault("message", "HTTP " + status));
+        List<String> problems = json.get("problems") instanceof List<?> l ? (List<String>) l : List.of();
+        int exit = switch (code) {
+            case "CONFIG_INVALID" -> ExitCodes.CONFIG;
+            case "NOT_FOUND" -> ExitCodes.NOT_FOUND;
+            case "BAD_REQUEST" -> ExitCodes.USAGE;
+            case "UNAUTHORIZED" -> ExitCodes.DAEMON;
+            default -> ExitCodes.FAILED;
+        };
+        return new CliException(exit, message, problems);
+    }
+
+    /** Returns daemon.json of a live daemon, starting one when none answers. */
+    Map<String, Object> ensureRunning() {
+        Map<String, Object> alive = ping();
+        if (alive != null) return alive;
+        startDaemon();
+        Map<String, Object> info = ping();
+        if (info == null) throw new CliException(ExitCodes.DAEMON, "the daemon started but does not answer; see " + home.daemonLog());
+        return info;
+    }
+
+    /** Spawns `berth daemon run` in its own session with the same JVM and classpath as this CLI. */
+    long startDaemon() {
+        try {
+            home.ensure();
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.DAEMON, "cannot create BERTH_HOME " + home.dir() + ": " + e.getMessage());
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> argv = new ArrayList<>(List.of("setsid", java));
+        String opts = System.getenv("BERTH_DAEMON_JAVA_OPTS");
+        argv.addAll(opts != null ? List.of(opts.trim().split("\\s+")) : DaemonJvm.OPTIONS);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.berth.cli.Main", "daemon", "run"));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("BERTH_HOME", home.dir().toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.daemonLog().toFile()));
+        pb.redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.DAEMON, "cannot start the daemon (" + argv.get(1) + "): " + e.getMessage());
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                Map<String, Object> other = ping(); // another CLI may have started one at the same time
+                if (other != null) return ((Number) other.get("pid")).longValue();
+                throw new CliException(ExitCodes.DAEMON, "the daemon exited at start (code " + p.exitValue() + "):\n" + tail(home.daemonLog(), 15));
+            }
+            Map<String, Object> info = ping();
+            if (info != null) return ((Number) info.get("pid")).longValue();
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new CliException(ExitCodes.DAEMON, "the daemon did not answer within 20s; see " + home.daemonLog());
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no daemon log at " + file + ")";
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.berth.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "delete", description = {"Stop apps and forget them."})
+final class DeleteCommand extends AppVerbCommand {
+    DeleteCommand() {
+        super("delete");
+    }
+}

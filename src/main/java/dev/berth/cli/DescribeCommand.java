@@ -1,0 +1,75 @@
+package dev.berth.cli;
+
+import dev.berth.text.Units;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "describe", aliases = "show", description = {
+        "Everything about one app: command, cwd, profile, log files, each instance with why it last",
+        "exited or restarted and which env keys changed at its last start, and recent events."})
+final class DescribeCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Parameters(paramLabel = "APP") String app;
+
+    @Mixin JsonOption json;
+
+    @SuppressWarnings("unchecked")
+    @Override public Integer call() {
+        Map<String, Object> a = Env.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8));
+        if (json.json) {
+            Output.json(a);
+            return ExitCodes.OK;
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, "app", a.get("name"));
+        line(sb, "desired", a.get("desired"));
+        line(sb, "command", a.get("command"));
+        line(sb, "cwd", a.get("cwd"));
+        line(sb, "env profile", a.get("env_profile") == null ? "(none)" : a.get("env_profile"));
+        line(sb, "log files", String.join("\n" + " ".repeat(15), (List<String>) a.get("log_files")));
+        for (Object io : (List<Object>) a.get("instances")) {
+            Map<String, Object> i = (Map<String, Object>) io;
+            sb.append("\ninstance ").append(i.get("index")).append('\n');
+            line(sb, "  state", i.get("state") + (Boolean.TRUE.equals(i.get("adopted")) ? " (adopted from a previous daemon)" : ""));
+            line(sb, "  pid", i.get("pid"));
+            line(sb, "  port", i.get("port"));
+            long started = ((Number) i.get("started_at_ms")).longValue();
+            if (started > 0) line(sb, "  started", TIME.format(Instant.ofEpochMilli(started)));
+            if (i.get("pid") != null) {
+                line(sb, "  uptime", Units.duration(Duration.ofMillis(((Number) i.get("uptime_ms")).longValue())));
+                line(sb, "  cpu / memory", i.get("cpu_percent") + "% / " + Units.bytes(((Number) i.get("memory_bytes")).longValue()));
+            }
+            line(sb, "  restarts", i.get("restarts"));
+            if (i.get("reason") != null) line(sb, "  last reason", i.get("reason"));
+            if (i.get("last_exit_code") != null) line(sb, "  last exit", i.get("last_exit_code"));
+            if (i.get("env_changes") != null) line(sb, "  env changed", i.get("env_changes") + "   (+ added, ~ changed, - removed; values not shown)");
+        }
+        List<Object> events = (List<Object>) a.get("events");
+        if (events != null && !events.isEmpty()) {
+            sb.append("\nrecent events\n");
+            for (Object eo : events) {
+                Map<String, Object> e = (Map<String, Object>) eo;
+                sb.append("  ").append(TIME.format(Instant.ofEpochMilli(((Number) e.get("at_ms")).longValue())))
+                        .append(e.get("instance") == null ? "    " : " [" + e.get("instance") + "]")
+                        .append(' ').append(e.get("kind")).append(": ").append(e.get("message")).append('\n');
+            }
+        }
+        Output.out(sb.toString().stripTrailing());
+        return ExitCodes.OK;
+    }
+
+    private static void line(StringBuilder sb, String key, Object value) {
+        sb.append(String.format("%-14s %s%n", key, value == null ? "-" : value));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.berth.cli;
+
+/** Exit codes scripts can rely on; `berth --help` lists them. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** The operation ran and did not succeed (an app not ready, a reload stopped, lint warnings). */
+    public static final int FAILED = 1;
+    /** Bad flags or arguments. */
+    public static final int USAGE = 2;
+    /** berth.yml (or another input file) has problems. */
+    public static final int CONFIG = 3;
+    /** No such app. */
+    public static final int NOT_FOUND = 4;
+    /** The daemon could not be reached or started. */
+    public static final int DAEMON = 5;
+
+    private ExitCodes() { }
+
+    static final String HELP = """
+            Exit codes:
+              0  done
+              1  the operation ran and did not succeed (not ready, crashed, reload stopped, lint warnings)
+              2  bad flags or arguments
+              3  berth.yml (or another input file) has problems
+              4  no such app
+              5  the daemon could not be reached or started""";
+}

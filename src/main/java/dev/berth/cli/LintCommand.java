@@ -1,0 +1,56 @@
+package dev.berth.cli;
+
+import dev.berth.config.ConfigException;
+import dev.berth.config.ConfigProblem;
+import dev.berth.config.LintWarning;
+import dev.berth.config.SecretLint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "lint", description = {
+        "Warn about secret-looking literal values in a berth.yml (passwords, keys, tokens, private keys,",
+        "URLs with a password) and say how to move each into an env file. Values are never printed.",
+        "Exits 0 when clean, 1 with warnings, 3 when the file cannot be read."})
+final class LintCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "Default: ./berth.yml.")
+    Path file;
+
+    @Mixin JsonOption json;
+
+    @Override public Integer call() {
+        Path config = Env.config(file);
+        if (config == null) throw new CliException(ExitCodes.CONFIG, "no berth.yml in this directory; give a file");
+        List<LintWarning> warnings;
+        try {
+            warnings = new SecretLint().scan(config);
+        } catch (ConfigException e) {
+            throw new CliException(ExitCodes.CONFIG, "cannot lint " + config, e.problems().stream().map(ConfigProblem::toString).toList());
+        }
+        if (json.json) {
+            List<Object> out = new ArrayList<>();
+            for (LintWarning w : warnings) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", w.file().toString());
+                m.put("line", w.line());
+                m.put("column", w.column());
+                m.put("field", w.field());
+                m.put("message", w.message());
+                out.add(m);
+            }
+            Output.json(Map.of("file", config.toString(), "warnings", out));
+        } else if (warnings.isEmpty()) {
+            Output.out(config + ": no secret-looking values");
+        } else {
+            for (LintWarning w : warnings) Output.out(w.toString());
+            Output.err(warnings.size() + " warning(s) in " + config);
+        }
+        return warnings.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.berth.cli;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "logs", description = {
+        "Show the last lines of apps' logs, and with -f follow them (across rotations and flushes).",
+        "Each line is prefixed with app[instance] and out/err."})
+final class LogsCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "APP", description = "One app (default: all).")
+    String app;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until interrupted.")
+    boolean follow;
+
+    @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "20", description = "Lines per file to show first (default ${DEFAULT-VALUE}).")
+    int lines;
+
+    @Option(names = "--err", description = "Only the error logs.")
+    boolean errOnly;
+
+    @Option(names = "--out", description = "Only the standard output logs.")
+    boolean outOnly;
+
+    private record Source(String label, Path file) { }
+
+    @SuppressWarnings("unchecked")
+    @Override public Integer call() throws Exception {
+        if (lines < 0) throw new CliException(ExitCodes.USAGE, "--lines must be 0 or more");
+        List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
+        List<Source> sources = new ArrayList<>();
+        boolean found = app == null;
+        for (Object o : apps) {
+            Map<String, Object> a = (Map<String, Object>) o;
+            if (app != null && !app.equals(a.get("name"))) continue;
+            found = true;
+            for (String f : (List<String>) a.get("log_files")) {
+                boolean err = f.endsWith("-err.log");
+                boolean merged = !err && !f.endsWith("-out.log");
+                if ((errOnly && !err && !merged) || (outOnly && err)) continue;
+                String name = Path.of(f).getFileName().toString();
+                sources.add(new Source(name.replace(".log", ""), Path.of(f)));
+            }
+        }
+        if (!found) throw new CliException(ExitCodes.NOT_FOUND, "no app named \"" + app + "\" is registered");
+        List<Tail> tails = new ArrayList<>();
+        for (Source s : sources) {
+            Tail t = new Tail(s);
+            t.printLast(lines);
+            tails.add(t);
+        }
+        while (follow) {
+            boolean any = false;
+            for (Tail t : tails) any |= t.printNew();
+            if (!any) Thread.sleep(150);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Follows one file; starts over when it was rotated (new inode) or flushed (shorter). */
+    private static final class Tail {
+        final Source source;
+        long offset;
+        Object fileKey;
+        final StringBuilder partial = new StringBuilder();
+
+        Tail(Source source) { this.source = source; }
+
+        void printLast(int n) throws IOException {
+            if (!Files.exists(source.file())) return;
+            ArrayDeque<String> last = new ArrayDeque<>();
+            try (var reader = Files.newBufferedReader(source.file(), StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    last.add(line);
+                    if (last.size() > n) last.removeFirst();
+                }
+            } catch (java.nio.charset.MalformedInputException e) {
+                // binary output: show nothing rather than fail
+            }
+            for (String l : last) emit(l);
+            offset = Files.size(source.file());
+            fileKey = key();
+        }
+
+        boolean printNew() throws IOException {
+            Path f = source.file();
+            if (!Files.exists(f)) return false;
+            Object k = key();
+            long size = Files.size(f);
+            if (fileKey != null && !fileKey.equals(k) || size < offset) {
+                offset = 0; // rotated or flushed: read the new file from its start
+                partial.setLength(0);
+            }
+            fileKey = k;
+            if (size == offset) return false;
+            try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
+                raf.seek(offset);
+                byte[] buf = new byte[(int) Math.min(size - offset, 1 << 20)];
+                raf.readFully(buf);
+                offset += buf.length;
+                partial.append(new String(buf, StandardCharsets.UTF_8));
+            }
+            int nl;
+            while ((nl = partial.indexOf("\n")) >= 0) {
+                emit(partial.substring(0, nl));
+                partial.delete(0, nl + 1);
+            }
+            return true;
+        }
+
+        private Object key() throws IOException {
+            return Files.readAttributes(source.file(), BasicFileAttributes.class).fileKey();
+        }
+
+        private void emit(String line) {
+            Output.stdout().println(source.label() + " | " + line);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.berth.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the `berth` command. */
+@Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
+                "Runs the production side of web apps from one berth.yml: keeps their processes alive,",
+                "restarts them by policy, reloads them without downtime, and keeps their logs.",
+                "The first command that needs it starts the daemon (BERTH_HOME, default ~/.berth)."},
+        subcommands = {
+                StartCommand.class, StopCommand.class, RestartCommand.class, ReloadCommand.class, DeleteCommand.class,
+                StatusCommand.class, DescribeCommand.class, LogsCommand.class, FlushCommand.class,
+                SaveCommand.class, ResurrectCommand.class, StartupCommand.class, MonitCommand.class,
+                ValidateCommand.class, LintCommand.class, DaemonCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof CliException ce) {
+                Output.err("berth: " + ce.getMessage());
+                for (String d : ce.details) Output.err("  " + d);
+                return ce.exitCode;
+            }
+            if ("1".equals(System.getenv("BERTH_DEBUG"))) ex.printStackTrace();
+            Output.err("berth: " + ex);
+            return ExitCodes.FAILED;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            Output.err("berth: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, System.err);
+            Output.err("Run `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help` for usage.");
+            return ExitCodes.USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            return new String[] {"berth " + dev.berth.daemon.Daemon.VERSION + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

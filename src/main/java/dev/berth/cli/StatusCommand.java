@@ -1,0 +1,79 @@
+package dev.berth.cli;
+
+import dev.berth.text.Units;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "status", aliases = {"ls", "list"}, description = {
+        "Show every app's instances: pid, state, uptime, restarts, cpu, memory (whole process tree), port.",
+        "Exits 1 when an app that should run has an instance that is not running."})
+final class StatusCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "APP", description = "Only these apps.")
+    List<String> only = new ArrayList<>();
+
+    @Mixin JsonOption json;
+
+    @SuppressWarnings("unchecked")
+    @Override public Integer call() {
+        List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
+        if (!only.isEmpty()) {
+            apps = apps.stream().filter(a -> only.contains(((Map<String, Object>) a).get("name"))).toList();
+            for (String n : only) {
+                if (apps.stream().noneMatch(a -> n.equals(((Map<String, Object>) a).get("name")))) {
+                    throw new CliException(ExitCodes.NOT_FOUND, "no app named \"" + n + "\" is registered");
+                }
+            }
+        }
+        if (json.json) Output.json(apps);
+        else Output.out(render(apps));
+        return healthy(apps) ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    @SuppressWarnings("unchecked")
+    static boolean healthy(List<Object> apps) {
+        for (Object o : apps) {
+            Map<String, Object> a = (Map<String, Object>) o;
+            if (!"running".equals(a.get("desired"))) continue;
+            for (Object io : (List<Object>) a.get("instances")) {
+                if (!"running".equals(((Map<String, Object>) io).get("state"))) return false;
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    static String render(List<Object> apps) {
+        if (apps.isEmpty()) return "no apps; start some with `berth start` in a directory with a berth.yml";
+        List<List<String>> rows = new ArrayList<>();
+        for (Object o : apps) {
+            Map<String, Object> a = (Map<String, Object>) o;
+            List<Object> insts = (List<Object>) a.get("instances");
+            if (insts.isEmpty()) rows.add(List.of(str(a.get("name")), "-", "-", str(a.get("desired")), "-", "-", "-", "-", "-"));
+            for (Object io : insts) {
+                Map<String, Object> i = (Map<String, Object>) io;
+                boolean up = i.get("pid") != null;
+                rows.add(List.of(
+                        str(a.get("name")),
+                        str(i.get("index")),
+                        up ? str(i.get("pid")) : "-",
+                        str(i.get("state")) + (Boolean.TRUE.equals(i.get("adopted")) ? "*" : ""),
+                        up ? Units.duration(Duration.ofMillis(((Number) i.get("uptime_ms")).longValue())) : "-",
+                        str(i.get("restarts")),
+                        up ? i.get("cpu_percent") + "%" : "-",
+                        up ? Units.bytes(((Number) i.get("memory_bytes")).longValue()) : "-",
+                        i.get("port") == null ? "-" : str(i.get("port"))));
+            }
+        }
+        return Output.table(List.of("APP", "ID", "PID", "STATE", "UPTIME", "RESTARTS", "CPU", "MEM", "PORT"), rows);
+    }
+
+    private static String str(Object o) {
+        return o == null ? "-" : String.valueOf(o);
+    }
+}

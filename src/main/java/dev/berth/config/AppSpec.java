@@ -1,0 +1,99 @@
+package dev.berth.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One app of a berth.yml, fully resolved: ${VAR} interpolated, env_file read, profile applied,
+ * defaults filled in, every value checked. Everything the supervisor needs to run it.
+ *
+ * @param name        unique app name ([a-z0-9][a-z0-9_.-]*)
+ * @param command     what to execute
+ * @param cwd         absolute working directory
+ * @param env         the app's own environment (env_file values, then env, then the chosen profile)
+ * @param envProfile  the profile applied ("production"), or null
+ * @param instances   number of processes (>= 1)
+ * @param port        the app's public port, or null when it has none
+ * @param restart     restart policy
+ * @param maxMemory   restart when the RSS of the whole process tree exceeds this many bytes, or null
+ * @param cronRestart a validated 5-field cron expression, or null
+ * @param stopSignal  signal name sent first on stop (TERM, INT, QUIT, HUP, USR1, USR2)
+ * @param killTimeout how long to wait after stopSignal before SIGKILL
+ * @param ready       readiness signal, or null when the process counts as ready once it stays up
+ * @param logs        log settings
+ */
+public record AppSpec(
+        String name,
+        Command command,
+        Path cwd,
+        Map<String, String> env,
+        String envProfile,
+        int instances,
+        Integer port,
+        RestartPolicy restart,
+        Long maxMemory,
+        String cronRestart,
+        String stopSignal,
+        Duration killTimeout,
+        Readiness ready,
+        LogSpec logs) {
+
+    /** What to execute: a shell command line (`run`) or a program and its arguments (`script` + `args`). */
+    public sealed interface Command permits ShellCommand, ExecCommand {
+        /** The argv the supervisor executes. A shell is used only for the user's own `run:` line. */
+        List<String> argv();
+    }
+
+    /** `run: node server.js --port 3000` — run through /bin/sh -c, with exec so the PID is the app's. */
+    public record ShellCommand(String line) implements Command {
+        @Override public List<String> argv() { return List.of("/bin/sh", "-c", "exec " + line); }
+    }
+
+    /** `script: server.js` + `args: [...]` (+ optional `interpreter`) — executed directly, no shell. */
+    public record ExecCommand(List<String> program) implements Command {
+        @Override public List<String> argv() { return program; }
+    }
+
+    /**
+     * @param autorestart  restart when the process exits (any exit code)
+     * @param maxRestarts  unstable exits in a row (each before minUptime) before the app is errored
+     * @param minUptime    a process that lived at least this long counts as stable
+     * @param restartDelay delay before the first restart
+     * @param backoff      double the delay after each unstable exit, up to maxDelay
+     * @param maxDelay     ceiling of the backoff delay
+     */
+    public record RestartPolicy(boolean autorestart, int maxRestarts, Duration minUptime,
+                                Duration restartDelay, boolean backoff, Duration maxDelay) {
+        public static RestartPolicy defaults() {
+            return new RestartPolicy(true, 10, Duration.ofSeconds(1), Duration.ofMillis(100), true, Duration.ofSeconds(15));
+        }
+    }
+
+    /** How an instance tells it is ready; the reload waits for it before replacing the next instance. */
+    public sealed interface Readiness permits PortReady, HttpReady, LogLineReady {
+        Duration timeout();
+    }
+
+    /** Ready when the instance's port accepts a TCP connection on 127.0.0.1. */
+    public record PortReady(Duration timeout) implements Readiness { }
+
+    /** Ready when GET http://127.0.0.1:{port}{path} answers 200. */
+    public record HttpReady(String path, Duration timeout) implements Readiness { }
+
+    /** Ready when a stdout line contains the given text. */
+    public record LogLineReady(String contains, Duration timeout) implements Readiness { }
+
+    /**
+     * @param dir        directory of the log files
+     * @param merge      stdout and stderr into one file
+     * @param timestamp  a strftime-free java.time pattern prefixed to each line, or null for none
+     * @param rotateSize rotate when a file exceeds this many bytes, or null
+     * @param rotateAge  rotate when a file is older than this, or null
+     * @param keep       rotated files kept per log
+     * @param compress   gzip rotated files
+     */
+    public record LogSpec(Path dir, boolean merge, String timestamp, Long rotateSize, Duration rotateAge,
+                          int keep, boolean compress) { }
+}

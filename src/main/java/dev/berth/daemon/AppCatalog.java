@@ -1,0 +1,176 @@
+package dev.berth.daemon;
+
+import dev.berth.config.AppSpec;
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.config.ConfigException;
+import dev.berth.config.ConfigProblem;
+import dev.berth.json.Json;
+import dev.berth.store.StateStore;
+import dev.berth.store.StoredApp;
+import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.SpecSource;
+import dev.berth.supervisor.Supervisor;
+import dev.berth.supervisor.SupervisorException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Which apps the daemon knows, where their berth.yml is, and with which profile and variables
+ * they were started. Turns API requests into supervisor operations; the berth.yml is read
+ * here, so a file with problems is refused before anything changes.
+ */
+public final class AppCatalog {
+    private static final Logger LOG = Logger.getLogger(AppCatalog.class.getName());
+    private final StateStore store;
+    private final Supervisor supervisor;
+    private final Path defaultLogDir;
+
+    public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir) {
+        this.store = store;
+        this.supervisor = supervisor;
+        this.defaultLogDir = defaultLogDir;
+    }
+
+    /** Re-reads an app's berth.yml with the variables and profile it was started with. */
+    private SpecSource sourceFor(String app) {
+        return name -> {
+            StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND", "app " + name + " is not registered"));
+            return loadApp(Path.of(stored.configPath()), name, stored.envProfile(), Json.readStringMap(stored.variablesJson()));
+        };
+    }
+
+    private AppSpec loadApp(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
+        BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
+        return file.app(name).orElseThrow(() -> new ConfigException(List.of(new ConfigProblem(config, 0, 0, "apps",
+                "app \"" + name + "\" is no longer in this file; apps here: " + names(file)))));
+    }
+
+    private static String names(BerthFile f) {
+        return f.apps().isEmpty() ? "(none)" : String.join(", ", f.apps().stream().map(AppSpec::name).toList());
+    }
+
+    private java.util.Optional<StoredApp> stored(String name) {
+        try {
+            return store.apps().stream().filter(a -> a.name().equals(name)).findFirst();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the state database: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts apps. With a config file: the named apps from it (all when none named), loaded and
+     * validated before anything starts. Names not in the file, or without a file, must be registered.
+     */
+    public List<Outcome> start(Path config, List<String> names, String profile, Map<String, String> vars) throws ConfigException {
+        List<AppSpec> fromFile = new ArrayList<>();
+        List<String> registered = new ArrayList<>();
+        if (config != null) {
+            BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
+            if (names.isEmpty() || names.equals(List.of("all"))) {
+                fromFile.addAll(file.apps());
+            } else {
+                for (String n : names) {
+                    var spec = file.app(n);
+                    if (spec.isPresent()) fromFile.add(spec.get());
+                    else if (supervisor.has(n)) registered.add(n);
+                    else throw new SupervisorException("NOT_FOUND", "no app \"" + n + "\" in " + config + " (apps there: " + names(file) + ") and none registered");
+                }
+            }
+        } else {
+            List<String> wanted = names.isEmpty() || names.equals(List.of("all")) ? supervisor.appNames() : names;
+            for (String n : wanted) {
+                if (!supervisor.has(n)) throw new SupervisorException("NOT_FOUND", "no app named \"" + n + "\" is registered and no berth.yml was given");
+                registered.add(n);
+            }
+        }
+        List<Outcome> out = new ArrayList<>();
+        for (AppSpec spec : fromFile) {
+            register(config, spec, profile, vars);
+            out.add(supervisor.start(spec, sourceFor(spec.name())));
+        }
+        for (String n : registered) {
+            setDesired(n, "running");
+            AppSpec spec = sourceFor(n).load(n);
+            out.add(supervisor.start(spec, sourceFor(n)));
+        }
+        return out;
+    }
+
+    private void register(Path config, AppSpec spec, String profile, Map<String, String> vars) {
+        try {
+            StoredApp before = stored(spec.name()).orElse(null);
+            store.upsertApp(new StoredApp(spec.name(), before == null ? -1 : before.position(),
+                    config.toAbsolutePath().toString(), profile, "running", Json.write(vars), null));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot save app " + spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void setDesired(String app, String desired) {
+        try {
+            store.setDesired(app, desired);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot save the desired state of " + app + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Variables the CLI sent with restart/reload replace the stored ones of apps from the same berth.yml. */
+    public void refreshVariables(Path config, Map<String, String> vars) {
+        if (config == null || vars.isEmpty()) return;
+        try {
+            for (StoredApp a : store.apps()) {
+                if (a.configPath().equals(config.toAbsolutePath().toString())) {
+                    Map<String, String> merged = new LinkedHashMap<>(Json.readStringMap(a.variablesJson()));
+                    merged.putAll(vars);
+                    store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(), Json.write(merged), a.specJson()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot save variables: " + e.getMessage(), e);
+        }
+    }
+
+    public List<String> resolve(List<String> names) {
+        if (names.isEmpty() || names.equals(List.of("all"))) return supervisor.appNames();
+        for (String n : names) {
+            if (!supervisor.has(n)) throw new SupervisorException("NOT_FOUND", "no app named \"" + n + "\" is registered; `berth status` lists them");
+        }
+        return names;
+    }
+
+    /** Brings back every registered app as the state database says: adopts live PIDs, starts what should run. */
+    public List<Outcome> recoverAll() {
+        List<Outcome> out = new ArrayList<>();
+        List<StoredApp> all;
+        try {
+            all = store.apps();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the state database: " + e.getMessage(), e);
+        }
+        for (StoredApp a : all) {
+            try {
+                AppSpec spec = loadApp(Path.of(a.configPath()), a.name(), a.envProfile(), Json.readStringMap(a.variablesJson()));
+                out.add(supervisor.recover(spec, sourceFor(a.name()), a.desired(), store.instances(a.name())));
+            } catch (ConfigException e) {
+                LOG.log(Level.WARNING, "cannot recover " + a.name() + ": " + e.getMessage());
+                out.add(new Outcome(a.name(), false, "cannot load its berth.yml: " + e.problems().get(0), List.of()));
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot recover " + a.name(), e);
+                out.add(new Outcome(a.name(), false, "cannot recover: " + e.getMessage(), List.of()));
+            }
+        }
+        return out;
+    }
+
+    public boolean configExists(Path p) {
+        return p != null && Files.isRegularFile(p);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.berth.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * BERTH_HOME: where one daemon keeps its token, its state database, its logs and the file
+ * that tells the CLI where it listens. Default ~/.berth. The directory is 0700.
+ */
+public record BerthHome(Path dir) {
+
+    public static BerthHome fromEnvironment(Map<String, String> env) {
+        String explicit = env.get("BERTH_HOME");
+        if (explicit != null && !explicit.isBlank()) return new BerthHome(Path.of(explicit).toAbsolutePath().normalize());
+        String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+        return new BerthHome(Path.of(home, ".berth"));
+    }
+
+    public Path token() { return dir.resolve("token"); }
+    public Path daemonInfo() { return dir.resolve("daemon.json"); }
+    public Path daemonLock() { return dir.resolve("daemon.lock"); }
+    public Path daemonLog() { return dir.resolve("daemon.log"); }
+    public Path stateDb() { return dir.resolve("state.db"); }
+    public Path logs() { return dir.resolve("logs"); }
+
+    public void ensure() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Files.createDirectories(logs());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.berth.daemon;
+
+import dev.berth.api.ApiServer;
+import dev.berth.api.Controllers;
+import dev.berth.json.Json;
+import dev.berth.store.StateStore;
+import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.ProcessTree;
+import dev.berth.supervisor.Supervisor;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The daemon: wires the state store, the supervisor and the API in one place, adopts what is
+ * still running from a previous daemon, then serves until asked to stop. Stopping the daemon
+ * never stops an app.
+ */
+public final class Daemon {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    public static final String VERSION = "0.1.0";
+
+    private final BerthHome home;
+    private final String host;
+    private final int port;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public Daemon(BerthHome home, String host, int port) {
+        this.home = home;
+        this.host = host;
+        this.port = port;
+    }
+
+    public void run() throws Exception {
+        home.ensure();
+        try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockChannel.tryLock()) {
+            if (lock == null) throw new IllegalStateException("another berth daemon is running for " + home.dir());
+            String token = Token.loadOrCreate(home.token());
+            try (StateStore store = new StateStore(home.stateDb());
+                 Supervisor supervisor = new Supervisor(store, new ProcessTree(), Clock.systemUTC(),
+                         Supervisor.loginEnvironment(System.getenv()))) {
+                AppCatalog catalog = new AppCatalog(store, supervisor, home.logs());
+                Map<String, Object> info = new LinkedHashMap<>();
+                info.put("pid", ProcessHandle.current().pid());
+                info.put("version", VERSION);
+                info.put("home", home.dir().toString());
+                info.put("started_at", Instant.now().toString());
+                ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown));
+                api.start();
+                info.put("port", api.port());
+                info.put("host", host);
+                SecureFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
+                LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
+                Thread.ofVirtual().name("recover").start(() -> {
+                    for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
+                });
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                stopped.await();
+                LOG.info("berth daemon stopping; apps keep running");
+                api.close();
+                Files.deleteIfExists(home.daemonInfo());
+            }
+        }
+    }
+}

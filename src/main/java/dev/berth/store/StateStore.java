@@ -1,0 +1,274 @@
+package dev.berth.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The daemon's embedded SQLite database (WAL mode) under BERTH_HOME. Every write is one
+ * transaction, so a kill -9 at any moment leaves either the old or the new row, never half.
+ * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
+ */
+public final class StateStore implements AutoCloseable {
+    private static final int SCHEMA_VERSION = 1;
+    private final Connection db;
+    private final Path file;
+
+    public StateStore(Path file) throws IOException {
+        this.file = file;
+        try {
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("PRAGMA foreign_keys=ON");
+            }
+            migrate();
+            restrictCompanionFiles();
+        } catch (SQLException e) {
+            throw new IOException("cannot open state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() { return file; }
+
+    private void migrate() throws SQLException {
+        int version;
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new SQLException("state database schema " + version + " is newer than this berth (" + SCHEMA_VERSION + "); upgrade berth");
+        }
+        if (version < 1) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    s.execute("""
+                        CREATE TABLE apps (
+                          name TEXT PRIMARY KEY,
+                          position INTEGER NOT NULL,
+                          config_path TEXT NOT NULL,
+                          env_profile TEXT,
+                          desired TEXT NOT NULL CHECK (desired IN ('running','stopped')),
+                          variables_json TEXT NOT NULL DEFAULT '{}',
+                          spec_json TEXT,
+                          updated_at INTEGER NOT NULL)""");
+                    s.execute("""
+                        CREATE TABLE instances (
+                          app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+                          idx INTEGER NOT NULL,
+                          pid INTEGER,
+                          start_ticks INTEGER,
+                          started_at INTEGER,
+                          port INTEGER,
+                          restarts INTEGER NOT NULL DEFAULT 0,
+                          state TEXT NOT NULL,
+                          reason TEXT,
+                          env_digest_json TEXT,
+                          env_changes TEXT,
+                          PRIMARY KEY (app, idx))""");
+                    s.execute("""
+                        CREATE TABLE events (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          at INTEGER NOT NULL,
+                          app TEXT NOT NULL,
+                          idx INTEGER,
+                          kind TEXT NOT NULL,
+                          message TEXT NOT NULL)""");
+                    s.execute("CREATE INDEX events_app ON events(app, id)");
+                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                }
+                return null;
+            });
+        }
+    }
+
+    private void restrictCompanionFiles() {
+        for (String suffix : new String[] {"-wal", "-shm"}) {
+            Path p = file.resolveSibling(file.getFileName() + suffix);
+            try {
+                if (Files.exists(p)) Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException ignored) {
+                // best effort: BERTH_HOME itself is 0700
+            }
+        }
+    }
+
+    /** A unit of work run inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> { T run() throws SQLException; }
+
+    public synchronized <T> T inTransaction(Work<T> work) throws SQLException {
+        boolean auto = db.getAutoCommit();
+        db.setAutoCommit(false);
+        try {
+            T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(auto);
+        }
+    }
+
+    // ---- apps -------------------------------------------------------------------------
+
+    public synchronized void upsertApp(StoredApp app) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("""
+                INSERT INTO apps(name, position, config_path, env_profile, desired, variables_json, spec_json, updated_at)
+                VALUES (?,?,?,?,?,?,?,?)
+                ON CONFLICT(name) DO UPDATE SET config_path=excluded.config_path, env_profile=excluded.env_profile,
+                  desired=excluded.desired, variables_json=excluded.variables_json, spec_json=excluded.spec_json,
+                  updated_at=excluded.updated_at""")) {
+            ps.setString(1, app.name());
+            ps.setInt(2, app.position() >= 0 ? app.position() : nextPosition());
+            ps.setString(3, app.configPath());
+            ps.setString(4, app.envProfile());
+            ps.setString(5, app.desired());
+            ps.setString(6, app.variablesJson());
+            ps.setString(7, app.specJson());
+            ps.setLong(8, System.currentTimeMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    private int nextPosition() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(position),-1)+1 FROM apps")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    public synchronized void setDesired(String app, String desired) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE apps SET desired=?, updated_at=? WHERE name=?")) {
+            ps.setString(1, desired);
+            ps.setLong(2, System.currentTimeMillis());
+            ps.setString(3, app);
+            ps.executeUpdate();
+        }
+    }
+
+    public synchronized void deleteApp(String app) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM apps WHERE name=?")) {
+            ps.setString(1, app);
+            ps.executeUpdate();
+        }
+    }
+
+    public synchronized List<StoredApp> apps() throws SQLException {
+        List<StoredApp> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT name, position, config_path, env_profile, desired, variables_json, spec_json FROM apps ORDER BY position")) {
+            while (rs.next()) {
+                out.add(new StoredApp(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7)));
+            }
+        }
+        return out;
+    }
+
+    // ---- instances --------------------------------------------------------------------
+
+    public synchronized void saveInstance(StoredInstance i) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("""
+                INSERT INTO instances(app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                ON CONFLICT(app, idx) DO UPDATE SET pid=excluded.pid, start_ticks=excluded.start_ticks,
+                  started_at=excluded.started_at, port=excluded.port, restarts=excluded.restarts, state=excluded.state,
+                  reason=excluded.reason, env_digest_json=excluded.env_digest_json, env_changes=excluded.env_changes""")) {
+            ps.setString(1, i.app());
+            ps.setInt(2, i.index());
+            setLong(ps, 3, i.pid());
+            setLong(ps, 4, i.startTicks());
+            setLong(ps, 5, i.startedAt());
+            if (i.port() == null) ps.setNull(6, java.sql.Types.INTEGER); else ps.setInt(6, i.port());
+            ps.setInt(7, i.restarts());
+            ps.setString(8, i.state());
+            ps.setString(9, i.reason());
+            ps.setString(10, i.envDigestJson());
+            ps.setString(11, i.envChanges());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int col, Long v) throws SQLException {
+        if (v == null) ps.setNull(col, java.sql.Types.INTEGER); else ps.setLong(col, v);
+    }
+
+    public synchronized void deleteInstancesFrom(String app, int fromIndex) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM instances WHERE app=? AND idx>=?")) {
+            ps.setString(1, app);
+            ps.setInt(2, fromIndex);
+            ps.executeUpdate();
+        }
+    }
+
+    public synchronized List<StoredInstance> instances(String app) throws SQLException {
+        List<StoredInstance> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("""
+                SELECT app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes
+                FROM instances WHERE app=? ORDER BY idx""")) {
+            ps.setString(1, app);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredInstance(rs.getString(1), rs.getInt(2), nullableLong(rs, 3), nullableLong(rs, 4),
+                            nullableLong(rs, 5), (Integer) rs.getObject(6), rs.getInt(7), rs.getString(8), rs.getString(9),
+                            rs.getString(10), rs.getString(11)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Long nullableLong(ResultSet rs, int col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    // ---- events -----------------------------------------------------------------------
+
+    public synchronized void addEvent(String app, Integer index, String kind, String message) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
+            ps.setLong(1, System.currentTimeMillis());
+            ps.setString(2, app);
+            if (index == null) ps.setNull(3, java.sql.Types.INTEGER); else ps.setInt(3, index);
+            ps.setString(4, kind);
+            ps.setString(5, message);
+            ps.executeUpdate();
+        }
+    }
+
+    public synchronized List<StoredEvent> events(String app, int limit) throws SQLException {
+        List<StoredEvent> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT at, app, idx, kind, message FROM events WHERE app=? ORDER BY id DESC LIMIT ?")) {
+            ps.setString(1, app);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return out.reversed();
+    }
+
+    @Override public synchronized void close() throws SQLException {
+        db.close();
+    }
+}

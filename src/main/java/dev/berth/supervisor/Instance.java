@@ -1,0 +1,39 @@
+package dev.berth.supervisor;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One process slot of an app. Mutable, guarded by its app's lock. `generation` grows with
+ * every spawn so that late callbacks about an older process are ignored.
+ */
+final class Instance {
+    final int index;
+    Integer port;
+    InstanceState state = InstanceState.STOPPED;
+    long generation;
+    Long pid;
+    Long startTicks;
+    Instant startedAt;
+    boolean adopted;
+    int restarts;
+    /** Exits in a row that came before min_uptime. */
+    int unstableExits;
+    String reason;
+    Integer lastExitCode;
+    Map<String, String> envDigest = Map.of();
+    String envChanges;
+    /** Latest resource sample of the process tree. */
+    long rssBytes;
+    double cpuPercent;
+    long lastCpuTicks = -1;
+    long lastSampleNanos;
+    /** Completes with null when the current process became ready, or with why it failed. */
+    java.util.concurrent.CompletableFuture<String> outcome;
+
+    Instance(int index) { this.index = index; }
+
+    long uptimeMillis(Instant now) {
+        return startedAt == null || !state.isUp() ? 0 : Math.max(0, now.toEpochMilli() - startedAt.toEpochMilli());
+    }
+}

@@ -1,0 +1,436 @@
+package dev.berth.supervisor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The supervisor's view of a process and everything it started, read straight from /proc (Linux only).
+ *
+ * <p>A "tree" is the root pid, every process reachable from it through parent links, and every
+ * member of the process group whose id is the root pid. The supervisor starts each instance with
+ * setsid, so the instance is its own group leader; a grandchild that was orphaned (double fork,
+ * daemonizing helper) gets re-parented to init and is no longer reachable through parent links,
+ * but it keeps the group id, which is how we still find it.
+ *
+ * <p>Everything here tolerates processes exiting while we read: a process whose files disappear
+ * (or fail with ESRCH) mid-read is simply not there.
+ */
+public final class ProcessTree {
+
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
+    private final Path procRoot;
+
+    /** Reads the real /proc. */
+    public ProcessTree() {
+        this(Path.of("/proc"));
+    }
+
+    /** Reads a /proc-shaped directory; tests point this at fake stat files. */
+    public ProcessTree(Path procRoot) {
+        this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
+    }
+
+    /**
+     * The fields of /proc/&lt;pid&gt;/stat that Berth uses (field numbers as in proc(5)).
+     *
+     * @param state      field 3: R, S, D, Z (zombie), T, X (dead), ...
+     * @param ppid       field 4
+     * @param pgrp       field 5, process group id
+     * @param utime      field 14, user CPU in clock ticks
+     * @param stime      field 15, system CPU in clock ticks
+     * @param startTicks field 22, start time in clock ticks after boot
+     */
+    record Stat(long pid, char state, long ppid, long pgrp, long utime, long stime, long startTicks) {
+
+        /** A zombie has exited and only waits to be reaped; X is the brief state after that. */
+        boolean isDead() {
+            return state == 'Z' || state == 'X';
+        }
+    }
+
+    // ---------------------------------------------------------------- identity and liveness
+
+    /**
+     * Start time of pid in clock ticks after boot (stat field 22), or empty when there is no such
+     * process. Together with the pid it identifies a process: a recycled pid has another start time.
+     * Resolution is one clock tick (10 ms at the usual CLK_TCK of 100).
+     */
+    public Optional<Long> startTicks(long pid) {
+        return readStat(pid).map(Stat::startTicks);
+    }
+
+    /** True when pid exists, has the expected start time (it is not a recycled pid) and is not a zombie. */
+    public boolean isAlive(long pid, long expectedStartTicks) {
+        return readStat(pid)
+                .map(s -> !s.isDead() && s.startTicks() == expectedStartTicks)
+                .orElse(false);
+    }
+
+    // ---------------------------------------------------------------- the tree
+
+    /**
+     * Live descendants of pid (sorted, without pid itself, no zombies): every process reachable
+     * through parent links from pid or from a member of process group pid, plus those group
+     * members themselves. One pass over /proc.
+     */
+    public List<Long> descendants(long pid) {
+        requirePositive(pid);
+        return descendants(pid, scan());
+    }
+
+    private static List<Long> descendants(long pid, Map<Long, Stat> all) {
+        Map<Long, List<Long>> children = new HashMap<>();
+        List<Long> groupMembers = new ArrayList<>();
+        for (Stat s : all.values()) {
+            children.computeIfAbsent(s.ppid(), k -> new ArrayList<>()).add(s.pid());
+            if (s.pgrp() == pid && s.pid() != pid) {
+                groupMembers.add(s.pid());
+            }
+        }
+
+        TreeSet<Long> found = new TreeSet<>(groupMembers);
+        ArrayDeque<Long> todo = new ArrayDeque<>(groupMembers);
+        todo.add(pid);
+        while (!todo.isEmpty()) {
+            for (long child : children.getOrDefault(todo.poll(), List.of())) {
+                // pid != child guards against a cycle through pid; found.add against visiting twice
+                if (child != pid && found.add(child)) {
+                    todo.add(child);
+                }
+            }
+        }
+        // Zombies have already exited: they use nothing and cannot be signalled into doing anything.
+        found.removeIf(p -> all.get(p).isDead());
+        return List.copyOf(found);
+    }
+
+    /**
+     * Memory and CPU of pid and its live descendants. Processes that exit while being read are left
+     * out; a pid that is gone (or a zombie) with no live descendants gives {@link ProcessSample#NONE}.
+     */
+    public ProcessSample sample(long pid) {
+        requirePositive(pid);
+        Map<Long, Stat> all = scan();
+        List<Long> members = new ArrayList<>();
+        members.add(pid);
+        members.addAll(descendants(pid, all));
+
+        long rssBytes = 0;
+        long cpuTicks = 0;
+        int count = 0;
+        for (long p : members) {
+            Stat stat = all.get(p);
+            if (stat == null || stat.isDead()) {
+                continue;
+            }
+            Optional<Long> residentPages = readResidentPages(p);
+            if (residentPages.isEmpty()) {
+                continue; // exited between reading stat and statm
+            }
+            rssBytes += residentPages.get() * pageSizeBytes();
+            cpuTicks += stat.utime() + stat.stime();
+            count++;
+        }
+        return new ProcessSample(rssBytes, cpuTicks, count);
+    }
+
+    // ---------------------------------------------------------------- CPU accounting
+
+    /** Clock ticks per second used by /proc (getconf CLK_TCK, read once; 100 if that fails). */
+    public long clockTicksPerSecond() {
+        return SystemConf.CLOCK_TICKS;
+    }
+
+    /** Bytes per page for statm (getconf PAGESIZE, read once; 4096 if that fails). */
+    public long pageSizeBytes() {
+        return SystemConf.PAGE_SIZE;
+    }
+
+    /**
+     * CPU use between two samples of the same tree over the wall-clock time between them, in percent
+     * of one core (like top and PM2: a tree keeping two cores busy shows 200). Never negative: when a
+     * busy child exits, its ticks leave the sum, which would otherwise show as negative use.
+     */
+    public double cpuPercent(ProcessSample earlier, ProcessSample later, Duration elapsed) {
+        return cpuPercent(earlier.cpuTicks(), later.cpuTicks(), elapsed.toNanos());
+    }
+
+    /** {@link #cpuPercent(ProcessSample, ProcessSample, Duration)} from tick counts and System.nanoTime() deltas. */
+    public double cpuPercent(long earlierTicks, long laterTicks, long elapsedNanos) {
+        if (elapsedNanos <= 0) {
+            return 0;
+        }
+        long ticks = Math.max(0, laterTicks - earlierTicks);
+        double cpuSeconds = (double) ticks / clockTicksPerSecond();
+        double wallSeconds = elapsedNanos / 1e9;
+        return 100.0 * cpuSeconds / wallSeconds;
+    }
+
+    // ---------------------------------------------------------------- signals
+
+    /**
+     * Sends signal (a {@link Signals} name: TERM, KILL, HUP, USR1, ...) to process group pid, and to
+     * pid and each of its descendants that are not in that group. Each process gets it once: a second
+     * HUP or USR1 would make an app reload or reopen its logs twice. Processes that are already gone
+     * are ignored.
+     *
+     * <p>Uses kill(1) because ProcessHandle can only send TERM and KILL.
+     *
+     * @throws IllegalArgumentException for an unknown signal, pid &lt;= 1 or the supervisor's own pid
+     * @throws IllegalStateException    when kill(1) fails for another reason than "no such process"
+     */
+    public void signalTree(long pid, String signal) {
+        String sig = Signals.normalize(signal);
+        long self = ProcessHandle.current().pid();
+        if (pid <= 1 || pid == self) {
+            // kill -- -1 would signal every process we may signal; never let a bad pid get there.
+            throw new IllegalArgumentException("refusing to signal process tree of pid " + pid);
+        }
+
+        Map<Long, Stat> all = scan();
+        Stat me = all.get(self);
+        // If we were somehow in that group, the group signal would hit the supervisor too.
+        boolean signalGroup = me == null || me.pgrp() != pid;
+
+        List<String> argv = new ArrayList<>(List.of("kill", "-s", sig, "--"));
+        if (signalGroup) {
+            argv.add("-" + pid);
+        }
+        List<Long> targets = new ArrayList<>();
+        targets.add(pid);
+        targets.addAll(descendants(pid, all));
+        for (long p : targets) {
+            Stat s = all.get(p);
+            boolean reachedByGroup = signalGroup && s != null && s.pgrp() == pid;
+            if (s != null && p != self && !reachedByGroup) {
+                argv.add(Long.toString(p));
+            }
+        }
+        if (argv.size() > 4) { // kill with no pid at all is a usage error
+            runKill(argv);
+        }
+    }
+
+    /**
+     * {@link #signalTree(long, String)}, but only when pid is not a recycled pid: when a process with
+     * another start time has pid now, nothing is sent and false is returned. When pid is gone (or a
+     * zombie) its group is still signalled: members may outlive their leader, and Linux does not give
+     * the pid to a new process while it is still the id of a non-empty group.
+     */
+    public boolean signalTree(long pid, long expectedStartTicks, String signal) {
+        Signals.normalize(signal); // a bad name fails the same way whether or not pid was recycled
+        boolean recycled = startTicks(pid).map(t -> t != expectedStartTicks).orElse(false);
+        if (recycled) {
+            return false;
+        }
+        signalTree(pid, signal);
+        return true;
+    }
+
+    private static void runKill(List<String> argv) {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("LC_ALL", "C"); // so that "No such process" is not translated
+        try {
+            Process kill = pb.start();
+            String stderr;
+            try (InputStream err = kill.getErrorStream()) {
+                stderr = new String(err.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill did not finish: " + argv);
+            }
+            if (kill.exitValue() == 0) {
+                return;
+            }
+            // procps says "kill: (123) - No such process", util-linux "...failed: No such process".
+            List<String> problems = stderr.lines()
+                    .filter(line -> !line.isBlank() && !line.contains("No such process"))
+                    .toList();
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException(argv + " failed: " + String.join("; ", problems));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + argv + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + argv, e);
+        }
+    }
+
+    /**
+     * Waits until pid (with that start time) and every descendant found now are gone; zombies count
+     * as gone. Polls every 20 ms. Returns false on timeout, or when interrupted (flag kept).
+     */
+    public boolean waitAllGone(long pid, long startTicks, Duration timeout) {
+        requirePositive(pid);
+        long deadline = System.nanoTime() + timeout.toNanos();
+
+        // Remember each process with its start time so that a recycled pid does not look alive.
+        Map<Long, Long> watched = new LinkedHashMap<>();
+        watched.put(pid, startTicks);
+        boolean pidRecycled = startTicks(pid).map(t -> t != startTicks).orElse(false);
+        if (!pidRecycled) {
+            // When pid was recycled, our process group was empty (Linux does not hand out a pid that is
+            // still some group's id) and our old children cannot be told apart from the new owner's.
+            Map<Long, Stat> all = scan();
+            for (long d : descendants(pid, all)) {
+                watched.put(d, all.get(d).startTicks());
+            }
+        }
+
+        while (true) {
+            watched.entrySet().removeIf(e -> !isAlive(e.getKey(), e.getValue()));
+            if (watched.isEmpty()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(POLL_INTERVAL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reading /proc
+
+    /** Stat of every process listed in procRoot (thread ids are not listed, only processes). */
+    private Map<Long, Stat> scan() {
+        Map<Long, Stat> all = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (isAllDigits(name)) {
+                    long pid = Long.parseLong(name);
+                    readStat(pid).ifPresent(s -> all.put(pid, s));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + procRoot + ": " + e.getMessage(), e);
+        }
+        return all;
+    }
+
+    /** Empty when the process does not exist or exited while we read. */
+    Optional<Stat> readStat(long pid) {
+        Optional<String> text = readProcFile(pid, "stat");
+        return text.map(t -> parseStat(pid, t));
+    }
+
+    /** Field 2 of /proc/pid/statm: resident set size in pages. */
+    private Optional<Long> readResidentPages(long pid) {
+        return readProcFile(pid, "statm").map(text -> {
+            String[] fields = text.trim().split(" ");
+            if (fields.length < 2) {
+                throw new IllegalStateException("unexpected statm of pid " + pid + ": " + text);
+            }
+            return Long.parseLong(fields[1]);
+        });
+    }
+
+    private Optional<String> readProcFile(long pid, String file) {
+        if (pid <= 0) {
+            return Optional.empty();
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(procRoot.resolve(Long.toString(pid)).resolve(file));
+            // Latin-1 never fails to decode: comm is whatever bytes the program set (prctl, argv[0]),
+            // not necessarily valid UTF-8, and Files.readString would throw on it.
+            return Optional.of(new String(bytes, StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            // NoSuchFileException when it is gone; "No such process" (ESRCH) when it exited after open.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Parses "pid (comm) state ppid pgrp ...". comm is up to 15 bytes of anything, including spaces,
+     * parentheses and newlines, so the fields are whatever follows the LAST ')'.
+     */
+    static Stat parseStat(long pid, String text) {
+        int close = text.lastIndexOf(')');
+        if (close < 0) {
+            throw new IllegalStateException("unexpected stat of pid " + pid + ": " + text);
+        }
+        // rest[0] is field 3 (state), so field n is rest[n - 3]
+        String[] rest = text.substring(close + 1).trim().split(" ");
+        if (rest.length < 20 || rest[0].length() != 1) {
+            throw new IllegalStateException("unexpected stat of pid " + pid + ": " + text);
+        }
+        return new Stat(
+                pid,
+                rest[0].charAt(0),
+                Long.parseLong(rest[4 - 3]),
+                Long.parseLong(rest[5 - 3]),
+                Long.parseLong(rest[14 - 3]),
+                Long.parseLong(rest[15 - 3]),
+                Long.parseLong(rest[22 - 3]));
+    }
+
+    private static boolean isAllDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void requirePositive(long pid) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid must be positive: " + pid);
+        }
+    }
+
+    /** Kernel constants, asked of getconf once per JVM on first use (a holder class makes that lazy). */
+    private static final class SystemConf {
+        static final long PAGE_SIZE = getconf("PAGESIZE", 4096);
+        static final long CLOCK_TICKS = getconf("CLK_TCK", 100);
+
+        private static long getconf(String name, long fallback) {
+            try {
+                Process p = new ProcessBuilder("getconf", name)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                String out;
+                try (InputStream in = p.getInputStream()) {
+                    out = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+                }
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return fallback;
+                }
+                long value = p.exitValue() == 0 ? Long.parseLong(out) : fallback;
+                return value > 0 ? value : fallback;
+            } catch (IOException | NumberFormatException e) {
+                return fallback;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fallback;
+            }
+        }
+    }
+}
