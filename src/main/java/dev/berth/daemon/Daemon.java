@@ -56,14 +56,14 @@ public final class Daemon {
                 info.put("home", home.dir().toString());
                 info.put("started_at", Instant.now().toString());
                 ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown));
+                // Adopt what a previous daemon left running before answering anyone, so the first
+                // `status` already shows every instance.
+                for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 api.start();
                 info.put("port", api.port());
                 info.put("host", host);
                 SecureFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
                 LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
-                Thread.ofVirtual().name("recover").start(() -> {
-                    for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
-                });
                 Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
                 stopped.await();
                 LOG.info("berth daemon stopping; apps keep running");

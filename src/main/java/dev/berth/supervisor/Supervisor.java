@@ -360,7 +360,6 @@ public final class Supervisor implements AutoCloseable {
             synchronized (a) {
                 a.desired = desired;
             }
-            List<CompletableFuture<String>> waits = new ArrayList<>();
             List<Integer> started = new ArrayList<>();
             int adopted = 0;
             for (StoredInstance s : saved) {
@@ -387,7 +386,7 @@ public final class Supervisor implements AutoCloseable {
                         inst = a.instance(i);
                         if (inst.state.isUp()) continue;
                     }
-                    waits.add(spawn(a, inst, spec));
+                    spawn(a, inst, spec);
                     started.add(i);
                 }
             } else {
@@ -401,8 +400,8 @@ public final class Supervisor implements AutoCloseable {
                 }
             }
             if (started.isEmpty()) return Outcome.ok(spec.name(), adopted + " instance(s) adopted");
-            Outcome o = collect(spec.name(), started, waits, spec, "started");
-            return new Outcome(o.app(), o.ok(), adopted + " adopted; " + o.message(), o.details());
+            // Do not hold the daemon's start-up for readiness: the outcome is recorded as events.
+            return Outcome.ok(spec.name(), adopted + " adopted, " + started.size() + " starting");
         } finally {
             a.operation.unlock();
         }
@@ -649,17 +648,16 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void stopProcessTree(Long pid, Long ticks, AppSpec spec) {
-        if (pid == null) return;
-        long start = ticks == null ? tree.startTicks(pid).orElse(-1L) : ticks;
-        if (start < 0 || !tree.isAlive(pid, start)) {
+        if (pid == null || ticks == null) return; // never signal a pid we cannot tell apart from a reused one
+        if (!tree.isAlive(pid, ticks)) {
             // The leader is gone; members of its process group may still live.
-            tree.signalTree(pid, "KILL");
+            tree.signalTree(pid, ticks, "KILL");
             return;
         }
-        tree.signalTree(pid, spec.stopSignal());
-        if (!tree.waitAllGone(pid, start, spec.killTimeout())) {
-            tree.signalTree(pid, "KILL");
-            tree.waitAllGone(pid, start, Duration.ofSeconds(5));
+        tree.signalTree(pid, ticks, spec.stopSignal());
+        if (!tree.waitAllGone(pid, ticks, spec.killTimeout())) {
+            tree.signalTree(pid, ticks, "KILL");
+            tree.waitAllGone(pid, ticks, Duration.ofSeconds(5));
         }
     }
 

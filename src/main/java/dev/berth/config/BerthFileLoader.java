@@ -1,0 +1,558 @@
+package dev.berth.config;
+
+import dev.berth.config.AppSpec.Command;
+import dev.berth.config.AppSpec.ExecCommand;
+import dev.berth.config.AppSpec.HttpReady;
+import dev.berth.config.AppSpec.LogLineReady;
+import dev.berth.config.AppSpec.LogSpec;
+import dev.berth.config.AppSpec.PortReady;
+import dev.berth.config.AppSpec.Readiness;
+import dev.berth.config.AppSpec.RestartPolicy;
+import dev.berth.config.AppSpec.ShellCommand;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Loads and validates a berth.yml into a {@link BerthFile}. Every problem in the file is collected, each
+ * with its line, column and field path, and reported together in one {@link ConfigException}: a user
+ * fixes a file in one pass, not one error per run. The allowed keys come from {@code reference.yml}.
+ */
+public final class BerthFileLoader {
+    static final Pattern APP_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+    static final int APP_NAME_MAX = 64;
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final List<String> SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "USR1", "USR2", "KILL");
+    /** What {@code logs.timestamp: true} means. */
+    public static final String DEFAULT_TIMESTAMP = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+
+    private static final String APP_LEVEL = "apps.*";
+
+    private final Map<String, String> variables;
+    private final Path defaultLogDir;
+    private final ReferenceSchema schema = ReferenceSchema.load();
+
+    /**
+     * @param variables     what ${VAR} reads first (usually the daemon's environment)
+     * @param defaultLogDir log directory of apps that set no logs.dir
+     */
+    public BerthFileLoader(Map<String, String> variables, Path defaultLogDir) {
+        this.variables = Map.copyOf(variables);
+        this.defaultLogDir = defaultLogDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * @param envProfile the env_&lt;profile&gt; to apply ("production"), or null for none
+     * @throws ConfigException with every problem found, when there is at least one
+     */
+    public BerthFile load(Path file, String envProfile) throws ConfigException {
+        Path path = file.toAbsolutePath().normalize();
+        Reading reading = new Reading(path, envProfile);
+        List<AppSpec> apps = reading.file();
+        if (!reading.problems.isEmpty()) {
+            throw new ConfigException(reading.problems.sorted());
+        }
+        return new BerthFile(path, List.copyOf(apps));
+    }
+
+    /** How one kind of scalar value is read; {@code parse} throws IllegalArgumentException saying what is valid. */
+    private record Kind<T>(String expected, Function<String, T> parse) { }
+
+    private static IllegalArgumentException invalid(String expected, String got) {
+        String shown = got.length() > 60 ? got.substring(0, 60) + "..." : got;
+        return new IllegalArgumentException(expected + ", got \"" + shown + "\"");
+    }
+
+    private static Kind<Integer> integer(int min, int max, String expected) {
+        return new Kind<>(expected, s -> {
+            try {
+                int n = Integer.parseInt(s.trim());
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the message that says what is valid
+            }
+            throw invalid(expected, s);
+        });
+    }
+
+    private static final Kind<Boolean> BOOL = new Kind<>("expected true or false", s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw invalid("expected true or false", s);
+    });
+    private static final Kind<Duration> DURATION = new Kind<>(Durations.EXPECTED, Durations::parse);
+    private static final Kind<Long> SIZE = new Kind<>(Sizes.EXPECTED, s -> {
+        long bytes = Sizes.parse(s);
+        if (bytes == 0) {
+            throw invalid(Sizes.EXPECTED + " and more than 0", s);
+        }
+        return bytes;
+    });
+    private static final Kind<String> CRON = new Kind<>(CronExpressions.EXPECTED, CronExpressions::validate);
+    private static final Kind<Integer> INSTANCES = new Kind<>("expected an integer >= 1 or \"max\"", s -> {
+        if (s.trim().equals("max")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        return integer(1, Integer.MAX_VALUE, "expected an integer >= 1 or \"max\"").parse().apply(s);
+    });
+    private static final Kind<Integer> PORT = integer(1, 65535, "expected a port number from 1 to 65535");
+    private static final Kind<Integer> MAX_RESTARTS = integer(0, Integer.MAX_VALUE, "expected an integer >= 0");
+    private static final Kind<Integer> KEEP = integer(1, Integer.MAX_VALUE, "expected an integer >= 1");
+    private static final String SIGNAL_EXPECTED = "expected one of " + String.join(", ", SIGNALS) + " (SIG prefix optional)";
+    private static final Kind<String> SIGNAL = new Kind<>(SIGNAL_EXPECTED, s -> {
+        String name = s.trim().toUpperCase(Locale.ROOT);
+        name = name.startsWith("SIG") ? name.substring(3) : name;
+        if (!SIGNALS.contains(name)) {
+            throw invalid(SIGNAL_EXPECTED, s);
+        }
+        return name;
+    });
+    private static final String TIMESTAMP_EXPECTED = "expected true, false or a java.time DateTimeFormatter pattern like \"yyyy-MM-dd HH:mm:ss\"";
+    private static final Kind<String> TIMESTAMP = new Kind<>(TIMESTAMP_EXPECTED, s -> {
+        String t = s.trim();
+        if (t.equalsIgnoreCase("false")) {
+            return null;
+        }
+        if (t.equalsIgnoreCase("true")) {
+            return DEFAULT_TIMESTAMP;
+        }
+        try {
+            // formatting a full date-time also catches patterns that only fail when used
+            DateTimeFormatter.ofPattern(t).format(ZonedDateTime.now());
+            return t;
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw new IllegalArgumentException(TIMESTAMP_EXPECTED + ", got \"" + t + "\": " + e.getMessage());
+        }
+    });
+    private static final Kind<String> TEXT = new Kind<>("expected a string", s -> s);
+    private static final Kind<String> NON_EMPTY = new Kind<>("expected a non-empty string", s -> {
+        if (s.isBlank()) {
+            throw invalid("expected a non-empty string", s);
+        }
+        return s;
+    });
+
+    /** The state of one load() call. */
+    private final class Reading {
+        final Problems problems;
+        final Path baseDir;
+        final String profile;
+        final Set<String> definedProfiles = new TreeSet<>();
+
+        Reading(Path file, String profile) {
+            this.problems = new Problems(file);
+            this.baseDir = file.getParent();
+            this.profile = profile;
+        }
+
+        List<AppSpec> file() {
+            Node root = YamlSource.read(problems.file(), problems);
+            if (root == null) {
+                return List.of();
+            }
+            if (!(root instanceof MappingNode top)) {
+                problems.at(root, null, "expected a mapping with an apps: key, got " + YamlSource.describe(root));
+                return List.of();
+            }
+            Map<String, NodeTuple> entries = YamlSource.entries(top, "", problems);
+            schema.checkKeys(entries, "", "", problems);
+            NodeTuple appsEntry = entries.get("apps");
+            List<AppSpec> apps = new ArrayList<>();
+            if (appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) {
+                problems.at(appsEntry == null ? top : appsEntry.getKeyNode(), "apps",
+                        "is required: a mapping of app name to app settings");
+            } else if (!(appsEntry.getValueNode() instanceof MappingNode appsNode)) {
+                problems.at(appsEntry.getValueNode(), "apps", "expected a mapping of app name to app settings, got "
+                        + YamlSource.describe(appsEntry.getValueNode()));
+            } else {
+                if (appsNode.getValue().isEmpty()) {
+                    problems.at(appsNode, "apps", "expected at least one app");
+                }
+                for (NodeTuple app : YamlSource.entries(appsNode, "apps", problems).values()) {
+                    AppSpec spec = app(app);
+                    if (spec != null) {
+                        apps.add(spec);
+                    }
+                }
+            }
+            if (profile != null && !definedProfiles.contains(profile)) {
+                problems.inFile(null, "env profile \"" + profile + "\" is not defined by any app (no env_" + profile + " key); "
+                        + (definedProfiles.isEmpty() ? "no app defines an env_<profile> key"
+                        : "defined profiles: " + String.join(", ", definedProfiles)));
+            }
+            return apps;
+        }
+
+        /** One app, or null when it has problems (they are recorded). */
+        AppSpec app(NodeTuple tuple) {
+            Node nameNode = tuple.getKeyNode();
+            String name = ((ScalarNode) nameNode).getValue();
+            String path = "apps." + name;
+            int before = problemCount();
+            if (!APP_NAME.matcher(name).matches() || name.length() > APP_NAME_MAX) {
+                problems.at(nameNode, path, "app names are lowercase letters, digits and . _ - (starting with a letter or digit),"
+                        + " at most " + APP_NAME_MAX + " characters, got \"" + name + "\"");
+            }
+            if (!(tuple.getValueNode() instanceof MappingNode appNode)) {
+                problems.at(tuple.getValueNode(), path, "expected a mapping of app settings (run or script, ...), got "
+                        + YamlSource.describe(tuple.getValueNode()));
+                return null;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(appNode, path, problems);
+            schema.checkKeys(f, APP_LEVEL, path, problems);
+
+            // env_file first: its values are both the base of env and a source for ${VAR}
+            Map<String, String> fileEnv = envFiles(value(f, "env_file"), path + ".env_file");
+            Function<String, String> lookup = n -> variables.containsKey(n) ? variables.get(n) : fileEnv.get(n);
+
+            Command command = command(f, nameNode, path, lookup);
+            Path cwd = cwd(value(f, "cwd"), path + ".cwd", lookup);
+
+            Map<String, String> env = new LinkedHashMap<>(fileEnv);
+            env.putAll(envMap(value(f, "env"), path + ".env", lookup));
+            String appliedProfile = null;
+            for (String key : f.keySet()) {
+                if (ReferenceSchema.isProfileKey(key) && ReferenceSchema.PROFILE.matcher(key.substring(4)).matches()) {
+                    definedProfiles.add(key.substring(4));
+                    if (key.equals("env_" + profile)) {
+                        env.putAll(envMap(value(f, key), path + "." + key, lookup));
+                        appliedProfile = profile;
+                    }
+                }
+            }
+
+            int instances = scalar(f, "instances", path, INSTANCES, 1, lookup);
+            Integer port = scalar(f, "port", path, PORT, null, lookup);
+            RestartPolicy defaults = RestartPolicy.defaults();
+            RestartPolicy restart = new RestartPolicy(
+                    scalar(f, "autorestart", path, BOOL, defaults.autorestart(), lookup),
+                    scalar(f, "max_restarts", path, MAX_RESTARTS, defaults.maxRestarts(), lookup),
+                    scalar(f, "min_uptime", path, DURATION, defaults.minUptime(), lookup),
+                    scalar(f, "restart_delay", path, DURATION, defaults.restartDelay(), lookup),
+                    scalar(f, "backoff", path, BOOL, defaults.backoff(), lookup),
+                    scalar(f, "max_restart_delay", path, DURATION, defaults.maxDelay(), lookup));
+            if (restart.backoff() && restart.maxDelay().compareTo(restart.restartDelay()) < 0 && f.containsKey("max_restart_delay")) {
+                problems.at(value(f, "max_restart_delay"), path + ".max_restart_delay",
+                        "must be at least restart_delay (" + Durations.format(restart.restartDelay()) + ")");
+            }
+            Long maxMemory = scalar(f, "max_memory", path, SIZE, null, lookup);
+            String cron = scalar(f, "cron_restart", path, CRON, null, lookup);
+            String stopSignal = scalar(f, "stop_signal", path, SIGNAL, "TERM", lookup);
+            Duration killTimeout = scalar(f, "kill_timeout", path, DURATION, Duration.ofSeconds(5), lookup);
+            Readiness ready = ready(value(f, "ready"), path + ".ready", port, lookup);
+            LogSpec logs = logs(value(f, "logs"), path + ".logs", lookup);
+
+            if (problemCount() > before) {
+                return null;
+            }
+            return new AppSpec(name, command, cwd, Collections.unmodifiableMap(env), appliedProfile, instances, port, restart,
+                    maxMemory, cron, stopSignal, killTimeout, ready, logs);
+        }
+
+        Command command(Map<String, NodeTuple> f, Node nameNode, String path, Function<String, String> lookup) {
+            Node run = value(f, "run");
+            Node script = value(f, "script");
+            if (run != null && script != null) {
+                problems.at(f.get("script").getKeyNode(), path + ".script", "use either run (a command line) or script (a program), not both");
+                return null;
+            }
+            if (run == null && script == null) {
+                problems.at(nameNode, path, "expected run (a command line) or script (a program, with args)");
+                return null;
+            }
+            if (run != null) {
+                for (String k : List.of("args", "interpreter")) {
+                    if (value(f, k) != null) {
+                        problems.at(f.get(k).getKeyNode(), path + "." + k,
+                                "applies only with script; with run, put everything in the command line");
+                    }
+                }
+                String line = text(run, path + ".run", NON_EMPTY, lookup);
+                return line == null ? null : new ShellCommand(line.strip());
+            }
+            List<String> program = new ArrayList<>();
+            String interpreter = text(value(f, "interpreter"), path + ".interpreter", NON_EMPTY, lookup);
+            if (interpreter != null) {
+                // "node --max-old-space-size=512" is a program and its options
+                program.addAll(Arrays.asList(interpreter.strip().split("\\s+")));
+            }
+            String scriptPath = text(script, path + ".script", NON_EMPTY, lookup);
+            program.add(scriptPath == null ? "" : scriptPath.strip());
+            program.addAll(args(value(f, "args"), path + ".args", lookup));
+            return new ExecCommand(List.copyOf(program));
+        }
+
+        List<String> args(Node node, String field, Function<String, String> lookup) {
+            List<String> args = new ArrayList<>();
+            if (node == null) {
+                return args;
+            }
+            if (node instanceof SequenceNode seq) {
+                for (int i = 0; i < seq.getValue().size(); i++) {
+                    Node item = seq.getValue().get(i);
+                    String s = YamlSource.isNull(item) ? null : text(item, field + "[" + i + "]", TEXT, lookup);
+                    if (s != null) {
+                        args.add(s);
+                    } else if (YamlSource.isNull(item)) {
+                        problems.at(item, field + "[" + i + "]", "expected a string, got nothing");
+                    }
+                }
+                return args;
+            }
+            if (node instanceof ScalarNode) {
+                String s = text(node, field, TEXT, lookup);
+                if (s != null && !s.isBlank()) {
+                    args.addAll(Arrays.asList(s.strip().split("\\s+")));
+                }
+                return args;
+            }
+            problems.at(node, field, "expected a list of strings or one string (split on whitespace), got " + YamlSource.describe(node));
+            return args;
+        }
+
+        Path cwd(Node node, String field, Function<String, String> lookup) {
+            if (node == null) {
+                return baseDir;
+            }
+            String s = text(node, field, NON_EMPTY, lookup);
+            if (s == null) {
+                return baseDir;
+            }
+            Path dir = baseDir.resolve(s.strip()).normalize();
+            if (!Files.exists(dir)) {
+                problems.at(node, field, "directory " + dir + " does not exist (cwd is relative to the berth.yml directory)");
+            } else if (!Files.isDirectory(dir)) {
+                problems.at(node, field, dir + " is not a directory");
+            }
+            return dir;
+        }
+
+        /** env_file: one path or a list; later files override earlier ones. Interpolated from the environment only. */
+        Map<String, String> envFiles(Node node, String field) {
+            Map<String, String> values = new LinkedHashMap<>();
+            if (node == null) {
+                return values;
+            }
+            List<Node> items = new ArrayList<>();
+            List<String> fields = new ArrayList<>();
+            if (node instanceof SequenceNode seq) {
+                for (int i = 0; i < seq.getValue().size(); i++) {
+                    items.add(seq.getValue().get(i));
+                    fields.add(field + "[" + i + "]");
+                }
+            } else {
+                items.add(node);
+                fields.add(field);
+            }
+            for (int i = 0; i < items.size(); i++) {
+                Node item = items.get(i);
+                if (!(item instanceof ScalarNode) || YamlSource.isNull(item)) {
+                    problems.at(item, fields.get(i), "expected a path to a .env file or a list of them, got " + YamlSource.describe(item));
+                    continue;
+                }
+                String name = text(item, fields.get(i), NON_EMPTY, variables::get);
+                if (name == null) {
+                    continue;
+                }
+                Path envFile = baseDir.resolve(name.strip()).normalize();
+                if (!Files.isRegularFile(envFile)) {
+                    problems.at(item, fields.get(i), "env file " + envFile + (Files.exists(envFile) ? " is not a file" : " not found")
+                            + " (env_file paths are relative to the berth.yml directory)");
+                    continue;
+                }
+                try {
+                    values.putAll(Dotenv.parse(envFile));
+                } catch (ConfigException e) {
+                    e.problems().forEach(problems::add);
+                } catch (IOException e) {
+                    problems.at(item, fields.get(i), "cannot read env file " + envFile + ": " + e.getMessage());
+                }
+            }
+            return values;
+        }
+
+        Map<String, String> envMap(Node node, String field, Function<String, String> lookup) {
+            Map<String, String> env = new LinkedHashMap<>();
+            if (node == null) {
+                return env;
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, field, "expected a mapping of NAME: value, got " + YamlSource.describe(node));
+                return env;
+            }
+            for (Map.Entry<String, NodeTuple> e : YamlSource.entries(mapping, field, problems).entrySet()) {
+                String key = e.getKey();
+                String keyField = field + "." + key;
+                if (!ENV_NAME.matcher(key).matches()) {
+                    problems.at(e.getValue().getKeyNode(), keyField,
+                            "environment variable names are letters, digits and _, not starting with a digit");
+                }
+                Node v = e.getValue().getValueNode();
+                if (YamlSource.isNull(v)) {
+                    env.put(key, "");
+                } else if (v instanceof ScalarNode) {
+                    String s = text(v, keyField, TEXT, lookup);
+                    if (s != null) {
+                        env.put(key, s);
+                    }
+                } else {
+                    problems.at(v, keyField, "expected a string, number or boolean, got " + YamlSource.describe(v));
+                }
+            }
+            return env;
+        }
+
+        Readiness ready(Node node, String path, Integer port, Function<String, String> lookup) {
+            if (node == null) {
+                return null;
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, path, "expected a mapping with one of port: true, http: /path or log: \"text\", got "
+                        + YamlSource.describe(node));
+                return null;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(mapping, path, problems);
+            schema.checkKeys(f, APP_LEVEL + ".ready", path, problems);
+            Duration timeout = scalar(f, "timeout", path, DURATION, Duration.ofSeconds(30), lookup);
+            List<String> kinds = f.keySet().stream().filter(k -> List.of("port", "http", "log").contains(k)).toList();
+            if (kinds.size() != 1) {
+                problems.at(node, path, "expected exactly one of port: true, http: /path or log: \"text\""
+                        + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
+                return null;
+            }
+            String kind = kinds.get(0);
+            Node v = value(f, kind);
+            String field = path + "." + kind;
+            if (v == null) {
+                problems.at(f.get(kind).getKeyNode(), field, "has no value");
+                return null;
+            }
+            if (!kind.equals("log") && port == null) {
+                problems.at(f.get(kind).getKeyNode(), field, "readiness by " + kind + " needs the app's port: set "
+                        + path.substring(0, path.length() - ".ready".length()) + ".port");
+            }
+            switch (kind) {
+                case "port" -> {
+                    Boolean on = text(v, field, BOOL, lookup);
+                    if (Boolean.FALSE.equals(on)) {
+                        problems.at(v, field, "true is the only value (to not wait for readiness, remove ready)");
+                    }
+                    return new PortReady(timeout);
+                }
+                case "http" -> {
+                    String p = text(v, field, NON_EMPTY, lookup);
+                    if (p != null && !p.startsWith("/")) {
+                        problems.at(v, field, "expected a path starting with /, like /healthz, got \"" + p + "\"");
+                    }
+                    return new HttpReady(p, timeout);
+                }
+                default -> {
+                    return new LogLineReady(text(v, field, NON_EMPTY, lookup), timeout);
+                }
+            }
+        }
+
+        LogSpec logs(Node node, String path, Function<String, String> lookup) {
+            LogSpec none = new LogSpec(defaultLogDir, false, null, null, null, 5, true);
+            if (node == null) {
+                return none;
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, path, "expected a mapping (dir, merge, timestamp, rotate), got " + YamlSource.describe(node));
+                return none;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(mapping, path, problems);
+            schema.checkKeys(f, APP_LEVEL + ".logs", path, problems);
+            String dirText = scalar(f, "dir", path, NON_EMPTY, null, lookup);
+            Path dir = dirText == null ? defaultLogDir : baseDir.resolve(dirText.strip()).normalize();
+            boolean merge = scalar(f, "merge", path, BOOL, false, lookup);
+            String timestamp = scalar(f, "timestamp", path, TIMESTAMP, null, lookup);
+
+            Node rotateNode = value(f, "rotate");
+            if (rotateNode == null) {
+                return new LogSpec(dir, merge, timestamp, null, null, 5, true);
+            }
+            String rotatePath = path + ".rotate";
+            if (!(rotateNode instanceof MappingNode rotateMapping)) {
+                problems.at(rotateNode, rotatePath, "expected a mapping (size, age, keep, compress), got " + YamlSource.describe(rotateNode));
+                return none;
+            }
+            Map<String, NodeTuple> r = YamlSource.entries(rotateMapping, rotatePath, problems);
+            schema.checkKeys(r, APP_LEVEL + ".logs.rotate", rotatePath, problems);
+            Long size = scalar(r, "size", rotatePath, SIZE, null, lookup);
+            Duration age = scalar(r, "age", rotatePath, DURATION, null, lookup);
+            if (value(r, "size") == null && value(r, "age") == null) {
+                problems.at(rotateNode, rotatePath, "expected size and/or age: when to rotate (like size: 10M or age: 1d)");
+            }
+            int keep = scalar(r, "keep", rotatePath, KEEP, 5, lookup);
+            boolean compress = scalar(r, "compress", rotatePath, BOOL, true, lookup);
+            return new LogSpec(dir, merge, timestamp, size, age, keep, compress);
+        }
+
+        /** The value node of a key, or null when the key is absent or has no value. */
+        Node value(Map<String, NodeTuple> f, String key) {
+            NodeTuple t = f.get(key);
+            return t == null || YamlSource.isNull(t.getValueNode()) ? null : t.getValueNode();
+        }
+
+        /** A scalar setting, interpolated and parsed; the default when it is absent or has a problem (recorded). */
+        <T> T scalar(Map<String, NodeTuple> f, String key, String path, Kind<T> kind, T dflt,
+                     Function<String, String> lookup) {
+            Node node = value(f, key);
+            if (node == null) {
+                return dflt;
+            }
+            T v = text(node, YamlSource.join(path, key), kind, lookup);
+            return v == null ? dflt : v;
+        }
+
+        /** Interpolates and parses one scalar node; null when it has a problem (recorded). */
+        <T> T text(Node node, String field, Kind<T> kind, Function<String, String> lookup) {
+            if (node == null) {
+                return null;
+            }
+            if (!(node instanceof ScalarNode scalar)) {
+                problems.at(node, field, kind.expected() + ", got " + YamlSource.describe(node));
+                return null;
+            }
+            Interpolation.Result expanded = Interpolation.expand(scalar.getValue(), lookup);
+            if (!expanded.problems().isEmpty()) {
+                expanded.problems().forEach(p -> problems.at(node, field, p));
+                return null;
+            }
+            try {
+                return kind.parse().apply(expanded.value());
+            } catch (IllegalArgumentException e) {
+                problems.at(node, field, e.getMessage());
+                return null;
+            }
+        }
+
+        int problemCount() {
+            return problems.size();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.berth.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DotenvTest {
+    @TempDir Path dir;
+
+    @Test
+    void readsKeysValuesQuotesCommentsAndExport() throws Exception {
+        Path f = write("""
+                # database
+                export DATABASE_URL=postgres://app@localhost/app
+                PLAIN = spaced value   # a comment
+                HASH=pa#ss
+                SINGLE='no \\n escapes, $HOME stays'
+                DOUBLE="two\\nlines \\"quoted\\""
+                EMPTY=
+
+                LATER=1
+                LATER=2
+                """);
+        Map<String, String> env = Dotenv.parse(f);
+        assertEquals(List.of("DATABASE_URL", "PLAIN", "HASH", "SINGLE", "DOUBLE", "EMPTY", "LATER"), List.copyOf(env.keySet()));
+        assertEquals("postgres://app@localhost/app", env.get("DATABASE_URL"));
+        assertEquals("spaced value", env.get("PLAIN"));
+        assertEquals("pa#ss", env.get("HASH"));
+        assertEquals("no \\n escapes, $HOME stays", env.get("SINGLE"));
+        assertEquals("two\nlines \"quoted\"", env.get("DOUBLE"));
+        assertEquals("", env.get("EMPTY"));
+        assertEquals("2", env.get("LATER"));
+    }
+
+    @Test
+    void quotedValuesMaySpanLines() throws Exception {
+        Path f = write("KEY=\"-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\"\nNEXT=x\n");
+        Map<String, String> env = Dotenv.parse(f);
+        assertEquals("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----", env.get("KEY"));
+        assertEquals("x", env.get("NEXT"));
+    }
+
+    @Test
+    void reportsEveryMalformedLineWithFileAndLine() throws Exception {
+        Path f = write("""
+                GOOD=1
+                not a pair
+                1BAD=x
+                QUOTED="closed" trailing
+                OPEN='never closed
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> Dotenv.parse(f));
+        List<ConfigProblem> p = e.problems();
+        assertEquals(4, p.size(), e.getMessage());
+        assertEquals(f + ":2:1: expected KEY=VALUE (KEY made of letters, digits and _, not starting with a digit)", p.get(0).toString());
+        assertEquals(3, p.get(1).line());
+        assertTrue(p.get(2).toString().startsWith(f + ":4:1: QUOTED: unexpected text after the closing \""), p.get(2).toString());
+        assertTrue(p.get(3).toString().startsWith(f + ":5:6: OPEN: the value's ' is never closed"), p.get(3).toString());
+    }
+
+    @Test
+    void malformedLinesAreNotEchoedBecauseTheyMayHoldSecrets() throws Exception {
+        Path f = write("API_KEY: sk_live_abcdef123456\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> Dotenv.parse(f));
+        assertFalse(e.getMessage().contains("sk_live"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "with 'single' quotes", "line\nbreak", "back\\slash \"dq\"", "$dollar ${X}", "tab\there", ""})
+    void formatReadsBackAsTheSameValue(String value) throws Exception {
+        Path f = write(Dotenv.format("K", value) + "\n");
+        assertEquals(value, Dotenv.parse(f).get("K"));
+    }
+
+    private Path write(String text) throws Exception {
+        Path f = dir.resolve(".env");
+        Files.writeString(f, text);
+        return f;
+    }
+}
