@@ -253,7 +253,7 @@ public final class Pm2Import {
                     case "env" -> secretsHere |= env(name, "env", v, app, true);
                     case "max_memory_restart" -> size(name, v).ifPresent(s -> app.put("max_memory", s));
                     case "cron_restart" -> cron(name, string(v)).ifPresent(s -> app.put("cron_restart", s));
-                    case "autorestart" -> app.put("autorestart", String.valueOf(bool(v)));
+                    case "autorestart" -> app.put("autorestart", bool(v));
                     case "max_restarts" -> app.put("max_restarts", string(v));
                     case "min_uptime" -> duration(name, key, v).ifPresent(d -> app.put("min_uptime", d));
                     case "restart_delay" -> duration(name, key, v).ifPresent(d -> app.putIfAbsent("restart_delay", d));
@@ -262,14 +262,14 @@ public final class Pm2Import {
                             notes.add(name + ": restart_delay is replaced by exp_backoff_restart_delay (the first delay of the backoff)");
                         }
                         app.put("restart_delay", d);
-                        app.put("backoff", "true");
+                        app.put("backoff", true);
                     });
                     case "kill_timeout" -> duration(name, key, v).ifPresent(d -> app.put("kill_timeout", d));
-                    case "merge_logs", "combine_logs" -> logs.put("merge", String.valueOf(bool(v)));
+                    case "merge_logs", "combine_logs" -> logs.put("merge", bool(v));
                     case "log_date_format" -> timestamp(name, string(v)).ifPresent(t -> logs.put("timestamp", t));
                     case "time" -> {
                         if (bool(v)) {
-                            logs.putIfAbsent("timestamp", "true");
+                            logs.putIfAbsent("timestamp", true);
                         }
                     }
                     case "out_file", "error_file", "log_file", "output", "error", "log" -> {
@@ -279,7 +279,8 @@ public final class Pm2Import {
                     }
                     case "wait_ready" -> notes.add(name + ": wait_ready has no equivalent (process.send('ready')); use ready:"
                             + " with log: \"<a line the app prints when ready>\" or port: true");
-                    case "listen_timeout" -> notes.add(name + ": listen_timeout " + string(v) + " maps to ready.timeout once you add a ready: check");
+                    case "listen_timeout" -> duration(name, key, v).ifPresent(d -> notes.add(name + ": listen_timeout " + string(v)
+                            + " is ready.timeout: " + d + " once you add a ready: check"));
                     case "watch", "ignore_watch", "watch_options" -> {
                         if (!key.equals("watch") || !"false".equals(string(v))) {
                             notes.add(name + ": " + key + " is not supported: Berth restarts apps on deploy or berth reload, not on file changes");
@@ -472,7 +473,7 @@ public final class Pm2Import {
             }
             if (pattern.isEmpty()) {
                 notes.add(name + ": log_date_format \"" + moment + "\" has no java.time equivalent; using the default timestamp");
-                return Optional.of("true");
+                return Optional.of(BerthFileLoader.DEFAULT_TIMESTAMP);
             }
             return pattern;
         }
@@ -552,6 +553,8 @@ public final class Pm2Import {
                 }
             } else if (v instanceof List<?> l) {
                 sb.append(" [").append(String.join(", ", l.stream().map(o -> YamlText.scalar(String.valueOf(o))).toList())).append("]\n");
+            } else if (v instanceof Boolean b) {
+                sb.append(' ').append(b).append('\n');
             } else {
                 sb.append(' ').append(YamlText.scalar(String.valueOf(v))).append('\n');
             }

@@ -22,6 +22,7 @@ final class SecretDetector {
             new Shape(Pattern.compile("(?<![A-Z0-9])AKIA[0-9A-Z]{16}(?![A-Z0-9])"), "looks like an AWS access key id", "AWS_ACCESS_KEY_ID"),
             new Shape(Pattern.compile("eyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), "looks like a JWT", "TOKEN"),
             new Shape(Pattern.compile("xox[baprs]-[A-Za-z0-9-]{10,}"), "looks like a Slack token", "SLACK_TOKEN"),
+            new Shape(Pattern.compile("(?<![A-Za-z0-9])[sr]k_live_[A-Za-z0-9]{10,}"), "looks like a Stripe secret key", "STRIPE_SECRET_KEY"),
             new Shape(Pattern.compile("(?<![A-Za-z0-9])(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
                     "looks like a GitHub token", "GITHUB_TOKEN"),
             // scheme://user:password@host; the password part is what makes it secret

@@ -5,6 +5,7 @@ import dev.berth.api.Controllers;
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
 import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.LogRelay;
 import dev.berth.supervisor.ProcessTree;
 import dev.berth.supervisor.Supervisor;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class Daemon {
             if (lock == null) throw new IllegalStateException("another berth daemon is running for " + home.dir());
             String token = Token.loadOrCreate(home.token());
             try (StateStore store = new StateStore(home.stateDb());
-                 Supervisor supervisor = new Supervisor(store, new ProcessTree(), Clock.systemUTC(),
+                 Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
                          Supervisor.loginEnvironment(System.getenv()))) {
                 AppCatalog catalog = new AppCatalog(store, supervisor, home.logs());
                 Map<String, Object> info = new LinkedHashMap<>();

@@ -42,6 +42,7 @@ public final class Supervisor implements AutoCloseable {
 
     private final StateStore store;
     private final ProcessTree tree;
+    private final LogRelay logRelay;
     private final PortPlan ports = new PortPlan();
     private final ReadinessProbe probe = new ReadinessProbe();
     private final Clock clock;
@@ -51,8 +52,9 @@ public final class Supervisor implements AutoCloseable {
     private final java.util.concurrent.ExecutorService tasks = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
 
-    public Supervisor(StateStore store, ProcessTree tree, Clock clock, Map<String, String> baseEnv) {
+    public Supervisor(StateStore store, ProcessTree tree, LogRelay logRelay, Clock clock, Map<String, String> baseEnv) {
         this.store = store;
+        this.logRelay = logRelay;
         this.tree = tree;
         this.clock = clock;
         this.baseEnv = Map.copyOf(baseEnv);
@@ -449,8 +451,12 @@ public final class Supervisor implements AutoCloseable {
             Files.createDirectories(logs.out().getParent());
             logOffset = Files.exists(logs.out()) ? Files.size(logs.out()) : 0;
             List<String> argv = new ArrayList<>();
-            argv.add("setsid"); // own session and process group: the whole tree can be signalled, and the daemon's death does not reach it
-            argv.addAll(spec.command().argv());
+            if (LogRelay.needed(spec.logs())) {
+                argv.addAll(logRelay.wrap(spec.logs(), logs, spec.command().argv()));
+            } else {
+                argv.add("setsid"); // own session and process group: the whole tree can be signalled, and the daemon's death does not reach it
+                argv.addAll(spec.command().argv());
+            }
             ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.cwd().toFile());
             pb.environment().clear();
             pb.environment().putAll(env);
@@ -460,7 +466,7 @@ public final class Supervisor implements AutoCloseable {
             if (logs.merged()) pb.redirectErrorStream(true);
             else pb.redirectError(ProcessBuilder.Redirect.appendTo(logs.err().toFile()));
             process = pb.start();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             synchronized (a) {
                 inst.state = InstanceState.ERRORED;
                 inst.reason = "cannot start: " + e.getMessage();

@@ -1,0 +1,198 @@
+package dev.berth.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Validation as one-line tables: a fragment of berth.yml -> the message it must produce, with its line:col.
+ * App fragments go on line 4, column 5, under an app that already has a run: line.
+ */
+class BerthFileLoaderValidationTest {
+    @TempDir Path dir;
+
+    private static final String APP = """
+            apps:
+              web:
+                run: node server.js
+                %s
+            """;
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            instances: two                  | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "two"
+            instances: 0                    | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "0"
+            port: 70000                     | 4:11: apps.web.port: expected a port number from 1 to 65535, got "70000"
+            port: [3000]                    | 4:11: apps.web.port: expected a port number from 1 to 65535, got a list
+            max_memroy: 500M                | 4:5: apps.web.max_memroy: unknown key "max_memroy"; did you mean "max_memory"?
+            maxMemory: 500M                 | 4:5: apps.web.maxMemory: unknown key "maxMemory"; did you mean "max_memory"?
+            KILL_TIMEOUT: 5s                | did you mean "kill_timeout"?
+            memory: 500M                    | 4:5: apps.web.memory: unknown key "memory"; valid keys here: run, cwd, env,
+            env_fil: .env                   | did you mean "env_file"?
+            max_memory: 500                 | 4:17: apps.web.max_memory: expected a size like 512K, 500M, 1G or 2T (powers of 1024), got "500": add a unit, like 500M
+            max_memory: 0M                  | 4:17: apps.web.max_memory: expected a size like 512K, 500M, 1G or 2T (powers of 1024) and more than 0
+            min_uptime: 10                  | 4:17: apps.web.min_uptime: expected a duration like 500ms, 10s, 5m, 1h or 2d (or combined, like 1m30s), got "10" (add a unit)
+            kill_timeout: -5s               | 4:19: apps.web.kill_timeout: expected a duration like 500ms, 10s, 5m, 1h or 2d
+            restart_delay: soon             | 4:20: apps.web.restart_delay: expected a duration
+            max_restart_delay: 10ms         | 4:24: apps.web.max_restart_delay: must be at least restart_delay (100ms)
+            cron_restart: "61 * * * *"      | 4:19: apps.web.cron_restart: expected a 5-field cron expression (minute hour day-of-month month day-of-week), like "0 3 * * *": Failed to parse cron expression. Value 61 not in range [0, 59]
+            cron_restart: "0 0 3 * * *"     | 4:19: apps.web.cron_restart: expected a 5-field cron expression
+            stop_signal: SIGFOO             | 4:18: apps.web.stop_signal: expected one of TERM, INT, QUIT, HUP, USR1, USR2, KILL (SIG prefix optional), got "SIGFOO"
+            autorestart: yes                | 4:18: apps.web.autorestart: expected true or false, got "yes"
+            backoff: 1                      | 4:14: apps.web.backoff: expected true or false, got "1"
+            max_restarts: -1                | 4:19: apps.web.max_restarts: expected an integer >= 0, got "-1"
+            script: app.js                  | 4:5: apps.web.script: use either run (a command line) or script (a program), not both
+            args: [--port, 80]              | 4:5: apps.web.args: applies only with script; with run, put everything in the command line
+            interpreter: node               | 4:5: apps.web.interpreter: applies only with script
+            run: again                      | 4:5: apps.web.run: duplicate key "run" (first defined at line 3)
+            cwd: nowhere                    | 4:10: apps.web.cwd: directory
+            cwd: berth.yml                  | is not a directory
+            env: [A, B]                     | 4:10: apps.web.env: expected a mapping of NAME: value, got a list
+            env: {1BAD: x}                  | 4:11: apps.web.env.1BAD: environment variable names are letters, digits and _, not starting with a digit
+            env: {A: {nested: 1}}           | 4:14: apps.web.env.A: expected a string, number or boolean, got a mapping
+            env: {A: 1, A: 2}               | 4:17: apps.web.env.A: duplicate key "A" (first defined at line 4)
+            env_Production: {A: b}          | 4:5: apps.web.env_Production: profile names are lowercase letters, digits and _ (env_<profile>, like env_production), got "env_Production"
+            env_file: missing.env           | 4:15: apps.web.env_file: env file
+            env_file: [.env, missing.env]   | 4:22: apps.web.env_file[1]: env file
+            env_file: {a: b}                | 4:15: apps.web.env_file: expected a path to a .env file or a list of them, got a mapping
+            port: ${NOPE}                   | 4:11: apps.web.port: variable ${NOPE} is not set: set NOPE in the environment or in an env_file, or give a default with ${NOPE:-value}
+            env: {A: "${BROKEN"}            | 4:14: apps.web.env.A: "${" is never closed; write $${ for a literal "${"
+            env: {A: "${1X}"}               | 4:14: apps.web.env.A: "${1X}" is not a valid reference
+            ready: {http: /up}              | 4:13: apps.web.ready.http: readiness by http needs the app's port: set apps.web.port
+            ready: {port: true}             | 4:13: apps.web.ready.port: readiness by port needs the app's port: set apps.web.port
+            ready: {log: up, http: /x}      | 4:12: apps.web.ready: expected exactly one of port: true, http: /path or log: "text", got log and http
+            ready: {timeout: 5s}            | 4:12: apps.web.ready: expected exactly one of port: true, http: /path or log: "text"
+            ready: {log: up, timeout: soon} | 4:31: apps.web.ready.timeout: expected a duration
+            ready: {log: up, wait: 1s}      | 4:22: apps.web.ready.wait: unknown key "wait"; valid keys here: http, timeout, log, port
+            ready: {logs: up}               | did you mean "log"?
+            ready: true                     | 4:12: apps.web.ready: expected a mapping with one of port: true, http: /path or log: "text", got "true"
+            logs: {dir: ""}                 | 4:17: apps.web.logs.dir: expected a non-empty string
+            logs: {merge: maybe}            | 4:19: apps.web.logs.merge: expected true or false, got "maybe"
+            logs: {timestamp: "yyyy {"}     | 4:23: apps.web.logs.timestamp: expected true, false or a java.time DateTimeFormatter pattern like "yyyy-MM-dd HH:mm:ss", got "yyyy {"
+            logs: {rotate: {size: 10}}      | 4:27: apps.web.logs.rotate.size: expected a size like 512K, 500M, 1G or 2T (powers of 1024), got "10": add a unit
+            logs: {rotate: {keep: 0}}       | 4:27: apps.web.logs.rotate.keep: expected an integer >= 1, got "0"
+            logs: {rotate: {keep: 3}}       | 4:20: apps.web.logs.rotate: expected size and/or age
+            logs: {rotate: {sizes: 1M}}     | 4:21: apps.web.logs.rotate.sizes: unknown key "sizes"; did you mean "size"?
+            logs: {rotte: {size: 1M}}       | 4:12: apps.web.logs.rotte: unknown key "rotte"; did you mean "rotate"?
+            """)
+    void appFragment(String fragment, String expected) throws Exception {
+        Files.writeString(dir.resolve(".env"), "A=1\n");
+        String problems = problemsOf(APP.formatted(fragment));
+        assertTrue(problems.contains(expected), () -> "expected\n  " + expected + "\nin\n  " + problems);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            ``                                  | berth.yml: the file is empty
+            apps: [web]                         | 1:7: apps: expected a mapping of app name to app settings, got a list
+            apps:                               | 1:1: apps: is required: a mapping of app name to app settings
+            apps: {}                            | 1:7: apps: expected at least one app
+            [1, 2]                              | 1:1: expected a mapping with an apps: key, got a list
+            aps: {web: {run: x}}                | 1:1: aps: unknown key "aps"; did you mean "apps"?
+            apps: {web: {run: x}, web: {run: y}}| 1:23: apps.web: duplicate key "web" (first defined at line 1)
+            apps: {Web: {run: x}}               | 1:8: apps.Web: app names are lowercase letters, digits and . _ - (starting with a letter or digit), at most 64 characters, got "Web"
+            apps: {-web: {run: x}}              | 1:8: apps.-web: app names are lowercase letters
+            apps: {web: {}}                     | 1:8: apps.web: expected run (a command line) or script (a program, with args)
+            apps: {web: node server.js}         | 1:13: apps.web: expected a mapping of app settings (run or script, ...), got "node server.js"
+            apps: {web: {run: ""}}              | 1:19: apps.web.run: expected a non-empty string
+            apps: {web: {run: [a]}}             | 1:19: apps.web.run: expected a non-empty string, got a list
+            apps: {web: {run: x}                | 1:21: invalid YAML: expected ',' or '}', but got <stream end> (while parsing a flow mapping)
+            apps:\\n  web:\\n\\trun: x          | 3:1: invalid YAML
+            """)
+    void wholeFile(String yaml, String expected) throws Exception {
+        String problems = problemsOf(yaml.replace("\\n", "\n").replace("\\t", "\t"));
+        assertTrue(problems.contains(expected), () -> "expected\n  " + expected + "\nin\n  " + problems);
+    }
+
+    @Test
+    void appNamesLongerThan64CharactersAreRefused() throws Exception {
+        String name = "a".repeat(65);
+        assertTrue(problemsOf("apps:\n  " + name + ":\n    run: x\n").contains("2:3: apps." + name + ": app names are"));
+        assertEquals(1, load("apps:\n  " + "a".repeat(64) + ":\n    run: x\n").apps().size());
+    }
+
+    @Test
+    void yamlSyntaxErrorsHaveTheirPosition() throws Exception {
+        String problems = problemsOf("apps:\n  web:\n    run: x\n   port: 3000\n");
+        assertTrue(problems.matches("(?s).*berth\\.yml:4:\\d+: invalid YAML: .*"), problems);
+    }
+
+    @Test
+    void missingFileIsOneProblemWithoutPosition() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new BerthFileLoader(Map.of(), dir).load(dir.resolve("nope.yml"), null));
+        assertEquals(List.of(new ConfigProblem(dir.resolve("nope.yml"), 0, 0, null, "file not found")), e.problems());
+        assertEquals(dir.resolve("nope.yml") + ": file not found", e.getMessage());
+    }
+
+    @Test
+    void reportsAllProblemsAtOnceInFileOrder() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                apps:
+                  web:
+                    run: node server.js
+                    instances: two
+                    max_memroy: 1G
+                  worker:
+                    script: worker.js
+                    run: node worker.js
+                    port: 0
+                    stop_signal: STOP
+                  Bad:
+                    run: x
+                """));
+        List<String> where = e.problems().stream().map(p -> p.line() + ":" + p.column() + " " + p.field()).toList();
+        assertEquals(List.of(
+                "4:16 apps.web.instances",
+                "5:5 apps.web.max_memroy",
+                "7:5 apps.worker.script",
+                "9:11 apps.worker.port",
+                "10:18 apps.worker.stop_signal",
+                "11:3 apps.Bad"), where);
+        assertEquals(6, e.getMessage().lines().count());
+    }
+
+    @Test
+    void undefinedProfileIsOneProblemNamingTheDefinedOnes() throws Exception {
+        String yml = """
+                apps:
+                  web:
+                    run: x
+                    env_production: {A: "1"}
+                  api:
+                    run: y
+                    env_staging: {A: "2"}
+                """;
+        ConfigException e = assertThrows(ConfigException.class, () -> load(yml, "prod"));
+        assertEquals(1, e.problems().size());
+        assertTrue(e.getMessage().endsWith("berth.yml: env profile \"prod\" is not defined by any app (no env_prod key); "
+                + "defined profiles: production, staging"), e.getMessage());
+        ConfigException none = assertThrows(ConfigException.class, () -> load("apps: {web: {run: x}}", "production"));
+        assertTrue(none.getMessage().contains("no app defines an env_<profile> key"), none.getMessage());
+    }
+
+    private String problemsOf(String yaml) throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(yaml));
+        return e.getMessage();
+    }
+
+    private BerthFile load(String yaml) throws Exception {
+        return load(yaml, null);
+    }
+
+    private BerthFile load(String yaml, String profile) throws Exception {
+        Path file = dir.resolve("berth.yml");
+        Files.writeString(file, yaml);
+        return new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, profile);
+    }
+}

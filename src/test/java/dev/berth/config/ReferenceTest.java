@@ -1,0 +1,79 @@
+package dev.berth.config;
+
+import dev.berth.config.AppSpec.ExecCommand;
+import dev.berth.config.AppSpec.HttpReady;
+import dev.berth.config.AppSpec.LogLineReady;
+import dev.berth.config.AppSpec.PortReady;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** reference.yml is both the documentation and the schema: it must validate and must name every key the loader reads. */
+class ReferenceTest {
+    @TempDir Path dir;
+
+    @Test
+    void referenceValidatesAsABerthYml() throws Exception {
+        Path file = dir.resolve("berth.yml");
+        try (InputStream in = ReferenceSchema.class.getResourceAsStream(ReferenceSchema.RESOURCE)) {
+            assertNotNull(in, "reference.yml on the classpath");
+            Files.copy(in, file);
+        }
+        Files.writeString(dir.resolve(".env"), "DATABASE_URL=postgres://app@localhost/app\n");
+
+        BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
+
+        assertEquals(List.of("web", "worker", "cache"), f.apps().stream().map(AppSpec::name).toList());
+        AppSpec web = f.app("web").orElseThrow();
+        assertEquals("production", web.env().get("NODE_ENV"));
+        assertEquals("postgres://app@localhost/app", web.env().get("DATABASE_URL"));
+        assertEquals(2, web.instances());
+        assertEquals("INT", web.stopSignal());
+        assertEquals(new HttpReady("/healthz", java.time.Duration.ofSeconds(30)), web.ready());
+        assertEquals(dir.resolve("logs"), web.logs().dir());
+        assertEquals(new ExecCommand(List.of("python3", "worker.py", "--queue", "default")), f.app("worker").orElseThrow().command());
+        assertEquals("4", f.app("worker").orElseThrow().env().get("QUEUE_CONCURRENCY"));
+        assertEquals(LogLineReady.class, f.app("worker").orElseThrow().ready().getClass());
+        assertEquals(PortReady.class, f.app("cache").orElseThrow().ready().getClass());
+    }
+
+    /** A key added to reference.yml without code to read it, or the other way round, fails here. */
+    @Test
+    void referenceDefinesExactlyTheKeysTheLoaderReads() {
+        ReferenceSchema schema = ReferenceSchema.load();
+        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate"), schema.levels());
+        assertEquals(List.of("apps"), schema.keys(""));
+        assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
+                        "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
+                        "kill_timeout", "ready", "logs", "script", "args", "interpreter"),
+                Set.copyOf(schema.keys("apps.*")));
+        assertEquals(Set.of("http", "timeout", "log", "port"), Set.copyOf(schema.keys("apps.*.ready")));
+        assertEquals(List.of("dir", "merge", "timestamp", "rotate"), schema.keys("apps.*.logs"));
+        assertEquals(List.of("size", "age", "keep", "compress"), schema.keys("apps.*.logs.rotate"));
+    }
+
+    /** docs/berth-yml.md is the user's reference: every key of reference.yml has its own heading or table row there. */
+    @Test
+    void userDocsNameEveryKey() throws Exception {
+        Path docs = Path.of(System.getProperty("berth.root", ".")).resolve("docs/berth-yml.md");
+        String text = Files.readString(docs);
+        ReferenceSchema schema = ReferenceSchema.load();
+        for (String level : schema.levels()) {
+            for (String key : schema.keys(level)) {
+                String prefix = level.isEmpty() ? "" : level.replace("apps.*", "").replaceFirst("^\\.", "");
+                String qualified = prefix.isEmpty() ? key : prefix + "." + key;
+                assertTrue(text.contains("`" + qualified + "`"), "docs/berth-yml.md should document `" + qualified + "`");
+            }
+        }
+    }
+}
