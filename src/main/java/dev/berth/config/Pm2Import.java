@@ -107,7 +107,7 @@ public final class Pm2Import {
             StringBuilder env = new StringBuilder("# Secrets moved out of berth.yml by berth import-pm2 from " + source + "\n"
                     + "# Keep this file out of version control.\n");
             c.secrets.forEach((k, v) -> env.append(Dotenv.format(k, v)).append('\n'));
-            writeAtomically(envFile, env.toString(), PosixFilePermissions.fromString("rw-------"));
+            writeAtomically(envFile, env.toString(), PosixFilePermissions.fromString("rw-r--r--"));
         }
         writeAtomically(yml, berthYml(source, apps, c.notes), PosixFilePermissions.fromString("rw-r--r--"));
         return new Result(yml, writesEnv ? envFile : null, apps.size(), c.secretCount, List.copyOf(c.notes));
