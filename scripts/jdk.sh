@@ -27,3 +27,12 @@ berth_find_jdk() {
   echo "       Install one, e.g.: apt-get install openjdk-21-jdk-headless   (or set JAVA_HOME)" >&2
   return 1
 }
+
+# Maven's own libraries trip JDK 24+'s sun.misc.Unsafe warnings; they are noise for our users.
+berth_maven_opts() {
+  local major
+  major=$(berth_java_major "$BERTH_JAVA_HOME/bin/java")
+  if [ "$major" -ge 24 ] 2>/dev/null; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}

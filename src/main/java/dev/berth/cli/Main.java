@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,12 +10,6 @@ import picocli.CommandLine.Command;
                 "Runs the production side of web apps from one berth.yml: keeps their processes alive,",
                 "restarts them by policy, reloads them without downtime, and keeps their logs.",
                 "The first command that needs it starts the daemon (BERTH_HOME, default ~/.berth)."},
-        subcommands = {
-                StartCommand.class, StopCommand.class, RestartCommand.class, ReloadCommand.class, DeleteCommand.class,
-                StatusCommand.class, DescribeCommand.class, LogsCommand.class, FlushCommand.class,
-                SaveCommand.class, ResurrectCommand.class, StartupCommand.class, MonitCommand.class,
-                ValidateCommand.class, LintCommand.class, DaemonCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."})
 public final class Main {
 
@@ -22,8 +17,19 @@ public final class Main {
         System.exit(run(args));
     }
 
+    /** Every subcommand, in the order `berth --help` lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(
+            StartCommand.class, StopCommand.class, RestartCommand.class, ReloadCommand.class, DeleteCommand.class,
+            StatusCommand.class, DescribeCommand.class, LogsCommand.class, FlushCommand.class,
+            SaveCommand.class, ResurrectCommand.class, StartupCommand.class, MonitCommand.class,
+            ValidateCommand.class, LintCommand.class, ImportPm2Command.class, DaemonCommand.class,
+            CommandLine.HelpCommand.class);
+
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // Building a command's model costs reflection; a CLI call needs only its own command.
+        Class<?> only = args.length == 0 ? null : commandNamed(args[0]);
+        for (Class<?> c : only != null ? List.<Class<?>>of(only) : COMMANDS) cl.addSubcommand(c);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof CliException ce) {
                 Output.err("berth: " + ce.getMessage());
@@ -41,6 +47,16 @@ public final class Main {
             return ExitCodes.USAGE;
         });
         return cl.execute(args);
+    }
+
+    private static Class<?> commandNamed(String name) {
+        for (Class<?> c : COMMANDS) {
+            Command cmd = c.getAnnotation(Command.class);
+            if (cmd.name().equals(name) || java.util.Arrays.asList(cmd.aliases()).contains(name)) {
+                return c == CommandLine.HelpCommand.class ? null : c;
+            }
+        }
+        return null;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -136,17 +136,23 @@ public final class BerthFileLoader {
         if (t.equalsIgnoreCase("false")) {
             return null;
         }
-        if (t.equalsIgnoreCase("true")) {
-            return DEFAULT_TIMESTAMP;
-        }
+        return t.equalsIgnoreCase("true") ? DEFAULT_TIMESTAMP : checkTimestampPattern(t);
+    });
+
+    /**
+     * A logs.timestamp pattern, checked twice: as java.time understands it, and as the log relay can
+     * write it ({@link TimestampPattern}), so that a pattern that loads is a pattern that works.
+     */
+    static String checkTimestampPattern(String pattern) {
         try {
             // formatting a full date-time also catches patterns that only fail when used
-            DateTimeFormatter.ofPattern(t).format(ZonedDateTime.now());
-            return t;
+            DateTimeFormatter.ofPattern(pattern).format(ZonedDateTime.now());
+            TimestampPattern.toRelayFormat(pattern);
+            return pattern;
         } catch (IllegalArgumentException | DateTimeException e) {
-            throw new IllegalArgumentException(TIMESTAMP_EXPECTED + ", got \"" + t + "\": " + e.getMessage());
+            throw new IllegalArgumentException(TIMESTAMP_EXPECTED + ", got \"" + pattern + "\": " + e.getMessage());
         }
-    });
+    }
     private static final Kind<String> TEXT = new Kind<>("expected a string", s -> s);
     private static final Kind<String> NON_EMPTY = new Kind<>("expected a non-empty string", s -> {
         if (s.isBlank()) {

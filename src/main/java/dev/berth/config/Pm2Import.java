@@ -15,8 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -107,7 +105,7 @@ public final class Pm2Import {
             StringBuilder env = new StringBuilder("# Secrets moved out of berth.yml by berth import-pm2 from " + source + "\n"
                     + "# Keep this file out of version control.\n");
             c.secrets.forEach((k, v) -> env.append(Dotenv.format(k, v)).append('\n'));
-            writeAtomically(envFile, env.toString(), PosixFilePermissions.fromString("rw-r--r--"));
+            writeAtomically(envFile, env.toString(), PosixFilePermissions.fromString("rw-------"));
         }
         writeAtomically(yml, berthYml(source, apps, c.notes), PosixFilePermissions.fromString("rw-r--r--"));
         return new Result(yml, writesEnv ? envFile : null, apps.size(), c.secretCount, List.copyOf(c.notes));
@@ -240,9 +238,16 @@ public final class Pm2Import {
                 }
                 switch (key) {
                     case "name", "script" -> { } // handled around the loop
-                    case "args" -> app.put("args", v instanceof List<?> l
-                            ? l.stream().map(o -> Interpolation.escape(string(o))).toList()
-                            : Interpolation.escape(string(v)));
+                    case "args" -> {
+                        if (!(v instanceof List<?>) && string(v).matches(".*['\"\\\\].*")) {
+                            // the args themselves are not echoed: they may hold a token
+                            notes.add(name + ": args is a string with quotes; Berth splits it on whitespace only:"
+                                    + " write args as a list if an argument has spaces");
+                        }
+                        app.put("args", v instanceof List<?> l
+                                ? l.stream().map(o -> Interpolation.escape(string(o))).toList()
+                                : Interpolation.escape(string(v)));
+                    }
                     case "interpreter" -> interpreter = string(v).equals("none") ? "" : string(v);
                     case "node_args", "interpreter_args" -> interpreterArgs.addAll(v instanceof List<?> l
                             ? l.stream().map(Pm2Import::string).toList() : Arrays.asList(string(v).trim().split("\\s+")));
@@ -254,7 +259,13 @@ public final class Pm2Import {
                     case "max_memory_restart" -> size(name, v).ifPresent(s -> app.put("max_memory", s));
                     case "cron_restart" -> cron(name, string(v)).ifPresent(s -> app.put("cron_restart", s));
                     case "autorestart" -> app.put("autorestart", bool(v));
-                    case "max_restarts" -> app.put("max_restarts", string(v));
+                    case "max_restarts" -> {
+                        if (string(v).matches("\\d+")) {
+                            app.put("max_restarts", string(v));
+                        } else {
+                            notes.add(name + ": max_restarts " + string(v) + " is not understood and was left out (default 10)");
+                        }
+                    }
                     case "min_uptime" -> duration(name, key, v).ifPresent(d -> app.put("min_uptime", d));
                     case "restart_delay" -> duration(name, key, v).ifPresent(d -> app.putIfAbsent("restart_delay", d));
                     case "exp_backoff_restart_delay" -> duration(name, key, v).ifPresent(d -> {
@@ -289,10 +300,14 @@ public final class Pm2Import {
                     default -> {
                         if (key.startsWith("env_")) {
                             String profile = key.substring(4).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-                            if (!profile.equals(key.substring(4))) {
+                            if (profile.isEmpty() || profile.equals("file")) {
+                                notes.add(name + ": " + key + " is not a usable profile name and was left out");
+                            } else if (!profile.equals(key.substring(4))) {
                                 notes.add(name + ": " + key + " is renamed env_" + profile + " (profile names are lowercase letters, digits and _)");
                             }
-                            secretsHere |= env(name, "env_" + profile, v, app, false);
+                            if (!profile.isEmpty() && !profile.equals("file")) {
+                                secretsHere |= env(name, "env_" + profile, v, app, false);
+                            }
                         } else {
                             notes.add(name + ": " + key + " is not supported by Berth and was left out");
                         }
@@ -467,12 +482,13 @@ public final class Pm2Import {
         Optional<String> timestamp(String name, String moment) {
             Optional<String> pattern = MomentPattern.toJava(moment);
             try {
-                pattern.ifPresent(p -> DateTimeFormatter.ofPattern(p).format(ZonedDateTime.now()));
-            } catch (RuntimeException e) {
+                pattern.ifPresent(BerthFileLoader::checkTimestampPattern);
+            } catch (IllegalArgumentException e) {
                 pattern = Optional.empty();
             }
             if (pattern.isEmpty()) {
-                notes.add(name + ": log_date_format \"" + moment + "\" has no java.time equivalent; using the default timestamp");
+                notes.add(name + ": log_date_format \"" + moment + "\" cannot be written by Berth's log relay"
+                        + " (it writes " + TimestampPattern.SUPPORTED + "); using the default timestamp");
                 return Optional.of(BerthFileLoader.DEFAULT_TIMESTAMP);
             }
             return pattern;

@@ -79,6 +79,7 @@ class BerthFileLoaderValidationTest {
             logs: {dir: ""}                 | 4:17: apps.web.logs.dir: expected a non-empty string
             logs: {merge: maybe}            | 4:19: apps.web.logs.merge: expected true or false, got "maybe"
             logs: {timestamp: "yyyy {"}     | 4:23: apps.web.logs.timestamp: expected true, false or a java.time DateTimeFormatter pattern like "yyyy-MM-dd HH:mm:ss", got "yyyy {"
+            logs: {timestamp: "EEE HH:mm"}  | 4:23: apps.web.logs.timestamp: expected true, false or a java.time DateTimeFormatter pattern like "yyyy-MM-dd HH:mm:ss", got "EEE HH:mm": timestamp pattern "EEE HH:mm": "EEE" is not supported; use yyyy MM dd HH mm ss SSS XXX Z, and text in 'quotes'
             logs: {rotate: {size: 10}}      | 4:27: apps.web.logs.rotate.size: expected a size like 512K, 500M, 1G or 2T (powers of 1024), got "10": add a unit
             logs: {rotate: {keep: 0}}       | 4:27: apps.web.logs.rotate.keep: expected an integer >= 1, got "0"
             logs: {rotate: {keep: 3}}       | 4:20: apps.web.logs.rotate: expected size and/or age

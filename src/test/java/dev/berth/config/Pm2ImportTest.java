@@ -138,15 +138,27 @@ class Pm2ImportTest {
     @Test
     void noSecretsMeansNoEnvFile() throws Exception {
         Path eco = write("ecosystem.json", """
-                [{"name": "web", "script": "npm", "args": "run start", "env": {"NODE_ENV": "production"}}]
+                [{"name": "web", "script": "npm", "args": "run start", "env": {"NODE_ENV": "production"}, "max_restarts": "many",
+                  "env_": {"A": "1"}, "env_Staging-EU": {"A": "2"}, "log_date_format": "DD/MM/YY h:mm A"},
+                 {"name": "two", "script": "x", "args": "--name 'a b'"}]
                 """);
         Pm2Import.Result r = new Pm2Import().convert(eco, dir.resolve("berth.yml"), dir.resolve(".env.berth"));
         assertEquals(0, r.secretsMoved());
         assertNull(r.envFile());
         assertFalse(Files.exists(dir.resolve(".env.berth")));
         assertFalse(Files.readString(r.berthYml()).contains("env_file"));
-        AppSpec web = new BerthFileLoader(Map.of(), dir).load(r.berthYml(), null).apps().get(0);
+        assertEquals(List.of(
+                "web: max_restarts many is not understood and was left out (default 10)",
+                "web: env_ is not a usable profile name and was left out",
+                "web: env_Staging-EU is renamed env_staging_eu (profile names are lowercase letters, digits and _)",
+                "web: log_date_format \"DD/MM/YY h:mm A\" cannot be written by Berth's log relay (it writes "
+                        + TimestampPattern.SUPPORTED + "); using the default timestamp",
+                "two: args is a string with quotes; Berth splits it on whitespace only: write args as a list if an argument has spaces"),
+                r.notes());
+        AppSpec web = new BerthFileLoader(Map.of(), dir).load(r.berthYml(), "staging_eu").apps().get(0);
         assertEquals(List.of("npm", "run", "start"), web.command().argv());
+        assertEquals("2", web.env().get("A"));
+        assertEquals(BerthFileLoader.DEFAULT_TIMESTAMP, web.logs().timestamp());
     }
 
     @Test
