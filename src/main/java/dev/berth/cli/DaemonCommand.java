@@ -8,11 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "daemon", description = "Start, stop or inspect the daemon. Stopping it never stops an app.",
+@Command(mixinStandardHelpOptions = true, name = "daemon", description = "Start, stop or inspect the daemon. Stopping it never stops an app.",
         subcommands = {DaemonCommand.Start.class, DaemonCommand.Stop.class, DaemonCommand.Status.class, DaemonCommand.Run.class})
 final class DaemonCommand {
 
-    @Command(name = "start", description = "Start the daemon in the background (no-op when it runs).")
+    @Command(mixinStandardHelpOptions = true, name = "start", description = "Start the daemon in the background (no-op when it runs).")
     static final class Start implements Callable<Integer> {
         @Override public Integer call() {
             DaemonClient c = Env.client();
@@ -27,7 +27,7 @@ final class DaemonCommand {
         }
     }
 
-    @Command(name = "stop", description = "Stop the daemon. Apps keep running; the next daemon adopts them.")
+    @Command(mixinStandardHelpOptions = true, name = "stop", description = "Stop the daemon. Apps keep running; the next daemon adopts them.")
     static final class Stop implements Callable<Integer> {
         @Override public Integer call() throws InterruptedException {
             DaemonClient c = Env.client();
@@ -47,7 +47,7 @@ final class DaemonCommand {
         }
     }
 
-    @Command(name = "status", description = "Is the daemon running? Exits 0 when it is, 1 when not.")
+    @Command(mixinStandardHelpOptions = true, name = "status", description = "Is the daemon running? Exits 0 when it is, 1 when not.")
     static final class Status implements Callable<Integer> {
         @Mixin JsonOption json;
 
@@ -61,7 +61,7 @@ final class DaemonCommand {
         }
     }
 
-    @Command(name = "run", description = "Run the daemon in the foreground (what `daemon start` and the systemd unit run).")
+    @Command(mixinStandardHelpOptions = true, name = "run", description = "Run the daemon in the foreground (what `daemon start` and the systemd unit run).")
     static final class Run implements Callable<Integer> {
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
         String host;

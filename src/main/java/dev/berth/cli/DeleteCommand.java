@@ -2,7 +2,7 @@ package dev.berth.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "delete", description = {"Stop apps and forget them."})
+@Command(mixinStandardHelpOptions = true, name = "delete", description = {"Stop apps and forget them."})
 final class DeleteCommand extends AppVerbCommand {
     DeleteCommand() {
         super("delete");

@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "describe", aliases = "show", description = {
-        "Everything about one app: command, cwd, profile, log files, each instance with why it last",
-        "exited or restarted and which env keys changed at its last start, and recent events."})
+@Command(mixinStandardHelpOptions = true, name = "describe", aliases = "show", description = {
+        "Everything about one app, with why it last restarted.",
+        "Command, cwd, profile, log files; each instance with its last exit or restart reason",
+        "and the env keys that changed at its last start (never values); recent events."})
 final class DescribeCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "flush", description = "Empty apps' log files (the apps keep writing to them).")
+@Command(mixinStandardHelpOptions = true, name = "flush", description = "Empty apps' log files (the apps keep writing to them).")
 final class FlushCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "APP", description = "App names (default: all).")
     List<String> apps = List.of();

@@ -11,10 +11,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import-pm2", description = {
-        "Write a berth.yml equivalent to a PM2 ecosystem file (.js evaluated with node, or .json).",
-        "Literal secrets in env are moved to an env file (0600) and referenced as ${KEY}.",
-        "Every PM2 setting without an equivalent is listed. Existing files are kept unless --force."})
+@Command(mixinStandardHelpOptions = true, name = "import-pm2", description = {
+        "Write a berth.yml equivalent to a PM2 ecosystem file.",
+        "Reads ecosystem.config.js (evaluated with node) or .json. Literal secrets in env move to",
+        "an env file (0600) and become $${KEY}. Every PM2 setting without an equivalent is listed.",
+        "Existing files are kept unless --force."})
 final class ImportPm2Command implements Callable<Integer> {
     @Parameters(paramLabel = "ECOSYSTEM", description = "ecosystem.config.js or a .json file.")
     Path ecosystem;

@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "lint", description = {
-        "Warn about secret-looking literal values in a berth.yml (passwords, keys, tokens, private keys,",
-        "URLs with a password) and say how to move each into an env file. Values are never printed.",
-        "Exits 0 when clean, 1 with warnings, 3 when the file cannot be read."})
+@Command(mixinStandardHelpOptions = true, name = "lint", description = {
+        "Warn about secret-looking values written into a berth.yml.",
+        "Passwords, keys, tokens, private keys, URLs with a password: each warning says how to move",
+        "the value into an env file; values are never printed. Exits 0 when clean, 1 with warnings."})
 final class LintCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "Default: ./berth.yml.")
     Path file;

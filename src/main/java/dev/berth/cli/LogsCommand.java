@@ -15,9 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", description = {
-        "Show the last lines of apps' logs, and with -f follow them (across rotations and flushes).",
-        "Each line is prefixed with app[instance] and out/err."})
+@Command(mixinStandardHelpOptions = true, name = "logs", description = {
+        "Show the last lines of apps' logs; -f follows them.",
+        "Following goes on across rotations and flushes. Each line is prefixed with its file",
+        "(app-instance-out or -err)."})
 final class LogsCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "APP", description = "One app (default: all).")
     String app;

@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 /** Entry point of the `berth` command. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
-                "Runs the production side of web apps from one berth.yml: keeps their processes alive,",
-                "restarts them by policy, reloads them without downtime, and keeps their logs.",
-                "The first command that needs it starts the daemon (BERTH_HOME, default ~/.berth)."},
+                "Keeps the apps of a berth.yml running: restarts them by policy,",
+                "reloads them without downtime, and keeps their logs.",
+                "The first command that needs the daemon starts it",
+                "(state in BERTH_HOME, default ~/.berth)."},
         footer = {"", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."})
 public final class Main {
 
@@ -30,6 +31,7 @@ public final class Main {
         // Building a command's model costs reflection; a CLI call needs only its own command.
         Class<?> only = args.length == 0 ? null : commandNamed(args[0]);
         for (Class<?> c : only != null ? List.<Class<?>>of(only) : COMMANDS) cl.addSubcommand(c);
+        cl.setUsageHelpWidth(100);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof CliException ce) {
                 Output.err("berth: " + ce.getMessage());

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "monit", description = "A live view of every app's instances, cpu and memory, refreshed until Ctrl-C.")
+@Command(mixinStandardHelpOptions = true, name = "monit", description = "A live view of every app's instances, refreshed until Ctrl-C.")
 final class MonitCommand implements Callable<Integer> {
     @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "1", description = "Refresh every N seconds (default ${DEFAULT-VALUE}).")
     double interval;

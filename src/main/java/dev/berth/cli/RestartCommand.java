@@ -2,7 +2,7 @@ package dev.berth.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "restart", description = {"Stop every instance, then start them again with the current berth.yml and env_file.", "Exits 1 when an instance does not become ready."})
+@Command(mixinStandardHelpOptions = true, name = "restart", description = {"Restart apps with the current berth.yml and env_file.", "Stops every instance, then starts them again. Exits 1 when an instance does not become ready."})
 final class RestartCommand extends AppVerbCommand {
     RestartCommand() {
         super("restart");

@@ -5,10 +5,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "resurrect", description = {
-        "Bring back exactly what should run: adopt instances that are alive, start the ones that should",
-        "run and do not; apps that were stopped stay stopped. The daemon does this by itself when it",
-        "starts (after a reboot, through `berth startup`'s unit); this asks for it now."})
+@Command(mixinStandardHelpOptions = true, name = "resurrect", description = {
+        "Bring back exactly what should run; stopped apps stay stopped.",
+        "Adopts instances that are alive and starts the ones that should run and do not.",
+        "The daemon does this by itself when it starts (after a reboot, through the unit",
+        "`berth startup` writes); this asks for it now."})
 final class ResurrectCommand implements Callable<Integer> {
     @Mixin JsonOption json;
 

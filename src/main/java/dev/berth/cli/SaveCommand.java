@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "save", description = {
-        "Berth saves the desired state on every change already (unlike PM2, nothing is lost if you forget).",
-        "This writes a snapshot of it to BERTH_HOME/dump.json (0600, no env values) for your records."})
+@Command(mixinStandardHelpOptions = true, name = "save", description = {
+        "Write a snapshot of the apps to BERTH_HOME/dump.json.",
+        "Berth already saves the desired state on every change (nothing is lost if you forget);",
+        "this snapshot (0600, no env values) is for your records."})
 final class SaveCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     @Override public Integer call() throws Exception {

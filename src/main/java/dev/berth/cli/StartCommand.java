@@ -11,8 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "start", description = {
-        "Start apps and wait until each instance is ready (or has failed).",
+@Command(mixinStandardHelpOptions = true, name = "start", description = {
+        "Start apps; returns when each instance is ready or has failed.",
         "  berth start                 every app of ./berth.yml",
         "  berth start web worker      these apps (from ./berth.yml, or already registered)",
         "  berth start path/berth.yml  every app of that file",

@@ -8,10 +8,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "startup", description = {
-        "Write a systemd unit that starts the Berth daemon at boot (it then brings back every app that",
-        "should run) and print how to enable it. KillMode=process: stopping the unit never stops apps.",
-        "As root it goes to /etc/systemd/system/berth.service, else to ~/.config/systemd/user/."})
+@Command(mixinStandardHelpOptions = true, name = "startup", description = {
+        "Write a systemd unit for the daemon and print how to enable it.",
+        "At boot the daemon brings back every app that should run. KillMode=process: stopping",
+        "the unit never stops apps. As root it goes to /etc/systemd/system/berth.service,",
+        "else to ~/.config/systemd/user/berth.service."})
 final class StartupCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the unit here instead.")
     Path output;

@@ -10,9 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", aliases = {"ls", "list"}, description = {
-        "Show every app's instances: pid, state, uptime, restarts, cpu, memory (whole process tree), port.",
-        "Exits 1 when an app that should run has an instance that is not running."})
+@Command(mixinStandardHelpOptions = true, name = "status", aliases = {"ls", "list"}, description = {
+        "Show every app's instances.",
+        "Columns: pid, state (* = adopted from a previous daemon), uptime, restarts, cpu,",
+        "memory of the whole process tree, port. Exits 1 when an app that should run has an",
+        "instance that is not running."})
 final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "APP", description = "Only these apps.")
     List<String> only = new ArrayList<>();

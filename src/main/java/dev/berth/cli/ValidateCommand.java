@@ -16,10 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "validate", description = {
-        "Check a berth.yml without starting anything: every problem at once, each with file:line:column,",
-        "the field, and what would be valid. ${VAR} values come from this shell and the env_file.",
-        "Exits 0 when valid, 3 when not."})
+@Command(mixinStandardHelpOptions = true, name = "validate", description = {
+        "Check a berth.yml without starting anything.",
+        "Reports every problem at once, each with file:line:column, the field and what would be",
+        "valid. $${VAR} values come from this shell and the env_file. Exits 0 when valid, 3 when not."})
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "Default: ./berth.yml.")
     Path file;

@@ -24,6 +24,8 @@ final class BerthRun implements AutoCloseable {
 
     final Path home;
     final Path project;
+    /** Where run() keeps the captured stdout/stderr of a command (BERTH_HOME unless given). */
+    private final Path scratch;
 
     record Result(int exit, String out, String err) {
         String all() { return out + err; }
@@ -34,6 +36,19 @@ final class BerthRun implements AutoCloseable {
     BerthRun(Path tempDir) throws IOException {
         this.home = Files.createDirectories(tempDir.resolve("home"));
         this.project = Files.createDirectories(tempDir.resolve("project"));
+        this.scratch = home;
+    }
+
+    /** A BERTH_HOME that does not exist yet (the first command creates it), for tests of how Berth creates it. */
+    static BerthRun withFreshHome(Path tempDir) throws IOException {
+        return new BerthRun(tempDir.resolve("fresh-home"), Files.createDirectories(tempDir.resolve("project")),
+                Files.createDirectories(tempDir.resolve("scratch")));
+    }
+
+    private BerthRun(Path home, Path project, Path scratch) {
+        this.home = home;
+        this.project = project;
+        this.scratch = scratch;
     }
 
     void writeConfig(String yaml) throws IOException {
@@ -52,8 +67,8 @@ final class BerthRun implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(project.toFile());
             pb.environment().put("BERTH_HOME", home.toString());
             pb.environment().putAll(extraEnv);
-            Path out = Files.createTempFile(home, "out", ".txt");
-            Path err = Files.createTempFile(home, "err", ".txt");
+            Path out = Files.createTempFile(scratch, "out", ".txt");
+            Path err = Files.createTempFile(scratch, "err", ".txt");
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process p = pb.start();
@@ -102,6 +117,42 @@ final class BerthRun implements AutoCloseable {
 
     String state(String app, int index) {
         return (String) instances(app).get(index).get("state");
+    }
+
+    /** `describe APP --json`, parsed. */
+    Map<String, Object> describe(String app) {
+        Result r = run("describe", app, "--json");
+        if (r.exit() != 0) throw new AssertionError("describe " + app + " failed: " + r);
+        return Json.readMap(r.out());
+    }
+
+    /** The reason field of one instance, as `describe --json` shows it. */
+    @SuppressWarnings("unchecked")
+    String reason(String app, int index) {
+        return (String) ((List<Map<String, Object>>) describe(app).get("instances")).get(index).get("reason");
+    }
+
+    /** A log file of an instance under BERTH_HOME/logs ("out" or "err"), "" when it does not exist. */
+    String log(String app, int index, String stream) {
+        try {
+            Path f = home.resolve("logs").resolve(app + "-" + index + "-" + stream + ".log");
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** kill -SIGNAL -- -pid: signals the whole process group an instance leads. */
+    static void killGroup(long pid, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, "--", "-" + pid).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     long daemonPid() throws IOException {
