@@ -117,7 +117,7 @@ final class DaemonClient {
         List<String> argv = new ArrayList<>(List.of("setsid", java));
         String opts = System.getenv("BERTH_DAEMON_JAVA_OPTS");
         argv.addAll(opts != null ? List.of(opts.trim().split("\\s+")) : DaemonJvm.OPTIONS);
-        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.berth.cli.Main", "daemon", "run"));
+        argv.addAll(List.of("-cp", daemonClasspath(), "dev.berth.cli.Main", "daemon", "run"));
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("BERTH_HOME", home.dir().toString());
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -146,6 +146,52 @@ final class DaemonClient {
             }
         }
         throw new CliException(ExitCodes.DAEMON, "the daemon did not answer within 20s; see " + home.daemonLog());
+    }
+
+    /**
+     * The daemon runs from its own copy of berth.jar (and berth-logd) under BERTH_HOME/lib: a
+     * rebuilt or upgraded jar must not pull classes from under a daemon that is still running.
+     */
+    private String daemonClasspath() {
+        String cp = System.getProperty("java.class.path");
+        Path jar = Path.of(cp);
+        if (cp.contains(java.io.File.pathSeparator) || !cp.endsWith(".jar") || !Files.isRegularFile(jar)) return cp;
+        try {
+            Path lib = Files.createDirectories(home.dir().resolve("lib"));
+            String stamp = Long.toHexString(Files.size(jar)) + "-" + Long.toHexString(Files.getLastModifiedTime(jar).toMillis());
+            Path dir = lib.resolve(stamp);
+            Path copy = dir.resolve("berth.jar");
+            if (!Files.exists(copy)) {
+                Path tmp = Files.createTempDirectory(lib, ".new-");
+                Files.copy(jar, tmp.resolve("berth.jar"));
+                Path logd = jar.resolveSibling("berth-logd");
+                if (Files.exists(logd)) Files.copy(logd, tmp.resolve("berth-logd"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                try {
+                    Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException raced) {
+                    // another CLI made the same copy at the same time
+                }
+            }
+            pruneOldCopies(lib, dir);
+            return copy.toString();
+        } catch (IOException e) {
+            return cp;
+        }
+    }
+
+    /** Keeps the copy in use and the newest other one (a daemon may still run from it). */
+    private static void pruneOldCopies(Path lib, Path current) {
+        try (var dirs = Files.list(lib)) {
+            List<Path> old = dirs.filter(p -> !p.equals(current) && Files.isDirectory(p))
+                    .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList();
+            for (Path p : old.subList(Math.min(1, old.size()), old.size())) {
+                try (var files = Files.walk(p)) {
+                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException ignored) {
+            // old copies only cost disk space
+        }
     }
 
     static String tail(Path file, int lines) {

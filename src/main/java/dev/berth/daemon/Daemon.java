@@ -41,6 +41,13 @@ public final class Daemon {
         this.port = port;
     }
 
+    /** What every app starts from: a login-like environment, plus BERTH_HOME so the app's own `berth` calls reach this daemon. */
+    private Map<String, String> appBaseEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>(Supervisor.loginEnvironment(System.getenv()));
+        env.put("BERTH_HOME", home.dir().toString());
+        return env;
+    }
+
     public void run() throws Exception {
         home.ensure();
         try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -49,7 +56,7 @@ public final class Daemon {
             String token = Token.loadOrCreate(home.token());
             try (StateStore store = new StateStore(home.stateDb());
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
-                         Supervisor.loginEnvironment(System.getenv()))) {
+                         appBaseEnvironment())) {
                 AppCatalog catalog = new AppCatalog(store, supervisor, home.logs());
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("pid", ProcessHandle.current().pid());

@@ -331,6 +331,27 @@ public final class ProcessTree {
         return all;
     }
 
+    /**
+     * Live process-group leaders whose initial environment holds every given KEY=VALUE, oldest
+     * first. The supervisor marks each instance with BERTH_HOME, BERTH_APP and BERTH_INSTANCE, so a
+     * daemon killed between spawning an instance and recording its pid still finds it later.
+     * Children inherit the marks but do not lead a group; berth-logd relays are skipped by name.
+     */
+    public List<Long> groupLeadersWithEnvironment(Map<String, String> required) {
+        List<Stat> found = new ArrayList<>();
+        for (Stat s : scan().values()) {
+            if (s.isDead() || s.pgrp() != s.pid()) continue;
+            if (readProcFile(s.pid(), "comm").map(c -> c.trim().equals("berth-logd")).orElse(true)) continue;
+            Optional<String> environ = readProcFile(s.pid(), "environ");
+            if (environ.isEmpty()) continue;
+            java.util.Set<String> vars = new java.util.HashSet<>(List.of(environ.get().split("\0")));
+            boolean all = required.entrySet().stream().allMatch(e -> vars.contains(e.getKey() + "=" + e.getValue()));
+            if (all) found.add(s);
+        }
+        found.sort(java.util.Comparator.comparingLong(Stat::startTicks));
+        return found.stream().map(Stat::pid).toList();
+    }
+
     /** Empty when the process does not exist or exited while we read. */
     Optional<Stat> readStat(long pid) {
         Optional<String> text = readProcFile(pid, "stat");

@@ -375,12 +375,13 @@ public final class Supervisor implements AutoCloseable {
                     inst.port = s.port();
                 }
                 if (s.pid() != null && s.startTicks() != null && tree.isAlive(s.pid(), s.startTicks())) {
-                    adopt(a, inst, s);
+                    adopt(a, inst, s.pid(), s.startTicks(), s.startedAt());
                     adopted++;
                 } else if (s.pid() != null && "running".equals(desired)) {
                     event(a.name, s.index(), "exited", "pid " + s.pid() + " exited while the daemon was down");
                 }
             }
+            adopted += adoptUnrecorded(a, spec);
             if ("running".equals(desired)) {
                 for (int i = 0; i < spec.instances(); i++) {
                     Instance inst;
@@ -409,23 +410,67 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private void adopt(SupervisedApp a, Instance inst, StoredInstance s) {
+    private void adopt(SupervisedApp a, Instance inst, long pid, long startTicks, Long startedAtMillis) {
         long gen;
         synchronized (a) {
             gen = ++inst.generation;
-            inst.pid = s.pid();
-            inst.startTicks = s.startTicks();
-            inst.startedAt = s.startedAt() == null ? clock.instant() : Instant.ofEpochMilli(s.startedAt());
+            inst.pid = pid;
+            inst.startTicks = startTicks;
+            inst.startedAt = startedAtMillis == null ? bootRelative(startTicks) : Instant.ofEpochMilli(startedAtMillis);
             inst.adopted = true;
             inst.state = InstanceState.RUNNING;
             inst.lastCpuTicks = -1;
         }
         persist(a.name, inst);
-        event(a.name, inst.index, "adopted", "adopted pid " + s.pid() + " after a daemon restart");
+        event(a.name, inst.index, "adopted", "adopted pid " + pid + " after a daemon restart");
         // Not our child: the JDK polls for its end.
-        ProcessHandle.of(s.pid()).ifPresentOrElse(
+        ProcessHandle.of(pid).ifPresentOrElse(
                 h -> h.onExit().thenRun(() -> onExit(a, inst, gen, null)),
                 () -> onExit(a, inst, gen, null));
+    }
+
+    /**
+     * A daemon killed between spawning an instance and saving its pid leaves a process the state
+     * database does not know. Find such processes by the marks every instance carries in its
+     * environment, so a slot is never started twice.
+     */
+    private int adoptUnrecorded(SupervisedApp a, AppSpec spec) {
+        String home = baseEnv.get("BERTH_HOME");
+        if (home == null) return 0;
+        int adopted = 0;
+        for (int i = 0; i < spec.instances(); i++) {
+            Instance inst;
+            synchronized (a) {
+                inst = a.instance(i);
+                if (inst.state.isUp()) continue;
+            }
+            List<Long> found = tree.groupLeadersWithEnvironment(Map.of("BERTH_HOME", home, "BERTH_APP", a.name, "BERTH_INSTANCE", String.valueOf(i)));
+            for (long pid : found) {
+                Long ticks = tree.startTicks(pid).orElse(null);
+                if (ticks == null) continue;
+                adopt(a, inst, pid, ticks, null);
+                event(a.name, i, "adopted", "found pid " + pid + " by its environment marks (its start was never recorded)");
+                adopted++;
+                break;
+            }
+        }
+        return adopted;
+    }
+
+    /** Wall-clock start of a process from its start ticks (after boot), for processes we never saw start. */
+    private Instant bootRelative(long startTicks) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/stat"));
+            for (String line : stat.split("\n")) {
+                if (line.startsWith("btime ")) {
+                    long boot = Long.parseLong(line.substring(6).trim());
+                    return Instant.ofEpochMilli(boot * 1000 + startTicks * 1000 / tree.clockTicksPerSecond());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return clock.instant();
     }
 
     // ---- spawning and exits -------------------------------------------------------------
@@ -441,6 +486,7 @@ public final class Supervisor implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
         env.putAll(spec.env());
         if (port != null) env.put("PORT", String.valueOf(port));
+        // The marks let a later daemon find this process even if it never learnt its pid (see recover).
         env.put("BERTH_APP", spec.name());
         env.put("BERTH_INSTANCE", String.valueOf(inst.index));
         LogFiles logs = LogFiles.of(spec, inst.index);

@@ -99,8 +99,9 @@ final class BerthRun implements AutoCloseable {
     List<Map<String, Object>> status() {
         Result r = run("status", "--json");
         if (r.exit() > 1) throw new AssertionError("status failed: " + r);
-        return (List<Map<String, Object>>) (List<?>) Json.readList(r.out());
+        try { return (List<Map<String, Object>>) (List<?>) Json.readList(r.out()); } catch (RuntimeException e) { throw new AssertionError("TEMPDIAG " + r + "\n" + tailDaemonLog(), e); }
     }
+    String tailDaemonLog() { try { return Files.readString(home.resolve("daemon.log")); } catch (IOException e) { return "no log"; } }
 
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> instances(String app) {
@@ -216,6 +217,14 @@ final class BerthRun implements AutoCloseable {
             return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    String daemonLog() {
+        try {
+            return Files.readString(home.resolve("daemon.log"));
+        } catch (IOException e) {
+            return "(no daemon.log)";
         }
     }
 

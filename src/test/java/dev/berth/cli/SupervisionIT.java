@@ -115,4 +115,30 @@ class SupervisionIT {
                 () -> { Long p = berth.pid("web", 0); return p != null && p != p0 && "running".equals(berth.state("web", 0)); });
         assertNotNull(httpGet(port, "/"));
     }
+
+    @Test void aDaemonKilledBeforeRecordingAPidStillAdoptsTheProcessInsteadOfStartingASecond() throws Exception {
+        int port = BerthRun.freePorts(1);
+        berth.writeConfig("""
+                apps:
+                  web:
+                    script: $TESTAPPS/http_app.py
+                    port: %d
+                    ready: { port: true, timeout: 10s }
+                """.formatted(port));
+        berth.ok("start");
+        long pid = berth.pid("web", 0);
+        berth.alsoKill.add(pid);
+        long daemon = berth.daemonPid();
+        ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
+        await("daemon dead", Duration.ofSeconds(5), () -> !BerthRun.alive(daemon));
+        // As if the daemon died right after spawning: the database never learnt the pid.
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + berth.home.resolve("state.db"));
+             var st = db.createStatement()) {
+            assertEquals(1, st.executeUpdate("UPDATE instances SET pid=NULL, start_ticks=NULL WHERE app='web'"));
+        }
+        assertEquals(pid, berth.pid("web", 0), () -> "the running process must be adopted, not doubled\n" + berth.run("describe", "web").out() + berth.daemonLog());
+        assertEquals("running", berth.state("web", 0));
+        BerthRun.Result describe = berth.ok("describe", "web");
+        assertTrue(describe.out().contains("found pid " + pid + " by its environment marks"), describe.toString());
+    }
 }
