@@ -46,9 +46,18 @@ public record AppSpec(
         List<String> argv();
     }
 
-    /** `run: node server.js --port 3000` — run through /bin/sh -c, with exec so the PID is the app's. */
+    /**
+     * `run: node server.js --port 3000` — run through /bin/sh -c. A simple command is exec'd so the
+     * PID is the app's; a line with several commands (`;`, `&&`, `|`, ...) keeps its shell, which
+     * leads the process group like any other instance.
+     */
     public record ShellCommand(String line) implements Command {
-        @Override public List<String> argv() { return List.of("/bin/sh", "-c", "exec " + line); }
+        private static final java.util.regex.Pattern COMPOUND =
+                java.util.regex.Pattern.compile("[;&|\n]|^\s*(if|for|while|until|case|\{|\()\b?");
+
+        @Override public List<String> argv() {
+            return List.of("/bin/sh", "-c", COMPOUND.matcher(line).find() ? line : "exec " + line);
+        }
     }
 
     /** `script: server.js` + `args: [...]` (+ optional `interpreter`) — executed directly, no shell. */

@@ -566,8 +566,7 @@ public final class Supervisor implements AutoCloseable {
             if (inst.generation != gen || inst.state != InstanceState.STARTING) return;
             outcome = inst.outcome;
             if (ready) {
-                inst.state = InstanceState.RUNNING;
-                inst.reason = null;
+                inst.state = InstanceState.RUNNING; // the reason of the last restart stays: describe shows it
             } else if (failure != null) {
                 inst.reason = failure;
             }
