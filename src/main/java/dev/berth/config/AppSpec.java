@@ -53,7 +53,7 @@ public record AppSpec(
      */
     public record ShellCommand(String line) implements Command {
         private static final java.util.regex.Pattern COMPOUND =
-                java.util.regex.Pattern.compile("[;&|\n]|^\s*(if|for|while|until|case|\{|\()\b?");
+                java.util.regex.Pattern.compile("[;&|\\n]|^\\s*(if|for|while|until|case)\\s|^\\s*[{(]");
 
         @Override public List<String> argv() {
             return List.of("/bin/sh", "-c", COMPOUND.matcher(line).find() ? line : "exec " + line);

@@ -1,0 +1,714 @@
+#!/usr/bin/python3
+"""Measurement driver of bench/supervisor/run: Berth and PM2 side by side, in one run.
+
+`run` prepares everything (temporary BERTH_HOME and PM2_HOME, PM2 installed in a temporary
+directory, a snapshot of Berth's build, free ports) and calls `bench.py measure` with the paths in
+the environment (see Ctx). Every process started here carries BENCH_TAG=<unique tag> in its
+environment, so `bench.py sweep` can end exactly those, and nothing else, whatever happened.
+
+Only the standard library; talks to 127.0.0.1 only; every loop and wait is bounded.
+"""
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+APP_JS = os.path.join(HERE, "app.js")
+LINES_JS = os.path.join(HERE, "lines.js")
+N_APPS = 10
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---- small helpers -------------------------------------------------------------------------
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def rss_kb(pid):
+    """RSS of one process in KiB, as `ps -o rss=` prints it; None when it is gone."""
+    r = subprocess.run(["ps", "-o", "rss=", "-p", str(pid)], capture_output=True, text=True)
+    out = r.stdout.strip()
+    return int(out) if r.returncode == 0 and out else None
+
+
+def proc_has_tag(pid, tag):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f"BENCH_TAG={tag}".encode() in f.read().split(b"\0")
+    except OSError:
+        return False
+
+
+def http_get(port, path="/", timeout=0.5):
+    """(status, body, X-Pid) of GET http://127.0.0.1:port/path, or None when it does not answer."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        body = r.read()
+        pid = r.getheader("X-Pid")
+        return r.status, body, int(pid) if pid else None
+    except (OSError, http.client.HTTPException, ValueError):
+        return None
+    finally:
+        c.close()
+
+
+def serving_pid(port, timeout=0.5):
+    r = http_get(port, "/", timeout)
+    if r and r[0] == 200 and r[1] == b"ok":
+        return r[2]
+    return None
+
+
+def wait_serving(ports, limit_s):
+    end = time.monotonic() + limit_s
+    pending = set(ports)
+    while pending and time.monotonic() < end:
+        for p in list(pending):
+            if serving_pid(p):
+                pending.discard(p)
+        if pending:
+            time.sleep(0.05)
+    return not pending
+
+
+def free_port_base(count, lo=30000, hi=40000, tries=200):
+    """A base port such that base..base+count-1 can all be bound on 127.0.0.1 now."""
+    import random
+    rnd = random.Random(os.getpid() ^ int(time.time()))
+    for _ in range(tries):
+        base = rnd.randrange(lo, hi - count)
+        socks = []
+        try:
+            for p in range(base, base + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(s)
+                s.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise SystemExit("no free block of %d ports in %d-%d" % (count, lo, hi))
+
+
+FINAL_RE = re.compile(rb"wrote (\d+) lines in ([0-9.]+) ms start=([0-9.]+) rss_mb=([0-9.]+)")
+
+
+def wait_final_line(path, n, from_offset, limit_s, poll_s=0.002):
+    """Polls the end of `path` until the line "wrote <n> lines ..." is there (past from_offset).
+    Returns (seen_epoch_s, write_ms, start_epoch_ms, app_rss_mb) or None on timeout."""
+    want = b"wrote %d lines in" % n
+    end = time.monotonic() + limit_s
+    fd = None
+    last_size = -1
+    while time.monotonic() < end:
+        if fd is None:
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except FileNotFoundError:
+                time.sleep(poll_s)
+                continue
+        size = os.fstat(fd).st_size
+        if size != last_size and size > from_offset:
+            last_size = size
+            start = max(from_offset, size - 600)
+            tail = os.pread(fd, size - start, start)
+            if want in tail:
+                seen = time.time()
+                m = FINAL_RE.search(tail[tail.rfind(want):])
+                if m and tail.endswith(b"\n"):
+                    os.close(fd)
+                    return seen, float(m.group(2)), float(m.group(3)), float(m.group(4))
+        time.sleep(poll_s)
+    if fd is not None:
+        os.close(fd)
+    return None
+
+
+def count_lines(path):
+    n = 0
+    with open(path, "rb") as f:
+        while True:
+            b = f.read(1 << 22)
+            if not b:
+                return n
+            n += b.count(b"\n")
+
+
+class RssSampler(threading.Thread):
+    """Samples one pid's RSS (KiB, from /proc) every `every` seconds until stopped; keeps the peak."""
+
+    def __init__(self, pid, every=0.05):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak, self.samples = pid, every, 0, 0
+        self._stop_evt = threading.Event()
+
+    def run(self):
+        while not self._stop_evt.is_set():
+            try:
+                with open(f"/proc/{self.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmRSS:"):
+                            self.peak = max(self.peak, int(line.split()[1]))
+                            self.samples += 1
+                            break
+            except OSError:
+                pass
+            self._stop_evt.wait(self.every)
+
+    def stop(self):
+        self._stop_evt.set()
+        self.join(2)
+        return self.peak
+
+
+# ---- context --------------------------------------------------------------------------------
+
+class Ctx:
+    def __init__(self):
+        e = os.environ
+        self.tmp = e["BENCH_TMP"]
+        self.tag = e["BENCH_TAG_VALUE"]
+        self.berth = e["BENCH_BERTH"]            # launcher of the Berth snapshot
+        self.pm2 = e["BENCH_PM2"]                # node_modules/.bin/pm2 of the temporary install
+        self.berth_home = e["BENCH_BERTH_HOME"]
+        self.pm2_home = e["BENCH_PM2_HOME"]
+        self.port_base = int(e["BENCH_PORT_BASE"])
+        self.lines = int(e.get("BENCH_LINES_N", "1000000"))
+        self.log_reps = int(e.get("BENCH_LOG_REPS", "3"))
+        self.crash_reps = int(e.get("BENCH_CRASH_REPS", "10"))
+        self.status_runs = int(e.get("BENCH_STATUS_RUNS", "20"))
+        self.out_json = e["BENCH_OUT_JSON"]
+        self.deadline = time.monotonic() + float(e.get("BENCH_BUDGET_S", "480"))
+        self.berth_ports = [self.port_base + i for i in range(N_APPS)]
+        self.pm2_ports = [self.port_base + N_APPS + i for i in range(N_APPS)]
+        self.cold_port = self.port_base + 2 * N_APPS
+        self.berth_api_port = self.port_base + 2 * N_APPS + 1
+        self.pm2_logs = os.path.join(self.tmp, "pm2-logs")
+        os.makedirs(self.pm2_logs, exist_ok=True)
+
+    def env(self, **extra):
+        env = dict(os.environ)
+        for k in list(env):
+            if k.startswith("BENCH_"):
+                del env[k]
+        env.update(BERTH_HOME=self.berth_home, PM2_HOME=self.pm2_home, BERTH_PORT=str(self.berth_api_port),
+                   BENCH_TAG=self.tag)
+        env.update(extra)
+        return env
+
+    def left_s(self):
+        return self.deadline - time.monotonic()
+
+    def berth_cmd(self, *args, timeout=120, check=True):
+        r = subprocess.run([self.berth, *args], env=self.env(), capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise RuntimeError(f"berth {' '.join(args)} exited {r.returncode}:\n{r.stdout}\n{r.stderr}")
+        return r
+
+    def pm2_cmd(self, *args, timeout=120, check=True):
+        r = subprocess.run([self.pm2, *args], env=self.env(), capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise RuntimeError(f"pm2 {' '.join(args)} exited {r.returncode}:\n{r.stdout}\n{r.stderr}")
+        return r
+
+    def berth_daemon_pid(self):
+        with open(os.path.join(self.berth_home, "daemon.json")) as f:
+            return int(json.load(f)["pid"])
+
+    def pm2_daemon_pid(self):
+        with open(os.path.join(self.pm2_home, "pm2.pid")) as f:
+            pid = int(f.read().strip())
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            title = f.read().replace(b"\0", b" ").decode(errors="replace")
+        if "God Daemon" not in title:
+            raise RuntimeError(f"pid {pid} from pm2.pid is not the PM2 God Daemon: {title!r}")
+        return pid
+
+    def berth_log(self, app):
+        return os.path.join(self.berth_home, "logs", f"{app}-0-out.log")
+
+    def pm2_log(self, app):
+        return os.path.join(self.pm2_logs, f"{app}-out.log")
+
+
+# ---- configuration files ----------------------------------------------------------------------
+
+def berth_app_yaml(ctx, name, script, port=None, timestamp=False, autorestart=True, extra_env=None):
+    lines = [f"  {name}:",
+             f"    script: {script}",
+             "    interpreter: node",
+             f"    autorestart: {'true' if autorestart else 'false'}",
+             # the smallest values berth.yml accepts: no wait before a restart; a process that lived 200 ms is stable
+             "    restart_delay: 0ms",
+             "    min_uptime: 200ms"]
+    if port is not None:
+        lines.append(f"    port: {port}")
+    if timestamp:
+        lines.append("    logs: {timestamp: true}")
+    env = {"BENCH_TAG": ctx.tag}
+    env.update(extra_env or {})
+    lines.append("    env:")
+    lines += [f"      {k}: \"{v}\"" for k, v in env.items()]
+    return "\n".join(lines) + "\n"
+
+
+def pm2_app(ctx, name, script, port=None, timestamp=False, autorestart=True, extra_env=None):
+    env = {"BENCH_TAG": ctx.tag}
+    if port is not None:
+        env["PORT"] = str(port)
+    env.update(extra_env or {})
+    app = {"name": name, "script": script, "exec_mode": "fork", "instances": 1,
+           "autorestart": autorestart, "restart_delay": 0, "min_uptime": 200,
+           "out_file": ctx.pm2_log(name), "error_file": os.path.join(ctx.pm2_logs, f"{name}-err.log"),
+           "env": env}
+    if timestamp:
+        app["log_date_format"] = "YYYY-MM-DDTHH:mm:ss.SSSZ"   # the same ISO-8601 stamp as Berth's `timestamp: true`
+    return app
+
+
+def write_berth_yml(path, apps_yaml):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("apps:\n" + "".join(apps_yaml))
+
+
+def write_ecosystem(path, apps):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("module.exports = " + json.dumps({"apps": apps}, indent=2) + ";\n")
+
+
+# ---- the measurements -----------------------------------------------------------------------
+
+def start_fleets(ctx, res):
+    log(f"starting {N_APPS} apps under Berth (ports {ctx.berth_ports[0]}-{ctx.berth_ports[-1]}) "
+        f"and under PM2 (ports {ctx.pm2_ports[0]}-{ctx.pm2_ports[-1]})")
+    byml = os.path.join(ctx.tmp, "berth-cfg", "berth.yml")
+    write_berth_yml(byml, [berth_app_yaml(ctx, f"b{i}", APP_JS, port=p) for i, p in enumerate(ctx.berth_ports)])
+    eco = os.path.join(ctx.tmp, "pm2-cfg", "ecosystem.config.js")
+    write_ecosystem(eco, [pm2_app(ctx, f"p{i}", APP_JS, port=p) for i, p in enumerate(ctx.pm2_ports)])
+    t = time.monotonic()
+    ctx.berth_cmd("start", byml)
+    berth_start = time.monotonic() - t
+    t = time.monotonic()
+    ctx.pm2_cmd("start", eco)
+    pm2_start = time.monotonic() - t
+    if not wait_serving(ctx.berth_ports + ctx.pm2_ports, 60):
+        raise RuntimeError("not every app answers on its port within 60s")
+    res["start"] = {"berth_start_10_apps_s": berth_start, "pm2_start_10_apps_s": pm2_start,
+                    "note": "wall time of `berth start berth.yml` / `pm2 start ecosystem.config.js` (the daemon is started by that command)"}
+    log(f"  berth start: {berth_start:.2f}s, pm2 start: {pm2_start:.2f}s; all 20 apps answer")
+    # the same light traffic for every app, then let both daemons settle
+    for p in ctx.berth_ports + ctx.pm2_ports:
+        for _ in range(20):
+            serving_pid(p)
+    time.sleep(5)
+
+
+def daemon_rss_now(pid, n=3, gap=0.5):
+    xs = []
+    for i in range(n):
+        v = rss_kb(pid)
+        if v is not None:
+            xs.append(v)
+        if i < n - 1:
+            time.sleep(gap)
+    return median(xs)
+
+
+def measure_memory(ctx, res):
+    log("memory: daemons and apps")
+    bpid, ppid = ctx.berth_daemon_pid(), ctx.pm2_daemon_pid()
+    b_daemon, p_daemon = daemon_rss_now(bpid), daemon_rss_now(ppid)
+    b_apps, p_apps = [], []
+    for p in ctx.berth_ports:
+        b_apps.append(rss_kb(serving_pid(p)))
+    for p in ctx.pm2_ports:
+        p_apps.append(rss_kb(serving_pid(p)))
+    mem = {"berth_daemon_pid": bpid, "pm2_daemon_pid": ppid,
+           "berth_daemon_rss_kb": b_daemon, "pm2_daemon_rss_kb": p_daemon,
+           "berth_app_rss_kb": b_apps, "pm2_app_rss_kb": p_apps}
+    log(f"  daemon RSS: berth {b_daemon/1024:.1f} MB, pm2 {p_daemon/1024:.1f} MB; "
+        f"app RSS median: berth {median(b_apps)/1024:.1f} MB, pm2 {median(p_apps)/1024:.1f} MB")
+
+    # a burst of N log lines from one app of each fleet, one fleet after the other
+    for tool, port, pid, logfile in (("berth", ctx.berth_ports[0], bpid, ctx.berth_log("b0")),
+                                     ("pm2", ctx.pm2_ports[0], ppid, ctx.pm2_log("p0"))):
+        offset = os.path.getsize(logfile) if os.path.exists(logfile) else 0
+        sampler = RssSampler(pid)
+        sampler.start()
+        t0 = time.time()
+        r = http_get(port, f"/burst?n={ctx.lines}", timeout=120)
+        got = wait_final_line(logfile, ctx.lines, offset, limit_s=min(180, max(20, ctx.left_s())))
+        time.sleep(3)
+        peak = sampler.stop()
+        after = daemon_rss_now(pid)
+        if r is None or got is None:
+            raise RuntimeError(f"{tool}: the burst of {ctx.lines} lines did not reach {logfile}")
+        seen, write_ms, start_ms, app_rss = got
+        mem[f"{tool}_burst"] = {"daemon_rss_peak_kb": peak, "daemon_rss_after_kb": after,
+                                "app_write_ms": write_ms, "to_file_ms": seen * 1000 - start_ms,
+                                "app_rss_after_write_mb": app_rss, "log_file": logfile}
+        log(f"  {tool} burst: app wrote {ctx.lines} lines in {write_ms:.0f} ms, in the file after "
+            f"{seen * 1000 - start_ms:.0f} ms; daemon RSS peak {peak/1024:.1f} MB, after {after/1024:.1f} MB")
+    res["memory"] = mem
+
+
+def measure_status(ctx, res):
+    log("status: `berth status --json` vs `pm2 jlist`")
+    # both must list the 10 apps as running before they are timed
+    b = json.loads(ctx.berth_cmd("status", "--json").stdout)
+    p = json.loads(ctx.pm2_cmd("jlist").stdout)
+    b_up = sum(1 for a in b for i in a["instances"] if i["state"] == "running")
+    p_up = sum(1 for a in p if a["pm2_env"]["status"] == "online")
+    if b_up != N_APPS or p_up != N_APPS:
+        raise RuntimeError(f"expected {N_APPS} running apps, berth lists {b_up}, pm2 lists {p_up}")
+    runs = ctx.status_runs
+    hf = shutil.which("hyperfine")
+    st = {"runs": runs}
+    if hf:
+        out = os.path.join(ctx.tmp, "hyperfine.json")
+        cmd = [hf, "-N", "--warmup", "3", "--runs", str(runs), "--style", "none", "--export-json", out,
+               "-n", "berth", f"{ctx.berth} status --json", "-n", "pm2", f"{ctx.pm2} jlist"]
+        subprocess.run(cmd, env=ctx.env(), check=True, timeout=300, stdout=subprocess.DEVNULL)
+        with open(out) as f:
+            results = {r["command"]: r for r in json.load(f)["results"]}
+        st["tool"] = "hyperfine " + subprocess.run([hf, "--version"], capture_output=True, text=True).stdout.strip()
+        for k in ("berth", "pm2"):
+            times = results[k]["times"]
+            st[k] = {"median_ms": median(times) * 1000, "min_ms": min(times) * 1000, "max_ms": max(times) * 1000,
+                     "times_ms": [t * 1000 for t in times]}
+    else:
+        # no hyperfine: the two commands in turn, A B A B ..., after 3 warm-up runs of each
+        st["tool"] = "python loop (A B A B ...); install hyperfine for the usual tool"
+        cmds = {"berth": [ctx.berth, "status", "--json"], "pm2": [ctx.pm2, "jlist"]}
+        times = {"berth": [], "pm2": []}
+        for i in range(3 + runs):
+            for k, c in cmds.items():
+                t = time.perf_counter()
+                subprocess.run(c, env=ctx.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60, check=True)
+                if i >= 3:
+                    times[k].append(time.perf_counter() - t)
+        for k in cmds:
+            st[k] = {"median_ms": median(times[k]) * 1000, "min_ms": min(times[k]) * 1000,
+                     "max_ms": max(times[k]) * 1000, "times_ms": [t * 1000 for t in times[k]]}
+    log(f"  median: berth {st['berth']['median_ms']:.0f} ms, pm2 {st['pm2']['median_ms']:.0f} ms ({st['tool']})")
+    res["status"] = st
+
+
+def crash_once(ctx, port, limit_s=15):
+    """kill -9 whatever serves `port`; ms until a different process answers "ok" there."""
+    old = None
+    end = time.monotonic() + 10
+    while old is None and time.monotonic() < end:
+        old = serving_pid(port)
+        if old is None:
+            time.sleep(0.05)
+    if old is None:
+        raise RuntimeError(f"nothing serves port {port}")
+    if not proc_has_tag(old, ctx.tag):
+        raise RuntimeError(f"pid {old} on port {port} is not one of this benchmark's processes; not killing it")
+    os.kill(old, signal.SIGKILL)
+    t0 = time.perf_counter()
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        pid = serving_pid(port, timeout=0.5)
+        if pid is not None and pid != old:
+            return (time.perf_counter() - t0) * 1000
+        time.sleep(0.001)
+    raise RuntimeError(f"port {port} did not answer again within {limit_s}s after kill -9 {old}")
+
+
+def cold_start_once(ctx, limit_s=15):
+    env = ctx.env(PORT=str(ctx.cold_port))
+    t0 = time.perf_counter()
+    p = subprocess.Popen(["node", APP_JS], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + limit_s
+        while time.monotonic() < end:
+            if serving_pid(ctx.cold_port, timeout=0.5) == p.pid:
+                return (time.perf_counter() - t0) * 1000
+            if p.poll() is not None:
+                raise RuntimeError(f"node app.js exited with {p.returncode}")
+            time.sleep(0.001)
+        raise RuntimeError(f"node app.js did not answer within {limit_s}s")
+    finally:
+        p.kill()
+        p.wait(10)
+
+
+def measure_crash(ctx, res):
+    log(f"crash to serving: kill -9, {ctx.crash_reps} times each, Berth and PM2 in turn")
+    b, p, cold = [], [], []
+    for i in range(ctx.crash_reps):
+        b.append(crash_once(ctx, ctx.berth_ports[1]))
+        p.append(crash_once(ctx, ctx.pm2_ports[1]))
+        time.sleep(1.0)  # past min_uptime (200 ms) with room: each kill is a stable exit, never a crash loop
+    for i in range(ctx.crash_reps):
+        cold.append(cold_start_once(ctx))
+    res["crash"] = {"berth_ms": b, "pm2_ms": p, "cold_start_ms": cold,
+                    "berth_median_ms": median(b), "pm2_median_ms": median(p), "cold_start_median_ms": median(cold)}
+    log(f"  median: berth {median(b):.0f} ms, pm2 {median(p):.0f} ms, node app.js cold start {median(cold):.0f} ms")
+
+
+def log_run(ctx, variant, rep):
+    """One run of lines.js (N lines) in one variant; returns the figures."""
+    n = ctx.lines
+    name = f"l{variant.replace('_', '')}{rep}"
+    limit = min(180, max(20, ctx.left_s()))
+    if variant == "file":
+        path = os.path.join(ctx.tmp, f"{name}.log")
+        with open(path, "wb") as out:
+            proc = subprocess.Popen(["node", LINES_JS], env=ctx.env(BENCH_LINES=str(n), BENCH_EXIT="1"),
+                                    stdout=out, stderr=subprocess.DEVNULL)
+        try:
+            got = wait_final_line(path, n, 0, limit)
+            proc.wait(60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+    elif variant.startswith("berth"):
+        yml = os.path.join(ctx.tmp, "berth-cfg", f"{name}.yml")
+        write_berth_yml(yml, [berth_app_yaml(ctx, name, LINES_JS, timestamp=variant == "berth_ts", autorestart=False,
+                                             extra_env={"BENCH_LINES": n})])
+        path = ctx.berth_log(name)
+        ctx.berth_cmd("start", yml)
+        try:
+            got = wait_final_line(path, n, 0, limit)
+        finally:
+            ctx.berth_cmd("delete", name, check=False)
+    else:
+        eco = os.path.join(ctx.tmp, "pm2-cfg", f"{name}.config.js")
+        write_ecosystem(eco, [pm2_app(ctx, name, LINES_JS, timestamp=variant == "pm2_ts", autorestart=False,
+                                      extra_env={"BENCH_LINES": str(n)})])
+        path = ctx.pm2_log(name)
+        ctx.pm2_cmd("start", eco)
+        try:
+            got = wait_final_line(path, n, 0, limit)
+        finally:
+            ctx.pm2_cmd("delete", name, check=False)
+    if got is None:
+        raise RuntimeError(f"log {variant} run {rep}: the last line did not reach {path} within {limit:.0f}s")
+    seen, write_ms, start_ms, app_rss = got
+    to_file_ms = seen * 1000 - start_ms
+    in_file = count_lines(path)
+    os.remove(path)
+    r = {"write_ms": write_ms, "to_file_ms": to_file_ms, "lines_per_s": n / (to_file_ms / 1000),
+         "app_write_lines_per_s": n / (write_ms / 1000), "app_rss_after_write_mb": app_rss,
+         "lines_in_file": in_file, "complete": in_file == n + 1}
+    log(f"  {variant:9s} #{rep}: app wrote in {write_ms:7.0f} ms, last line in the file after {to_file_ms:7.0f} ms "
+        f"({r['lines_per_s']:,.0f} lines/s), app RSS {app_rss:.0f} MB, {in_file} lines in the file")
+    return r
+
+
+LOG_VARIANTS = ("file", "berth", "pm2", "berth_ts", "pm2_ts")
+
+
+def measure_logs(ctx, res):
+    log(f"log throughput: {ctx.lines} lines of 100 bytes, {ctx.log_reps} run(s) of each variant, in turn")
+    runs = {v: [] for v in LOG_VARIANTS}
+    for rep in range(ctx.log_reps):
+        for v in LOG_VARIANTS:
+            runs[v].append(log_run(ctx, v, rep))
+    out = {}
+    for v, rs in runs.items():
+        out[v] = {"runs": rs,
+                  "median_write_ms": median([r["write_ms"] for r in rs]),
+                  "median_to_file_ms": median([r["to_file_ms"] for r in rs]),
+                  "median_lines_per_s": median([r["lines_per_s"] for r in rs]),
+                  "all_complete": all(r["complete"] for r in rs)}
+    res["logs"] = out
+
+
+# ---- summary --------------------------------------------------------------------------------
+
+def summarize(ctx, res):
+    rows = []
+
+    def row(metric, berth, other, other_name, ratio, goal, met, unit=""):
+        rows.append({"metric": metric, "berth": berth, "other": other, "other_is": other_name,
+                     "ratio": ratio, "goal": goal, "met": met, "unit": unit})
+
+    m = res.get("memory")
+    if m:
+        bd, pd = m["berth_daemon_rss_kb"] / 1024, m["pm2_daemon_rss_kb"] / 1024
+        row("daemon RSS, 10 apps (MB)", bd, pd, "pm2", bd / pd, "<= 0.75", bd / pd <= 0.75)
+        ba, pa = median(m["berth_app_rss_kb"]) / 1024, median(m["pm2_app_rss_kb"]) / 1024
+        row("app RSS, median of 10 (MB)", ba, pa, "pm2", ba / pa, "-", None)
+        bb, pb = m["berth_burst"], m["pm2_burst"]
+        bg = (bb["daemon_rss_after_kb"] / m["berth_daemon_rss_kb"] - 1) * 100
+        pg = (pb["daemon_rss_after_kb"] / m["pm2_daemon_rss_kb"] - 1) * 100
+        row(f"daemon RSS after {ctx.lines:,}-line burst (MB)", bb["daemon_rss_after_kb"] / 1024,
+            pb["daemon_rss_after_kb"] / 1024, "pm2", bb["daemon_rss_after_kb"] / pb["daemon_rss_after_kb"], "-", None)
+        row("daemon RSS growth after burst (%)", bg, pg, "pm2", None, "berth <= 5%", bg <= 5)
+        row("daemon RSS peak during burst (MB)", bb["daemon_rss_peak_kb"] / 1024, pb["daemon_rss_peak_kb"] / 1024,
+            "pm2", bb["daemon_rss_peak_kb"] / pb["daemon_rss_peak_kb"], "-", None)
+    s = res.get("status")
+    if s:
+        b, p = s["berth"]["median_ms"], s["pm2"]["median_ms"]
+        row("status --json vs jlist, median (ms)", b, p, "pm2", b / p, "<= 0.5", b / p <= 0.5)
+    c = res.get("crash")
+    if c:
+        b, p = c["berth_median_ms"], c["pm2_median_ms"]
+        row("kill -9 to serving again, median (ms)", b, p, "pm2", b / p, "-", None)
+        row("  reference: node app.js cold start (ms)", None, c["cold_start_median_ms"], "baseline", None, "-", None)
+    lg = res.get("logs")
+    if lg:
+        f, b, p = lg["file"], lg["berth"], lg["pm2"]
+        bt, pt = lg["berth_ts"], lg["pm2_ts"]
+        row("log lines/s, no timestamps: berth vs file", b["median_lines_per_s"], f["median_lines_per_s"], "file",
+            b["median_lines_per_s"] / f["median_lines_per_s"], ">= 0.9",
+            b["median_lines_per_s"] / f["median_lines_per_s"] >= 0.9)
+        row("log lines/s, no timestamps: berth vs pm2", b["median_lines_per_s"], p["median_lines_per_s"], "pm2",
+            b["median_lines_per_s"] / p["median_lines_per_s"], "-", None)
+        row("log lines/s, timestamps: berth vs pm2", bt["median_lines_per_s"], pt["median_lines_per_s"], "pm2",
+            bt["median_lines_per_s"] / pt["median_lines_per_s"], ">= 10", bt["median_lines_per_s"] / pt["median_lines_per_s"] >= 10)
+        row("  log lines/s, timestamps: berth vs file", bt["median_lines_per_s"], f["median_lines_per_s"], "file",
+            bt["median_lines_per_s"] / f["median_lines_per_s"], "-", None)
+        row("app write time, no timestamps: berth vs file (ms)", b["median_write_ms"], f["median_write_ms"], "file",
+            b["median_write_ms"] / f["median_write_ms"], "<= 1.5", b["median_write_ms"] / f["median_write_ms"] <= 1.5)
+        row("app write time, timestamps: berth vs file (ms)", bt["median_write_ms"], f["median_write_ms"], "file",
+            bt["median_write_ms"] / f["median_write_ms"], "<= 1.5", bt["median_write_ms"] / f["median_write_ms"] <= 1.5)
+        row("  app write time, timestamps: pm2 vs file (ms)", pt["median_write_ms"], f["median_write_ms"], "file",
+            pt["median_write_ms"] / f["median_write_ms"], "-", None)
+        row("log files complete (every line, all runs)", all(lg[v]["all_complete"] for v in ("berth", "berth_ts")),
+            all(lg[v]["all_complete"] for v in ("pm2", "pm2_ts")), "pm2", None, "berth yes",
+            all(lg[v]["all_complete"] for v in ("berth", "berth_ts")))
+    res["summary"] = rows
+    return rows
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float) or isinstance(v, int):
+        a = abs(v)
+        if a >= 10000:
+            return f"{v:,.0f}"
+        if a >= 100:
+            return f"{v:.0f}"
+        if a >= 10:
+            return f"{v:.1f}"
+        return f"{v:.2f}"
+    return str(v)
+
+
+def print_table(rows):
+    head = ["metric", "berth", "pm2 / baseline", "ratio", "goal", "met"]
+    body = [[r["metric"], fmt(r["berth"]),
+             fmt(r["other"]) + ("" if r["other_is"] == "pm2" or r["other"] is None else f" ({r['other_is']})"),
+             fmt(r["ratio"]) + ("x" if r["ratio"] is not None else ""), r["goal"],
+             "-" if r["met"] is None else ("yes" if r["met"] else "NO")] for r in rows]
+    w = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    line = lambda cells: "  ".join(str(c).ljust(w[i]) if i == 0 else str(c).rjust(w[i]) for i, c in enumerate(cells))
+    print(line(head))
+    print("  ".join("-" * x for x in w))
+    for b in body:
+        print(line(b))
+
+
+# ---- entry points ---------------------------------------------------------------------------
+
+def machine_info():
+    info = {"cores": os.cpu_count()}
+    try:
+        info["loadavg_at_start"] = os.getloadavg()
+        with open("/proc/meminfo") as f:
+            info["mem_total_kb"] = int(f.readline().split()[1])
+    except OSError:
+        pass
+    info["node"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    return info
+
+
+def measure():
+    ctx = Ctx()
+    res = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+           "machine": machine_info(), "lines": ctx.lines,
+           "berth_version": os.environ.get("BENCH_BERTH_DESC", ""), "pm2_version": os.environ.get("BENCH_PM2_VERSION", ""),
+           "ports": {"berth_apps": ctx.berth_ports, "pm2_apps": ctx.pm2_ports, "cold": ctx.cold_port,
+                     "berth_api": ctx.berth_api_port}}
+    failed = None
+    try:
+        start_fleets(ctx, res)
+        for step in (measure_memory, measure_status, measure_crash, measure_logs):
+            if ctx.left_s() < 30:
+                raise RuntimeError(f"time budget used up before {step.__name__}")
+            step(ctx, res)
+    except Exception as e:  # report what was measured, then fail
+        failed = f"{type(e).__name__}: {e}"
+        res["error"] = failed
+        log("FAILED: " + failed)
+    res["machine"]["loadavg_at_end"] = os.getloadavg()
+    rows = summarize(ctx, res)
+    os.makedirs(os.path.dirname(ctx.out_json), exist_ok=True)
+    with open(ctx.out_json, "w") as f:
+        json.dump(res, f, indent=2)
+    print()
+    print(f"Berth {res['berth_version']} vs PM2 {res['pm2_version']}, node {res['machine']['node']}, "
+          f"{res['machine']['cores']} cores, load {res['machine']['loadavg_at_start'][0]:.2f} -> "
+          f"{res['machine']['loadavg_at_end'][0]:.2f}, {ctx.lines:,} lines per log run")
+    print_table(rows)
+    print(f"\nraw figures: {ctx.out_json}")
+    if failed:
+        print("benchmark FAILED: " + failed, file=sys.stderr)
+        return 1
+    return 0
+
+
+def sweep(tag):
+    """SIGKILL every process whose environment carries BENCH_TAG=<tag>, except this one and its ancestors."""
+    keep = {os.getpid()}
+    pid = os.getppid()
+    while pid > 1:
+        keep.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                pid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    killed = []
+    for d in os.listdir("/proc"):
+        if d.isdigit() and int(d) not in keep and proc_has_tag(int(d), tag):
+            try:
+                os.kill(int(d), signal.SIGKILL)
+                killed.append(int(d))
+            except OSError:
+                pass
+    if killed:
+        log(f"cleanup: killed {len(killed)} leftover process(es) of this run: {killed}")
+    return 0
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "measure":
+        sys.exit(measure())
+    if cmd == "sweep":
+        sys.exit(sweep(sys.argv[2]))
+    if cmd == "ports":
+        print(free_port_base(int(sys.argv[2])))
+        sys.exit(0)
+    print("usage: bench.py measure | sweep TAG | ports COUNT", file=sys.stderr)
+    sys.exit(2)
