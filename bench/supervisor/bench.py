@@ -246,7 +246,11 @@ class Ctx:
         return os.path.join(self.berth_home, "logs", f"{app}-0-out.log")
 
     def pm2_log(self, app):
-        return os.path.join(self.pm2_logs, f"{app}-out.log")
+        """The out log of a PM2 app, as PM2 itself reports it (it may add "-<id>" to out_file)."""
+        for a in json.loads(self.pm2_cmd("jlist").stdout):
+            if a["name"] == app:
+                return a["pm2_env"]["pm_out_log_path"]
+        raise RuntimeError(f"pm2 jlist does not list {app}")
 
 
 # ---- configuration files ----------------------------------------------------------------------
@@ -277,7 +281,7 @@ def pm2_app(ctx, name, script, port=None, timestamp=False, autorestart=True, ext
     env.update(extra_env or {})
     app = {"name": name, "script": script, "exec_mode": "fork", "instances": 1,
            "autorestart": autorestart, "restart_delay": 0, "min_uptime": 200,
-           "out_file": ctx.pm2_log(name), "error_file": os.path.join(ctx.pm2_logs, f"{name}-err.log"),
+           "out_file": os.path.join(ctx.pm2_logs, f"{name}-out.log"), "error_file": os.path.join(ctx.pm2_logs, f"{name}-err.log"),
            "env": env}
     if timestamp:
         app["log_date_format"] = "YYYY-MM-DDTHH:mm:ss.SSSZ"   # the same ISO-8601 stamp as Berth's `timestamp: true`
@@ -357,7 +361,7 @@ def measure_memory(ctx, res):
         sampler.start()
         t0 = time.time()
         r = http_get(port, f"/burst?n={ctx.lines}", timeout=120)
-        got = wait_final_line(logfile, ctx.lines, offset, limit_s=min(180, max(20, ctx.left_s())))
+        got = wait_final_line(logfile, ctx.lines, offset, limit_s=min(90, max(20, ctx.left_s())))
         time.sleep(3)
         peak = sampler.stop()
         after = daemon_rss_now(pid)
@@ -473,7 +477,7 @@ def log_run(ctx, variant, rep):
     """One run of lines.js (N lines) in one variant; returns the figures."""
     n = ctx.lines
     name = f"l{variant.replace('_', '')}{rep}"
-    limit = min(180, max(20, ctx.left_s()))
+    limit = min(90, max(20, ctx.left_s()))
     if variant == "file":
         path = os.path.join(ctx.tmp, f"{name}.log")
         with open(path, "wb") as out:
@@ -500,8 +504,8 @@ def log_run(ctx, variant, rep):
         eco = os.path.join(ctx.tmp, "pm2-cfg", f"{name}.config.js")
         write_ecosystem(eco, [pm2_app(ctx, name, LINES_JS, timestamp=variant == "pm2_ts", autorestart=False,
                                       extra_env={"BENCH_LINES": str(n)})])
-        path = ctx.pm2_log(name)
         ctx.pm2_cmd("start", eco)
+        path = ctx.pm2_log(name)
         try:
             got = wait_final_line(path, n, 0, limit)
         finally:

@@ -2,38 +2,63 @@ package dev.berth.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** stop, restart, reload, delete: the same request to a different endpoint. */
-abstract class AppVerbCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "APP", description = "App names, or `all`.")
-    List<String> apps;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "berth.yml whose $${VAR} values to refresh from this shell (default ./berth.yml).")
-    Path config;
-
-    @Mixin JsonOption json;
-
+abstract class AppVerbCommand implements CliCommand {
     private final String verb;
+    private final Spec spec;
 
-    AppVerbCommand(String verb) {
+    AppVerbCommand(String verb, String summary, String... details) {
         this.verb = verb;
+        this.spec = new Spec(verb, summary).details(details)
+                .positional("APP", 1, -1, "App names, or `all`.")
+                .option("-c, --config", "FILE", "berth.yml whose ${VAR} values to refresh from this shell (default ./berth.yml).")
+                .json();
     }
 
-    @Override public Integer call() {
+    @Override public Spec spec() {
+        return spec;
+    }
+
+    @Override public int run(Parsed args) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("apps", apps);
-        Path resolved = Env.config(config);
+        body.put("apps", args.positionals());
+        Path resolved = Env.config(args.path("--config"));
         if (resolved != null) {
             body.put("config", resolved.toString());
             body.put("variables", Env.referencedVariables(resolved));
         }
-        return Results.print(Env.client().post("/api/v1/" + verb, body), json.json);
+        return Results.print(Env.client().post("/api/v1/" + verb, body), args.flag("--json"));
+    }
+
+    static final class Stop extends AppVerbCommand {
+        Stop() {
+            super("stop", "Stop apps (the whole process tree).",
+                    "Sends stop_signal to every process of each instance, then SIGKILL after kill_timeout.",
+                    "Stopped apps stay registered, and stay stopped across daemon restarts and reboots.");
+        }
+    }
+
+    static final class Restart extends AppVerbCommand {
+        Restart() {
+            super("restart", "Restart apps with the current berth.yml and env_file.",
+                    "Stops every instance, then starts them again. Exits 1 when an instance does not become ready.");
+        }
+    }
+
+    static final class Reload extends AppVerbCommand {
+        Reload() {
+            super("reload", "Reload apps one instance at a time, without downtime.",
+                    "The next instance is replaced only after the new one is ready. When a new instance never",
+                    "becomes ready the reload stops there: that instance is brought back on the previous",
+                    "config, the others keep running it, and berth exits 1.");
+        }
+    }
+
+    static final class Delete extends AppVerbCommand {
+        Delete() {
+            super("delete", "Stop apps and forget them.");
+        }
     }
 }

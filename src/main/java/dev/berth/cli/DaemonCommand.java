@@ -3,18 +3,27 @@ package dev.berth.cli;
 import dev.berth.daemon.BerthHome;
 import dev.berth.daemon.Daemon;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "daemon", description = "Start, stop or inspect the daemon. Stopping it never stops an app.",
-        subcommands = {DaemonCommand.Start.class, DaemonCommand.Stop.class, DaemonCommand.Status.class, DaemonCommand.Run.class})
-final class DaemonCommand {
+final class DaemonCommand implements CliCommand {
+    private final Spec spec = new Spec("daemon", "Start, stop or inspect the daemon. Stopping it never stops an app.")
+            .subcommand(new Start()).subcommand(new Stop()).subcommand(new Status()).subcommand(new Run());
 
-    @Command(mixinStandardHelpOptions = true, name = "start", description = "Start the daemon in the background (no-op when it runs).")
-    static final class Start implements Callable<Integer> {
-        @Override public Integer call() {
+    @Override public Spec spec() {
+        return spec;
+    }
+
+    @Override public int run(Parsed args) {
+        throw new IllegalStateException("daemon needs a subcommand"); // Cli dispatches to the subcommands
+    }
+
+    static final class Start implements CliCommand {
+        private final Spec spec = new Spec("start", "Start the daemon in the background (nothing to do when it runs).");
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @Override public int run(Parsed args) {
             DaemonClient c = Env.client();
             Map<String, Object> info = c.ping();
             if (info != null) {
@@ -27,9 +36,14 @@ final class DaemonCommand {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "stop", description = "Stop the daemon. Apps keep running; the next daemon adopts them.")
-    static final class Stop implements Callable<Integer> {
-        @Override public Integer call() throws InterruptedException {
+    static final class Stop implements CliCommand {
+        private final Spec spec = new Spec("stop", "Stop the daemon. Apps keep running; the next daemon adopts them.");
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @Override public int run(Parsed args) throws InterruptedException {
             DaemonClient c = Env.client();
             Map<String, Object> info = c.ping();
             if (info == null) {
@@ -47,13 +61,16 @@ final class DaemonCommand {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "status", description = "Is the daemon running? Exits 0 when it is, 1 when not.")
-    static final class Status implements Callable<Integer> {
-        @Mixin JsonOption json;
+    static final class Status implements CliCommand {
+        private final Spec spec = new Spec("status", "Is the daemon running? Exits 0 when it is, 1 when not.").json();
 
-        @Override public Integer call() {
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @Override public int run(Parsed args) {
             Map<String, Object> info = Env.client().ping();
-            if (json.json) Output.json(info == null ? Map.of("running", false) : Map.of("running", true, "daemon", info));
+            if (args.flag("--json")) Output.json(info == null ? Map.of("running", false) : Map.of("running", true, "daemon", info));
             else if (info == null) Output.out("daemon: not running (BERTH_HOME=" + Env.home().dir() + ")");
             else Output.out("daemon: running, pid " + info.get("pid") + ", " + info.get("host") + ":" + info.get("port")
                         + ", version " + info.get("version") + ", since " + info.get("started_at") + ", BERTH_HOME=" + info.get("home"));
@@ -61,17 +78,26 @@ final class DaemonCommand {
         }
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "run", description = "Run the daemon in the foreground (what `daemon start` and the systemd unit run).")
-    static final class Run implements Callable<Integer> {
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
-        String host;
+    static final class Run implements CliCommand {
+        private final Spec spec = new Spec("run", "Run the daemon in the foreground (what `daemon start` and the systemd unit run).")
+                .option("--host", "ADDRESS", "Address to listen on.", "127.0.0.1")
+                .option("--port", "PORT", "Port; default BERTH_PORT, else a free one (written to BERTH_HOME/daemon.json).");
 
-        @Option(names = "--port", defaultValue = "${env:BERTH_PORT:-0}", description = "Port (default: BERTH_PORT, else a free one, written to BERTH_HOME/daemon.json).")
-        int port;
+        @Override public Spec spec() {
+            return spec;
+        }
 
-        @Override public Integer call() throws Exception {
+        @Override public int run(Parsed args) throws Exception {
+            String port = args.value("--port");
+            if (port == null) port = System.getenv().getOrDefault("BERTH_PORT", "0");
+            int p;
+            try {
+                p = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw new CliException(ExitCodes.USAGE, "daemon run: --port expects a number, got \"" + port + "\"");
+            }
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
-            new Daemon(BerthHome.fromEnvironment(System.getenv()), host, port).run();
+            new Daemon(BerthHome.fromEnvironment(System.getenv()), args.value("--host"), p).run();
             return ExitCodes.OK;
         }
     }

@@ -9,26 +9,25 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "describe", aliases = "show", description = {
-        "Everything about one app, with why it last restarted.",
-        "Command, cwd, profile, log files; each instance with its last exit or restart reason",
-        "and the env keys that changed at its last start (never values); recent events."})
-final class DescribeCommand implements Callable<Integer> {
+final class DescribeCommand implements CliCommand {
+    private final Spec spec = new Spec("describe", "Everything about one app, with why it last restarted.").alias("show")
+            .details("Command, cwd, profile, log files; each instance with its last exit or restart reason",
+                    "and the env keys that changed at its last start (never values); recent events.")
+            .positional("APP", 1, 1, "The app.")
+            .json();
+
+    @Override public Spec spec() {
+        return spec;
+    }
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    @Parameters(paramLabel = "APP") String app;
-
-    @Mixin JsonOption json;
-
     @SuppressWarnings("unchecked")
-    @Override public Integer call() {
+    @Override public int run(Parsed args) {
+        String app = args.positional(0);
         Map<String, Object> a = Env.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8));
-        if (json.json) {
+        if (args.flag("--json")) {
             Output.json(a);
             return ExitCodes.OK;
         }

@@ -2,18 +2,18 @@ package dev.berth.cli;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "flush", description = "Empty apps' log files (the apps keep writing to them).")
-final class FlushCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "APP", description = "App names (default: all).")
-    List<String> apps = List.of();
+final class FlushCommand implements CliCommand {
+    private final Spec spec = new Spec("flush", "Empty apps' log files (the apps keep writing to them).")
+            .positional("APP", 0, -1, "App names (default: all).");
+
+    @Override public Spec spec() {
+        return spec;
+    }
 
     @SuppressWarnings("unchecked")
-    @Override public Integer call() {
-        Map<String, Object> r = Env.client().post("/api/v1/flush", Map.of("apps", apps));
+    @Override public int run(Parsed args) {
+        Map<String, Object> r = Env.client().post("/api/v1/flush", Map.of("apps", args.positionals()));
         for (Object f : (List<Object>) r.get("flushed")) Output.err("flushed " + f);
         return ExitCodes.OK;
     }

@@ -5,33 +5,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "import-pm2", description = {
-        "Write a berth.yml equivalent to a PM2 ecosystem file.",
-        "Reads ecosystem.config.js (evaluated with node) or .json. Literal secrets in env move to",
-        "an env file (0600) and become $${KEY}. Every PM2 setting without an equivalent is listed.",
-        "Existing files are kept unless --force."})
-final class ImportPm2Command implements Callable<Integer> {
-    @Parameters(paramLabel = "ECOSYSTEM", description = "ecosystem.config.js or a .json file.")
-    Path ecosystem;
+final class ImportPm2Command implements CliCommand {
+    private final Spec spec = new Spec("import-pm2", "Write a berth.yml equivalent to a PM2 ecosystem file.")
+            .details("Reads ecosystem.config.js (evaluated with node) or .json. Literal secrets in env move to",
+                    "an env file (0600) and become ${KEY}. Every PM2 setting without an equivalent is listed.",
+                    "Existing files are kept unless --force.")
+            .positional("ECOSYSTEM", 1, 1, "ecosystem.config.js or a .json file.")
+            .option("-o, --output", "FILE", "berth.yml to write.", "berth.yml")
+            .option("--env-file", "FILE", "Where moved secrets go, next to the output.", ".env.berth")
+            .flag("--force", "Overwrite the output files.")
+            .json();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "berth.yml", description = "berth.yml to write (default ${DEFAULT-VALUE}).")
-    Path output;
+    @Override public Spec spec() {
+        return spec;
+    }
 
-    @Option(names = "--env-file", paramLabel = "FILE", defaultValue = ".env.berth", description = "Where moved secrets go (default ${DEFAULT-VALUE}, next to the output).")
-    Path envFile;
-
-    @Option(names = "--force", description = "Overwrite the output files.")
-    boolean force;
-
-    @Mixin JsonOption json;
-
-    @Override public Integer call() throws Exception {
+    @Override public int run(Parsed args) throws Exception {
+        Path ecosystem = Path.of(args.positional(0));
+        Path output = args.path("--output");
+        Path envFile = args.path("--env-file");
+        boolean force = args.flag("--force");
         if (!Files.isRegularFile(ecosystem)) throw new CliException(ExitCodes.CONFIG, ecosystem + ": no such file");
         Path env = envFile.isAbsolute() ? envFile : output.toAbsolutePath().getParent().resolve(envFile);
         Pm2Import.Result r;
@@ -40,7 +34,7 @@ final class ImportPm2Command implements Callable<Integer> {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.CONFIG, e.getMessage());
         }
-        if (json.json) {
+        if (args.flag("--json")) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("berth_yml", r.berthYml().toString());
             m.put("env_file", r.envFile() == null ? null : r.envFile().toString());

@@ -9,22 +9,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "lint", description = {
-        "Warn about secret-looking values written into a berth.yml.",
-        "Passwords, keys, tokens, private keys, URLs with a password: each warning says how to move",
-        "the value into an env file; values are never printed. Exits 0 when clean, 1 with warnings."})
-final class LintCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "FILE", description = "Default: ./berth.yml.")
-    Path file;
+final class LintCommand implements CliCommand {
+    private final Spec spec = new Spec("lint", "Warn about secret-looking values written into a berth.yml.")
+            .details("Passwords, keys, tokens, private keys, URLs with a password: each warning says how to move",
+                    "the value into an env file; values are never printed. Exits 0 when clean, 1 with warnings.")
+            .positional("FILE", 0, 1, "Default: ./berth.yml.")
+            .json();
 
-    @Mixin JsonOption json;
+    @Override public Spec spec() {
+        return spec;
+    }
 
-    @Override public Integer call() {
+    @Override public int run(Parsed args) {
+        Path file = args.positional(0) == null ? null : Path.of(args.positional(0));
         Path config = Env.config(file);
         if (config == null) throw new CliException(ExitCodes.CONFIG, "no berth.yml in this directory; give a file");
         List<LintWarning> warnings;
@@ -33,7 +31,7 @@ final class LintCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CliException(ExitCodes.CONFIG, "cannot lint " + config, e.problems().stream().map(ConfigProblem::toString).toList());
         }
-        if (json.json) {
+        if (args.flag("--json")) {
             List<Object> out = new ArrayList<>();
             for (LintWarning w : warnings) {
                 Map<String, Object> m = new LinkedHashMap<>();

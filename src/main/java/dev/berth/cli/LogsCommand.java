@@ -10,35 +10,30 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "logs", description = {
-        "Show the last lines of apps' logs; -f follows them.",
-        "Following goes on across rotations and flushes. Each line is prefixed with its file",
-        "(app-instance-out or -err)."})
-final class LogsCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "APP", description = "One app (default: all).")
-    String app;
+final class LogsCommand implements CliCommand {
+    private final Spec spec = new Spec("logs", "Show the last lines of apps' logs; -f follows them.")
+            .details("Following goes on across rotations and flushes. Each line is prefixed with its file",
+                    "(app-instance-out or -err).")
+            .positional("APP", 0, 1, "One app (default: all).")
+            .flag("-f, --follow", "Keep printing new lines until interrupted.")
+            .option("-n, --lines", "N", "Lines per file to show first.", "20")
+            .flag("--err", "Only the error logs.")
+            .flag("--out", "Only the standard output logs.");
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until interrupted.")
-    boolean follow;
-
-    @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "20", description = "Lines per file to show first (default ${DEFAULT-VALUE}).")
-    int lines;
-
-    @Option(names = "--err", description = "Only the error logs.")
-    boolean errOnly;
-
-    @Option(names = "--out", description = "Only the standard output logs.")
-    boolean outOnly;
+    @Override public Spec spec() {
+        return spec;
+    }
 
     private record Source(String label, Path file) { }
 
     @SuppressWarnings("unchecked")
-    @Override public Integer call() throws Exception {
+    @Override public int run(Parsed args) throws Exception {
+        String app = args.positional(0);
+        boolean follow = args.flag("--follow");
+        int lines = args.integer("--lines");
+        boolean errOnly = args.flag("--err");
+        boolean outOnly = args.flag("--out");
         if (lines < 0) throw new CliException(ExitCodes.USAGE, "--lines must be 0 or more");
         List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
         List<Source> sources = new ArrayList<>();

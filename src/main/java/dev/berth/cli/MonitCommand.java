@@ -3,20 +3,20 @@ package dev.berth.cli;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "monit", description = "A live view of every app's instances, refreshed until Ctrl-C.")
-final class MonitCommand implements Callable<Integer> {
-    @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "1", description = "Refresh every N seconds (default ${DEFAULT-VALUE}).")
-    double interval;
+final class MonitCommand implements CliCommand {
+    private final Spec spec = new Spec("monit", "A live view of every app's instances, refreshed until Ctrl-C.")
+            .option("-i, --interval", "SECONDS", "Refresh every N seconds.", "1")
+            .option("--count", "N", "Stop after N refreshes (0: never).", "0");
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Stop after N refreshes (0: never).")
-    int count;
+    @Override public Spec spec() {
+        return spec;
+    }
 
     @SuppressWarnings("unchecked")
-    @Override public Integer call() throws Exception {
+    @Override public int run(Parsed args) throws Exception {
+        double interval = args.decimal("--interval");
+        int count = args.integer("--count");
         if (interval <= 0) throw new CliException(ExitCodes.USAGE, "--interval must be above 0");
         DaemonClient client = Env.client();
         for (int n = 1; count == 0 || n <= count; n++) {

@@ -8,16 +8,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 
-@Command(mixinStandardHelpOptions = true, name = "save", description = {
-        "Write a snapshot of the apps to BERTH_HOME/dump.json.",
-        "Berth already saves the desired state on every change (nothing is lost if you forget);",
-        "this snapshot (0600, no env values) is for your records."})
-final class SaveCommand implements Callable<Integer> {
+final class SaveCommand implements CliCommand {
+    private final Spec spec = new Spec("save", "Write a snapshot of the apps to BERTH_HOME/dump.json.")
+            .details("Berth already saves the desired state on every change (nothing is lost if you forget);",
+                    "this snapshot (0600, no env values) is for your records.");
+
+    @Override public Spec spec() {
+        return spec;
+    }
+
     @SuppressWarnings("unchecked")
-    @Override public Integer call() throws Exception {
+    @Override public int run(Parsed args) throws Exception {
         List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
         List<Object> snapshot = new ArrayList<>();
         for (Object o : apps) {

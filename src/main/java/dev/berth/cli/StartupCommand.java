@@ -4,29 +4,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "startup", description = {
-        "Write a systemd unit for the daemon and print how to enable it.",
-        "At boot the daemon brings back every app that should run. KillMode=process: stopping",
-        "the unit never stops apps. As root it goes to /etc/systemd/system/berth.service,",
-        "else to ~/.config/systemd/user/berth.service."})
-final class StartupCommand implements Callable<Integer> {
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the unit here instead.")
-    Path output;
+final class StartupCommand implements CliCommand {
+    private final Spec spec = new Spec("startup", "Write a systemd unit for the daemon and print how to enable it.")
+            .details("At boot the daemon brings back every app that should run. KillMode=process: stopping",
+                    "the unit never stops apps. As root it goes to /etc/systemd/system/berth.service,",
+                    "else to ~/.config/systemd/user/berth.service.")
+            .option("-o, --output", "FILE", "Write the unit here instead.")
+            .flag("--print", "Only print the unit to stdout.")
+            .option("--user", "NAME", "System unit: run the daemon as this user (default: the current user).");
 
-    @Option(names = "--print", description = "Only print the unit to stdout.")
-    boolean print;
+    @Override public Spec spec() {
+        return spec;
+    }
 
-    @Option(names = "--user", paramLabel = "NAME", description = "System unit: run the daemon as this user (default: the current user).")
-    String user;
-
-    @Override public Integer call() throws Exception {
+    @Override public int run(Parsed args) throws Exception {
+        Path output = args.path("--output");
+        user = args.value("--user");
         boolean root = "root".equals(System.getProperty("user.name"));
         String unit = unit(root);
-        if (print) {
+        if (args.flag("--print")) {
             Output.out(unit);
             return ExitCodes.OK;
         }
@@ -44,6 +41,8 @@ final class StartupCommand implements Callable<Integer> {
         }
         return ExitCodes.OK;
     }
+
+    private String user;
 
     String unit(boolean root) {
         String java = ProcessHandle.current().info().command().orElse("/usr/bin/java");

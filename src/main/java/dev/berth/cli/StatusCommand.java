@@ -5,24 +5,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "status", aliases = {"ls", "list"}, description = {
-        "Show every app's instances.",
-        "Columns: pid, state (* = adopted from a previous daemon), uptime, restarts, cpu,",
-        "memory of the whole process tree, port. Exits 1 when an app that should run has an",
-        "instance that is not running."})
-final class StatusCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "APP", description = "Only these apps.")
-    List<String> only = new ArrayList<>();
+final class StatusCommand implements CliCommand {
+    private final Spec spec = new Spec("status", "Show every app's instances.").alias("ls", "list")
+            .details("Columns: pid, state (* = adopted from a previous daemon), uptime, restarts, cpu,",
+                    "memory of the whole process tree, port. Exits 1 when an app that should run has an",
+                    "instance that is not running.")
+            .positional("APP", 0, -1, "Only these apps.")
+            .json();
 
-    @Mixin JsonOption json;
+    @Override public Spec spec() {
+        return spec;
+    }
 
     @SuppressWarnings("unchecked")
-    @Override public Integer call() {
+    @Override public int run(Parsed args) {
+        List<String> only = args.positionals();
         List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
         if (!only.isEmpty()) {
             apps = apps.stream().filter(a -> only.contains(((Map<String, Object>) a).get("name"))).toList();
@@ -32,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
-        if (json.json) Output.json(apps);
+        if (args.flag("--json")) Output.json(apps);
         else Output.out(render(apps));
         return healthy(apps) ? ExitCodes.OK : ExitCodes.FAILED;
     }

@@ -10,31 +10,28 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(mixinStandardHelpOptions = true, name = "validate", description = {
-        "Check a berth.yml without starting anything.",
-        "Reports every problem at once, each with file:line:column, the field and what would be",
-        "valid. $${VAR} values come from this shell and the env_file. Exits 0 when valid, 3 when not."})
-final class ValidateCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "FILE", description = "Default: ./berth.yml.")
-    Path file;
+final class ValidateCommand implements CliCommand {
+    private final Spec spec = new Spec("validate", "Check a berth.yml without starting anything.")
+            .details("Reports every problem at once, each with file:line:column, the field and what would be",
+                    "valid. ${VAR} values come from this shell and the env_file. Exits 0 when valid, 3 when not.")
+            .positional("FILE", 0, 1, "Default: ./berth.yml.")
+            .option("--env", "PROFILE", "Also check with env_<PROFILE> applied.")
+            .json();
 
-    @Option(names = "--env", paramLabel = "PROFILE", description = "Also check with env_<PROFILE> applied.")
-    String profile;
+    @Override public Spec spec() {
+        return spec;
+    }
 
-    @Mixin JsonOption json;
-
-    @Override public Integer call() {
+    @Override public int run(Parsed args) {
+        Path file = args.positional(0) == null ? null : Path.of(args.positional(0));
+        String profile = args.value("--env");
+        boolean json = args.flag("--json");
         Path config = Env.config(file);
         if (config == null) throw new CliException(ExitCodes.CONFIG, "no berth.yml in this directory; give a file");
         try {
             BerthFile f = new BerthFileLoader(System.getenv(), Env.home().logs()).load(config, profile);
-            if (json.json) {
+            if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("valid", true);
                 out.put("file", config.toString());
@@ -45,7 +42,7 @@ final class ValidateCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         } catch (ConfigException e) {
-            if (json.json) {
+            if (json) {
                 List<Object> problems = new ArrayList<>();
                 for (ConfigProblem p : e.problems()) {
                     Map<String, Object> m = new LinkedHashMap<>();

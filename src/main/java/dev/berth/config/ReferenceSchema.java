@@ -1,5 +1,6 @@
 package dev.berth.config;
 
+import dev.berth.text.Suggestions;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;

@@ -99,9 +99,8 @@ final class BerthRun implements AutoCloseable {
     List<Map<String, Object>> status() {
         Result r = run("status", "--json");
         if (r.exit() > 1) throw new AssertionError("status failed: " + r);
-        try { return (List<Map<String, Object>>) (List<?>) Json.readList(r.out()); } catch (RuntimeException e) { throw new AssertionError("TEMPDIAG " + r + "\n" + tailDaemonLog(), e); }
+        return (List<Map<String, Object>>) (List<?>) Json.readList(r.out());
     }
-    String tailDaemonLog() { try { return Files.readString(home.resolve("daemon.log")); } catch (IOException e) { return "no log"; } }
 
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> instances(String app) {

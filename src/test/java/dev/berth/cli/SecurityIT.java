@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +72,26 @@ class SecurityIT {
             if (Files.exists(p)) assertEquals("rw-------", perms(p), companion);
         }
         assertEquals("rw-------", perms(berth.home.resolve("daemon.json")), "daemon.json");
+    }
+
+    /**
+     * BerthHome's promise is "The directory is 0700", and the app logs under it are 0644: a BERTH_HOME
+     * that already exists (created by mkdir, by a provisioning tool, or by this harness) must be
+     * tightened too, or the logs are readable by every local user.
+     */
+    @Disabled("BUG: BerthHome.ensure() sets 0700 only when it creates BERTH_HOME; an existing 0755 BERTH_HOME stays world-readable")
+    @Test void anExistingBerthHomeIsMadePrivateToo() throws Exception {
+        try (BerthRun existing = new BerthRun(tmp.resolve("existing"))) {
+            Files.setPosixFilePermissions(existing.home, PosixFilePermissions.fromString("rwxr-xr-x"));
+            existing.writeConfig("""
+                    apps:
+                      web:
+                        script: $TESTAPPS/never_ready.py
+                        min_uptime: 200ms
+                    """);
+            existing.ok("start");
+            assertEquals("rwx------", perms(existing.home), "BERTH_HOME");
+        }
     }
 
     private record Reply(int status, String body) { }

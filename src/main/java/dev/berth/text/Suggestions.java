@@ -1,14 +1,14 @@
-package dev.berth.config;
+package dev.berth.text;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
 /** "did you mean" for unknown keys: a typo (edit distance <= 2) or another spelling (maxMemory, MAX_MEMORY). */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() { }
 
-    static Optional<String> closest(String key, Collection<String> candidates) {
+    public static Optional<String> closest(String key, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
@@ -22,7 +22,7 @@ final class Suggestions {
     }
 
     /** The did-you-mean sentence to add to a message, or "" when nothing is close. */
-    static String didYouMean(String key, Collection<String> candidates) {
+    public static String didYouMean(String key, Collection<String> candidates) {
         return closest(key, candidates).map(c -> "; did you mean \"" + c + "\"?").orElse("");
     }
 
@@ -30,7 +30,7 @@ final class Suggestions {
         return s.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
     }
 
-    static int levenshtein(String a, String b) {
+    public static int levenshtein(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
