@@ -54,14 +54,14 @@ def proc_has_tag(pid, tag):
 
 
 def http_get(port, path="/", timeout=0.5):
-    """(status, body, X-Pid) of GET http://127.0.0.1:port/path, or None when it does not answer."""
+    """(status, body, X-Pid, X-Started) of GET http://127.0.0.1:port/path, or None when it does not answer."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         c.request("GET", path)
         r = c.getresponse()
         body = r.read()
-        pid = r.getheader("X-Pid")
-        return r.status, body, int(pid) if pid else None
+        pid, started = r.getheader("X-Pid"), r.getheader("X-Started")
+        return r.status, body, int(pid) if pid else None, float(started) if started else None
     except (OSError, http.client.HTTPException, ValueError):
         return None
     finally:
@@ -419,7 +419,8 @@ def measure_status(ctx, res):
 
 
 def crash_once(ctx, port, limit_s=15):
-    """kill -9 whatever serves `port`; ms until a different process answers "ok" there."""
+    """kill -9 whatever serves `port`; returns (ms until a different process answers "ok" there,
+    ms from the kill until that process started, by its own clock)."""
     old = None
     end = time.monotonic() + 10
     while old is None and time.monotonic() < end:
@@ -430,13 +431,14 @@ def crash_once(ctx, port, limit_s=15):
         raise RuntimeError(f"nothing serves port {port}")
     if not proc_has_tag(old, ctx.tag):
         raise RuntimeError(f"pid {old} on port {port} is not one of this benchmark's processes; not killing it")
+    killed_at = time.time()
     os.kill(old, signal.SIGKILL)
     t0 = time.perf_counter()
     end = time.monotonic() + limit_s
     while time.monotonic() < end:
-        pid = serving_pid(port, timeout=0.5)
-        if pid is not None and pid != old:
-            return (time.perf_counter() - t0) * 1000
+        r = http_get(port, "/", timeout=0.5)
+        if r and r[0] == 200 and r[1] == b"ok" and r[2] != old:
+            return (time.perf_counter() - t0) * 1000, (r[3] - killed_at * 1000) if r[3] else None
         time.sleep(0.001)
     raise RuntimeError(f"port {port} did not answer again within {limit_s}s after kill -9 {old}")
 
@@ -461,16 +463,25 @@ def cold_start_once(ctx, limit_s=15):
 
 def measure_crash(ctx, res):
     log(f"crash to serving: kill -9, {ctx.crash_reps} times each, Berth and PM2 in turn")
-    b, p, cold = [], [], []
+    b, p, bs, ps, cold = [], [], [], [], []
     for i in range(ctx.crash_reps):
-        b.append(crash_once(ctx, ctx.berth_ports[1]))
-        p.append(crash_once(ctx, ctx.pm2_ports[1]))
+        for port, total, spawned in ((ctx.berth_ports[1], b, bs), (ctx.pm2_ports[1], p, ps)):
+            t, s = crash_once(ctx, port)
+            total.append(t)
+            spawned.append(s)
         time.sleep(1.0)  # past min_uptime (200 ms) with room: each kill is a stable exit, never a crash loop
     for i in range(ctx.crash_reps):
         cold.append(cold_start_once(ctx))
     res["crash"] = {"berth_ms": b, "pm2_ms": p, "cold_start_ms": cold,
-                    "berth_median_ms": median(b), "pm2_median_ms": median(p), "cold_start_median_ms": median(cold)}
-    log(f"  median: berth {median(b):.0f} ms, pm2 {median(p):.0f} ms, node app.js cold start {median(cold):.0f} ms")
+                    "berth_kill_to_process_start_ms": bs, "pm2_kill_to_process_start_ms": ps,
+                    "berth_median_ms": median(b), "pm2_median_ms": median(p), "cold_start_median_ms": median(cold),
+                    "berth_kill_to_process_start_median_ms": median([x for x in bs if x is not None]),
+                    "pm2_kill_to_process_start_median_ms": median([x for x in ps if x is not None]),
+                    "note": "kill_to_process_start: the new process's performance.timeOrigin minus the time of the kill "
+                            "(how long the supervisor took to start it); the rest is the app's own start"}
+    log(f"  median: berth {median(b):.0f} ms, pm2 {median(p):.0f} ms, node app.js cold start {median(cold):.0f} ms; "
+        f"kill to new process: berth {res['crash']['berth_kill_to_process_start_median_ms']:.0f} ms, "
+        f"pm2 {res['crash']['pm2_kill_to_process_start_median_ms']:.0f} ms")
 
 
 def log_run(ctx, variant, rep):
@@ -566,6 +577,10 @@ def summarize(ctx, res):
         row("daemon RSS growth after burst (%)", bg, pg, "pm2", None, "berth <= 5%", bg <= 5)
         row("daemon RSS peak during burst (MB)", bb["daemon_rss_peak_kb"] / 1024, pb["daemon_rss_peak_kb"] / 1024,
             "pm2", bb["daemon_rss_peak_kb"] / pb["daemon_rss_peak_kb"], "-", None)
+    st = res.get("start")
+    if st:
+        row("start 10 apps, wall time (s)", st["berth_start_10_apps_s"], st["pm2_start_10_apps_s"], "pm2",
+            st["berth_start_10_apps_s"] / st["pm2_start_10_apps_s"], "-", None)
     s = res.get("status")
     if s:
         b, p = s["berth"]["median_ms"], s["pm2"]["median_ms"]
@@ -574,6 +589,9 @@ def summarize(ctx, res):
     if c:
         b, p = c["berth_median_ms"], c["pm2_median_ms"]
         row("kill -9 to serving again, median (ms)", b, p, "pm2", b / p, "-", None)
+        row("  of which kill -9 to new process started (ms)", c["berth_kill_to_process_start_median_ms"],
+            c["pm2_kill_to_process_start_median_ms"], "pm2",
+            c["berth_kill_to_process_start_median_ms"] / c["pm2_kill_to_process_start_median_ms"], "-", None)
         row("  reference: node app.js cold start (ms)", None, c["cold_start_median_ms"], "baseline", None, "-", None)
     lg = res.get("logs")
     if lg:
