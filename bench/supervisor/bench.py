@@ -2,14 +2,15 @@
 """Measurement driver of bench/supervisor/run: Berth and PM2 side by side, in one run.
 
 `run` prepares everything (temporary BERTH_HOME and PM2_HOME, PM2 installed in a temporary
-directory, a snapshot of Berth's build, free ports) and calls `bench.py measure` with the paths in
-the environment (see Ctx). Every process started here carries BENCH_TAG=<unique tag> in its
+directory, Berth built, free ports) and calls `bench.py measure` with the paths in the
+environment (see Ctx). Every process started here carries BENCH_TAG=<unique tag> in its
 environment, so `bench.py sweep` can end exactly those, and nothing else, whatever happened.
 
 Only the standard library; talks to 127.0.0.1 only; every loop and wait is bounded.
 """
 import datetime
 import http.client
+import random
 import json
 import os
 import re
@@ -43,6 +44,13 @@ def rss_kb(pid):
     r = subprocess.run(["ps", "-o", "rss=", "-p", str(pid)], capture_output=True, text=True)
     out = r.stdout.strip()
     return int(out) if r.returncode == 0 and out else None
+
+
+def cpu_ticks(pid):
+    """utime + stime of one process, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def proc_has_tag(pid, tag):
@@ -89,7 +97,6 @@ def wait_serving(ports, limit_s):
 
 def free_port_base(count, lo=30000, hi=40000, tries=200):
     """A base port such that base..base+count-1 can all be bound on 127.0.0.1 now."""
-    import random
     rnd = random.Random(os.getpid() ^ int(time.time()))
     for _ in range(tries):
         base = rnd.randrange(lo, hi - count)
@@ -186,13 +193,13 @@ class Ctx:
         e = os.environ
         self.tmp = e["BENCH_TMP"]
         self.tag = e["BENCH_TAG_VALUE"]
-        self.berth = e["BENCH_BERTH"]            # launcher of the Berth snapshot
+        self.berth = e["BENCH_BERTH"]            # the checkout's ./berth
         self.pm2 = e["BENCH_PM2"]                # node_modules/.bin/pm2 of the temporary install
         self.berth_home = e["BENCH_BERTH_HOME"]
         self.pm2_home = e["BENCH_PM2_HOME"]
         self.port_base = int(e["BENCH_PORT_BASE"])
         self.lines = int(e.get("BENCH_LINES_N", "1000000"))
-        self.log_reps = int(e.get("BENCH_LOG_REPS", "3"))
+        self.log_reps = int(e.get("BENCH_LOG_REPS", "5"))
         self.crash_reps = int(e.get("BENCH_CRASH_REPS", "10"))
         self.status_runs = int(e.get("BENCH_STATUS_RUNS", "20"))
         self.out_json = e["BENCH_OUT_JSON"]
@@ -204,11 +211,14 @@ class Ctx:
         self.pm2_logs = os.path.join(self.tmp, "pm2-logs")
         os.makedirs(self.pm2_logs, exist_ok=True)
 
+    # What every CLI, daemon and app of the run sees: a login-like environment, the same for both
+    # tools and the reference start. The machine's own may hold things that change how fast Node
+    # starts (NODE_EXTRA_CA_CERTS alone costs each node process about 50 ms here), and PM2 passes
+    # its environment on to the apps while Berth does not.
+    KEEP_ENV = ("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TMPDIR", "JAVA_HOME")
+
     def env(self, **extra):
-        env = dict(os.environ)
-        for k in list(env):
-            if k.startswith("BENCH_"):
-                del env[k]
+        env = {k: v for k, v in os.environ.items() if k in self.KEEP_ENV or k.startswith("LC_")}
         env.update(BERTH_HOME=self.berth_home, PM2_HOME=self.pm2_home, BERTH_PORT=str(self.berth_api_port),
                    BENCH_TAG=self.tag)
         env.update(extra)
@@ -324,7 +334,17 @@ def start_fleets(ctx, res):
     for p in ctx.berth_ports + ctx.pm2_ports:
         for _ in range(20):
             serving_pid(p)
-    time.sleep(5)
+    time.sleep(3)
+    # what each daemon costs while nothing happens: CPU over 10 s
+    pids = {"berth": ctx.berth_daemon_pid(), "pm2": ctx.pm2_daemon_pid()}
+    before = {k: cpu_ticks(v) for k, v in pids.items()}
+    t = time.monotonic()
+    time.sleep(10)
+    elapsed = time.monotonic() - t
+    hz = os.sysconf("SC_CLK_TCK")
+    res["idle_cpu"] = {k: (cpu_ticks(v) - before[k]) / hz / elapsed * 100 for k, v in pids.items()}
+    res["idle_cpu"]["note"] = "% of one core used by the daemon process over 10 s with 10 idle apps"
+    log(f"  daemon CPU while idle: berth {res['idle_cpu']['berth']:.2f}% , pm2 {res['idle_cpu']['pm2']:.2f}% of a core")
 
 
 def daemon_rss_now(pid, n=3, gap=0.5):
@@ -418,6 +438,21 @@ def measure_status(ctx, res):
     res["status"] = st
 
 
+def build_fingerprint(root):
+    """Size and mtime of what ./berth runs, and whether sources are newer than the jar (./berth would rebuild)."""
+    fp = {}
+    for f in ("berth.jar", "berth-logd", "berth-cli.aot", "berth-cli.jsa"):
+        path = os.path.join(root, "target", f)
+        if os.path.exists(path):
+            st = os.stat(path)
+            fp[f] = [st.st_size, st.st_mtime]
+    r = subprocess.run(["find", os.path.join(root, "src", "main"), os.path.join(root, "pom.xml"),
+                        "-newer", os.path.join(root, "target", "berth.jar"), "-print", "-quit"],
+                       capture_output=True, text=True)
+    fp["sources_newer_than_jar"] = bool(r.stdout.strip())
+    return fp
+
+
 def crash_once(ctx, port, limit_s=15):
     """kill -9 whatever serves `port`; returns (ms until a different process answers "ok" there,
     ms from the kill until that process started, by its own clock)."""
@@ -440,7 +475,7 @@ def crash_once(ctx, port, limit_s=15):
         if r and r[0] == 200 and r[1] == b"ok" and r[2] != old:
             return (time.perf_counter() - t0) * 1000, (r[3] - killed_at * 1000) if r[3] else None
         time.sleep(0.001)
-    raise RuntimeError(f"port {port} did not answer again within {limit_s}s after kill -9 {old}")
+    return None, f"port {port} did not answer again within {limit_s}s after kill -9 {old}"
 
 
 def cold_start_once(ctx, limit_s=15):
@@ -464,24 +499,34 @@ def cold_start_once(ctx, limit_s=15):
 def measure_crash(ctx, res):
     log(f"crash to serving: kill -9, {ctx.crash_reps} times each, Berth and PM2 in turn")
     b, p, bs, ps, cold = [], [], [], [], []
+    missed = {"berth": [], "pm2": []}
     for i in range(ctx.crash_reps):
-        for port, total, spawned in ((ctx.berth_ports[1], b, bs), (ctx.pm2_ports[1], p, ps)):
-            t, s = crash_once(ctx, port)
+        for tool, port, total, spawned in (("berth", ctx.berth_ports[1], b, bs), ("pm2", ctx.pm2_ports[1], p, ps)):
+            try:
+                t, s = crash_once(ctx, port)
+            except RuntimeError as e:  # nothing to kill (still down from before?): nothing killed, counted
+                t, s = None, str(e)
+            if t is None:  # never came back in time: counted, reported, and the other repetitions go on
+                missed[tool].append(s)
+                res.setdefault("warnings", []).append(f"crash {tool} #{i}: {s}")
+                log(f"  {tool} #{i}: {s}")
+                continue
             total.append(t)
             spawned.append(s)
         time.sleep(1.0)  # past min_uptime (200 ms) with room: each kill is a stable exit, never a crash loop
     for i in range(ctx.crash_reps):
         cold.append(cold_start_once(ctx))
-    res["crash"] = {"berth_ms": b, "pm2_ms": p, "cold_start_ms": cold,
+    res["crash"] = {"berth_ms": b, "pm2_ms": p, "cold_start_ms": cold, "not_back_within_15s": missed,
                     "berth_kill_to_process_start_ms": bs, "pm2_kill_to_process_start_ms": ps,
                     "berth_median_ms": median(b), "pm2_median_ms": median(p), "cold_start_median_ms": median(cold),
                     "berth_kill_to_process_start_median_ms": median([x for x in bs if x is not None]),
                     "pm2_kill_to_process_start_median_ms": median([x for x in ps if x is not None]),
                     "note": "kill_to_process_start: the new process's performance.timeOrigin minus the time of the kill "
                             "(how long the supervisor took to start it); the rest is the app's own start"}
-    log(f"  median: berth {median(b):.0f} ms, pm2 {median(p):.0f} ms, node app.js cold start {median(cold):.0f} ms; "
-        f"kill to new process: berth {res['crash']['berth_kill_to_process_start_median_ms']:.0f} ms, "
-        f"pm2 {res['crash']['pm2_kill_to_process_start_median_ms']:.0f} ms")
+    c = res["crash"]
+    log(f"  median: berth {fmt(c['berth_median_ms'])} ms, pm2 {fmt(c['pm2_median_ms'])} ms, node app.js cold start "
+        f"{fmt(c['cold_start_median_ms'])} ms; kill to new process: berth {fmt(c['berth_kill_to_process_start_median_ms'])} ms, "
+        f"pm2 {fmt(c['pm2_kill_to_process_start_median_ms'])} ms")
 
 
 def log_run(ctx, variant, rep):
@@ -556,65 +601,73 @@ def measure_logs(ctx, res):
 
 # ---- summary --------------------------------------------------------------------------------
 
+def div(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
 def summarize(ctx, res):
+    """The table: metric, berth, pm2 (or the baseline), ratio berth/other, goal, met."""
     rows = []
 
-    def row(metric, berth, other, other_name, ratio, goal, met, unit=""):
-        rows.append({"metric": metric, "berth": berth, "other": other, "other_is": other_name,
-                     "ratio": ratio, "goal": goal, "met": met, "unit": unit})
+    def row(metric, berth, other, other_is, goal="-", test=None, ratio="auto"):
+        r = div(berth, other) if ratio == "auto" else ratio
+        met = None
+        if test is not None:
+            v = r if test[0] == "ratio" else berth
+            met = None if v is None else (v <= test[2] if test[1] == "<=" else v >= test[2])
+        rows.append({"metric": metric, "berth": berth, "other": other, "other_is": other_is,
+                     "ratio": r, "goal": goal, "met": met})
 
+    mb = lambda kb: None if kb is None else kb / 1024
     m = res.get("memory")
     if m:
-        bd, pd = m["berth_daemon_rss_kb"] / 1024, m["pm2_daemon_rss_kb"] / 1024
-        row("daemon RSS, 10 apps (MB)", bd, pd, "pm2", bd / pd, "<= 0.75", bd / pd <= 0.75)
-        ba, pa = median(m["berth_app_rss_kb"]) / 1024, median(m["pm2_app_rss_kb"]) / 1024
-        row("app RSS, median of 10 (MB)", ba, pa, "pm2", ba / pa, "-", None)
-        bb, pb = m["berth_burst"], m["pm2_burst"]
-        bg = (bb["daemon_rss_after_kb"] / m["berth_daemon_rss_kb"] - 1) * 100
-        pg = (pb["daemon_rss_after_kb"] / m["pm2_daemon_rss_kb"] - 1) * 100
-        row(f"daemon RSS after {ctx.lines:,}-line burst (MB)", bb["daemon_rss_after_kb"] / 1024,
-            pb["daemon_rss_after_kb"] / 1024, "pm2", bb["daemon_rss_after_kb"] / pb["daemon_rss_after_kb"], "-", None)
-        row("daemon RSS growth after burst (%)", bg, pg, "pm2", None, "berth <= 5%", bg <= 5)
-        row("daemon RSS peak during burst (MB)", bb["daemon_rss_peak_kb"] / 1024, pb["daemon_rss_peak_kb"] / 1024,
-            "pm2", bb["daemon_rss_peak_kb"] / pb["daemon_rss_peak_kb"], "-", None)
+        row("daemon RSS, 10 apps (MB)", mb(m["berth_daemon_rss_kb"]), mb(m["pm2_daemon_rss_kb"]), "pm2",
+            "<= 0.75x", ("ratio", "<=", 0.75))
+        row("app RSS, median of 10 (MB)", mb(median([x for x in m["berth_app_rss_kb"] if x])),
+            mb(median([x for x in m["pm2_app_rss_kb"] if x])), "pm2")
+        bb, pb = m.get("berth_burst"), m.get("pm2_burst")
+        if bb and pb:
+            row(f"daemon RSS after {ctx.lines:,}-line burst (MB)", mb(bb["daemon_rss_after_kb"]),
+                mb(pb["daemon_rss_after_kb"]), "pm2")
+            growth = lambda after, before: (after / before - 1) * 100
+            row("  daemon RSS growth after the burst (%)", growth(bb["daemon_rss_after_kb"], m["berth_daemon_rss_kb"]),
+                growth(pb["daemon_rss_after_kb"], m["pm2_daemon_rss_kb"]), "pm2", "berth <= 5%",
+                ("value", "<=", 5), ratio=None)
+            row("  daemon RSS peak during the burst (MB)", mb(bb["daemon_rss_peak_kb"]), mb(pb["daemon_rss_peak_kb"]), "pm2")
+    ic = res.get("idle_cpu")
+    if ic:
+        row("daemon CPU, idle, 10 apps (% of a core)", ic["berth"], ic["pm2"], "pm2")
     st = res.get("start")
     if st:
-        row("start 10 apps, wall time (s)", st["berth_start_10_apps_s"], st["pm2_start_10_apps_s"], "pm2",
-            st["berth_start_10_apps_s"] / st["pm2_start_10_apps_s"], "-", None)
+        row("start 10 apps, wall time (s)", st["berth_start_10_apps_s"], st["pm2_start_10_apps_s"], "pm2")
     s = res.get("status")
     if s:
-        b, p = s["berth"]["median_ms"], s["pm2"]["median_ms"]
-        row("status --json vs jlist, median (ms)", b, p, "pm2", b / p, "<= 0.5", b / p <= 0.5)
+        row("status --json vs jlist, median (ms)", s["berth"]["median_ms"], s["pm2"]["median_ms"], "pm2",
+            "<= 0.5x", ("ratio", "<=", 0.5))
     c = res.get("crash")
     if c:
-        b, p = c["berth_median_ms"], c["pm2_median_ms"]
-        row("kill -9 to serving again, median (ms)", b, p, "pm2", b / p, "-", None)
-        row("  of which kill -9 to new process started (ms)", c["berth_kill_to_process_start_median_ms"],
-            c["pm2_kill_to_process_start_median_ms"], "pm2",
-            c["berth_kill_to_process_start_median_ms"] / c["pm2_kill_to_process_start_median_ms"], "-", None)
-        row("  reference: node app.js cold start (ms)", None, c["cold_start_median_ms"], "baseline", None, "-", None)
+        row("kill -9 to serving again, median (ms)", c["berth_median_ms"], c["pm2_median_ms"], "pm2")
+        row("  of which: kill -9 to new process started (ms)", c["berth_kill_to_process_start_median_ms"],
+            c["pm2_kill_to_process_start_median_ms"], "pm2")
+        nb, np_ = len(c["not_back_within_15s"]["berth"]), len(c["not_back_within_15s"]["pm2"])
+        if nb or np_:
+            row("  not serving again within 15 s (count)", nb, np_, "pm2", "berth 0", ("value", "<=", 0), ratio=None)
+        row("  reference: node app.js cold start (ms)", None, c["cold_start_median_ms"], "node", ratio=None)
     lg = res.get("logs")
     if lg:
-        f, b, p = lg["file"], lg["berth"], lg["pm2"]
-        bt, pt = lg["berth_ts"], lg["pm2_ts"]
-        row("log lines/s, no timestamps: berth vs file", b["median_lines_per_s"], f["median_lines_per_s"], "file",
-            b["median_lines_per_s"] / f["median_lines_per_s"], ">= 0.9",
-            b["median_lines_per_s"] / f["median_lines_per_s"] >= 0.9)
-        row("log lines/s, no timestamps: berth vs pm2", b["median_lines_per_s"], p["median_lines_per_s"], "pm2",
-            b["median_lines_per_s"] / p["median_lines_per_s"], "-", None)
-        row("log lines/s, timestamps: berth vs pm2", bt["median_lines_per_s"], pt["median_lines_per_s"], "pm2",
-            bt["median_lines_per_s"] / pt["median_lines_per_s"], ">= 10", bt["median_lines_per_s"] / pt["median_lines_per_s"] >= 10)
-        row("  log lines/s, timestamps: berth vs file", bt["median_lines_per_s"], f["median_lines_per_s"], "file",
-            bt["median_lines_per_s"] / f["median_lines_per_s"], "-", None)
-        row("app write time, no timestamps: berth vs file (ms)", b["median_write_ms"], f["median_write_ms"], "file",
-            b["median_write_ms"] / f["median_write_ms"], "<= 1.5", b["median_write_ms"] / f["median_write_ms"] <= 1.5)
-        row("app write time, timestamps: berth vs file (ms)", bt["median_write_ms"], f["median_write_ms"], "file",
-            bt["median_write_ms"] / f["median_write_ms"], "<= 1.5", bt["median_write_ms"] / f["median_write_ms"] <= 1.5)
-        row("  app write time, timestamps: pm2 vs file (ms)", pt["median_write_ms"], f["median_write_ms"], "file",
-            pt["median_write_ms"] / f["median_write_ms"], "-", None)
-        row("log files complete (every line, all runs)", all(lg[v]["all_complete"] for v in ("berth", "berth_ts")),
-            all(lg[v]["all_complete"] for v in ("pm2", "pm2_ts")), "pm2", None, "berth yes",
-            all(lg[v]["all_complete"] for v in ("berth", "berth_ts")))
+        rate = lambda v: lg[v]["median_lines_per_s"]
+        wt = lambda v: lg[v]["median_write_ms"]
+        row("log lines/s, no timestamps: berth vs file", rate("berth"), rate("file"), "file", ">= 0.9x", ("ratio", ">=", 0.9))
+        row("  log lines/s, no timestamps: berth vs pm2", rate("berth"), rate("pm2"), "pm2")
+        row("log lines/s, timestamps: berth vs pm2", rate("berth_ts"), rate("pm2_ts"), "pm2", ">= 10x", ("ratio", ">=", 10))
+        row("  log lines/s, timestamps: berth vs file", rate("berth_ts"), rate("file"), "file")
+        row("app write time, timestamps: berth vs file (ms)", wt("berth_ts"), wt("file"), "file", "<= 1.5x", ("ratio", "<=", 1.5))
+        row("app write time, no timestamps: berth vs file (ms)", wt("berth"), wt("file"), "file", "<= 1.5x", ("ratio", "<=", 1.5))
+        row("  app write time, timestamps: pm2 vs file (ms)", wt("pm2_ts"), wt("file"), "file")
+        complete = lambda vs: all(lg[v]["all_complete"] for v in vs)
+        row("log files have every line (all runs)", complete(("berth", "berth_ts")), complete(("pm2", "pm2_ts")), "pm2",
+            "berth yes", None, ratio=None)
+        rows[-1]["met"] = complete(("berth", "berth_ts"))
     res["summary"] = rows
     return rows
 
@@ -624,7 +677,9 @@ def fmt(v):
         return "-"
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, float) or isinstance(v, int):
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
         a = abs(v)
         if a >= 10000:
             return f"{v:,.0f}"
@@ -671,17 +726,35 @@ def measure():
            "berth_version": os.environ.get("BENCH_BERTH_DESC", ""), "pm2_version": os.environ.get("BENCH_PM2_VERSION", ""),
            "ports": {"berth_apps": ctx.berth_ports, "pm2_apps": ctx.pm2_ports, "cold": ctx.cold_port,
                      "berth_api": ctx.berth_api_port}}
-    failed = None
+    errors = []
+    root = os.environ.get("BENCH_ROOT")
+    fp_before = build_fingerprint(root) if root else None
     try:
         start_fleets(ctx, res)
-        for step in (measure_memory, measure_status, measure_crash, measure_logs):
-            if ctx.left_s() < 30:
-                raise RuntimeError(f"time budget used up before {step.__name__}")
+        steps = (measure_memory, measure_status, measure_crash, measure_logs)
+    except Exception as e:
+        errors.append(f"start: {type(e).__name__}: {e}")
+        log("FAILED: " + errors[-1])
+        steps = ()
+    for step in steps:  # a failed step is reported and the others still run
+        if ctx.left_s() < 30:
+            errors.append(f"time budget used up before {step.__name__}")
+            break
+        try:
             step(ctx, res)
-    except Exception as e:  # report what was measured, then fail
-        failed = f"{type(e).__name__}: {e}"
-        res["error"] = failed
-        log("FAILED: " + failed)
+        except Exception as e:
+            errors.append(f"{step.__name__}: {type(e).__name__}: {e}")
+            log("FAILED: " + errors[-1])
+    if root:
+        fp_after = build_fingerprint(root)
+        res["berth_build"] = {"before": fp_before, "after": fp_after}
+        if fp_after != fp_before:
+            res.setdefault("warnings", []).append(
+                "target/ or the sources changed during the run (another build in this checkout?): "
+                "./berth CLI figures may mix two builds, or include a rebuild; run again")
+    if errors or res.get("warnings"):
+        res["errors"] = errors
+        res["diagnostics"] = keep_diagnostics(ctx)
     res["machine"]["loadavg_at_end"] = os.getloadavg()
     rows = summarize(ctx, res)
     os.makedirs(os.path.dirname(ctx.out_json), exist_ok=True)
@@ -693,10 +766,40 @@ def measure():
           f"{res['machine']['loadavg_at_end'][0]:.2f}, {ctx.lines:,} lines per log run")
     print_table(rows)
     print(f"\nraw figures: {ctx.out_json}")
-    if failed:
-        print("benchmark FAILED: " + failed, file=sys.stderr)
+    for w in res.get("warnings", []):
+        print("WARNING: " + w)
+    if errors:
+        print("benchmark FAILED:\n  " + "\n  ".join(errors) + f"\n  diagnostics: {res['diagnostics']}", file=sys.stderr)
         return 1
     return 0
+
+
+def keep_diagnostics(ctx):
+    """On failure: both daemons' logs and views, next to the JSON (the temporary directory goes away)."""
+    d = ctx.out_json[:-len(".json")] + "-diagnostics"
+    os.makedirs(d, exist_ok=True)
+    srcs = [os.path.join(ctx.berth_home, "daemon.log"), os.path.join(ctx.pm2_home, "pm2.log")]
+    for logdir in (ctx.pm2_logs, os.path.join(ctx.berth_home, "logs")):
+        if os.path.isdir(logdir):
+            srcs += [os.path.join(logdir, f) for f in os.listdir(logdir) if "err" in f]
+    for src in srcs:
+        if os.path.exists(src) and os.path.getsize(src) < (1 << 20):
+            shutil.copy(src, d)
+    for name, fn in (("berth-status.json", lambda: ctx.berth_cmd("status", "--json", check=False, timeout=30).stdout),
+                     ("pm2-jlist.json", lambda: ctx.pm2_cmd("jlist", check=False, timeout=30).stdout)):
+        try:
+            with open(os.path.join(d, name), "w") as f:
+                f.write(fn())
+        except Exception as e:
+            log(f"cannot keep {name}: {e}")
+    try:
+        b = json.loads(ctx.berth_cmd("status", "--json", check=False, timeout=30).stdout or "[]")
+        with open(os.path.join(d, "berth-describe.txt"), "w") as f:
+            for a in b:
+                f.write(ctx.berth_cmd("describe", a["name"], check=False, timeout=30).stdout + "\n")
+    except Exception as e:
+        log(f"cannot keep berth describe: {e}")
+    return d
 
 
 def sweep(tag):

@@ -91,17 +91,35 @@ public final class AppCatalog {
                 registered.add(n);
             }
         }
-        List<Outcome> out = new ArrayList<>();
+        // Everything is validated and registered first; then the apps start side by side (each
+        // waits for its own readiness), and the outcomes come back in the declared order.
+        List<java.util.function.Supplier<Outcome>> starts = new ArrayList<>();
         for (AppSpec spec : fromFile) {
             register(config, spec, profile, vars);
-            out.add(supervisor.start(spec, sourceFor(spec.name())));
+            starts.add(() -> supervisor.start(spec, sourceFor(spec.name())));
         }
         for (String n : registered) {
-            setDesired(n, "running");
             AppSpec spec = sourceFor(n).load(n);
-            out.add(supervisor.start(spec, sourceFor(n)));
+            setDesired(n, "running");
+            starts.add(() -> supervisor.start(spec, sourceFor(n)));
         }
-        return out;
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
+            for (var start : starts) futures.add(pool.submit(start::get));
+            List<Outcome> out = new ArrayList<>();
+            for (var f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting apps", e);
+                }
+            }
+            return out;
+        }
     }
 
     private void register(Path config, AppSpec spec, String profile, Map<String, String> vars) {

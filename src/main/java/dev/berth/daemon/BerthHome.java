@@ -27,8 +27,12 @@ public record BerthHome(Path dir) {
     public Path logs() { return dir.resolve("logs"); }
 
     public void ensure() throws IOException {
+        var privateDir = PosixFilePermissions.fromString("rwx------");
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(privateDir));
+        } else if (!Files.getPosixFilePermissions(dir).equals(privateDir)) {
+            // made beforehand (mkdir, provisioning): logs and state inside must not be readable by others
+            Files.setPosixFilePermissions(dir, privateDir);
         }
         Files.createDirectories(logs());
     }

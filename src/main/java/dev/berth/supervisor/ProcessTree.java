@@ -126,7 +126,21 @@ public final class ProcessTree {
      */
     public ProcessSample sample(long pid) {
         requirePositive(pid);
+        return sample(pid, scan());
+    }
+
+    /**
+     * Samples of many trees from one pass over /proc: the supervisor samples every instance each
+     * second, and a pass per instance would cost as much as the host has processes, per instance.
+     */
+    public Map<Long, ProcessSample> sampleAll(java.util.Collection<Long> pids) {
         Map<Long, Stat> all = scan();
+        Map<Long, ProcessSample> out = new HashMap<>();
+        for (long pid : pids) if (pid > 0) out.put(pid, sample(pid, all));
+        return out;
+    }
+
+    private ProcessSample sample(long pid, Map<Long, Stat> all) {
         List<Long> members = new ArrayList<>();
         members.add(pid);
         members.addAll(descendants(pid, all));

@@ -611,7 +611,8 @@ public final class Supervisor implements AutoCloseable {
                 inst.state = InstanceState.STOPPED;
                 message = how;
             } else {
-                boolean unstable = lived < spec.restart().minUptime().toMillis();
+                // An exit before the instance ever became ready is a failed start, however long it took.
+                boolean unstable = inst.state == InstanceState.STARTING || lived < spec.restart().minUptime().toMillis();
                 inst.unstableExits = unstable ? inst.unstableExits + 1 : 0;
                 if (inst.reason == null || !inst.reason.startsWith("not ready")) inst.reason = how;
                 if (!spec.restart().autorestart()) {
@@ -787,6 +788,13 @@ public final class Supervisor implements AutoCloseable {
             all = List.copyOf(apps.values());
         }
         long now = System.nanoTime();
+        List<Long> pids = new ArrayList<>();
+        for (SupervisedApp a : all) {
+            synchronized (a) {
+                for (Instance inst : a.instances) if (inst.state.isUp() && inst.pid != null) pids.add(inst.pid);
+            }
+        }
+        Map<Long, ProcessSample> samples = pids.isEmpty() ? Map.of() : tree.sampleAll(pids);
         for (SupervisedApp a : all) {
             AppSpec spec;
             List<Instance> insts;
@@ -799,8 +807,8 @@ public final class Supervisor implements AutoCloseable {
                 synchronized (a) {
                     pid = inst.state.isUp() ? inst.pid : null;
                 }
-                if (pid == null) continue;
-                ProcessSample s = tree.sample(pid);
+                ProcessSample s = pid == null ? null : samples.get(pid);
+                if (s == null) continue; // not up, or started after this tick's scan
                 boolean over;
                 synchronized (a) {
                     inst.rssBytes = s.rssBytes();

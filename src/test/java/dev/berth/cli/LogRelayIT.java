@@ -49,6 +49,7 @@ class LogRelayIT {
                       rotate: { size: 5M, keep: 50, compress: true }
                 """);
         berth.ok("start");
+        berth.alsoKill.add(berth.pid("chatty", 0)); // the daemon is killed below: close() cannot ask it
         long daemon = berth.daemonPid();
         ProcessHandle.of(daemon).orElseThrow().destroyForcibly();
         Path dir = berth.home.resolve("logs");

@@ -4,6 +4,7 @@ import static dev.berth.cli.BerthRun.await;
 import static dev.berth.cli.BerthRun.httpGet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -97,5 +98,27 @@ class ReadinessIT {
         String reason = berth.reason("stuck", 0);
         assertNotNull(reason);
         assertTrue(reason.contains("not ready within 1s") || reason.contains("2 times in a row"), reason);
+    }
+
+    /**
+     * A process killed because it never became ready is a failed start ("the restart policy decides"),
+     * however long the ready timeout was: it must count towards max_restarts, or an app that can never
+     * be ready is restarted forever, every restart_delay, without backoff.
+     */
+    @Test void aNeverReadyAppEndsErroredEvenWhenItsReadyTimeoutIsLongerThanMinUptime() throws Exception {
+        int port = BerthRun.freePort();
+        berth.writeConfig("""
+                apps:
+                  stuck:
+                    script: $TESTAPPS/never_ready.py
+                    port: %d
+                    max_restarts: 2
+                    restart_delay: 50ms
+                    ready: { port: true, timeout: 2s }
+                """.formatted(port));
+        BerthRun.Result start = berth.run("start");
+        assertEquals(1, start.exit(), start.toString());
+        await("errored after 2 failed starts", Duration.ofSeconds(15), () -> "errored".equals(berth.state("stuck", 0)));
+        assertNull(berth.pid("stuck", 0));
     }
 }

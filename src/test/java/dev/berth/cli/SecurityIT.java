@@ -22,7 +22,6 @@ import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +78,6 @@ class SecurityIT {
      * that already exists (created by mkdir, by a provisioning tool, or by this harness) must be
      * tightened too, or the logs are readable by every local user.
      */
-    @Disabled("BUG: BerthHome.ensure() sets 0700 only when it creates BERTH_HOME; an existing 0755 BERTH_HOME stays world-readable")
     @Test void anExistingBerthHomeIsMadePrivateToo() throws Exception {
         try (BerthRun existing = new BerthRun(tmp.resolve("existing"))) {
             Files.setPosixFilePermissions(existing.home, PosixFilePermissions.fromString("rwxr-xr-x"));
