@@ -12,7 +12,6 @@ import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.SpecSource;
 import dev.berth.supervisor.Supervisor;
 import dev.berth.supervisor.SupervisorException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -126,7 +125,7 @@ public final class AppCatalog {
         try {
             StoredApp before = stored(spec.name()).orElse(null);
             store.upsertApp(new StoredApp(spec.name(), before == null ? -1 : before.position(),
-                    config.toAbsolutePath().toString(), profile, "running", Json.write(vars), null));
+                    config.toAbsolutePath().toString(), profile, "running", Json.write(vars)));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot save app " + spec.name() + ": " + e.getMessage(), e);
         }
@@ -148,7 +147,7 @@ public final class AppCatalog {
                 if (a.configPath().equals(config.toAbsolutePath().toString())) {
                     Map<String, String> merged = new LinkedHashMap<>(Json.readStringMap(a.variablesJson()));
                     merged.putAll(vars);
-                    store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(), Json.write(merged), a.specJson()));
+                    store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(), Json.write(merged)));
                 }
             }
         } catch (SQLException e) {
@@ -186,9 +185,5 @@ public final class AppCatalog {
             }
         }
         return out;
-    }
-
-    public boolean configExists(Path p) {
-        return p != null && Files.isRegularFile(p);
     }
 }

@@ -65,7 +65,6 @@ public final class StateStore implements AutoCloseable {
                           env_profile TEXT,
                           desired TEXT NOT NULL CHECK (desired IN ('running','stopped')),
                           variables_json TEXT NOT NULL DEFAULT '{}',
-                          spec_json TEXT,
                           updated_at INTEGER NOT NULL)""");
                     s.execute("""
                         CREATE TABLE instances (
@@ -131,10 +130,10 @@ public final class StateStore implements AutoCloseable {
 
     public synchronized void upsertApp(StoredApp app) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("""
-                INSERT INTO apps(name, position, config_path, env_profile, desired, variables_json, spec_json, updated_at)
-                VALUES (?,?,?,?,?,?,?,?)
+                INSERT INTO apps(name, position, config_path, env_profile, desired, variables_json, updated_at)
+                VALUES (?,?,?,?,?,?,?)
                 ON CONFLICT(name) DO UPDATE SET config_path=excluded.config_path, env_profile=excluded.env_profile,
-                  desired=excluded.desired, variables_json=excluded.variables_json, spec_json=excluded.spec_json,
+                  desired=excluded.desired, variables_json=excluded.variables_json,
                   updated_at=excluded.updated_at""")) {
             ps.setString(1, app.name());
             ps.setInt(2, app.position() >= 0 ? app.position() : nextPosition());
@@ -142,8 +141,7 @@ public final class StateStore implements AutoCloseable {
             ps.setString(4, app.envProfile());
             ps.setString(5, app.desired());
             ps.setString(6, app.variablesJson());
-            ps.setString(7, app.specJson());
-            ps.setLong(8, System.currentTimeMillis());
+            ps.setLong(7, System.currentTimeMillis());
             ps.executeUpdate();
         }
     }
@@ -173,10 +171,10 @@ public final class StateStore implements AutoCloseable {
     public synchronized List<StoredApp> apps() throws SQLException {
         List<StoredApp> out = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT name, position, config_path, env_profile, desired, variables_json, spec_json FROM apps ORDER BY position")) {
+                "SELECT name, position, config_path, env_profile, desired, variables_json FROM apps ORDER BY position")) {
             while (rs.next()) {
                 out.add(new StoredApp(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7)));
+                        rs.getString(5), rs.getString(6)));
             }
         }
         return out;

@@ -184,17 +184,22 @@ public final class Supervisor implements AutoCloseable {
                 a.desired = "stopped";
             }
             persistDesired(a);
-            List<Instance> all;
-            synchronized (a) {
-                all = List.copyOf(a.instances);
-            }
-            List<CompletableFuture<Void>> stops = new ArrayList<>();
-            for (Instance inst : all) stops.add(CompletableFuture.runAsync(() -> stopInstance(a, inst, "stopped by request"), tasks));
-            stops.forEach(CompletableFuture::join);
+            stopAll(a, "stopped by request");
             return Outcome.ok(name, "stopped");
         } finally {
             a.operation.unlock();
         }
+    }
+
+    /** Stops every instance of the app at once (each waits for its own tree). */
+    private void stopAll(SupervisedApp a, String why) {
+        List<Instance> all;
+        synchronized (a) {
+            all = List.copyOf(a.instances);
+        }
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (Instance inst : all) stops.add(CompletableFuture.runAsync(() -> stopInstance(a, inst, why), tasks));
+        stops.forEach(CompletableFuture::join);
     }
 
     /** Stops every instance, then starts them again with today's berth.yml and env_file. */
@@ -207,13 +212,7 @@ public final class Supervisor implements AutoCloseable {
                 a.desired = "running";
             }
             persistDesired(a);
-            List<Instance> all;
-            synchronized (a) {
-                all = List.copyOf(a.instances);
-            }
-            List<CompletableFuture<Void>> stops = new ArrayList<>();
-            for (Instance inst : all) stops.add(CompletableFuture.runAsync(() -> stopInstance(a, inst, "restart"), tasks));
-            stops.forEach(CompletableFuture::join);
+            stopAll(a, "restart");
             dropExtraInstances(a, spec.instances());
             List<CompletableFuture<String>> waits = new ArrayList<>();
             List<Integer> started = new ArrayList<>();
@@ -327,14 +326,10 @@ public final class Supervisor implements AutoCloseable {
         SupervisedApp a = app(name);
         a.operation.lock();
         try {
-            List<Instance> all;
             synchronized (a) {
                 a.desired = "stopped";
-                all = List.copyOf(a.instances);
             }
-            List<CompletableFuture<Void>> stops = new ArrayList<>();
-            for (Instance inst : all) stops.add(CompletableFuture.runAsync(() -> stopInstance(a, inst, "deleted"), tasks));
-            stops.forEach(CompletableFuture::join);
+            stopAll(a, "deleted");
             synchronized (apps) {
                 apps.remove(name);
             }

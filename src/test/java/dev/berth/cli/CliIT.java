@@ -12,24 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The command line contract: exit codes, problem locations, logs, flush, the daemon commands, startup. */
-class CliIT {
-    @TempDir Path tmp;
-    BerthRun berth;
-
-    @BeforeEach void setUp() throws Exception {
-        berth = new BerthRun(tmp);
-    }
-
-    @AfterEach void tearDown() {
-        berth.close();
-    }
-
+class CliIT extends BerthIT {
     /** Two problems: line 4 has a bad value at column 16, line 5 an unknown key at column 5. */
     private static final String BROKEN = """
             apps:

@@ -17,25 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Timestamps and rotation through berth-logd, with the daemon killed while the app writes. */
-class LogRelayIT {
+class LogRelayIT extends BerthIT {
     private static final Pattern NUMBERED = Pattern.compile("line (\\d{9}) ");
-
-    @TempDir Path tmp;
-    BerthRun berth;
-
-    @BeforeEach void setUp() throws Exception {
-        berth = new BerthRun(tmp);
-    }
-
-    @AfterEach void tearDown() {
-        berth.close();
-    }
 
     @Test void rotationLosesNoLineEvenWhenTheDaemonIsKilledMidBurst() throws Exception {
         berth.writeConfig("""

@@ -7,26 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** max_memory restarts, and autorestart: false. */
-class RestartPolicyIT {
-    @TempDir Path tmp;
-    BerthRun berth;
-
-    @BeforeEach void setUp() throws Exception {
-        berth = new BerthRun(tmp);
-    }
-
-    @AfterEach void tearDown() {
-        berth.close();
-    }
-
+class RestartPolicyIT extends BerthIT {
     @Test void overMaxMemoryIsRestartedAndDescribeSaysWhy() throws Exception {
         berth.writeConfig("""
                 apps:

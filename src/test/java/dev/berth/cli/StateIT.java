@@ -8,27 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What the state database brings back after a reboot: running apps run again, stopped apps stay stopped. */
-class StateIT {
-    @TempDir Path tmp;
-    BerthRun berth;
-
-    @BeforeEach void setUp() throws Exception {
-        berth = new BerthRun(tmp);
-    }
-
-    @AfterEach void tearDown() {
-        berth.close();
-    }
-
+class StateIT extends BerthIT {
     private Map<String, Object> app(String name) {
         return berth.status().stream().filter(a -> name.equals(a.get("name"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no app " + name + " in status"));

@@ -7,26 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The supervision promises, through the real CLI, a real daemon and real apps. */
-class SupervisionIT {
-    @TempDir Path tmp;
-    BerthRun berth;
-
-    @BeforeEach void setUp() throws Exception {
-        berth = new BerthRun(tmp);
-    }
-
-    @AfterEach void tearDown() {
-        berth.close();
-    }
-
+class SupervisionIT extends BerthIT {
     @Test void startServesOnConsecutivePortsAndStatusShowsEveryInstance() throws Exception {
         int port = BerthRun.freePorts(2);
         berth.writeConfig("""
