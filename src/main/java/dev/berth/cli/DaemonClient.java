@@ -4,11 +4,7 @@ import dev.berth.daemon.BerthHome;
 import dev.berth.daemon.Token;
 import dev.berth.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +25,42 @@ final class DaemonClient {
 
     /** The daemon's port and pid when one answers, else null. */
     Map<String, Object> ping() {
+        Map<String, Object> info = liveInfo();
+        if (info == null) return null;
+        try {
+            return call("GET", "/api/v1/ping", null, info);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * daemon.json when the daemon it names is alive, else null. Checking the pid keeps the
+     * token from going to whatever else took the port of a daemon that died.
+     */
+    private Map<String, Object> liveInfo() {
         try {
             if (!Files.exists(home.daemonInfo()) || !Files.exists(home.token())) return null;
             Map<String, Object> info = Json.readMap(Files.readString(home.daemonInfo()));
             Object pid = info.get("pid");
-            if (pid == null || ProcessHandle.of(((Number) pid).longValue()).isEmpty()) return null;
-            return call("GET", "/api/v1/ping", null, info);
+            if (!(pid instanceof Number n) || !isBerthDaemon(n.longValue())) return null;
+            return info;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /**
+     * Whether pid is alive and is a berth daemon, from /proc/PID/cmdline: cheaper than
+     * ProcessHandle (whose set-up is a few ms of every call), and a pid reused by some other
+     * program after a crash does not pass.
+     */
+    static boolean isBerthDaemon(long pid) {
+        try {
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8);
+            return cmdline.contains("dev.berth.cli.Main\0daemon\0run");
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -48,10 +72,17 @@ final class DaemonClient {
         return request("POST", path, body);
     }
 
+    /** One call, without a separate ping first: a daemon that is not there is started, and one that just died is started once more. */
     private Map<String, Object> request(String method, String path, Map<String, Object> body) {
-        Map<String, Object> info = ensureRunning();
+        Map<String, Object> info = liveInfo();
+        if (info == null) info = ensureRunning();
         try {
-            return call(method, path, body, info);
+            try {
+                return call(method, path, body, info);
+            } catch (ConnectException gone) {
+                info = ensureRunning();
+                return call(method, path, body, info);
+            }
         } catch (ConnectException e) {
             throw new CliException(ExitCodes.DAEMON, "the daemon at port " + info.get("port") + " does not answer: " + e.getMessage());
         } catch (IOException e) {
@@ -61,23 +92,14 @@ final class DaemonClient {
 
     private Map<String, Object> call(String method, String path, Map<String, Object> body, Map<String, Object> info) throws IOException {
         String token = Token.read(home.token());
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://" + info.getOrDefault("host", "127.0.0.1") + ":" + info.get("port") + path).toURL().openConnection();
-        c.setRequestMethod(method);
-        c.setRequestProperty("Authorization", "Bearer " + token);
-        c.setConnectTimeout(2000);
-        c.setReadTimeout(0); // operations return when their outcome is known, which may take a while
-        if (body != null) {
-            c.setDoOutput(true);
-            c.setRequestProperty("Content-Type", "application/json");
-            try (OutputStream os = c.getOutputStream()) {
-                os.write(Json.write(body).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        int status = c.getResponseCode();
-        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-        String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        String host = String.valueOf(info.getOrDefault("host", "127.0.0.1"));
+        int port = ((Number) info.get("port")).intValue();
+        byte[] payload = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
+        // No read timeout: operations return when their outcome is known, which may take a while.
+        LoopbackHttp.Response r = LoopbackHttp.exchange(host, port, method, path, token, payload, 2000);
+        String text = new String(r.body(), StandardCharsets.UTF_8);
         Map<String, Object> json = text.isEmpty() ? Map.of() : Json.readMap(text);
-        if (status >= 400) throw toCliException(status, json);
+        if (r.status() >= 400) throw toCliException(r.status(), json);
         return json;
     }
 

@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 
 /** What commands take from their environment: BERTH_HOME, the berth.yml to use, its ${VAR} values. */
 final class Env {
-    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
+    /** Compiled on first use: most commands never need it, and every call pays for class initialisation. */
+    private static final class Var {
+        static final Pattern PATTERN = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
+    }
 
     private Env() { }
 
@@ -41,7 +44,7 @@ final class Env {
         Map<String, String> out = new LinkedHashMap<>();
         if (config == null) return out;
         try {
-            Matcher m = VAR.matcher(Files.readString(config));
+            Matcher m = Var.PATTERN.matcher(Files.readString(config));
             while (m.find()) {
                 String v = System.getenv(m.group(1));
                 if (v != null) out.put(m.group(1), v);

@@ -18,6 +18,12 @@ final class Output {
     static void json(Object value) { OUT.println(Json.pretty(value)); }
     static PrintStream stdout() { return OUT; }
 
+    /** Before the CLI halts: print() without a newline may still sit in the streams' encoders. */
+    static void flush() {
+        OUT.flush();
+        ERR.flush();
+    }
+
     /** A plain text table with columns sized to their content. */
     static String table(List<String> headers, List<List<String>> rows) {
         int[] w = new int[headers.size()];

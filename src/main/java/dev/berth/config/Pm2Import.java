@@ -1,6 +1,5 @@
 package dev.berth.config;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,14 +118,15 @@ public final class Pm2Import {
         }
         String name = source.getFileName().toString();
         if (name.endsWith(".json")) {
+            String text = Files.readString(source);
             try {
-                return JSON.std.anyFrom(Files.readString(source));
-            } catch (IOException e) {
-                throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage());
+                return dev.berth.json.Json.read(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ": " + e.getMessage());
             }
         }
         if (name.endsWith(".js") || name.endsWith(".cjs")) {
-            return JSON.std.anyFrom(evaluateWithNode(source));
+            return dev.berth.json.Json.read(evaluateWithNode(source));
         }
         throw new IllegalArgumentException(source + ": expected an ecosystem file ending in .js, .cjs or .json");
     }

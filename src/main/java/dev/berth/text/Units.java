@@ -10,7 +10,7 @@ public final class Units {
         long ms = d.toMillis();
         if (ms < 1000) return ms + "ms";
         long s = ms / 1000;
-        if (s < 60) return (ms % 1000 == 0 || s >= 10) ? s + "s" : String.format("%.1fs", ms / 1000.0);
+        if (s < 60) return (ms % 1000 == 0 || s >= 10) ? s + "s" : tenths(Math.round(ms / 100.0)) + "s";
         long m = s / 60;
         if (m < 60) return m + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
         long h = m / 60;
@@ -27,6 +27,14 @@ public final class Units {
             v /= 1024;
             u++;
         }
-        return (v >= 100 ? String.format("%.0f", v) : String.format("%.1f", v)) + units[u];
+        return (v >= 100 ? String.valueOf(Math.round(v)) : tenths(Math.round(v * 10))) + units[u];
+    }
+
+    /**
+     * 15 -> "1.5". By hand rather than String.format: that loads the locale data (about 10 ms
+     * of a CLI call) and writes "1,5" in some locales.
+     */
+    private static String tenths(long tenths) {
+        return (tenths / 10) + "." + (tenths % 10);
     }
 }
