@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -49,6 +50,17 @@ public final class Daemon {
     }
 
     public void run() throws Exception {
+        // On SIGTERM the JVM exits as soon as its shutdown hooks return: the hook waits until
+        // run() has closed the API, the supervisor and the store, so nothing is cut off half-way.
+        CountDownLatch closed = new CountDownLatch(1);
+        try {
+            serve(closed);
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
         try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lockChannel.tryLock()) {
@@ -72,7 +84,14 @@ public final class Daemon {
                 info.put("host", host);
                 SecureFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
                 LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopped.countDown();
+                    try {
+                        closed.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "berth-shutdown"));
                 stopped.await();
                 LOG.info("berth daemon stopping; apps keep running");
                 api.close();
