@@ -73,7 +73,10 @@ public final class BerthFileLoader {
         if (!reading.problems.isEmpty()) {
             throw new ConfigException(reading.problems.sorted());
         }
-        return new BerthFile(path, List.copyOf(apps));
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(path);
+        for (Path p : reading.envFilesRead) if (!inputs.contains(p)) inputs.add(p);
+        return new BerthFile(path, List.copyOf(apps), List.copyOf(inputs));
     }
 
     /** How one kind of scalar value is read; {@code parse} throws IllegalArgumentException saying what is valid. */
@@ -167,6 +170,7 @@ public final class BerthFileLoader {
         final Path baseDir;
         final String profile;
         final Set<String> definedProfiles = new TreeSet<>();
+        final List<Path> envFilesRead = new ArrayList<>();
 
         Reading(Path file, String profile) {
             this.problems = new Problems(file);
@@ -389,6 +393,7 @@ public final class BerthFileLoader {
                             + " (env_file paths are relative to the berth.yml directory)");
                     continue;
                 }
+                envFilesRead.add(envFile);
                 try {
                     values.putAll(Dotenv.parse(envFile));
                 } catch (ConfigException e) {

@@ -46,8 +46,55 @@ public final class AppCatalog {
         };
     }
 
-    private AppSpec loadApp(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
+    /**
+     * The last parse of each berth.yml, with the bytes of every file it came from. A restart
+     * (a crash, a memory limit) reads those files again, always, and parses only when a byte
+     * changed: the restart runs on today's config without paying for YAML on the way.
+     */
+    private record Parsed(String profile, Map<String, String> vars, Map<Path, byte[]> inputs, BerthFile file) {
+        boolean stillCurrent(String profile, Map<String, String> vars) {
+            if (!java.util.Objects.equals(this.profile, profile) || !this.vars.equals(vars)) return false;
+            for (Map.Entry<Path, byte[]> e : inputs.entrySet()) {
+                if (e.getValue() == null) return false;
+                try {
+                    if (!java.util.Arrays.equals(e.getValue(), java.nio.file.Files.readAllBytes(e.getKey()))) return false;
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private final Map<Path, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private BerthFile loadFile(Path config, String profile, Map<String, String> vars) throws ConfigException {
+        Path key = config.toAbsolutePath().normalize();
+        Parsed last = parsed.get(key);
+        if (last != null && last.stillCurrent(profile, vars)) return last.file();
+        // The inputs are read before parsing, so a file that changes meanwhile is seen as changed
+        // next time. An input not known before this parse (a new env_file) is kept as null, which
+        // makes the next restart parse once more, with every input read first.
+        Map<Path, byte[]> before = new java.util.HashMap<>();
+        before.put(key, readOrNull(key));
+        if (last != null) for (Path p : last.file().inputs()) before.put(p, readOrNull(p));
         BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
+        Map<Path, byte[]> inputs = new java.util.LinkedHashMap<>();
+        for (Path p : file.inputs()) inputs.put(p, before.get(p));
+        parsed.put(key, new Parsed(profile, java.util.Collections.unmodifiableMap(new java.util.HashMap<>(vars)), inputs, file));
+        return file;
+    }
+
+    private static byte[] readOrNull(Path p) {
+        try {
+            return java.nio.file.Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private AppSpec loadApp(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
+        BerthFile file = loadFile(config, profile, vars);
         return file.app(name).orElseThrow(() -> new ConfigException(List.of(new ConfigProblem(config, 0, 0, "apps",
                 "app \"" + name + "\" is no longer in this file; apps here: " + names(file)))));
     }

@@ -64,4 +64,31 @@ class RestartIT extends BerthIT {
             assertFalse(json.all().contains(secret), "describe --json shows an env value: " + json);
         }
     }
+
+    /**
+     * A crash restart reads berth.yml and env_file again: a changed env_file reaches the new
+     * process, an unchanged one keeps its values (the daemon reuses its last parse only while
+     * every byte of both files is the same), and a later change is seen again.
+     */
+    @Test void crashRestartsPickUpEnvFileChangesEachTime() throws Exception {
+        int port = BerthRun.freePort();
+        berth.writeConfig(CONFIG.formatted(port, "one"));
+        Files.writeString(berth.project.resolve(".env"), "GREETING=crash-first\n");
+        berth.ok("start");
+        assertTrue(latestRun().contains("GREETING=crash-first"), latestRun());
+
+        String[] values = {"crash-second", "crash-second", "crash-third"};
+        for (String value : values) {
+            Files.writeString(berth.project.resolve(".env"), "GREETING=" + value + "\n");
+            long before = berth.pid("web", 0);
+            BerthRun.killGroup(before, "KILL");
+            BerthRun.await("a new web process after kill -9", java.time.Duration.ofSeconds(20), () -> {
+                Long now = berth.pid("web", 0);
+                return now != null && now != before && "running".equals(berth.state("web", 0));
+            });
+            BerthRun.await("the new process's start in the log", java.time.Duration.ofSeconds(10),
+                    () -> latestRun().contains("GREETING="));
+            assertTrue(latestRun().contains("GREETING=" + value), "after the crash the app must see " + value + ": " + latestRun());
+        }
+    }
 }
