@@ -138,7 +138,7 @@ final class DaemonClient {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> argv = new ArrayList<>(List.of("setsid", java));
         String opts = System.getenv("BERTH_DAEMON_JAVA_OPTS");
-        argv.addAll(opts != null ? List.of(opts.trim().split("\\s+")) : DaemonJvm.OPTIONS);
+        argv.addAll(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+")) : DaemonJvm.OPTIONS);
         argv.addAll(List.of("-cp", daemonClasspath(), "dev.berth.cli.Main", "daemon", "run"));
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("BERTH_HOME", home.dir().toString());

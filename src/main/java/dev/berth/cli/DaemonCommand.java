@@ -96,7 +96,7 @@ final class DaemonCommand implements CliCommand {
             } catch (NumberFormatException e) {
                 throw new CliException(ExitCodes.USAGE, "daemon run: --port expects a number, got \"" + port + "\"");
             }
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+            dev.berth.daemon.DaemonLog.install();
             new Daemon(BerthHome.fromEnvironment(System.getenv()), args.value("--host"), p).run();
             return ExitCodes.OK;
         }
