@@ -21,10 +21,7 @@ function writeLines(n, out) {
   }
   const ms = performance.now() - t0;
   const rssMb = (process.memoryUsage().rss / 1048576).toFixed(1);
-  const last = `wrote ${n} lines in ${ms.toFixed(1)} ms start=${start.toFixed(1)} rss_mb=${rssMb}\n`;
-  out.write(last);
-  // BENCH_REPORT_STDERR=1: the same line on stderr too, for a run whose stdout goes to /dev/null.
-  if (process.env.BENCH_REPORT_STDERR === '1') process.stderr.write(last);
+  out.write(`wrote ${n} lines in ${ms.toFixed(1)} ms start=${start.toFixed(1)} rss_mb=${rssMb}\n`);
   return ms;
 }
 
