@@ -23,6 +23,7 @@ import java.util.Map;
  * @param killTimeout how long to wait after stopSignal before SIGKILL
  * @param ready       readiness signal, or null when the process counts as ready once it stays up
  * @param logs        log settings
+ * @param deploy      how the app is deployed, or null when it is not
  */
 public record AppSpec(
         String name,
@@ -38,7 +39,8 @@ public record AppSpec(
         String stopSignal,
         Duration killTimeout,
         Readiness ready,
-        LogSpec logs) {
+        LogSpec logs,
+        DeploySpec deploy) {
 
     /** What to execute: a shell command line (`run`) or a program and its arguments (`script` + `args`). */
     public sealed interface Command permits ShellCommand, ExecCommand {

@@ -239,7 +239,10 @@ public final class BerthFileLoader {
             Function<String, String> lookup = n -> variables.containsKey(n) ? variables.get(n) : fileEnv.get(n);
 
             Command command = command(f, nameNode, path, lookup);
-            Path cwd = cwd(value(f, "cwd"), path + ".cwd", lookup);
+            DeploySpec deploy = deploy(value(f, "deploy"), path + ".deploy", lookup);
+            // A deployed app runs in its live release unless told otherwise; `current` appears with the first deploy.
+            Path cwd = deploy != null && value(f, "cwd") == null ? deploy.path().resolve("current")
+                    : cwd(value(f, "cwd"), path + ".cwd", lookup);
 
             Map<String, String> env = new LinkedHashMap<>(fileEnv);
             env.putAll(envMap(value(f, "env"), path + ".env", lookup));
@@ -273,13 +276,17 @@ public final class BerthFileLoader {
             String stopSignal = scalar(f, "stop_signal", path, SIGNAL, "TERM", lookup);
             Duration killTimeout = scalar(f, "kill_timeout", path, DURATION, Duration.ofSeconds(5), lookup);
             Readiness ready = ready(value(f, "ready"), path + ".ready", port, lookup);
+            if (deploy != null && deploy.health() != null && port == null) {
+                problems.at(value(value(f, "deploy") instanceof MappingNode m ? YamlSource.entries(m, path, problems) : Map.of(), "health"),
+                        path + ".deploy.health", "the health check needs the app's port: set " + path + ".port");
+            }
             LogSpec logs = logs(value(f, "logs"), path + ".logs", lookup);
 
             if (problemCount() > before) {
                 return null;
             }
             return new AppSpec(name, command, cwd, Collections.unmodifiableMap(env), appliedProfile, instances, port, restart,
-                    maxMemory, cron, stopSignal, killTimeout, ready, logs);
+                    maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy);
         }
 
         Command command(Map<String, NodeTuple> f, Node nameNode, String path, Function<String, String> lookup) {
@@ -521,6 +528,131 @@ public final class BerthFileLoader {
             int keep = scalar(r, "keep", rotatePath, KEEP, 5, lookup);
             boolean compress = scalar(r, "compress", rotatePath, BOOL, true, lookup);
             return new LogSpec(dir, merge, timestamp, size, age, keep, compress);
+        }
+
+        DeploySpec deploy(Node node, String path, Function<String, String> lookup) {
+            if (node == null) {
+                return null;
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, path, "expected a mapping (path, git or dir or archive, steps, ...), got " + YamlSource.describe(node));
+                return null;
+            }
+            int before = problemCount();
+            Map<String, NodeTuple> f = YamlSource.entries(mapping, path, problems);
+            schema.checkKeys(f, APP_LEVEL + ".deploy", path, problems);
+            String base = scalar(f, "path", path, NON_EMPTY, null, lookup);
+            if (base == null && value(f, "path") == null) {
+                problems.at(node, path + ".path", "expected path: the directory that holds releases/, shared/ and current");
+            }
+            List<String> kinds = f.keySet().stream().filter(k -> List.of("git", "dir", "archive").contains(k)).toList();
+            DeploySpec.Source source = null;
+            if (kinds.size() != 1) {
+                problems.at(node, path, "expected exactly one source: git (a repository), dir (a directory) or archive"
+                        + " (.tar.gz, .tgz, .zip or .jar)" + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
+            } else {
+                String kind = kinds.get(0);
+                String v = scalar(f, kind, path, NON_EMPTY, null, lookup);
+                if (v != null) {
+                    v = v.strip();
+                    source = switch (kind) {
+                        // a URL stays as it is; a local repository path is taken from the berth.yml directory
+                        case "git" -> new DeploySpec.GitSource(v.contains("://") || v.contains("@") ? v : baseDir.resolve(v).normalize().toString(),
+                                scalar(f, "branch", path, NON_EMPTY, null, lookup));
+                        case "dir" -> new DeploySpec.DirSource(baseDir.resolve(v).normalize());
+                        default -> {
+                            String lower = v.toLowerCase(Locale.ROOT);
+                            if (!(lower.endsWith(".tar.gz") || lower.endsWith(".tgz") || lower.endsWith(".zip") || lower.endsWith(".jar"))) {
+                                problems.at(value(f, kind), path + ".archive", "expected a .tar.gz, .tgz, .zip or .jar file, got \"" + v + "\"");
+                            }
+                            yield new DeploySpec.ArchiveSource(baseDir.resolve(v).normalize());
+                        }
+                    };
+                }
+            }
+            if (value(f, "branch") != null && !kinds.equals(List.of("git"))) {
+                problems.at(f.get("branch").getKeyNode(), path + ".branch", "applies only to a git source");
+            }
+            int keepReleases = scalar(f, "keep_releases", path, KEEP, 5, lookup);
+            List<String> shared = new ArrayList<>();
+            for (String entry : commands(value(f, "shared"), path + ".shared", lookup)) {
+                String e = entry.strip();
+                Path rel = Path.of(e.endsWith("/") ? e.substring(0, e.length() - 1) : e).normalize();
+                if (e.isEmpty() || rel.isAbsolute() || rel.startsWith("..") || rel.toString().isEmpty()) {
+                    problems.at(value(f, "shared"), path + ".shared", "expected paths inside the release, like .env or uploads/, got \"" + e + "\"");
+                } else {
+                    shared.add(e.endsWith("/") ? rel + "/" : rel.toString());
+                }
+            }
+            Duration stepTimeout = scalar(f, "step_timeout", path, DURATION, Duration.ofMinutes(10), lookup);
+            List<DeploySpec.Step> steps = new ArrayList<>();
+            for (String stepName : DeploySpec.STEP_NAMES) {
+                DeploySpec.Step step = step(value(f, stepName), path + "." + stepName, stepName, stepTimeout, lookup);
+                if (step != null) {
+                    steps.add(step);
+                }
+            }
+            List<String> beforeSwitch = commands(value(f, "before_switch"), path + ".before_switch", lookup);
+            List<String> afterSwitch = commands(value(f, "after_switch"), path + ".after_switch", lookup);
+            Duration settle = scalar(f, "settle", path, DURATION, Duration.ofSeconds(60), lookup);
+            String health = scalar(f, "health", path, NON_EMPTY, null, lookup);
+            if (health != null && !health.startsWith("/")) {
+                problems.at(value(f, "health"), path + ".health", "expected a path starting with /, like /healthz, got \"" + health + "\"");
+            }
+            if (problemCount() > before || base == null || source == null) {
+                return null;
+            }
+            return new DeploySpec(baseDir.resolve(base.strip()).normalize(), source, keepReleases, List.copyOf(shared), List.copyOf(steps),
+                    beforeSwitch, afterSwitch, settle, health);
+        }
+
+        /** A step: a command line, or a mapping of run and timeout. */
+        DeploySpec.Step step(Node node, String field, String name, Duration defaultTimeout, Function<String, String> lookup) {
+            if (node == null) {
+                return null;
+            }
+            if (node instanceof ScalarNode) {
+                String run = text(node, field, NON_EMPTY, lookup);
+                return run == null ? null : new DeploySpec.Step(name, run.strip(), defaultTimeout);
+            }
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, field, "expected a command line, or run: and timeout:, got " + YamlSource.describe(node));
+                return null;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(mapping, field, problems);
+            schema.checkKeys(f, APP_LEVEL + ".deploy.build", field, problems); // every step has the form reference.yml shows for build
+            String run = scalar(f, "run", field, NON_EMPTY, null, lookup);
+            if (value(f, "run") == null) {
+                problems.at(node, field + ".run", "expected run: the command line of the step");
+            }
+            Duration timeout = scalar(f, "timeout", field, DURATION, defaultTimeout, lookup);
+            return run == null ? null : new DeploySpec.Step(name, run.strip(), timeout);
+        }
+
+        /** One command line or a list of them (hooks, shared entries). */
+        List<String> commands(Node node, String field, Function<String, String> lookup) {
+            List<String> out = new ArrayList<>();
+            if (node == null) {
+                return List.of();
+            }
+            if (node instanceof ScalarNode) {
+                String s = text(node, field, NON_EMPTY, lookup);
+                if (s != null) {
+                    out.add(s.strip());
+                }
+                return List.copyOf(out);
+            }
+            if (!(node instanceof SequenceNode seq)) {
+                problems.at(node, field, "expected a string or a list of strings, got " + YamlSource.describe(node));
+                return List.of();
+            }
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                String s = text(seq.getValue().get(i), field + "[" + i + "]", NON_EMPTY, lookup);
+                if (s != null) {
+                    out.add(s.strip());
+                }
+            }
+            return List.copyOf(out);
         }
 
         /** The value node of a key, or null when the key is absent or has no value. */

@@ -231,6 +231,53 @@ class BerthFileLoaderTest {
         assertEquals(f.app("a").orElseThrow().env(), f.app("b").orElseThrow().env());
     }
 
+    @Test
+    void deploySectionWithDefaultsAndEveryStep() throws Exception {
+        BerthFile f = load("""
+                apps:
+                  web:
+                    run: node server.js
+                    port: 3000
+                    deploy:
+                      path: srv/web
+                      git: repos/web.git
+                      branch: main
+                      shared: [.env, uploads/]
+                      install: npm ci
+                      build: {run: npm run build, timeout: 2m}
+                      migrate: npm run migrate
+                      step_timeout: 3m
+                      after_switch: [./warm.sh, ./notify.sh]
+                      health: /healthz
+                  api:
+                    run: ./api
+                    cwd: .
+                    deploy: {path: /srv/api, archive: dist/api.tgz}
+                """, null);
+        AppSpec web = f.app("web").orElseThrow();
+        DeploySpec d = web.deploy();
+        assertEquals(dir.resolve("srv/web"), d.path());
+        assertEquals(dir.resolve("srv/web/current"), web.cwd(), "a deployed app runs in its live release");
+        assertEquals(new DeploySpec.GitSource(dir.resolve("repos/web.git").toString(), "main"), d.source());
+        assertEquals(5, d.keepReleases());
+        assertEquals(List.of(".env", "uploads/"), d.shared());
+        assertEquals(List.of(new DeploySpec.Step("install", "npm ci", Duration.ofMinutes(3)),
+                new DeploySpec.Step("build", "npm run build", Duration.ofMinutes(2)),
+                new DeploySpec.Step("migrate", "npm run migrate", Duration.ofMinutes(3))), d.steps());
+        assertEquals(List.of(), d.beforeSwitch());
+        assertEquals(List.of("./warm.sh", "./notify.sh"), d.afterSwitch());
+        assertEquals(Duration.ofSeconds(60), d.settle());
+        assertEquals("/healthz", d.health());
+        AppSpec api = f.app("api").orElseThrow();
+        assertEquals(dir, api.cwd(), "an explicit cwd wins");
+        assertEquals(new DeploySpec.ArchiveSource(dir.resolve("dist/api.tgz")), api.deploy().source());
+        assertEquals("https://example.com/x.git", load("""
+                apps:
+                  w: {run: x, deploy: {path: d, git: "https://example.com/x.git"}}
+                """, null).app("w").orElseThrow().deploy().source() instanceof DeploySpec.GitSource g ? g.repository() : null,
+                "a URL is kept as it is");
+    }
+
     private BerthFile load(String yml, String profile) throws Exception {
         Path file = dir.resolve("berth.yml");
         Files.writeString(file, yml);

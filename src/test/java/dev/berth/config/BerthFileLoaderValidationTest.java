@@ -48,6 +48,18 @@ class BerthFileLoaderValidationTest {
             cron_restart: "61 * * * *"      | 4:19: apps.web.cron_restart: expected a 5-field cron expression (minute hour day-of-month month day-of-week), like "0 3 * * *": Failed to parse cron expression. Value 61 not in range [0, 59]
             cron_restart: "0 0 3 * * *"     | 4:19: apps.web.cron_restart: expected a 5-field cron expression
             stop_signal: SIGFOO             | 4:18: apps.web.stop_signal: expected one of TERM, INT, QUIT, HUP, USR1, USR2, KILL (SIG prefix optional), got "SIGFOO"
+            deploy: {git: r.git}            | 4:13: apps.web.deploy.path: expected path: the directory that holds releases/, shared/ and current
+            deploy: {path: d}               | 4:13: apps.web.deploy: expected exactly one source: git (a repository), dir (a directory) or archive (.tar.gz, .tgz, .zip or .jar)
+            deploy: {path: d, git: r, dir: x} | 4:13: apps.web.deploy: expected exactly one source: git (a repository), dir (a directory) or archive (.tar.gz, .tgz, .zip or .jar), got git and dir
+            deploy: {path: d, archive: a.rar} | 4:32: apps.web.deploy.archive: expected a .tar.gz, .tgz, .zip or .jar file, got "a.rar"
+            deploy: {path: d, dir: x, branch: main} | 4:31: apps.web.deploy.branch: applies only to a git source
+            deploy: {path: d, dir: x, shared: [../up]} | 4:39: apps.web.deploy.shared: expected paths inside the release, like .env or uploads/, got "../up"
+            deploy: {path: d, dir: x, instal: npm ci} | 4:31: apps.web.deploy.instal: unknown key "instal"; did you mean "install"?
+            deploy: {path: d, dir: x, build: {run: make, timout: 5m}} | 4:50: apps.web.deploy.build.timout: unknown key "timout"; did you mean "timeout"?
+            deploy: {path: d, dir: x, test: {timeout: 5m}} | 4:37: apps.web.deploy.test.run: expected run: the command line of the step
+            deploy: {path: d, dir: x, settle: 1} | 4:39: apps.web.deploy.settle: expected a duration like 500ms, 10s, 5m, 1h or 2d (or combined, like 1m30s), got "1" (add a unit)
+            deploy: {path: d, dir: x, health: healthz} | 4:39: apps.web.deploy.health: expected a path starting with /, like /healthz, got "healthz"
+            deploy: {path: d, dir: x, health: /h} | apps.web.deploy.health: the health check needs the app's port: set apps.web.port
             autorestart: yes                | 4:18: apps.web.autorestart: expected true or false, got "yes"
             backoff: 1                      | 4:14: apps.web.backoff: expected true or false, got "1"
             max_restarts: -1                | 4:19: apps.web.max_restarts: expected an integer >= 0, got "-1"

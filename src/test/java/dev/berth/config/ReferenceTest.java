@@ -51,15 +51,19 @@ class ReferenceTest {
     @Test
     void referenceDefinesExactlyTheKeysTheLoaderReads() {
         ReferenceSchema schema = ReferenceSchema.load();
-        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate"), schema.levels());
+        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build"),
+                schema.levels());
         assertEquals(List.of("apps"), schema.keys(""));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
-                        "kill_timeout", "ready", "logs", "script", "args", "interpreter"),
+                        "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy"),
                 Set.copyOf(schema.keys("apps.*")));
         assertEquals(Set.of("http", "timeout", "log", "port"), Set.copyOf(schema.keys("apps.*.ready")));
         assertEquals(List.of("dir", "merge", "timestamp", "rotate"), schema.keys("apps.*.logs"));
         assertEquals(List.of("size", "age", "keep", "compress"), schema.keys("apps.*.logs.rotate"));
+        assertEquals(Set.of("path", "git", "branch", "dir", "archive", "keep_releases", "shared", "install", "build", "test", "migrate",
+                "step_timeout", "before_switch", "after_switch", "settle", "health"), Set.copyOf(schema.keys("apps.*.deploy")));
+        assertEquals(List.of("run", "timeout"), schema.keys("apps.*.deploy.build"));
     }
 
     /** docs/berth-yml.md is the user's reference: every key of reference.yml has its own heading or table row there. */
