@@ -67,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
     private final String token;
     private final List<Route> routes = new ArrayList<>();
 
-    public ApiServer(String host, int port, String token, Controllers c) throws IOException {
+    public ApiServer(String host, int port, String token, Controllers c, DeployControllers d) throws IOException {
         this.token = token;
         // The whole API at a glance.
         get("/api/v1/ping", c::ping);
@@ -81,6 +81,12 @@ public final class ApiServer implements AutoCloseable {
         post("/api/v1/resurrect", c::resurrect);
         post("/api/v1/flush", c::flush);
         post("/api/v1/shutdown", c::shutdown);
+        post("/api/v1/deploy", d::deploy);
+        post("/api/v1/rollback", d::rollback);
+        get("/api/v1/deployments", d::list);
+        get("/api/v1/deployments/{id}", d::show);
+        get("/api/v1/apps/{name}/deployments", d::list);
+        get("/api/v1/apps/{name}/releases", d::releases);
 
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

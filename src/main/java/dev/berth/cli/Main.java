@@ -35,12 +35,13 @@ public final class Main {
     static Cli cli() {
         return new Cli("berth",
                 List.of("Keeps the apps of a berth.yml running: restarts them by policy, reloads them without",
-                        "downtime, and keeps their logs. The first command that needs the daemon starts it",
-                        "(state in BERTH_HOME, default ~/.berth)."),
+                        "downtime, keeps their logs, and ships new releases with a health gate and rollback.",
+                        "The first command that needs the daemon starts it (state in BERTH_HOME, default ~/.berth)."),
                 List.of(new StartCommand(), new AppVerbCommand.Stop(), new AppVerbCommand.Restart(), new AppVerbCommand.Reload(),
                         new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new LogsCommand(), new FlushCommand(),
                         new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new MonitCommand(), new ValidateCommand(),
-                        new LintCommand(), new ImportPm2Command(), new DaemonCommand()),
+                        new LintCommand(), new ImportPm2Command(), new DeployCommand(), new DeployCommand.Rollback(),
+                        new DeploymentsCommand.Releases(), new DeploymentsCommand(), new DaemonCommand()),
                 List.of("", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."));
     }
 

@@ -186,6 +186,37 @@ public final class AppCatalog {
         }
     }
 
+    /**
+     * The app as a deploy sees it: from the given berth.yml, or else from the one it was
+     * registered with (and that registration's profile and variables when none are given).
+     */
+    public AppSpec deployable(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
+        if (config != null) return loadApp(config, name, profile, vars);
+        StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND",
+                "no app named \"" + name + "\" is registered, and no berth.yml was given (run in its directory or pass -c)"));
+        return loadApp(Path.of(stored.configPath()), name, profile != null ? profile : stored.envProfile(),
+                vars.isEmpty() ? Json.readStringMap(stored.variablesJson()) : vars);
+    }
+
+    /** The berth.yml an app is registered from, or null. */
+    public Path registeredConfig(String name) {
+        return stored(name).map(a -> Path.of(a.configPath())).orElse(null);
+    }
+
+    /**
+     * After a deploy switched `current`: registers the app from its berth.yml when it is not yet
+     * (a first deploy), then starts it, or reloads it (rolling) when several instances already
+     * run, or restarts it. Every path rereads berth.yml, so the app runs in the new release.
+     */
+    public Outcome restartDeployed(Path config, AppSpec spec, String profile, Map<String, String> vars) {
+        register(config, spec, profile, vars);
+        if (!supervisor.has(spec.name())) return supervisor.start(spec, sourceFor(spec.name()));
+        var status = supervisor.status(spec.name());
+        boolean running = "running".equals(status.desired()) && !status.instances().isEmpty()
+                && status.instances().stream().allMatch(i -> "running".equals(i.state()));
+        return running && spec.instances() > 1 ? supervisor.reload(spec.name()) : supervisor.restart(spec.name());
+    }
+
     /** Variables the CLI sent with restart/reload replace the stored ones of apps from the same berth.yml. */
     public void refreshVariables(Path config, Map<String, String> vars) {
         if (config == null || vars.isEmpty()) return;

@@ -1,6 +1,9 @@
 package dev.berth.daemon;
 
 import dev.berth.api.ApiServer;
+import dev.berth.api.DeployControllers;
+import dev.berth.deploy.Deployer;
+import dev.berth.store.Deployments;
 import dev.berth.api.Controllers;
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
@@ -75,7 +78,13 @@ public final class Daemon {
                 info.put("version", VERSION);
                 info.put("home", home.dir().toString());
                 info.put("started_at", Instant.now().toString());
-                ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown));
+                Deployments deployments = new Deployments(store);
+                Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor), home.dir().resolve("deploys"));
+                for (Deployments.Deployment d : deployer.recoverInterrupted()) {
+                    LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
+                }
+                ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown),
+                        new DeployControllers(catalog, deployer, deployments));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());

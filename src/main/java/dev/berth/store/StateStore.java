@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     private final Connection db;
     private final Path file;
 
@@ -89,12 +89,69 @@ public final class StateStore implements AutoCloseable {
                           kind TEXT NOT NULL,
                           message TEXT NOT NULL)""");
                     s.execute("CREATE INDEX events_app ON events(app, id)");
-                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                    s.execute("PRAGMA user_version=1");
+                }
+                return null;
+            });
+        }
+        if (version < 2) {
+            // Deploy history outlives the app's registration: no foreign key to apps.
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    s.execute("""
+                        CREATE TABLE deployments (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          app TEXT NOT NULL,
+                          kind TEXT NOT NULL CHECK (kind IN ('deploy','quick','rollback')),
+                          state TEXT NOT NULL CHECK (state IN ('running','succeeded','failed','rolled_back','interrupted')),
+                          release TEXT,
+                          ref TEXT,
+                          commit_id TEXT,
+                          previous_release TEXT,
+                          who TEXT NOT NULL,
+                          started_at INTEGER NOT NULL,
+                          finished_at INTEGER,
+                          failed_step TEXT,
+                          message TEXT,
+                          options_json TEXT NOT NULL DEFAULT '{}')""");
+                    s.execute("CREATE INDEX deployments_app ON deployments(app, id)");
+                    s.execute("""
+                        CREATE TABLE deployment_steps (
+                          deployment_id INTEGER NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+                          seq INTEGER NOT NULL,
+                          name TEXT NOT NULL,
+                          command TEXT,
+                          state TEXT NOT NULL CHECK (state IN ('running','ok','failed','skipped')),
+                          started_at INTEGER NOT NULL,
+                          finished_at INTEGER,
+                          log_path TEXT,
+                          message TEXT,
+                          PRIMARY KEY (deployment_id, seq))""");
+                    s.execute("""
+                        CREATE TABLE releases (
+                          app TEXT NOT NULL,
+                          id TEXT NOT NULL,
+                          path TEXT NOT NULL,
+                          state TEXT NOT NULL CHECK (state IN ('building','good','failed','rolled_back','pruned')),
+                          commit_id TEXT,
+                          ref TEXT,
+                          created_at INTEGER NOT NULL,
+                          deployment_id INTEGER,
+                          PRIMARY KEY (app, id))""");
+                    s.execute("PRAGMA user_version=2");
                 }
                 return null;
             });
         }
     }
+
+    /** For the other repositories of this database (see Deployments): one connection, used under this store's lock. */
+    synchronized <T> T withConnection(ConnectionWork<T> work) throws SQLException {
+        return work.run(db);
+    }
+
+    @FunctionalInterface
+    interface ConnectionWork<T> { T run(Connection db) throws SQLException; }
 
     private void restrictCompanionFiles() {
         for (String suffix : new String[] {"-wal", "-shm"}) {

@@ -1,0 +1,32 @@
+package dev.berth.daemon;
+
+import dev.berth.config.AppSpec;
+import dev.berth.deploy.AppControl;
+import dev.berth.deploy.DeployRequest;
+import dev.berth.supervisor.AppStatus;
+import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.Supervisor;
+import java.util.Optional;
+
+/** Supervision as a deploy needs it, over the daemon's catalog and supervisor. */
+final class DeployedApps implements AppControl {
+    private final AppCatalog catalog;
+    private final Supervisor supervisor;
+
+    DeployedApps(AppCatalog catalog, Supervisor supervisor) {
+        this.catalog = catalog;
+        this.supervisor = supervisor;
+    }
+
+    @Override public Outcome restart(DeployRequest request, AppSpec spec) {
+        return catalog.restartDeployed(request.config(), spec, request.profile(), request.variables());
+    }
+
+    @Override public Optional<AppStatus> status(String app) {
+        return supervisor.has(app) ? Optional.of(supervisor.status(app)) : Optional.empty();
+    }
+
+    @Override public void stop(String app) {
+        if (supervisor.has(app)) supervisor.stop(app);
+    }
+}

@@ -1,0 +1,663 @@
+package dev.berth.deploy;
+
+import dev.berth.config.AppSpec;
+import dev.berth.config.DeploySpec;
+import dev.berth.json.Json;
+import dev.berth.store.Deployments;
+import dev.berth.store.Deployments.Release;
+import dev.berth.supervisor.AppStatus;
+import dev.berth.supervisor.InstanceStatus;
+import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.Supervisor;
+import dev.berth.text.Units;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Ships releases: lock → fetch the source into releases/&lt;id&gt; → link shared → install →
+ * build → test → migrate → before_switch → atomic switch of `current` → restart (rolling when
+ * several instances run) → after_switch → health gate (readiness, then `settle` under watch)
+ * → prune. A failure before the switch removes the half-built release and leaves the live one
+ * untouched; a failure after it switches back and restarts the previous release. Every attempt
+ * and every step is recorded (see {@link Deployments}), with a log file per step.
+ */
+public final class Deployer {
+    private static final Logger LOG = Logger.getLogger(Deployer.class.getName());
+    private static final Duration FETCH_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Deployments records;
+    private final AppControl apps;
+    private final Path logRoot;
+
+    public Deployer(Deployments records, AppControl apps, Path logRoot) {
+        this.records = records;
+        this.apps = apps;
+        this.logRoot = logRoot;
+    }
+
+    /** A step failed: its name, what happened, and where its log is. */
+    private static final class StepFailure extends Exception {
+        final String step;
+
+        StepFailure(String step, String message) {
+            super(message);
+            this.step = step;
+        }
+    }
+
+    // ---- starting ---------------------------------------------------------------------------
+
+    /**
+     * Starts a deploy (or, with request.quick, a restart of the live release) and returns its id
+     * at once; the pipeline runs on its own thread. A deploy already running for the app is
+     * refused here, naming who runs it.
+     */
+    public long deploy(AppSpec spec, DeployRequest req) throws DeployException {
+        DeploySpec d = requireDeploy(spec);
+        String previous = currentRelease(d).orElse(null);
+        if (req.quick() && previous == null) {
+            throw new DeployException(spec.name() + " has no live release yet: run `berth deploy " + spec.name() + "` first");
+        }
+        DeployLock lock = lock(d, spec.name(), req.who());
+        long id;
+        try {
+            Map<String, Object> options = new LinkedHashMap<>();
+            options.put("skip_tests", req.skipTests());
+            options.put("skip_build", req.skipBuild());
+            options.put("no_backup", req.noBackup());
+            options.put("force", req.force());
+            id = records.begin(spec.name(), req.quick() ? "quick" : "deploy", req.quick() ? previous : null, req.ref(), previous,
+                    req.who(), Json.write(options));
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(lock);
+            throw new DeployException("cannot record the deployment: " + e.getMessage(), e);
+        }
+        Thread.ofVirtual().name("deploy-" + id).start(() -> {
+            try (lock) {
+                if (req.quick()) runQuick(id, spec, req, previous);
+                else runDeploy(id, spec, req, previous);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "deployment " + id + " ended abnormally", e);
+                finish(id, "failed", null, "internal error: " + e);
+            }
+        });
+        return id;
+    }
+
+    /** Goes back to a kept release (default: the newest good one before the live one). */
+    public long rollback(AppSpec spec, DeployRequest req, String releaseId) throws DeployException {
+        DeploySpec d = requireDeploy(spec);
+        String live = currentRelease(d).orElseThrow(() -> new DeployException(spec.name() + " has no live release to roll back from"));
+        String target = releaseId != null ? releaseId : previousGood(spec.name(), live)
+                .orElseThrow(() -> new DeployException("no earlier good release of " + spec.name() + " to roll back to; `berth releases "
+                        + spec.name() + "` lists them"));
+        if (target.equals(live)) throw new DeployException("release " + target + " is already live");
+        Path dir = d.path().resolve("releases").resolve(target);
+        if (!Files.isDirectory(dir)) {
+            throw new DeployException("release " + target + " of " + spec.name() + " is no longer on disk (" + dir
+                    + " was pruned or removed); releases on disk: " + String.join(", ", releasesOnDisk(d)));
+        }
+        DeployLock lock = lock(d, spec.name(), req.who());
+        long id;
+        try {
+            id = records.begin(spec.name(), "rollback", target, null, live, req.who(), "{}");
+        } catch (SQLException e) {
+            closeQuietly(lock);
+            throw new DeployException("cannot record the rollback: " + e.getMessage(), e);
+        }
+        Thread.ofVirtual().name("rollback-" + id).start(() -> {
+            try (lock) {
+                runRollback(id, spec, req, live, target);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "rollback " + id + " ended abnormally", e);
+                finish(id, "failed", null, "internal error: " + e);
+            }
+        });
+        return id;
+    }
+
+    /** What a deploy would do, changing nothing but the git mirror (which only caches the repository). */
+    public Map<String, Object> plan(AppSpec spec, DeployRequest req) throws DeployException {
+        DeploySpec d = requireDeploy(spec);
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("app", spec.name());
+        plan.put("path", d.path().toString());
+        plan.put("source", describe(d.source()));
+        String live = currentRelease(d).orElse(null);
+        plan.put("live_release", live);
+        List<String> log = new ArrayList<>();
+        if (d.source() instanceof DeploySpec.GitSource) {
+            ReleaseSources.Resolved r = ReleaseSources.resolve(d.source(), req.ref(), d.path().resolve("repo.git"), FETCH_TIMEOUT, log::add);
+            plan.put("ref", r.ref());
+            plan.put("commit", r.commit());
+            String liveCommit = live == null ? null : release(spec.name(), live).map(Release::commit).orElse(null);
+            plan.put("live_commit", liveCommit);
+            plan.put("commits", ReleaseSources.commitRange(d.path().resolve("repo.git"), liveCommit, r.commit(), FETCH_TIMEOUT));
+            if (r.commit() != null && r.commit().equals(liveCommit) && !req.force()) {
+                plan.put("note", "that commit is already live: nothing to deploy (--force deploys it again)");
+            }
+        } else {
+            ReleaseSources.resolve(d.source(), req.ref(), d.path().resolve("repo.git"), FETCH_TIMEOUT, log::add);
+        }
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (DeploySpec.Step s : d.steps()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", s.name());
+            m.put("command", s.run());
+            m.put("timeout", Units.duration(s.timeout()));
+            String skipped = skipReason(s.name(), req);
+            if (skipped != null) m.put("skipped", skipped);
+            steps.add(m);
+        }
+        plan.put("steps", steps);
+        plan.put("before_switch", d.beforeSwitch());
+        plan.put("after_switch", d.afterSwitch());
+        plan.put("backups", req.noBackup() ? "none (--no-backup)" : "none: no database backup is configured for this app");
+        plan.put("restart", spec.instances() > 1 ? "rolling reload of " + spec.instances() + " instances" : "restart");
+        plan.put("health_gate", "every instance ready, then " + Units.duration(d.settle()) + " under watch"
+                + (d.health() != null ? " with GET " + d.health() + " answering 200" : ""));
+        plan.put("prune", prunable(spec.name(), d, live, "(new)"));
+        return plan;
+    }
+
+    /** At daemon start: deployments a dead daemon left running are marked interrupted, their half-built releases removed. */
+    public List<Deployments.Deployment> recoverInterrupted() {
+        try {
+            List<Deployments.Deployment> interrupted = records.interruptRunning("interrupted: the berth daemon stopped during it");
+            for (Deployments.Deployment dep : interrupted) {
+                if (dep.release() == null) continue;
+                Optional<Release> r = records.release(dep.app(), dep.release());
+                if (r.isPresent() && r.get().state().equals("building")) {
+                    Path dir = Path.of(r.get().path());
+                    if (!isCurrent(dir)) deleteTree(dir);
+                    records.setReleaseState(dep.app(), dep.release(), "failed");
+                }
+            }
+            return interrupted;
+        } catch (SQLException | IOException e) {
+            LOG.log(Level.WARNING, "cannot mark interrupted deployments", e);
+            return List.of();
+        }
+    }
+
+    // ---- the pipelines ----------------------------------------------------------------------
+
+    private void runDeploy(long id, AppSpec spec, DeployRequest req, String previous) {
+        DeploySpec d = spec.deploy();
+        String app = spec.name();
+        Path releases = d.path().resolve("releases");
+        Path dir = null;
+        String releaseId = null;
+        boolean switched = false;
+        try {
+            Files.createDirectories(releases);
+            Files.createDirectories(d.path().resolve("shared"));
+            releaseId = newReleaseId(releases);
+            dir = releases.resolve(releaseId);
+            records.setRelease(id, releaseId, null);
+            records.saveRelease(new Release(app, releaseId, dir.toString(), "building", null, req.ref(), System.currentTimeMillis(), id));
+
+            // fetch
+            Path finalDir = dir;
+            String[] commit = new String[1];
+            String rid = releaseId;
+            runInJava(id, "fetch", describe(d.source()), log -> {
+                ReleaseSources.Fetched f = ReleaseSources.fetch(d.source(), req.ref(), d.path().resolve("repo.git"), finalDir,
+                        FETCH_TIMEOUT, log);
+                commit[0] = f.commit();
+                records.setRelease(id, rid, f.commit());
+                records.saveRelease(new Release(app, rid, finalDir.toString(), "building", f.commit(), f.ref(), System.currentTimeMillis(), id));
+            });
+            if (commit[0] != null && !req.force() && previous != null) {
+                String liveCommit = release(app, previous).map(Release::commit).orElse(null);
+                if (commit[0].equals(liveCommit)) {
+                    throw new StepFailure("fetch", "commit " + commit[0].substring(0, 12) + " is already live in release " + previous
+                            + "; nothing to deploy (--force deploys it again)");
+                }
+            }
+            runInJava(id, "link shared", String.join(", ", d.shared()), log -> linkShared(d, finalDir, log));
+            for (DeploySpec.Step s : d.steps()) {
+                String skip = skipReason(s.name(), req);
+                if (skip != null) {
+                    records.stepSkipped(id, next(id), s.name(), s.run(), skip);
+                    continue;
+                }
+                runShell(id, s.name(), s.run(), s.timeout(), finalDir, spec, releaseId);
+            }
+            for (String hook : d.beforeSwitch()) runShell(id, "before_switch", hook, d.settle().plusMinutes(10), finalDir, spec, releaseId);
+
+            runInJava(id, "switch", "current -> releases/" + releaseId, log -> switchCurrent(d, rid, log));
+            switched = true;
+            afterSwitch(id, spec, req, releaseId, finalDir);
+            records.saveRelease(new Release(app, releaseId, dir.toString(), "good", commit[0], req.ref(), System.currentTimeMillis(), id));
+            runInJava(id, "prune", "keep " + d.keepReleases() + " good releases", log -> prune(app, d, rid, log));
+            finish(id, "succeeded", null, "release " + releaseId + " is live" + (commit[0] != null ? " (" + commit[0].substring(0, 12) + ")" : ""));
+        } catch (StepFailure f) {
+            fail(id, spec, req, d, releaseId, dir, previous, switched, f.step, f.getMessage());
+        } catch (Exception e) {
+            fail(id, spec, req, d, releaseId, dir, previous, switched, null, e.toString());
+        }
+    }
+
+    /** restart, after_switch hooks and the health gate: shared by deploy, quick and rollback. */
+    private void afterSwitch(long id, AppSpec spec, DeployRequest req, String releaseId, Path dir) throws Exception {
+        DeploySpec d = spec.deploy();
+        runInJava(id, "restart", spec.instances() > 1 ? "rolling reload" : "restart", log -> {
+            Outcome o = apps.restart(req, spec);
+            if (!o.ok()) {
+                throw new StepFailure("restart", o.message() + (o.details().isEmpty() ? "" : ": " + String.join("; ", o.details())));
+            }
+            log.accept(o.message());
+        });
+        for (String hook : d.afterSwitch()) runShell(id, "after_switch", hook, Duration.ofMinutes(10), dir, spec, releaseId);
+        runInJava(id, "health gate", "watch " + Units.duration(d.settle()) + (d.health() != null ? ", GET " + d.health() : ""),
+                log -> settle(spec, log));
+    }
+
+    private void runQuick(long id, AppSpec spec, DeployRequest req, String live) {
+        try {
+            afterSwitch(id, spec, req, live, spec.deploy().path().resolve("releases").resolve(live));
+            finish(id, "succeeded", null, "restarted release " + live);
+        } catch (StepFailure f) {
+            finish(id, "failed", f.step, f.getMessage());
+        } catch (Exception e) {
+            finish(id, "failed", null, e.toString());
+        }
+    }
+
+    private void runRollback(long id, AppSpec spec, DeployRequest req, String live, String target) {
+        DeploySpec d = spec.deploy();
+        try {
+            runInJava(id, "switch", "current -> releases/" + target, log -> switchCurrent(d, target, log));
+            try {
+                afterSwitch(id, spec, req, target, d.path().resolve("releases").resolve(target));
+            } catch (StepFailure f) {
+                // The release we left is still on disk and was good: go back to it.
+                switchBack(id, spec, req, live, f.getMessage());
+                finish(id, "failed", f.step, f.getMessage() + "; back on release " + live);
+                return;
+            }
+            records.setReleaseState(spec.name(), live, "rolled_back");
+            records.setReleaseState(spec.name(), target, "good");
+            finish(id, "succeeded", null, "release " + target + " is live again (was " + live + ")");
+        } catch (StepFailure f) {
+            finish(id, "failed", f.step, f.getMessage());
+        } catch (Exception e) {
+            finish(id, "failed", null, e.toString());
+        }
+    }
+
+    private void fail(long id, AppSpec spec, DeployRequest req, DeploySpec d, String releaseId, Path dir, String previous,
+                      boolean switched, String step, String message) {
+        String app = spec.name();
+        try {
+            if (!switched) {
+                // Nothing live changed: the half-built release goes, its record stays as failed.
+                if (dir != null) deleteTree(dir);
+                if (releaseId != null) records.setReleaseState(app, releaseId, "failed");
+                finish(id, "failed", step, message);
+                return;
+            }
+            if (previous == null) {
+                // A first deploy failed after its switch: there is nothing to go back to.
+                apps.stop(app);
+                Files.deleteIfExists(d.path().resolve("current"));
+                records.setReleaseState(app, releaseId, "failed");
+                finish(id, "failed", step, message + "; no earlier release to roll back to: the app is stopped");
+                return;
+            }
+            switchBack(id, spec, req, previous, message);
+            records.setReleaseState(app, releaseId, "rolled_back");
+            finish(id, "rolled_back", step, message + "; rolled back to release " + previous);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "deployment " + id + ": cleaning up after a failure failed", e);
+            finish(id, "failed", step, message + "; and then: " + e);
+        }
+    }
+
+    private void switchBack(long id, AppSpec spec, DeployRequest req, String release, String why) throws Exception {
+        DeploySpec d = spec.deploy();
+        runInJava(id, "rollback", "current -> releases/" + release + " (" + why + ")", log -> {
+            switchCurrent(d, release, log);
+            Outcome o = apps.restart(req, spec);
+            log.accept(o.message());
+            if (!o.ok()) throw new StepFailure("rollback", "the previous release did not come back either: " + o.message());
+        });
+    }
+
+    // ---- steps ------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface JavaStep {
+        void run(java.util.function.Consumer<String> log) throws Exception;
+    }
+
+    /** A step Berth does itself, logged like the others. */
+    private void runInJava(long id, String name, String what, JavaStep body) throws Exception {
+        int seq = next(id);
+        Path log = logFile(id, seq, name);
+        records.stepStarted(id, seq, name, what, log.toString());
+        StringBuilder text = new StringBuilder();
+        java.util.function.Consumer<String> logger = line -> text.append(line).append('\n');
+        try {
+            body.run(logger);
+            write(log, text);
+            records.stepFinished(id, seq, "ok", null);
+        } catch (StepFailure f) {
+            write(log, text.append(f.getMessage()).append('\n'));
+            records.stepFinished(id, seq, "failed", f.getMessage());
+            throw f;
+        } catch (DeployException | IOException e) {
+            write(log, text.append(e.getMessage()).append('\n'));
+            records.stepFinished(id, seq, "failed", e.getMessage());
+            throw new StepFailure(name, name + " failed: " + e.getMessage() + "; log: " + log);
+        }
+    }
+
+    private void runShell(long id, String name, String command, Duration timeout, Path dir, AppSpec spec, String releaseId)
+            throws Exception {
+        int seq = next(id);
+        Path log = logFile(id, seq, name);
+        records.stepStarted(id, seq, name, command, log.toString());
+        Map<String, String> env = new LinkedHashMap<>(Supervisor.loginEnvironment(System.getenv()));
+        env.putAll(spec.env());
+        env.put("BERTH_APP", spec.name());
+        env.put("BERTH_RELEASE", releaseId);
+        env.put("BERTH_RELEASE_DIR", dir.toString());
+        env.put("BERTH_DEPLOY_PATH", spec.deploy().path().toString());
+        StepRunner.Result r = StepRunner.run(command, dir, env, log, timeout);
+        if (r.ok()) {
+            records.stepFinished(id, seq, "ok", null);
+            return;
+        }
+        String why = r.timedOut() ? "timed out after " + Units.duration(timeout) : "exited with code " + r.exitCode();
+        String tail = StepRunner.tail(log, 5);
+        String message = name + " failed: `" + command + "` " + why + "; log: " + log + (tail.isBlank() ? "" : "\n" + tail);
+        records.stepFinished(id, seq, "failed", why);
+        throw new StepFailure(name, message);
+    }
+
+    private static String skipReason(String step, DeployRequest req) {
+        if (step.equals("test") && req.skipTests()) return "--skip-tests";
+        if (step.equals("build") && req.skipBuild()) return "--skip-build";
+        return null;
+    }
+
+    // ---- releases on disk -------------------------------------------------------------------
+
+    private void linkShared(DeploySpec d, Path release, java.util.function.Consumer<String> log) throws IOException, StepFailure {
+        Path shared = d.path().resolve("shared");
+        for (String entry : d.shared()) {
+            boolean isDir = entry.endsWith("/");
+            String name = isDir ? entry.substring(0, entry.length() - 1) : entry;
+            Path target = shared.resolve(name);
+            if (isDir) {
+                Files.createDirectories(target);
+            } else if (!Files.exists(target)) {
+                throw new StepFailure("link shared", "shared file " + target + " does not exist: create it (it is linked into every"
+                        + " release as " + name + "), or mark a directory with a trailing /");
+            }
+            Path link = release.resolve(name);
+            Files.createDirectories(link.getParent());
+            if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) deleteTree(link); // the release's own copy gives way
+            Files.createSymbolicLink(link, target);
+            log.accept(name + " -> " + target);
+        }
+    }
+
+    /** Atomic: a new link next to `current`, renamed over it. Readers always see a complete release. */
+    private static void switchCurrent(DeploySpec d, String releaseId, java.util.function.Consumer<String> log) throws IOException {
+        Path current = d.path().resolve("current");
+        Path tmp = d.path().resolve(".current.new");
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, Path.of("releases", releaseId));
+        Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        log.accept("current -> releases/" + releaseId);
+    }
+
+    private void settle(AppSpec spec, java.util.function.Consumer<String> log) throws StepFailure, InterruptedException {
+        DeploySpec d = spec.deploy();
+        AppStatus first = apps.status(spec.name()).orElseThrow(() -> new StepFailure("health gate", spec.name() + " is not supervised"));
+        Map<Integer, Long> pids = new LinkedHashMap<>();
+        for (InstanceStatus i : first.instances()) {
+            if (!"running".equals(i.state())) {
+                throw new StepFailure("health gate", "instance " + i.index() + " is " + i.state() + (i.reason() != null ? ": " + i.reason() : ""));
+            }
+            pids.put(i.index(), i.pid());
+        }
+        long end = System.nanoTime() + d.settle().toNanos();
+        Map<Integer, Integer> healthFailures = new LinkedHashMap<>();
+        do {
+            AppStatus now = apps.status(spec.name()).orElseThrow(() -> new StepFailure("health gate", spec.name() + " is no longer supervised"));
+            for (InstanceStatus i : now.instances()) {
+                Long was = pids.get(i.index());
+                if (!"running".equals(i.state()) || (was != null && !was.equals(i.pid()))) {
+                    throw new StepFailure("health gate", "instance " + i.index() + " of " + spec.name() + " exited during the "
+                            + Units.duration(d.settle()) + " settle window" + (i.reason() != null ? ": " + i.reason() : ""));
+                }
+                if (d.health() != null && i.port() != null) {
+                    String problem = httpProblem(i.port(), d.health());
+                    int n = problem == null ? 0 : healthFailures.getOrDefault(i.index(), 0) + 1;
+                    healthFailures.put(i.index(), n);
+                    // Two failures in a row: one dropped connection during a reload is not a verdict.
+                    if (n >= 2) {
+                        throw new StepFailure("health gate", "GET " + d.health() + " on instance " + i.index() + " (port " + i.port() + "): "
+                                + problem);
+                    }
+                }
+            }
+            Thread.sleep(Math.min(500, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        } while (System.nanoTime() < end);
+        log.accept("all " + pids.size() + " instance(s) stayed up for " + Units.duration(d.settle())
+                + (d.health() != null ? " with " + d.health() + " answering 200" : ""));
+    }
+
+    private static String httpProblem(int port, String path) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(3000);
+            int status = c.getResponseCode();
+            c.disconnect();
+            return status == 200 ? null : "answered " + status;
+        } catch (IOException e) {
+            return "no answer (" + e.getMessage() + ")";
+        }
+    }
+
+    private void prune(String app, DeploySpec d, String live, java.util.function.Consumer<String> log) throws SQLException, IOException {
+        for (String id : prunable(app, d, live, live)) {
+            Optional<Release> r = records.release(app, id);
+            if (r.isEmpty()) continue;
+            deleteTree(Path.of(r.get().path()));
+            records.setReleaseState(app, id, "pruned");
+            log.accept("pruned " + id);
+        }
+        // Failed and rolled-back releases never count toward keep_releases; their directories go too.
+        for (Release r : records.releases(app)) {
+            if ((r.state().equals("failed") || r.state().equals("rolled_back")) && Files.exists(Path.of(r.path()))
+                    && !r.id().equals(live) && !isCurrent(Path.of(r.path()))) {
+                deleteTree(Path.of(r.path()));
+                log.accept("removed " + r.state() + " release " + r.id());
+            }
+        }
+    }
+
+    /**
+     * Good releases beyond keep_releases, oldest last; never the live one, never the newest good
+     * one. {@code incoming} counts as the newest good release (a plan's "(new)").
+     */
+    private List<String> prunable(String app, DeploySpec d, String live, String incoming) {
+        List<String> good = new ArrayList<>();
+        try {
+            if (incoming != null && !incoming.equals(live)) good.add(incoming);
+            for (Release r : records.releases(app)) {
+                if (r.state().equals("good") && !good.contains(r.id())) good.add(r.id());
+            }
+        } catch (SQLException e) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = d.keepReleases(); i < good.size(); i++) {
+            String id = good.get(i);
+            if (!id.equals(live) && i > 0) out.add(id);
+        }
+        return out;
+    }
+
+    private Optional<String> previousGood(String app, String live) throws DeployException {
+        try {
+            boolean afterLive = false;
+            for (Release r : records.releases(app)) {
+                if (r.id().equals(live)) {
+                    afterLive = true;
+                    continue;
+                }
+                if (afterLive && r.state().equals("good")) return Optional.of(r.id());
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw new DeployException("cannot read the releases: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Release> release(String app, String id) {
+        try {
+            return records.release(app, id);
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The release `current` points at, from the link itself (the truth on disk). */
+    public static Optional<String> currentRelease(DeploySpec d) {
+        try {
+            Path target = Files.readSymbolicLink(d.path().resolve("current"));
+            return Optional.of(target.getFileName().toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> releasesOnDisk(DeploySpec d) {
+        try (var s = Files.list(d.path().resolve("releases"))) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted(Comparator.reverseOrder()).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static boolean isCurrent(Path dir) {
+        try {
+            Path current = dir.getParent().getParent().resolve("current");
+            return Files.exists(current) && Files.isSameFile(current, dir);
+        } catch (IOException | NullPointerException e) {
+            return false;
+        }
+    }
+
+    /** yyyyMMdd-HHmmss in UTC, with -2, -3 ... when two deploys land in the same second. */
+    private static String newReleaseId(Path releases) throws IOException {
+        LocalDateTime t = LocalDateTime.now(ZoneOffset.UTC);
+        String base = String.format("%04d%02d%02d-%02d%02d%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(),
+                t.getHour(), t.getMinute(), t.getSecond());
+        for (int n = 1; ; n++) {
+            String id = n == 1 ? base : base + "-" + n;
+            try {
+                Files.createDirectory(releases.resolve(id));
+                return id;
+            } catch (FileAlreadyExistsException e) {
+                // taken: try the next suffix
+            }
+        }
+    }
+
+    private static String describe(DeploySpec.Source s) {
+        return switch (s) {
+            case DeploySpec.GitSource g -> "git " + redact(g.repository()) + (g.branch() != null ? " (" + g.branch() + ")" : "");
+            case DeploySpec.DirSource dir -> "dir " + dir.dir();
+            case DeploySpec.ArchiveSource a -> "archive " + a.file();
+        };
+    }
+
+    /** https://user:secret@host/x.git -> https://***@host/x.git */
+    static String redact(String url) {
+        return url.replaceFirst("(?<=://)[^/@]+@", "***@");
+    }
+
+    private static DeploySpec requireDeploy(AppSpec spec) throws DeployException {
+        if (spec.deploy() == null) {
+            throw new DeployException(spec.name() + " has no deploy section in its berth.yml (see docs/berth-yml.md, deploy)");
+        }
+        return spec.deploy();
+    }
+
+    private static DeployLock lock(DeploySpec d, String app, String who) throws DeployException {
+        try {
+            return DeployLock.acquire(d.path(), app, who);
+        } catch (IOException e) {
+            throw new DeployException("cannot lock " + d.path() + " for the deploy: " + e.getMessage(), e);
+        }
+    }
+
+    /** Step numbers of running deployments, in the order the steps ran. */
+    private final Map<Long, java.util.concurrent.atomic.AtomicInteger> steps = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private int next(long id) {
+        return steps.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+
+    private Path logFile(long id, int seq, String name) {
+        return logRoot.resolve(String.valueOf(id)).resolve(String.format("%02d-%s.log", seq, name.replace(' ', '-')));
+    }
+
+    private static void write(Path log, CharSequence text) throws IOException {
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void finish(long id, String state, String step, String message) {
+        steps.remove(id);
+        try {
+            records.finish(id, state, step, message);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot record the end of deployment " + id, e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // already failing
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isSymbolicLink(p) || !Files.isDirectory(p)) {
+            Files.delete(p);
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.berth.cli;
+
+import static dev.berth.cli.BerthRun.httpGet;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `berth deploy` from a real git repository made here, with a real app that serves HTTP:
+ * success, a failing build (the live release untouched), releases that never become ready or
+ * fail their health gate (rolled back), rollback, the lock, pruning, dry runs, kill -9 mid-deploy.
+ */
+class DeployIT extends BerthIT {
+    private Path repo;
+    private Path base;
+    private int port;
+
+    private static final String CONFIG = """
+            apps:
+              web:
+                run: python3 release_app.py
+                port: %d
+                ready: { http: /, timeout: 5s }
+                min_uptime: 200ms
+                max_restarts: 2
+                deploy:
+                  path: %s
+                  git: %s
+                  branch: main
+                  keep_releases: %d
+                  shared: [.env, uploads/]
+                  install: sh install.sh
+                  build: { run: sh build.sh, timeout: 20s }
+                  test: sh test.sh
+                  settle: 2s
+                  health: /health
+            """;
+
+    @BeforeEach void makeRepository() throws Exception {
+        repo = tmp.resolve("repo");
+        base = tmp.resolve("srv/web");
+        port = BerthRun.freePort();
+        Files.createDirectories(repo);
+        git("init", "-q", "-b", "main");
+        Files.copy(BerthRun.TESTAPPS.resolve("release_app.py"), repo.resolve("release_app.py"));
+        Files.writeString(repo.resolve("install.sh"), "echo installing in $PWD; echo installed > installed.txt\n");
+        Files.writeString(repo.resolve("build.sh"), "echo building $BERTH_RELEASE; sleep \"${BUILD_SLEEP:-0}\"\n");
+        Files.writeString(repo.resolve("test.sh"), "test -f installed.txt && echo tests pass\n");
+        commit("v1");
+        writeConfig(5);
+        Files.createDirectories(base.resolve("shared"));
+        Files.writeString(base.resolve("shared/.env"), "SECRET_TOKEN=from-shared\n");
+    }
+
+    private void writeConfig(int keep) throws IOException {
+        berth.writeConfig(CONFIG.formatted(port, base, repo, keep));
+    }
+
+    private void git(String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", repo.toString(), "-c", "user.name=t", "-c", "user.email=t@t"));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "git " + String.join(" ", args) + ": " + out);
+    }
+
+    /** Commits VERSION=version plus any extra files (name -> content; null content deletes). */
+    private void commit(String version, String... files) throws Exception {
+        Files.writeString(repo.resolve("VERSION"), version + "\n");
+        for (String f : List.of("CRASH", "UNHEALTHY", "DIE_AFTER")) Files.deleteIfExists(repo.resolve(f));
+        for (int i = 0; i < files.length; i += 2) Files.writeString(repo.resolve(files[i]), files[i + 1]);
+        git("add", "-A");
+        git("commit", "-q", "-m", version);
+    }
+
+    private String served() {
+        return httpGet(port, "/").strip();
+    }
+
+    private String live() throws IOException {
+        return Files.readSymbolicLink(base.resolve("current")).getFileName().toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> releases() {
+        return (List<Map<String, Object>>) (List<?>) ((List<Object>) Json.readMap(berth.ok("releases", "web", "--json").out()).get("releases"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> lastDeployment() {
+        return (Map<String, Object>) Json.readList(berth.ok("deployments", "web", "--json").out()).get(0);
+    }
+
+    @Test void deployFailuresBeforeAndAfterTheSwitchAndRollback() throws Exception {
+        // 1. the first release goes live
+        BerthRun.Result first = berth.run("deploy", "web");
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals("version=v1", served());
+        String v1 = live();
+        Path release = base.resolve("releases").resolve(v1);
+        assertFalse(Files.exists(release.resolve(".git")), "a release holds the tree, not the repository");
+        assertTrue(Files.isSymbolicLink(release.resolve(".env")), "shared files are linked into the release");
+        assertEquals("SECRET_TOKEN=from-shared", Files.readString(release.resolve(".env")).strip());
+        assertTrue(Files.isDirectory(release.resolve("uploads")));
+        assertTrue(Files.exists(release.resolve("installed.txt")), "install ran in the release");
+        for (String step : List.of("fetch", "install", "build", "test", "switch", "restart", "health gate")) {
+            assertTrue(first.err().contains(step), "progress names the step " + step + ": " + first);
+        }
+        assertFalse(first.all().contains("from-shared"), "no secret in the output");
+
+        // 2. a build that fails: the live release is untouched, the half-built one is gone
+        commit("v2", "build.sh", "echo compiling; echo 'error: broken build' >&2; exit 2\n");
+        long pidBefore = berth.pid("web", 0);
+        BerthRun.Result broken = berth.run("deploy", "web");
+        assertEquals(1, broken.exit(), broken.toString());
+        assertTrue(broken.err().contains("build"), broken.toString());
+        assertTrue(broken.err().contains("error: broken build"), "the failure shows the step's own output: " + broken);
+        assertEquals(v1, live());
+        assertEquals("version=v1", served());
+        assertEquals(pidBefore, berth.pid("web", 0).longValue(), "a failure before the switch does not touch the running app");
+        Map<String, Object> failed = lastDeployment();
+        assertEquals("failed", failed.get("state"));
+        assertEquals("build", failed.get("failed_step"));
+        assertFalse(Files.exists(base.resolve("releases").resolve(String.valueOf(failed.get("release")))), "the half-built release is removed");
+
+        // 3. a release that never becomes ready: switched back, the previous release serves again
+        commit("v3", "CRASH", "1", "build.sh", "echo building again\n");
+        BerthRun.Result crashing = berth.run("deploy", "web");
+        assertEquals(1, crashing.exit(), crashing.toString());
+        assertTrue(crashing.err().contains("rolled back"), crashing.toString());
+        assertEquals(v1, live());
+        BerthRun.await("v1 serving again", Duration.ofSeconds(15), () -> "version=v1".equals(served()));
+        assertEquals("rolled_back", lastDeployment().get("state"));
+
+        // 4. a release whose health check fails during settle: rolled back too
+        commit("v4", "UNHEALTHY", "1");
+        BerthRun.Result unhealthy = berth.run("deploy", "web");
+        assertEquals(1, unhealthy.exit(), unhealthy.toString());
+        assertEquals("health gate", lastDeployment().get("failed_step"), unhealthy.toString());
+        assertTrue(String.valueOf(lastDeployment().get("message")).contains("/health"), lastDeployment().toString());
+        BerthRun.await("v1 serving again", Duration.ofSeconds(15), () -> "version=v1".equals(served()));
+
+        // 5. a good release, then `berth rollback` goes back to the previous good one (v1)
+        commit("v5");
+        berth.ok("deploy", "web");
+        assertEquals("version=v5", served());
+        String v5 = live();
+        assertNotEquals(v1, v5);
+        BerthRun.Result back = berth.run("rollback", "web");
+        assertEquals(0, back.exit(), back.toString());
+        assertEquals(v1, live());
+        BerthRun.await("v1 after rollback", Duration.ofSeconds(15), () -> "version=v1".equals(served()));
+
+        // the history says all of it
+        List<Map<String, Object>> rels = releases();
+        assertEquals(v1, rels.stream().filter(r -> Boolean.TRUE.equals(r.get("live"))).findFirst().orElseThrow().get("id"));
+        BerthRun.Result history = berth.ok("deployments", "web");
+        for (String s : List.of("succeeded", "failed", "rolled_back", "rollback")) assertTrue(history.out().contains(s), history.out());
+        BerthRun.Result show = berth.ok("deployments", "show", String.valueOf(failed.get("id")));
+        assertTrue(show.out().contains("error: broken build"), "show prints the failed step's log: " + show);
+    }
+
+    @Test void aSecondDeployIsRefusedWhileOneRunsAndKill9MidDeployLeavesTheLiveReleaseServing() throws Exception {
+        berth.ok("deploy", "web");
+        String v1 = live();
+        commit("v2");
+        // a slow build keeps the first deploy in its build step
+        ProcessBuilder pb = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "dev.berth.cli.Main", "deploy", "web")).directory(berth.project.toFile());
+        pb.environment().put("BERTH_HOME", berth.home.toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Files.writeString(repo.resolve("build.sh"), "echo building; sleep 30\n");
+        git("commit", "-q", "-am", "slow build");
+        Process slow = pb.start();
+        try {
+            BerthRun.await("the slow deploy is building", Duration.ofSeconds(30), () -> {
+                try {
+                    Map<String, Object> d = lastDeployment();
+                    return "running".equals(d.get("state")) && d.get("release") != null
+                            && Files.exists(base.resolve("releases").resolve(String.valueOf(d.get("release"))).resolve("installed.txt"));
+                } catch (AssertionError | IndexOutOfBoundsException e) {
+                    return false;
+                }
+            });
+            BerthRun.Result second = berth.run("deploy", "web");
+            assertEquals(1, second.exit(), second.toString());
+            assertTrue(second.err().contains("already running") && second.err().contains("started by"), second.toString());
+
+            // kill -9 of the daemon in the middle of the build
+            long daemon = berth.daemonPid();
+            new ProcessBuilder("kill", "-9", String.valueOf(daemon)).start().waitFor();
+            BerthRun.await("the daemon is gone", Duration.ofSeconds(10), () -> ProcessHandle.of(daemon).isEmpty());
+        } finally {
+            slow.destroyForcibly();
+        }
+        assertEquals("version=v1", served(), "the app keeps serving without its daemon");
+        Map<String, Object> after = lastDeployment(); // the next CLI call starts a new daemon
+        assertEquals("interrupted", after.get("state"), after.toString());
+        assertEquals(v1, live(), "current still points at the complete release");
+        assertFalse(Files.exists(base.resolve("releases").resolve(String.valueOf(after.get("release")))), "the half-built release is removed");
+        // and the lock the dead daemon held is free again
+        Files.writeString(repo.resolve("build.sh"), "echo quick build\n");
+        git("commit", "-q", "-am", "fast build");
+        BerthRun.Result again = berth.run("deploy", "web");
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals("version=v2", served());
+    }
+
+    @Test void keepReleasesPrunesOldGoodReleasesAndDryRunChangesNothing() throws Exception {
+        writeConfig(2);
+        BerthRun.Result plan = berth.run("deploy", "web", "--dry-run");
+        assertEquals(0, plan.exit(), plan.toString());
+        assertTrue(plan.out().contains("sh build.sh") && plan.out().contains("sh install.sh"), plan.toString());
+        assertTrue(plan.out().contains("v1") || plan.out().contains("commits"), "the plan lists the commits: " + plan);
+        assertFalse(Files.exists(base.resolve("current")), "a dry run switches nothing");
+        assertFalse(Files.exists(base.resolve("releases")) && Files.list(base.resolve("releases")).findAny().isPresent(), "and builds nothing");
+
+        for (int v = 1; v <= 4; v++) {
+            if (v > 1) commit("v" + v);
+            BerthRun.Result r = berth.run("deploy", "web", "--skip-tests");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.err().contains("skipped"), "--skip-tests shows as skipped: " + r);
+            Thread.sleep(1100); // release ids have a one-second resolution
+        }
+        assertEquals("version=v4", served());
+        List<Map<String, Object>> rels = releases();
+        long onDisk = rels.stream().filter(r -> Boolean.TRUE.equals(r.get("on_disk"))).count();
+        assertEquals(2, onDisk, "keep_releases: 2 keeps two good releases on disk: " + rels);
+        assertEquals(2, rels.stream().filter(r -> "pruned".equals(r.get("state"))).count(), rels.toString());
+
+        BerthRun.Result same = berth.run("deploy", "web");
+        assertEquals(1, same.exit(), "the live commit again is refused without --force: " + same);
+        assertTrue(same.err().contains("already live"), same.toString());
+        String pruned = String.valueOf(rels.stream().filter(r -> "pruned".equals(r.get("state"))).findFirst().orElseThrow().get("id"));
+        BerthRun.Result gone = berth.run("rollback", "web", pruned);
+        assertEquals(1, gone.exit(), gone.toString());
+        assertTrue(gone.err().contains("no longer on disk"), gone.toString());
+    }
+}
