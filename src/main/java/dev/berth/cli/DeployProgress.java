@@ -111,9 +111,10 @@ final class DeployProgress {
         if (step != null) {
             e.put("step", step.get("name"));
             e.put("command", step.get("command"));
-            e.put("state", step.get("state"));
-            if (!"running".equals(step.get("state"))) e.put("duration_ms", step.get("duration_ms"));
-            if (step.get("message") != null) e.put("message", step.get("message"));
+            boolean started = kind.equals("step_started");
+            e.put("state", started ? "running" : step.get("state"));
+            if (!started) e.put("duration_ms", step.get("duration_ms"));
+            if (!started && step.get("message") != null) e.put("message", step.get("message"));
             e.put("log", step.get("log"));
         } else {
             e.put("state", d.get("state"));

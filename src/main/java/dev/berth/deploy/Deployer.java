@@ -217,11 +217,13 @@ public final class Deployer {
             // fetch
             Path finalDir = dir;
             String[] commit = new String[1];
+            String[] fetchedRef = {req.ref()};
             String rid = releaseId;
             runInJava(id, "fetch", describe(d.source()), log -> {
                 ReleaseSources.Fetched f = ReleaseSources.fetch(d.source(), req.ref(), d.path().resolve("repo.git"), finalDir,
                         FETCH_TIMEOUT, log);
                 commit[0] = f.commit();
+                if (f.ref() != null) fetchedRef[0] = f.ref();
                 records.setRelease(id, rid, f.commit());
                 records.saveRelease(new Release(app, rid, finalDir.toString(), "building", f.commit(), f.ref(), System.currentTimeMillis(), id));
             });
@@ -232,7 +234,7 @@ public final class Deployer {
                             + "; nothing to deploy (--force deploys it again)");
                 }
             }
-            runInJava(id, "link shared", String.join(", ", d.shared()), log -> linkShared(d, finalDir, log));
+            if (!d.shared().isEmpty()) runInJava(id, "link shared", String.join(", ", d.shared()), log -> linkShared(d, finalDir, log));
             for (DeploySpec.Step s : d.steps()) {
                 String skip = skipReason(s.name(), req);
                 if (skip != null) {
@@ -246,7 +248,7 @@ public final class Deployer {
             runInJava(id, "switch", "current -> releases/" + releaseId, log -> switchCurrent(d, rid, log));
             switched = true;
             afterSwitch(id, spec, req, releaseId, finalDir);
-            records.saveRelease(new Release(app, releaseId, dir.toString(), "good", commit[0], req.ref(), System.currentTimeMillis(), id));
+            records.saveRelease(new Release(app, releaseId, dir.toString(), "good", commit[0], fetchedRef[0], System.currentTimeMillis(), id));
             runInJava(id, "prune", "keep " + d.keepReleases() + " good releases", log -> prune(app, d, rid, log));
             finish(id, "succeeded", null, "release " + releaseId + " is live" + (commit[0] != null ? " (" + commit[0].substring(0, 12) + ")" : ""));
         } catch (StepFailure f) {

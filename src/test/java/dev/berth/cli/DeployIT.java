@@ -248,4 +248,72 @@ class DeployIT extends BerthIT {
         assertEquals(1, gone.exit(), gone.toString());
         assertTrue(gone.err().contains("no longer on disk"), gone.toString());
     }
+
+    /**
+     * Two apps from directories, deployed in their declared order with --json events: the first
+     * with its hooks; the second dies during its settle window, so the command fails (a first
+     * release has nothing to roll back to: the app is stopped). Then --quick restarts the live release.
+     */
+    @Test void severalAppsInOrderWithJsonEventsHooksSettleCrashAndQuick() throws Exception {
+        int apiPort = BerthRun.freePort();
+        int frontPort = BerthRun.freePort();
+        Path api = Files.createDirectories(tmp.resolve("src-api"));
+        Path front = Files.createDirectories(tmp.resolve("src-front"));
+        for (Path dir : List.of(api, front)) Files.copy(BerthRun.TESTAPPS.resolve("release_app.py"), dir.resolve("release_app.py"));
+        Files.writeString(api.resolve("VERSION"), "api-1\n");
+        Files.writeString(front.resolve("VERSION"), "front-1\n");
+        Files.writeString(front.resolve("DIE_AFTER"), "0.5\n");
+        berth.writeConfig("""
+                apps:
+                  api:
+                    run: python3 release_app.py
+                    port: %d
+                    ready: { http: / }
+                    deploy:
+                      path: %s
+                      dir: %s
+                      before_switch: echo before-switch in $BERTH_RELEASE > hook-before.txt
+                      after_switch: [echo after-switch > hook-after.txt]
+                      settle: 1s
+                  front:
+                    run: python3 release_app.py
+                    port: %d
+                    ready: { http: / }
+                    deploy:
+                      path: %s
+                      dir: %s
+                      settle: 3s
+                """.formatted(apiPort, tmp.resolve("srv/api"), api, frontPort, tmp.resolve("srv/front"), front));
+        BerthRun.Result r = berth.run("deploy", "--json");
+        assertEquals(1, r.exit(), r.toString());
+        List<Map<String, Object>> events = r.out().lines().map(l -> Json.readMap(l)).toList();
+        List<String> finished = events.stream().filter(e -> "deployment_finished".equals(e.get("event")))
+                .map(e -> e.get("app") + ":" + e.get("state")).toList();
+        assertEquals(List.of("api:succeeded", "front:failed"), finished, "declared order, and the failure is the second: " + r);
+        assertTrue(events.stream().anyMatch(e -> "step_finished".equals(e.get("event")) && "before_switch".equals(e.get("step"))
+                && e.get("duration_ms") != null), "each step has its duration: " + r.out());
+        Map<String, Object> frontEnd = events.stream().filter(e -> "deployment_finished".equals(e.get("event")) && "front".equals(e.get("app")))
+                .findFirst().orElseThrow();
+        assertEquals("health gate", frontEnd.get("failed_step"), frontEnd.toString());
+        assertTrue(String.valueOf(frontEnd.get("message")).contains("exited during the 3s settle window"), frontEnd.toString());
+        assertEquals("version=api-1", httpGet(apiPort, "/").strip());
+        Path apiCurrent = tmp.resolve("srv/api/current");
+        assertTrue(Files.readString(apiCurrent.resolve("hook-before.txt")).startsWith("before-switch in "), "before_switch ran in the release");
+        assertEquals("after-switch", Files.readString(apiCurrent.resolve("hook-after.txt")).strip());
+        assertFalse(Files.exists(tmp.resolve("srv/front/current")), "a first release that failed its gate is not left live");
+
+        long before = berth.pid("api", 0);
+        BerthRun.Result quick = berth.run("deploy", "--quick", "api");
+        assertEquals(0, quick.exit(), quick.toString());
+        assertNotEquals(before, berth.pid("api", 0).longValue(), "--quick restarts the live release");
+        assertEquals("version=api-1", httpGet(apiPort, "/").strip());
+        Map<String, Object> last = lastDeployment("api");
+        assertEquals("quick", last.get("kind"));
+        assertEquals("succeeded", last.get("state"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> lastDeployment(String app) {
+        return (Map<String, Object>) Json.readList(berth.ok("deployments", app, "--json").out()).get(0);
+    }
 }
