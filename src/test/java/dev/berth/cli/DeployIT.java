@@ -316,4 +316,53 @@ class DeployIT extends BerthIT {
     private Map<String, Object> lastDeployment(String app) {
         return (Map<String, Object>) Json.readList(berth.ok("deployments", app, "--json").out()).get(0);
     }
+
+    /** Failures injected at the other steps: each leaves the live release serving and names the step. */
+    @Test void failingFetchMigrateTimeoutAndAKilledCliLeaveTheLiveReleaseAlone() throws Exception {
+        berth.ok("deploy", "web");
+        String v1 = live();
+
+        BerthRun.Result badRef = berth.run("deploy", "web", "--ref", "no-such-branch");
+        assertEquals(1, badRef.exit(), badRef.toString());
+        assertTrue(badRef.err().contains("no-such-branch") && badRef.err().contains("not found"), badRef.toString());
+        assertEquals("fetch", lastDeployment().get("failed_step"));
+
+        commit("v2", "test.sh", "echo 'assertion failed: 1 != 2'; exit 1\n");
+        BerthRun.Result tests = berth.run("deploy", "web");
+        assertEquals(1, tests.exit(), tests.toString());
+        assertEquals("test", lastDeployment().get("failed_step"));
+        assertTrue(tests.err().contains("assertion failed"), tests.toString());
+        BerthRun.Result skipped = berth.run("deploy", "web", "--skip-tests");
+        assertEquals(0, skipped.exit(), "--skip-tests gets past it: " + skipped);
+        String v2 = live();
+
+        commit("v3", "test.sh", "true\n", "build.sh", "echo slow; sleep 30\n");
+        berth.writeConfig(CONFIG.formatted(port, base, repo, 5).replace("timeout: 20s", "timeout: 1s"));
+        BerthRun.Result slow = berth.run("deploy", "web");
+        assertEquals(1, slow.exit(), slow.toString());
+        assertTrue(slow.err().contains("timed out after 1s"), slow.toString());
+        assertEquals(v2, live());
+
+        // kill -9 of the CLI: the daemon carries the deploy through
+        writeConfig(5);
+        commit("v4", "build.sh", "echo building; sleep 2\n");
+        ProcessBuilder pb = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "dev.berth.cli.Main", "deploy", "web")).directory(berth.project.toFile());
+        pb.environment().put("BERTH_HOME", berth.home.toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process cli = pb.start();
+        BerthRun.await("the deploy is building", Duration.ofSeconds(30), () -> {
+            try {
+                Map<String, Object> d = lastDeployment();
+                return "running".equals(d.get("state")) && d.get("release") != null;
+            } catch (AssertionError | IndexOutOfBoundsException e) {
+                return false;
+            }
+        });
+        cli.destroyForcibly().waitFor();
+        BerthRun.await("the deploy finished without its CLI", Duration.ofSeconds(30), () -> !"running".equals(lastDeployment().get("state")));
+        assertEquals("succeeded", lastDeployment().get("state"), lastDeployment().toString());
+        assertEquals("version=v4", served());
+        assertNotEquals(v1, live());
+    }
 }
