@@ -30,7 +30,7 @@ public final class DaemonLog extends Formatter {
     @Override public String format(LogRecord r) {
         StringBuilder sb = new StringBuilder(128);
         long ms = r.getMillis();
-        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), (int) Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(ms, 1000), Math.floorMod(ms, 1000) * 1_000_000, ZoneOffset.UTC);
         sb.append(t.getYear()).append('-');
         two(sb, t.getMonthValue()).append('-');
         two(sb, t.getDayOfMonth()).append(' ');

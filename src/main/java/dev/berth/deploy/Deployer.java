@@ -71,6 +71,7 @@ public final class Deployer {
      */
     public long deploy(AppSpec spec, DeployRequest req) throws DeployException {
         DeploySpec d = requireDeploy(spec);
+        refuseRefWithoutGit(spec, req);
         String previous = currentRelease(d).orElse(null);
         if (req.quick() && previous == null) {
             throw new DeployException(spec.name() + " has no live release yet: run `berth deploy " + spec.name() + "` first");
@@ -136,6 +137,16 @@ public final class Deployer {
     /** What a deploy would do, changing nothing but the git mirror (which only caches the repository). */
     public Map<String, Object> plan(AppSpec spec, DeployRequest req) throws DeployException {
         DeploySpec d = requireDeploy(spec);
+        refuseRefWithoutGit(spec, req);
+        // The plan updates the git mirror: not while a deploy of the app uses it.
+        try (DeployLock ignored = lock(d, spec.name(), req.who())) {
+            return planLocked(spec, d, req);
+        } catch (IOException e) {
+            throw new DeployException("cannot release the deploy lock: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> planLocked(AppSpec spec, DeploySpec d, DeployRequest req) throws DeployException {
         Map<String, Object> plan = new LinkedHashMap<>();
         plan.put("app", spec.name());
         plan.put("path", d.path().toString());
@@ -593,15 +604,10 @@ public final class Deployer {
 
     private static String describe(DeploySpec.Source s) {
         return switch (s) {
-            case DeploySpec.GitSource g -> "git " + redact(g.repository()) + (g.branch() != null ? " (" + g.branch() + ")" : "");
+            case DeploySpec.GitSource g -> "git " + ReleaseSources.redact(g.repository()) + (g.branch() != null ? " (" + g.branch() + ")" : "");
             case DeploySpec.DirSource dir -> "dir " + dir.dir();
             case DeploySpec.ArchiveSource a -> "archive " + a.file();
         };
-    }
-
-    /** https://user:secret@host/x.git -> https://***@host/x.git */
-    static String redact(String url) {
-        return url.replaceFirst("(?<=://)[^/@]+@", "***@");
     }
 
     private static DeploySpec requireDeploy(AppSpec spec) throws DeployException {
@@ -609,6 +615,13 @@ public final class Deployer {
             throw new DeployException(spec.name() + " has no deploy section in its berth.yml (see docs/berth-yml.md, deploy)");
         }
         return spec.deploy();
+    }
+
+    private static void refuseRefWithoutGit(AppSpec spec, DeployRequest req) throws DeployException {
+        if (req.ref() != null && !(spec.deploy().source() instanceof DeploySpec.GitSource)) {
+            throw new DeployException("--ref picks a git branch, tag or commit, and " + spec.name() + " deploys from "
+                    + describe(spec.deploy().source()));
+        }
     }
 
     private static DeployLock lock(DeploySpec d, String app, String who) throws DeployException {
