@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The app the deploy tests ship, run from a release directory (its cwd).
-GET / -> "version=<contents of ./VERSION>", GET /health -> "ok" (200).
+GET / -> "version=<contents of ./VERSION>", GET /health -> "ok" (200), GET /env/NAME -> $NAME.
 Files in the release change its behaviour, so a test can make a bad release with one commit:
   CRASH      exit 3 at start (never ready)
   UNHEALTHY  / answers (ready passes), but /health answers 500
@@ -29,6 +29,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/":
             self.reply(200, f"version={version}")
+        elif self.path.startswith("/env/"):
+            self.reply(200, os.environ.get(self.path[5:], ""))
         elif self.path == "/health":
             self.reply(500 if unhealthy else 200, "unhealthy" if unhealthy else "ok")
         else:

@@ -67,8 +67,19 @@ public final class BerthFileLoader {
      * @throws ConfigException with every problem found, when there is at least one
      */
     public BerthFile load(Path file, String envProfile) throws ConfigException {
+        return load(file, envProfile, null, Map.of());
+    }
+
+    /**
+     * Loads a copy of a berth.yml kept elsewhere (a release's recorded configuration) as if it
+     * were in its original directory.
+     *
+     * @param baseDir      what relative paths are resolved against, or null for the file's directory
+     * @param envFileCopies env files to read instead of the ones named (resolved path -&gt; the copy)
+     */
+    public BerthFile load(Path file, String envProfile, Path baseDir, Map<Path, Path> envFileCopies) throws ConfigException {
         Path path = file.toAbsolutePath().normalize();
-        Reading reading = new Reading(path, envProfile);
+        Reading reading = new Reading(path, envProfile, baseDir, envFileCopies);
         List<AppSpec> apps = reading.file();
         if (!reading.problems.isEmpty()) {
             throw new ConfigException(reading.problems.sorted());
@@ -172,9 +183,12 @@ public final class BerthFileLoader {
         final Set<String> definedProfiles = new TreeSet<>();
         final List<Path> envFilesRead = new ArrayList<>();
 
-        Reading(Path file, String profile) {
+        final Map<Path, Path> envFileCopies;
+
+        Reading(Path file, String profile, Path baseDir, Map<Path, Path> envFileCopies) {
             this.problems = new Problems(file);
-            this.baseDir = file.getParent();
+            this.baseDir = baseDir != null ? baseDir : file.getParent();
+            this.envFileCopies = envFileCopies;
             this.profile = profile;
         }
 
@@ -395,6 +409,7 @@ public final class BerthFileLoader {
                     continue;
                 }
                 Path envFile = baseDir.resolve(name.strip()).normalize();
+                envFile = envFileCopies.getOrDefault(envFile, envFile);
                 if (!Files.isRegularFile(envFile)) {
                     problems.at(item, fields.get(i), "env file " + envFile + (Files.exists(envFile) ? " is not a file" : " not found")
                             + " (env_file paths are relative to the berth.yml directory)");

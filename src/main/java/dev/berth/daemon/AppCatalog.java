@@ -78,7 +78,10 @@ public final class AppCatalog {
         Map<Path, byte[]> before = new java.util.HashMap<>();
         before.put(key, readOrNull(key));
         if (last != null) for (Path p : last.file().inputs()) before.put(p, readOrNull(p));
-        BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
+        var recorded = dev.berth.config.RecordedConfig.of(config);
+        BerthFile file = recorded.isPresent()
+                ? new BerthFileLoader(vars, defaultLogDir).load(config, profile, recorded.get().baseDir(), recorded.get().envFileCopies())
+                : new BerthFileLoader(vars, defaultLogDir).load(config, profile);
         Map<Path, byte[]> inputs = new java.util.LinkedHashMap<>();
         for (Path p : file.inputs()) inputs.put(p, before.get(p));
         parsed.put(key, new Parsed(profile, java.util.Collections.unmodifiableMap(new java.util.HashMap<>(vars)), inputs, file));

@@ -79,7 +79,8 @@ public final class Daemon {
                 info.put("home", home.dir().toString());
                 info.put("started_at", Instant.now().toString());
                 Deployments deployments = new Deployments(store);
-                Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor), home.dir().resolve("deploys"));
+                Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor), home.dir().resolve("deploys"),
+                        home.dir().resolve("releases"));
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
                     LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
                 }

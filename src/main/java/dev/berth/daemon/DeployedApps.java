@@ -18,8 +18,11 @@ final class DeployedApps implements AppControl {
         this.supervisor = supervisor;
     }
 
-    @Override public Outcome restart(DeployRequest request, AppSpec spec) {
-        return catalog.restartDeployed(request.config(), spec, request.profile(), request.variables());
+    @Override public Outcome restart(java.nio.file.Path config, DeployRequest request, AppSpec spec) {
+        // A recorded configuration comes with the profile and variables it was deployed with.
+        return dev.berth.config.RecordedConfig.of(config)
+                .map(r -> catalog.restartDeployed(config, spec, r.profile(), r.variables()))
+                .orElseGet(() -> catalog.restartDeployed(config, spec, request.profile(), request.variables()));
     }
 
     @Override public Optional<AppStatus> status(String app) {

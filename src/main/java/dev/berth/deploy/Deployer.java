@@ -1,7 +1,11 @@
 package dev.berth.deploy;
 
 import dev.berth.config.AppSpec;
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.config.ConfigException;
 import dev.berth.config.DeploySpec;
+import dev.berth.config.RecordedConfig;
 import dev.berth.json.Json;
 import dev.berth.store.Deployments;
 import dev.berth.store.Deployments.Release;
@@ -45,11 +49,17 @@ public final class Deployer {
     private final Deployments records;
     private final AppControl apps;
     private final Path logRoot;
+    private final Path recordRoot;
 
-    public Deployer(Deployments records, AppControl apps, Path logRoot) {
+    /**
+     * @param logRoot    where each deployment's step logs go (BERTH_HOME/deploys)
+     * @param recordRoot where each release's configuration is recorded (BERTH_HOME/releases)
+     */
+    public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot) {
         this.records = records;
         this.apps = apps;
         this.logRoot = logRoot;
+        this.recordRoot = recordRoot;
     }
 
     /** A step failed: its name, what happened, and where its log is. */
@@ -238,6 +248,7 @@ public final class Deployer {
                 records.setRelease(id, rid, f.commit());
                 records.saveRelease(new Release(app, rid, finalDir.toString(), "building", f.commit(), f.ref(), System.currentTimeMillis(), id));
             });
+            recordConfig(id, spec, req, releaseId);
             if (commit[0] != null && !req.force() && previous != null) {
                 String liveCommit = release(app, previous).map(Release::commit).orElse(null);
                 if (commit[0].equals(liveCommit)) {
@@ -258,7 +269,7 @@ public final class Deployer {
 
             runInJava(id, "switch", "current -> releases/" + releaseId, log -> switchCurrent(d, rid, log));
             switched = true;
-            afterSwitch(id, spec, req, releaseId, finalDir);
+            afterSwitch(id, spec, req, releaseId, finalDir, req.config());
             records.saveRelease(new Release(app, releaseId, dir.toString(), "good", commit[0], fetchedRef[0], System.currentTimeMillis(), id));
             runInJava(id, "prune", "keep " + d.keepReleases() + " good releases", log -> prune(app, d, rid, log));
             finish(id, "succeeded", null, "release " + releaseId + " is live" + (commit[0] != null ? " (" + commit[0].substring(0, 12) + ")" : ""));
@@ -270,10 +281,10 @@ public final class Deployer {
     }
 
     /** restart, after_switch hooks and the health gate: shared by deploy, quick and rollback. */
-    private void afterSwitch(long id, AppSpec spec, DeployRequest req, String releaseId, Path dir) throws Exception {
+    private void afterSwitch(long id, AppSpec spec, DeployRequest req, String releaseId, Path dir, Path config) throws Exception {
         DeploySpec d = spec.deploy();
         runInJava(id, "restart", spec.instances() > 1 ? "rolling reload" : "restart", log -> {
-            Outcome o = apps.restart(req, spec);
+            Outcome o = apps.restart(config, req, spec);
             if (!o.ok()) {
                 throw new StepFailure("restart", o.message() + (o.details().isEmpty() ? "" : ": " + String.join("; ", o.details())));
             }
@@ -286,7 +297,7 @@ public final class Deployer {
 
     private void runQuick(long id, AppSpec spec, DeployRequest req, String live) {
         try {
-            afterSwitch(id, spec, req, live, spec.deploy().path().resolve("releases").resolve(live));
+            afterSwitch(id, spec, req, live, spec.deploy().path().resolve("releases").resolve(live), req.config());
             finish(id, "succeeded", null, "restarted release " + live);
         } catch (StepFailure f) {
             finish(id, "failed", f.step, f.getMessage());
@@ -300,7 +311,7 @@ public final class Deployer {
         try {
             runInJava(id, "switch", "current -> releases/" + target, log -> switchCurrent(d, target, log));
             try {
-                afterSwitch(id, spec, req, target, d.path().resolve("releases").resolve(target));
+                afterSwitch(id, spec, req, target, d.path().resolve("releases").resolve(target), configOf(spec.name(), target, req));
             } catch (StepFailure f) {
                 // The release we left is still on disk and was good: go back to it.
                 switchBack(id, spec, req, live, f.getMessage());
@@ -349,7 +360,7 @@ public final class Deployer {
         DeploySpec d = spec.deploy();
         runInJava(id, "rollback", "current -> releases/" + release + " (" + why + ")", log -> {
             switchCurrent(d, release, log);
-            Outcome o = apps.restart(req, spec);
+            Outcome o = apps.restart(configOf(spec.name(), release, req), req, spec);
             log.accept(o.message());
             if (!o.ok()) throw new StepFailure("rollback", "the previous release did not come back either: " + o.message());
         });
@@ -411,6 +422,29 @@ public final class Deployer {
         if (step.equals("test") && req.skipTests()) return "--skip-tests";
         if (step.equals("build") && req.skipBuild()) return "--skip-build";
         return null;
+    }
+
+    // ---- recorded configuration ---------------------------------------------------------------
+
+    /** Keeps the berth.yml and env files this release was deployed with (see RecordedConfig). */
+    private void recordConfig(long id, AppSpec spec, DeployRequest req, String releaseId) throws Exception {
+        if (req.config() == null) return;
+        runInJava(id, "record config", "berth.yml and env files of this release", log -> {
+            BerthFile file;
+            try {
+                file = new BerthFileLoader(req.variables(), logRoot).load(req.config(), req.profile());
+            } catch (ConfigException e) {
+                throw new StepFailure("record config", req.config() + " no longer loads: " + e.problems().get(0));
+            }
+            Path copy = RecordedConfig.record(recordRoot.resolve(spec.name()).resolve(releaseId), file, req.profile(), req.variables());
+            log.accept("recorded " + file.inputs().size() + " file(s) in " + copy.getParent());
+        });
+    }
+
+    /** The configuration a release was deployed with, when it was recorded; else today's berth.yml. */
+    private Path configOf(String app, String releaseId, DeployRequest req) {
+        Path recorded = recordRoot.resolve(app).resolve(releaseId).resolve("berth.yml");
+        return Files.isRegularFile(recorded) ? recorded : req.config();
     }
 
     // ---- releases on disk -------------------------------------------------------------------
@@ -500,6 +534,7 @@ public final class Deployer {
             Optional<Release> r = records.release(app, id);
             if (r.isEmpty()) continue;
             deleteTree(Path.of(r.get().path()));
+            deleteTree(recordRoot.resolve(app).resolve(id));
             records.setReleaseState(app, id, "pruned");
             log.accept("pruned " + id);
         }

@@ -365,4 +365,56 @@ class DeployIT extends BerthIT {
         assertEquals("version=v4", served());
         assertNotEquals(v1, live());
     }
+
+    /**
+     * A release carries its configuration: a rollback brings back the berth.yml env and the
+     * env_file values the release was deployed with, not today's; the copies are private files
+     * under BERTH_HOME; the next deploy reads the real berth.yml again.
+     */
+    @Test void rollbackBringsBackTheConfigurationTheReleaseWasDeployedWith() throws Exception {
+        String config = """
+                apps:
+                  web:
+                    run: python3 release_app.py
+                    port: %d
+                    ready: { http: / }
+                    env_file: app.env
+                    env: { GREETING: %s }
+                    deploy: { path: %s, git: %s, settle: 1s }
+                """;
+        Files.writeString(berth.project.resolve("app.env"), "TOKEN=token-one\n");
+        berth.writeConfig(config.formatted(port, "first", base, repo));
+        berth.ok("deploy", "web");
+        assertEquals("first", httpGet(port, "/env/GREETING").strip());
+        assertEquals("token-one", httpGet(port, "/env/TOKEN").strip());
+
+        Files.writeString(berth.project.resolve("app.env"), "TOKEN=token-two\n");
+        berth.writeConfig(config.formatted(port, "second", base, repo));
+        commit("v2");
+        berth.ok("deploy", "web");
+        assertEquals("second", httpGet(port, "/env/GREETING").strip());
+        assertEquals("token-two", httpGet(port, "/env/TOKEN").strip());
+
+        BerthRun.Result back = berth.run("rollback", "web");
+        assertEquals(0, back.exit(), back.toString());
+        assertEquals("version=v1", served());
+        assertEquals("first", httpGet(port, "/env/GREETING").strip(), "the berth.yml of the release comes back");
+        assertEquals("token-one", httpGet(port, "/env/TOKEN").strip(), "and its env_file values");
+        berth.ok("restart", "web");
+        assertEquals("first", httpGet(port, "/env/GREETING").strip(), "a restart after a rollback stays on that configuration");
+        assertFalse(back.all().contains("token-one"), "no secret in the output");
+
+        Path recorded = berth.home.resolve("releases/web");
+        try (var files = Files.walk(recorded)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+            }
+        }
+
+        commit("v3");
+        berth.ok("deploy", "web");
+        assertEquals("version=v3", served());
+        assertEquals("second", httpGet(port, "/env/GREETING").strip(), "a new deploy reads today's berth.yml");
+        assertEquals("token-two", httpGet(port, "/env/TOKEN").strip());
+    }
 }
