@@ -7,12 +7,17 @@ import java.util.Optional;
 /**
  * A loaded and validated berth.yml. Apps keep their declared order.
  *
- * @param inputs every file the result was read from: the berth.yml itself, then the env files
- *               it names; the same bytes in these files give the same result
+ * @param inputs  every file the result was read from: the berth.yml itself, then the env files
+ *                it names; the same bytes in these files give the same result
+ * @param backups the backups it declares, in order
  */
-public record BerthFile(Path path, List<AppSpec> apps, List<Path> inputs) {
+public record BerthFile(Path path, List<AppSpec> apps, List<Path> inputs, List<BackupSpec> backups) {
     public BerthFile(Path path, List<AppSpec> apps) {
-        this(path, apps, List.of(path));
+        this(path, apps, List.of(path), List.of());
+    }
+
+    public Optional<BackupSpec> backup(String name) {
+        return backups.stream().filter(b -> b.name().equals(name)).findFirst();
     }
 
     public Optional<AppSpec> app(String name) {

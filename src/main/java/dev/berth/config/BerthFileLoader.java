@@ -87,7 +87,7 @@ public final class BerthFileLoader {
         List<Path> inputs = new ArrayList<>();
         inputs.add(path);
         for (Path p : reading.envFilesRead) if (!inputs.contains(p)) inputs.add(p);
-        return new BerthFile(path, List.copyOf(apps), List.copyOf(inputs));
+        return new BerthFile(path, List.copyOf(apps), List.copyOf(inputs), List.copyOf(reading.backups));
     }
 
     /** How one kind of scalar value is read; {@code parse} throws IllegalArgumentException saying what is valid. */
@@ -168,6 +168,17 @@ public final class BerthFileLoader {
         }
     }
     private static final Kind<String> TEXT = new Kind<>("expected a string", s -> s);
+    private static final Kind<String> COMPRESS = new Kind<>("expected zstd, gzip or none", s -> switch (s.trim()) {
+        case "zstd", "gzip", "none" -> s.trim();
+        default -> throw invalid("expected zstd, gzip or none", s);
+    });
+    /** daily, weekly and monthly at the hours users' setup_cron_backup.sh scripts use. */
+    private static final Kind<String> SCHEDULE = new Kind<>("expected daily, weekly, monthly or a 5-field cron expression", s -> switch (s.trim()) {
+        case "daily" -> "0 2 * * *";
+        case "weekly" -> "0 3 * * 0";
+        case "monthly" -> "0 4 1 * *";
+        default -> CronExpressions.validate(s);
+    });
     private static final Kind<String> NON_EMPTY = new Kind<>("expected a non-empty string", s -> {
         if (s.isBlank()) {
             throw invalid("expected a non-empty string", s);
@@ -184,6 +195,7 @@ public final class BerthFileLoader {
         final List<Path> envFilesRead = new ArrayList<>();
 
         final Map<Path, Path> envFileCopies;
+        final List<BackupSpec> backups = new ArrayList<>();
 
         Reading(Path file, String profile, Path baseDir, Map<Path, Path> envFileCopies) {
             this.problems = new Problems(file);
@@ -205,7 +217,13 @@ public final class BerthFileLoader {
             schema.checkKeys(entries, "", "", problems);
             NodeTuple appsEntry = entries.get("apps");
             List<AppSpec> apps = new ArrayList<>();
-            if (appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) {
+            NodeTuple backupsEntry = entries.get("backups");
+            if (backupsEntry != null && !YamlSource.isNull(backupsEntry.getValueNode())) {
+                backups(backupsEntry.getValueNode());
+            }
+            if ((appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) && !backups.isEmpty()) {
+                // a file with backups only is fine
+            } else if (appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) {
                 problems.at(appsEntry == null ? top : appsEntry.getKeyNode(), "apps",
                         "is required: a mapping of app name to app settings");
             } else if (!(appsEntry.getValueNode() instanceof MappingNode appsNode)) {
@@ -543,6 +561,81 @@ public final class BerthFileLoader {
             int keep = scalar(r, "keep", rotatePath, KEEP, 5, lookup);
             boolean compress = scalar(r, "compress", rotatePath, BOOL, true, lookup);
             return new LogSpec(dir, merge, timestamp, size, age, keep, compress);
+        }
+
+        void backups(Node node) {
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, "backups", "expected a mapping of backup name to its settings, got " + YamlSource.describe(node));
+                return;
+            }
+            for (NodeTuple t : YamlSource.entries(mapping, "backups", problems).values()) {
+                BackupSpec b = backup(t);
+                if (b != null) {
+                    backups.add(b);
+                }
+            }
+        }
+
+        BackupSpec backup(NodeTuple tuple) {
+            String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+            String path = "backups." + name;
+            int before = problemCount();
+            if (!APP_NAME.matcher(name).matches() || name.length() > APP_NAME_MAX) {
+                problems.at(tuple.getKeyNode(), path, "backup names are lowercase letters, digits and . _ - (starting with a letter or digit),"
+                        + " at most " + APP_NAME_MAX + " characters, got \"" + name + "\"");
+            }
+            if (!(tuple.getValueNode() instanceof MappingNode node)) {
+                problems.at(tuple.getValueNode(), path, "expected a mapping (postgres, mysql, sqlite, redis or dir, and to, compress, schedule),"
+                        + " got " + YamlSource.describe(tuple.getValueNode()));
+                return null;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(node, path, problems);
+            schema.checkKeys(f, "backups.*", path, problems);
+            Map<String, String> fileEnv = envFiles(value(f, "env_file"), path + ".env_file");
+            Function<String, String> lookup = n -> variables.containsKey(n) ? variables.get(n) : fileEnv.get(n);
+            List<String> kinds = f.keySet().stream().filter(k -> List.of("postgres", "mysql", "sqlite", "redis", "dir").contains(k)).toList();
+            if (kinds.size() != 1) {
+                problems.at(node, path, "expected exactly one source: postgres (a database), mysql (a database), sqlite (a file),"
+                        + " redis (true) or dir (a directory)" + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
+                return null;
+            }
+            String kind = kinds.get(0);
+            String host = scalar(f, "host", path, NON_EMPTY, "127.0.0.1", lookup);
+            BackupSpec.Source source = switch (kind) {
+                case "postgres" -> new BackupSpec.Postgres(scalar(f, kind, path, NON_EMPTY, null, lookup), host,
+                        scalar(f, "port", path, PORT, 5432, lookup), scalar(f, "user", path, NON_EMPTY, "postgres", lookup));
+                case "mysql" -> new BackupSpec.MySql(scalar(f, kind, path, NON_EMPTY, null, lookup), host,
+                        scalar(f, "port", path, PORT, 3306, lookup), scalar(f, "user", path, NON_EMPTY, "root", lookup));
+                case "sqlite" -> {
+                    String file = scalar(f, kind, path, NON_EMPTY, null, lookup);
+                    yield file == null ? null : new BackupSpec.Sqlite(baseDir.resolve(file.strip()).normalize());
+                }
+                case "redis" -> {
+                    Boolean on = scalar(f, kind, path, BOOL, null, lookup);
+                    if (Boolean.FALSE.equals(on)) problems.at(value(f, kind), path + ".redis", "true is the only value (host and port say which server)");
+                    yield new BackupSpec.Redis(host, scalar(f, "port", path, PORT, 6379, lookup));
+                }
+                default -> {
+                    String dir = scalar(f, kind, path, NON_EMPTY, null, lookup);
+                    yield dir == null ? null : new BackupSpec.Dir(baseDir.resolve(dir.strip()).normalize(), commands(value(f, "exclude"), path + ".exclude", lookup));
+                }
+            };
+            if (value(f, "exclude") != null && !kind.equals("dir")) {
+                problems.at(f.get("exclude").getKeyNode(), path + ".exclude", "applies only to a dir backup");
+            }
+            for (String k : List.of("host", "port", "user")) {
+                if (value(f, k) != null && (kind.equals("sqlite") || kind.equals("dir") || (kind.equals("redis") && k.equals("user")))) {
+                    problems.at(f.get(k).getKeyNode(), path + "." + k, "does not apply to a " + kind + " backup");
+                }
+            }
+            String to = scalar(f, "to", path, NON_EMPTY, null, lookup);
+            String compress = scalar(f, "compress", path, COMPRESS, "zstd", lookup);
+            String schedule = scalar(f, "schedule", path, SCHEDULE, null, lookup);
+            if (problemCount() > before || source == null) {
+                return null;
+            }
+            return new BackupSpec(name, source, to == null ? null : baseDir.resolve(to.strip()).normalize(), compress,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule);
         }
 
         DeploySpec deploy(Node node, String path, Function<String, String> lookup) {

@@ -208,4 +208,25 @@ class BerthFileLoaderValidationTest {
         Files.writeString(file, yaml);
         return new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, profile);
     }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            b: {dir: x, sqlite: y}              | 2:6: backups.b: expected exactly one source: postgres (a database), mysql (a database), sqlite (a file), redis (true) or dir (a directory), got dir and sqlite
+            b: {to: x}                          | 2:6: backups.b: expected exactly one source
+            b: {postgres: app, compres: zstd}   | backups.b.compres: unknown key "compres"; did you mean "compress"?
+            b: {postgres: app, compress: xz}    | backups.b.compress: expected zstd, gzip or none, got "xz"
+            b: {postgres: app, schedule: hourly} | backups.b.schedule: expected a 5-field cron expression
+            b: {postgres: app, port: 99999}     | backups.b.port: expected a port number from 1 to 65535, got "99999"
+            b: {dir: x, host: h}                | backups.b.host: does not apply to a dir backup
+            b: {sqlite: x, exclude: [a]}        | backups.b.exclude: applies only to a dir backup
+            b: {redis: false}                   | backups.b.redis: true is the only value
+            B: {dir: x}                         | 2:3: backups.B: backup names are lowercase letters
+            """)
+    void backupFragment(String fragment, String expected) throws Exception {
+        Path file = dir.resolve("berth.yml");
+        Files.writeString(file, "backups:\n  " + fragment + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, null));
+        String all = String.join("\n", e.problems().stream().map(Object::toString).toList());
+        assertTrue(all.contains(expected), "expected\n  " + expected + "\n" + all);
+    }
 }

@@ -30,10 +30,19 @@ class ReferenceTest {
             Files.copy(in, file);
         }
         Files.writeString(dir.resolve(".env"), "DATABASE_URL=postgres://app@localhost/app\n");
+        Files.writeString(dir.resolve(".env.backup"), "PGPASSWORD=from-the-env-file\n");
 
         BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
 
         assertEquals(List.of("web", "worker", "cache"), f.apps().stream().map(AppSpec::name).toList());
+        assertEquals(List.of("maindb", "uploads", "localdb", "shop", "sessions"), f.backups().stream().map(BackupSpec::name).toList());
+        BackupSpec maindb = f.backup("maindb").orElseThrow();
+        assertEquals(new BackupSpec.Postgres("app", "127.0.0.1", 5432, "app"), maindb.source());
+        assertEquals("0 2 * * *", maindb.schedule(), "daily is 02:00");
+        assertEquals("from-the-env-file", maindb.env().get("PGPASSWORD"));
+        assertEquals(new BackupSpec.MySql("shop", "127.0.0.1", 3306, "root"), f.backup("shop").orElseThrow().source());
+        assertEquals(new BackupSpec.Redis("127.0.0.1", 6379), f.backup("sessions").orElseThrow().source());
+        assertEquals(new BackupSpec.Dir(dir.resolve("uploads"), List.of("cache/", "*.tmp")), f.backup("uploads").orElseThrow().source());
         AppSpec web = f.app("web").orElseThrow();
         assertEquals("production", web.env().get("NODE_ENV"));
         assertEquals("postgres://app@localhost/app", web.env().get("DATABASE_URL"));
@@ -51,9 +60,11 @@ class ReferenceTest {
     @Test
     void referenceDefinesExactlyTheKeysTheLoaderReads() {
         ReferenceSchema schema = ReferenceSchema.load();
-        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build"),
+        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*"),
                 schema.levels());
-        assertEquals(List.of("apps"), schema.keys(""));
+        assertEquals(List.of("apps", "backups"), schema.keys(""));
+        assertEquals(Set.of("postgres", "mysql", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
+                "exclude"), Set.copyOf(schema.keys("backups.*")));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
                         "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy"),
@@ -74,7 +85,7 @@ class ReferenceTest {
         ReferenceSchema schema = ReferenceSchema.load();
         for (String level : schema.levels()) {
             for (String key : schema.keys(level)) {
-                String prefix = level.isEmpty() ? "" : level.replace("apps.*", "").replaceFirst("^\\.", "");
+                String prefix = level.isEmpty() ? "" : level.replace("apps.*", "").replace("backups.*", "backup").replaceFirst("^\\.", "");
                 String qualified = prefix.isEmpty() ? key : prefix + "." + key;
                 assertTrue(text.contains("`" + qualified + "`"), "docs/berth-yml.md should document `" + qualified + "`");
             }

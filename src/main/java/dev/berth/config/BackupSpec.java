@@ -1,0 +1,37 @@
+package dev.berth.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One backup of a berth.yml (`backups:`): what is backed up, where the archives go, how they are
+ * compressed, and when.
+ *
+ * @param name     the backup's name ([a-z0-9][a-z0-9_.-]*)
+ * @param source   what is dumped
+ * @param to       absolute directory of the archives
+ * @param compress zstd, gzip or none
+ * @param env      credentials and settings for the dump tool (from env_file; PGPASSWORD, MYSQL_PWD, ...)
+ * @param schedule a cron expression, or null for on demand only
+ */
+public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule) {
+
+    /** What a backup dumps. */
+    public sealed interface Source permits Postgres, MySql, Sqlite, Redis, Dir { }
+
+    /** A PostgreSQL database, dumped with pg_dump in its custom format. */
+    public record Postgres(String database, String host, int port, String user) implements Source { }
+
+    /** A MySQL or MariaDB database, dumped with mariadb-dump / mysqldump --single-transaction. */
+    public record MySql(String database, String host, int port, String user) implements Source { }
+
+    /** An SQLite database file, dumped online and consistently (sqlite3 .dump in one read transaction). */
+    public record Sqlite(Path file) implements Source { }
+
+    /** A Redis server: an RDB snapshot taken with redis-cli --rdb. */
+    public record Redis(String host, int port) implements Source { }
+
+    /** A directory, archived with tar; exclude patterns as tar's --exclude takes them. */
+    public record Dir(Path dir, List<String> exclude) implements Source { }
+}
