@@ -67,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
     private final String token;
     private final List<Route> routes = new ArrayList<>();
 
-    public ApiServer(String host, int port, String token, Controllers c, DeployControllers d) throws IOException {
+    public ApiServer(String host, int port, String token, Controllers c, DeployControllers d, BackupControllers b) throws IOException {
         this.token = token;
         // The whole API at a glance.
         get("/api/v1/ping", c::ping);
@@ -87,6 +87,9 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/deployments/{id}", d::show);
         get("/api/v1/apps/{name}/deployments", d::list);
         get("/api/v1/apps/{name}/releases", d::releases);
+        post("/api/v1/backups/run", b::run);
+        get("/api/v1/backups", b::list);
+        get("/api/v1/backups/{name}", b::list);
 
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

@@ -41,7 +41,7 @@ public final class Main {
                         new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new LogsCommand(), new FlushCommand(),
                         new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new MonitCommand(), new ValidateCommand(),
                         new LintCommand(), new ImportPm2Command(), new DeployCommand(), new DeployCommand.Rollback(),
-                        new DeploymentsCommand.Releases(), new DeploymentsCommand(), new DaemonCommand()),
+                        new DeploymentsCommand.Releases(), new DeploymentsCommand(), new BackupCommand(), new DaemonCommand()),
                 List.of("", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."));
     }
 

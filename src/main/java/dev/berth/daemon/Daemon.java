@@ -2,6 +2,9 @@ package dev.berth.daemon;
 
 import dev.berth.api.ApiServer;
 import dev.berth.api.DeployControllers;
+import dev.berth.api.BackupControllers;
+import dev.berth.backup.BackupService;
+import dev.berth.store.BackupCatalog;
 import dev.berth.deploy.Deployer;
 import dev.berth.store.Deployments;
 import dev.berth.api.Controllers;
@@ -79,13 +82,15 @@ public final class Daemon {
                 info.put("home", home.dir().toString());
                 info.put("started_at", Instant.now().toString());
                 Deployments deployments = new Deployments(store);
+                BackupCatalog backupCatalog = new BackupCatalog(store);
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor), home.dir().resolve("deploys"),
                         home.dir().resolve("releases"));
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
                     LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
                 }
                 ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown),
-                        new DeployControllers(catalog, deployer, deployments));
+                        new DeployControllers(catalog, deployer, deployments),
+                        new BackupControllers(new BackupService(backupCatalog, home.dir().resolve("backups")), backupCatalog, home.logs()));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());

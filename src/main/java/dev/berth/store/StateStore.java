@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
     private final Connection db;
     private final Path file;
 
@@ -139,6 +139,31 @@ public final class StateStore implements AutoCloseable {
                           deployment_id INTEGER,
                           PRIMARY KEY (app, id))""");
                     s.execute("PRAGMA user_version=2");
+                }
+                return null;
+            });
+        }
+        if (version < 3) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    s.execute("""
+                        CREATE TABLE backups (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          name TEXT NOT NULL,
+                          kind TEXT NOT NULL,
+                          state TEXT NOT NULL CHECK (state IN ('running','succeeded','failed','interrupted','pruned')),
+                          trigger TEXT NOT NULL,
+                          started_at INTEGER NOT NULL,
+                          finished_at INTEGER,
+                          file TEXT,
+                          bytes INTEGER,
+                          sha256 TEXT,
+                          compress TEXT,
+                          tool_version TEXT,
+                          server_version TEXT,
+                          error TEXT)""");
+                    s.execute("CREATE INDEX backups_name ON backups(name, id)");
+                    s.execute("PRAGMA user_version=3");
                 }
                 return null;
             });

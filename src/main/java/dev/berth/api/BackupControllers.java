@@ -1,0 +1,63 @@
+package dev.berth.api;
+
+import dev.berth.backup.BackupService;
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.store.BackupCatalog;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Backups over the API; the work is the BackupService's. */
+public final class BackupControllers {
+    private final BackupService service;
+    private final BackupCatalog catalog;
+    private final Path defaultLogDir;
+
+    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir) {
+        this.service = service;
+        this.catalog = catalog;
+        this.defaultLogDir = defaultLogDir;
+    }
+
+    /** POST /api/v1/backups/run: {config, names, variables}; returns when every named backup is done or failed. */
+    Object run(ApiServer.Request r) throws Exception {
+        String config = r.string("config");
+        if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml that declares the backups");
+        BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        List<Map<String, Object>> results = service.run(file, r.strings("names"), "manual");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", results.stream().allMatch(m -> Boolean.TRUE.equals(m.get("ok"))));
+        out.put("results", results);
+        return out;
+    }
+
+    /** GET /api/v1/backups and /api/v1/backups/{name}: the catalog, newest first. */
+    Object list(ApiServer.Request r) throws SQLException {
+        String name = r.pathParams().isEmpty() ? null : r.param(0);
+        List<Object> out = new ArrayList<>();
+        for (BackupCatalog.Entry e : catalog.list(name, 500)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("name", e.name());
+            m.put("kind", e.kind());
+            m.put("state", e.state());
+            m.put("trigger", e.trigger());
+            m.put("started_at_ms", e.startedAt());
+            m.put("finished_at_ms", e.finishedAt());
+            m.put("duration_ms", e.finishedAt() == null ? null : e.finishedAt() - e.startedAt());
+            m.put("file", e.file());
+            m.put("bytes", e.bytes());
+            m.put("sha256", e.sha256());
+            m.put("compress", e.compress());
+            m.put("tool_version", e.toolVersion());
+            m.put("server_version", e.serverVersion());
+            m.put("error", e.error());
+            out.add(m);
+        }
+        return Map.of("backups", out);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.berth.backup;
+
+import dev.berth.config.BackupSpec;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes one backup: the dump tool's output streams through the compressor (zstd or gzip, as
+ * their own processes, which use the other cores) into Berth, which hashes it (SHA-256) while
+ * writing it to `.<name>.partial` in the target directory, syncs it, and renames it into place.
+ * No uncompressed copy ever touches the disk. It counts as done only when every process of
+ * the pipeline exited 0 and the file is on disk; otherwise the partial file is removed.
+ */
+public final class BackupRunner {
+    /** A completed archive. */
+    public record Archive(Path file, long bytes, String sha256, long millis, String toolVersion, String serverVersion) { }
+
+    /** Below this much free space a dump does not start (or below 1.5x the last archive, when that is more). */
+    static final long MIN_FREE_BYTES = 64L << 20;
+
+    private BackupRunner() { }
+
+    public static Archive run(BackupSpec b, Path dir, long lastArchiveBytes) throws BackupException {
+        long t0 = System.nanoTime();
+        Engines.Dump dump = Engines.plan(b);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new BackupException("cannot create the backup directory " + dir + ": " + e.getMessage());
+        }
+        checkFreeSpace(dir, lastArchiveBytes);
+        LocalDateTime t = LocalDateTime.now(ZoneOffset.UTC);
+        String stamp = String.format("%04d%02d%02d-%02d%02d%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
+                t.getMinute(), t.getSecond());
+        String name = b.name() + "-" + stamp + "." + dump.extension() + switch (b.compress()) {
+            case "zstd" -> ".zst";
+            case "gzip" -> ".gz";
+            default -> "";
+        };
+        Path partial = dir.resolve("." + name + ".partial");
+        Path target = dir.resolve(name);
+
+        List<ProcessBuilder> stages = new ArrayList<>();
+        ProcessBuilder first = new ProcessBuilder(dump.argv());
+        first.environment().putAll(dump.env());
+        first.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        stages.add(first);
+        switch (b.compress()) {
+            case "zstd" -> stages.add(new ProcessBuilder("zstd", "-q", "-c", "-T0", "-3"));
+            case "gzip" -> stages.add(new ProcessBuilder("gzip", "-c", "-6"));
+            default -> { }
+        }
+        List<Path> errs = new ArrayList<>();
+        List<Process> ps = List.of();
+        try {
+            for (ProcessBuilder pb : stages) {
+                Path err = Files.createTempFile("berth-backup", ".err");
+                errs.add(err);
+                pb.redirectError(err.toFile());
+            }
+            try {
+                ps = ProcessBuilder.startPipeline(stages);
+            } catch (IOException e) {
+                throw new BackupException("cannot start " + String.join(" | ", stages.stream().map(s -> s.command().get(0)).toList())
+                        + ": " + e.getMessage() + " (is it installed?)");
+            }
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long bytes = 0;
+            try (InputStream in = ps.get(ps.size() - 1).getInputStream();
+                 FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+                byte[] buf = new byte[1 << 16];
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    sha.update(buf, 0, n);
+                    out.write(java.nio.ByteBuffer.wrap(buf, 0, n));
+                    bytes += n;
+                }
+                out.force(true);
+            }
+            for (int i = 0; i < ps.size(); i++) {
+                Process p = ps.get(i);
+                if (!p.waitFor(1, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new BackupException(stages.get(i).command().get(0) + " did not exit after its output ended");
+                }
+                if (p.exitValue() != 0) {
+                    throw new BackupException(stages.get(i).command().get(0) + " failed (exit " + p.exitValue() + "): " + tail(errs.get(i)));
+                }
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
+            return new Archive(target, bytes, HexFormat.of().formatHex(sha.digest()), (System.nanoTime() - t0) / 1_000_000,
+                    dump.toolVersion(), dump.serverVersion());
+        } catch (IOException e) {
+            throw new BackupException("writing " + partial + " failed: " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException("interrupted");
+        } finally {
+            for (Process p : ps) if (p.isAlive()) p.destroyForcibly();
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // removed next time
+            }
+            for (Path e : errs) e.toFile().delete();
+        }
+    }
+
+    private static void checkFreeSpace(Path dir, long lastArchiveBytes) throws BackupException {
+        long need = Math.max(MIN_FREE_BYTES, lastArchiveBytes + lastArchiveBytes / 2);
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < need) {
+                throw new BackupException("only " + (free >> 20) + " MB free in " + dir + "; a backup needs at least " + (need >> 20)
+                        + " MB (1.5x the last archive, at least 64 MB): free some space or set another `to`");
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot check free space in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** The rename is durable only once the directory itself is synced. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems do not sync directories; the file itself is synced
+        }
+    }
+
+    private static String tail(Path err) {
+        try {
+            List<String> lines = Files.readAllLines(err);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())).strip();
+        } catch (IOException e) {
+            return "(no error output)";
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.berth.backup;
+
+import dev.berth.config.BackupSpec;
+import dev.berth.config.BerthFile;
+import dev.berth.store.BackupCatalog;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Runs backups one at a time per backup, and keeps the catalog true to what is on disk. */
+public final class BackupService {
+    private static final Logger LOG = Logger.getLogger(BackupService.class.getName());
+
+    private final BackupCatalog catalog;
+    private final Path defaultRoot;
+    /** Backups running now, with when they started: one run at a time per backup. */
+    private final Map<String, Long> running = new ConcurrentHashMap<>();
+
+    /** @param defaultRoot where archives go when a backup sets no `to` (BERTH_HOME/backups) */
+    public BackupService(BackupCatalog catalog, Path defaultRoot) {
+        this.catalog = catalog;
+        this.defaultRoot = defaultRoot;
+        try {
+            int n = catalog.interruptRunning();
+            if (n > 0) LOG.warning(n + " backup run(s) were interrupted by the previous daemon's end");
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot mark interrupted backups", e);
+        }
+    }
+
+    /** The named backups of a berth.yml (all when names is empty or `all`), one after the other, in declared order. */
+    public List<Map<String, Object>> run(BerthFile file, List<String> names, String trigger) {
+        List<BackupSpec> chosen = new ArrayList<>();
+        if (names.isEmpty() || names.equals(List.of("all"))) {
+            chosen.addAll(file.backups());
+        } else {
+            for (String n : names) {
+                chosen.add(file.backup(n).orElseThrow(() -> new IllegalArgumentException("no backup named \"" + n + "\" in " + file.path()
+                        + (file.backups().isEmpty() ? " (it has no backups: section)"
+                        : "; backups there: " + String.join(", ", file.backups().stream().map(BackupSpec::name).toList())))));
+            }
+        }
+        if (chosen.isEmpty()) throw new IllegalArgumentException(file.path() + " has no backups: section");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (BackupSpec b : chosen) out.add(runOne(b, trigger));
+        return out;
+    }
+
+    private Map<String, Object> runOne(BackupSpec b, String trigger) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", b.name());
+        Long since = running.putIfAbsent(b.name(), System.currentTimeMillis());
+        if (since != null) {
+            r.put("ok", false);
+            r.put("error", "a run of " + b.name() + " is already going (since " + java.time.Instant.ofEpochMilli(since) + ")");
+            return r;
+        }
+        long id = -1;
+        try {
+            id = catalog.begin(b.name(), kind(b), trigger, b.compress());
+            r.put("id", id);
+            Path dir = b.to() != null ? b.to() : defaultRoot.resolve(b.name());
+            BackupRunner.Archive a = BackupRunner.run(b, dir, lastBytes(b.name()));
+            catalog.succeeded(id, a.file().toString(), a.bytes(), a.sha256(), a.toolVersion(), a.serverVersion());
+            r.put("ok", true);
+            r.put("file", a.file().toString());
+            r.put("bytes", a.bytes());
+            r.put("sha256", a.sha256());
+            r.put("duration_ms", a.millis());
+            r.put("tool_version", a.toolVersion());
+            r.put("server_version", a.serverVersion());
+        } catch (BackupException e) {
+            fail(id, e.getMessage());
+            r.put("ok", false);
+            r.put("error", e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "backup " + b.name() + " failed", e);
+            fail(id, e.toString());
+            r.put("ok", false);
+            r.put("error", e.toString());
+        } finally {
+            running.remove(b.name());
+        }
+        return r;
+    }
+
+    private void fail(long id, String error) {
+        if (id < 0) return;
+        try {
+            catalog.failed(id, "failed", error);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot record a failed backup", e);
+        }
+    }
+
+    private long lastBytes(String name) throws SQLException {
+        for (BackupCatalog.Entry e : catalog.list(name, 20)) {
+            if (e.state().equals("succeeded") && e.bytes() != null) return e.bytes();
+        }
+        return 0;
+    }
+
+    static String kind(BackupSpec b) {
+        return switch (b.source()) {
+            case BackupSpec.Postgres p -> "postgres";
+            case BackupSpec.MySql m -> "mysql";
+            case BackupSpec.Sqlite s -> "sqlite";
+            case BackupSpec.Redis r -> "redis";
+            case BackupSpec.Dir d -> "dir";
+        };
+    }
+}

@@ -1,0 +1,137 @@
+package dev.berth.backup;
+
+import dev.berth.config.BackupSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How each kind of source is dumped: the dump tool's argument list (never a shell line;
+ * credentials go in its environment, where `ps` does not show them), the archive's extension,
+ * and the tool's and the server's versions for the catalog. A pg_dump older than the server
+ * (pg_dump refuses such a dump) is found before the run, and a matching client on the
+ * machine is used when there is one.
+ */
+final class Engines {
+    /** What to run for one source. */
+    record Dump(List<String> argv, Map<String, String> env, String extension, String toolVersion, String serverVersion) { }
+
+    private static final Pattern MAJOR = Pattern.compile("(\\d+)(?:\\.(\\d+))?");
+
+    private Engines() { }
+
+    static Dump plan(BackupSpec b) throws BackupException {
+        Map<String, String> env = new java.util.LinkedHashMap<>(b.env());
+        return switch (b.source()) {
+            case BackupSpec.Postgres pg -> {
+                String server = firstLine(run(List.of("psql", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(),
+                        "-d", pg.database(), "-w", "-At", "-c", "show server_version"), env, "psql (to ask the server its version)"));
+                String pgDump = pgDumpFor(major(server));
+                String tool = firstLine(run(List.of(pgDump, "--version"), env, pgDump));
+                yield new Dump(List.of(pgDump, "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w",
+                        "--format=custom", "--compress=0", pg.database()), env, "pgdump", tool, "PostgreSQL " + server);
+            }
+            case BackupSpec.MySql my -> {
+                String dumpTool = onPath("mariadb-dump") ? "mariadb-dump" : "mysqldump";
+                String client = onPath("mariadb") ? "mariadb" : "mysql";
+                List<String> conn = List.of("-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user());
+                List<String> ask = new ArrayList<>(List.of(client));
+                ask.addAll(conn);
+                ask.addAll(List.of("-N", "-B", "-e", "select version()"));
+                String server = firstLine(run(ask, env, client + " (to ask the server its version)"));
+                String tool = firstLine(run(List.of(dumpTool, "--version"), env, dumpTool));
+                List<String> argv = new ArrayList<>(List.of(dumpTool));
+                argv.addAll(conn);
+                // one consistent snapshot of InnoDB tables, without locking the app out
+                argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob", "--databases", my.database()));
+                yield new Dump(argv, env, "sql", tool, server);
+            }
+            case BackupSpec.Sqlite lite -> {
+                if (!Files.isRegularFile(lite.file())) throw new BackupException("sqlite database " + lite.file() + " does not exist");
+                String tool = "sqlite3 " + firstLine(run(List.of("sqlite3", "--version"), env, "sqlite3")).split(" ")[0];
+                // .dump reads in one transaction: a consistent copy of a live database, never a raw file copy
+                yield new Dump(List.of("sqlite3", "-readonly", lite.file().toString(), ".dump"), env, "sql", tool, null);
+            }
+            case BackupSpec.Redis r -> {
+                String tool = firstLine(run(List.of("redis-cli", "--version"), env, "redis-cli"));
+                String info = run(List.of("redis-cli", "-h", r.host(), "-p", String.valueOf(r.port()), "info", "server"), env, "redis-cli info");
+                Matcher m = Pattern.compile("redis_version:(\\S+)").matcher(info);
+                yield new Dump(List.of("redis-cli", "-h", r.host(), "-p", String.valueOf(r.port()), "--rdb", "-"), env, "rdb", tool,
+                        m.find() ? "Redis " + m.group(1) : null);
+            }
+            case BackupSpec.Dir d -> {
+                if (!Files.isDirectory(d.dir())) throw new BackupException("directory " + d.dir() + " does not exist");
+                List<String> argv = new ArrayList<>(List.of("tar", "-C", d.dir().getParent().toString(), "-cf", "-"));
+                for (String x : d.exclude()) argv.add("--exclude=" + x);
+                argv.add(d.dir().getFileName().toString());
+                yield new Dump(argv, env, "tar", firstLine(run(List.of("tar", "--version"), env, "tar")), null);
+            }
+        };
+    }
+
+    /** The pg_dump that can dump a server of this major version: the one on PATH, or a matching one in /usr/lib/postgresql. */
+    private static String pgDumpFor(int serverMajor) throws BackupException {
+        int onPath = major(firstLine(run(List.of("pg_dump", "--version"), Map.of(), "pg_dump")));
+        if (onPath >= serverMajor) return "pg_dump";
+        for (int v = serverMajor; v <= serverMajor + 5; v++) {
+            Path candidate = Path.of("/usr/lib/postgresql", String.valueOf(v), "bin", "pg_dump");
+            if (Files.isExecutable(candidate)) return candidate.toString();
+        }
+        throw new BackupException("pg_dump " + onPath + " is older than the server (PostgreSQL " + serverMajor + "), and pg_dump refuses"
+                + " to dump a newer server: install postgresql-client-" + serverMajor + " (apt-get install postgresql-client-" + serverMajor + ")");
+    }
+
+    private static int major(String versionText) {
+        Matcher m = MAJOR.matcher(versionText.replaceAll("^[^0-9]*", ""));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) return true;
+        }
+        return false;
+    }
+
+    private static String firstLine(String s) {
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+
+    /** A short command (versions, a query); its output, or BackupException with the tool's own error. */
+    static String run(List<String> argv, Map<String, String> env, String what) throws BackupException {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new BackupException(what + ": cannot run " + argv.get(0) + " (" + e.getMessage() + "); install it");
+            }
+            byte[] out = p.getInputStream().readNBytes(64 * 1024);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new BackupException(what + " did not answer within 30 s");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) throw new BackupException(what + " failed: " + text.strip());
+            return text;
+        } catch (IOException e) {
+            throw new BackupException(what + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException(what + ": interrupted");
+        }
+    }
+}

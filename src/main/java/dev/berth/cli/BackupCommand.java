@@ -1,0 +1,105 @@
+package dev.berth.cli;
+
+import dev.berth.text.Units;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** `berth backup run|list`: backups of the `backups:` section of a berth.yml, taken by the daemon. */
+final class BackupCommand implements CliCommand {
+    private final Spec spec = new Spec("backup", "Take backups and list the catalog.")
+            .subcommand(new Run()).subcommand(new ListBackups());
+
+    @Override public Spec spec() {
+        return spec;
+    }
+
+    @Override public int run(Parsed args) {
+        throw new IllegalStateException("backup needs a subcommand"); // Cli dispatches to the subcommands
+    }
+
+    static final class Run implements CliCommand {
+        private final Spec spec = new Spec("run", "Take backups now; returns when each is on disk or has failed.")
+                .details("  berth backup run maindb      one backup of ./berth.yml",
+                        "  berth backup run all         every backup, in declared order",
+                        "The dump streams through compression and SHA-256 into a file renamed into place when",
+                        "complete. Exit 1 when a backup failed, with the dump tool's own error.")
+                .positional("NAME", 1, -1, "Backup names, or all.")
+                .option("-c, --config", "FILE", "The berth.yml to use (default ./berth.yml).")
+                .json();
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override public int run(Parsed args) {
+            Path config = Env.config(args.path("--config"));
+            if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("config", config.toString());
+            body.put("names", args.positionals());
+            body.put("variables", Env.referencedVariables(config));
+            if (!args.flag("--json")) Output.err("backing up " + String.join(", ", args.positionals()) + " ...");
+            Map<String, Object> res = Env.client().post("/api/v1/backups/run", body);
+            if (args.flag("--json")) {
+                Output.json(res);
+            } else {
+                for (Object o : (List<Object>) res.get("results")) {
+                    Map<String, Object> r = (Map<String, Object>) o;
+                    if (Boolean.TRUE.equals(r.get("ok"))) {
+                        Output.out("ok     " + r.get("name") + ": " + Units.bytes(((Number) r.get("bytes")).longValue()) + " in "
+                                + Units.duration(Duration.ofMillis(((Number) r.get("duration_ms")).longValue())) + " -> " + r.get("file")
+                                + "\n       sha256 " + r.get("sha256"));
+                    } else {
+                        Output.err("FAILED " + r.get("name") + ": " + r.get("error"));
+                    }
+                }
+            }
+            return Boolean.TRUE.equals(res.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    static final class ListBackups implements CliCommand {
+        private final Spec spec = new Spec("list", "The backup catalog, newest first.")
+                .positional("NAME", 0, 1, "Only this backup.")
+                .json();
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override public int run(Parsed args) {
+            String path = args.positionals().isEmpty() ? "/api/v1/backups"
+                    : "/api/v1/backups/" + URLEncoder.encode(args.positionals().get(0), StandardCharsets.UTF_8);
+            List<Object> list = (List<Object>) Env.client().get(path).get("backups");
+            if (args.flag("--json")) {
+                Output.json(list);
+                return ExitCodes.OK;
+            }
+            if (list.isEmpty()) {
+                Output.out("no backups yet; `berth backup run NAME` takes one");
+                return ExitCodes.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (Object o : list) {
+                Map<String, Object> b = (Map<String, Object>) o;
+                rows.add(List.of(String.valueOf(b.get("id")), String.valueOf(b.get("name")), String.valueOf(b.get("kind")),
+                        String.valueOf(b.get("state")), Instant.ofEpochMilli(((Number) b.get("started_at_ms")).longValue()).toString(),
+                        b.get("bytes") == null ? "-" : Units.bytes(((Number) b.get("bytes")).longValue()),
+                        DeployCommand.duration(b.get("duration_ms")),
+                        b.get("sha256") == null ? "-" : String.valueOf(b.get("sha256")).substring(0, 12),
+                        b.get("file") != null ? String.valueOf(b.get("file")) : String.valueOf(b.get("error"))));
+            }
+            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "FILE / ERROR"), rows));
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.berth.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The backup catalog: every run of every backup, with its archive, size, SHA-256, duration and
+ * the tool and server versions. A run is recorded as running before the dump starts and as
+ * succeeded only once the archive is renamed into place, so a kill -9 never leaves a run that
+ * looks done.
+ */
+public final class BackupCatalog {
+    public record Entry(long id, String name, String kind, String state, String trigger, long startedAt, Long finishedAt,
+                        String file, Long bytes, String sha256, String compress, String toolVersion, String serverVersion,
+                        String error) { }
+
+    private final StateStore store;
+
+    public BackupCatalog(StateStore store) {
+        this.store = store;
+    }
+
+    public long begin(String name, String kind, String trigger, String compress) throws SQLException {
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO backups(name, kind, state, trigger, started_at, compress) VALUES (?,?,'running',?,?,?)",
+                    PreparedStatement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, name);
+                ps.setString(2, kind);
+                ps.setString(3, trigger);
+                ps.setLong(4, System.currentTimeMillis());
+                ps.setString(5, compress);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    public void succeeded(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    UPDATE backups SET state='succeeded', finished_at=?, file=?, bytes=?, sha256=?, tool_version=?, server_version=?
+                    WHERE id=?""")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setString(2, file);
+                ps.setLong(3, bytes);
+                ps.setString(4, sha256);
+                ps.setString(5, toolVersion);
+                ps.setString(6, serverVersion);
+                ps.setLong(7, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public void failed(long id, String state, String error) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state=?, finished_at=?, error=? WHERE id=?")) {
+                ps.setString(1, state);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, error);
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Runs a dead daemon left running: recorded as interrupted, never as done. */
+    public int interruptRunning() throws SQLException {
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE backups SET state='interrupted', finished_at=?, error='the berth daemon stopped during it' WHERE state='running'")) {
+                ps.setLong(1, System.currentTimeMillis());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Newest first; name null for every backup. */
+    public List<Entry> list(String name, int limit) throws SQLException {
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT id, name, kind, state, trigger, started_at, finished_at, file, bytes, sha256, compress, tool_version,
+                           server_version, error FROM backups""" + (name != null ? " WHERE name=?" : "") + " ORDER BY id DESC LIMIT ?")) {
+                int i = 1;
+                if (name != null) ps.setString(i++, name);
+                ps.setInt(i, limit);
+                List<Entry> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6),
+                                nullableLong(rs, 7), rs.getString(8), nullableLong(rs, 9), rs.getString(10), rs.getString(11),
+                                rs.getString(12), rs.getString(13), rs.getString(14)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.json.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `berth backup run|list` against the real servers of this machine (PostgreSQL, MariaDB, Redis)
+ * and real files. Each test makes its own database with a unique name and drops it after. When
+ * a server is not there, the test is skipped saying which; with CI=true that is a failure.
+ */
+class BackupIT extends BerthIT {
+    private final String suffix = Long.toHexString(System.nanoTime());
+
+    /** Skips (or, in CI, fails) when nothing listens on the server's port. */
+    static void requireServer(String what, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+        } catch (IOException e) {
+            String message = what + " is not running on 127.0.0.1:" + port + " (needed by this test)";
+            if ("true".equals(System.getenv("CI"))) throw new AssertionError(message);
+            Assumptions.abort("skipped: " + message);
+        }
+    }
+
+    static String sh(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", argv) + " hangs");
+        assertEquals(0, p.exitValue(), String.join(" ", argv) + ": " + out);
+        return out;
+    }
+
+    static String sha256(Path f) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> lastEntry(String name) {
+        return (Map<String, Object>) Json.readList(berth.ok("backup", "list", name, "--json").out()).get(0);
+    }
+
+    @Test void postgresDumpIsStreamedCompressedCheckedAndRestorable() throws Exception {
+        requireServer("PostgreSQL", 5432);
+        String db = "berth_it_" + suffix;
+        sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "CREATE DATABASE " + db);
+        try {
+            sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-c",
+                    "CREATE TABLE orders(id int primary key, note text); INSERT INTO orders SELECT g, 'order ' || g FROM generate_series(1, 5000) g");
+            Path backups = tmp.resolve("backups");
+            Files.writeString(berth.project.resolve(".env.backup"), "PGPASSWORD=not-needed-with-trust\n");
+            berth.writeConfig("""
+                    backups:
+                      db:
+                        postgres: %s
+                        user: postgres
+                        env_file: .env.backup
+                        to: %s
+                      missing:
+                        postgres: %s_nope
+                        user: postgres
+                        to: %s
+                    """.formatted(db, backups, db, backups));
+            BerthRun.Result r = berth.run("backup", "run", "db");
+            assertEquals(0, r.exit(), r.toString());
+            assertFalse(r.all().contains("not-needed-with-trust"), "credentials are never printed");
+            Map<String, Object> e = lastEntry("db");
+            assertEquals("succeeded", e.get("state"));
+            Path file = Path.of(String.valueOf(e.get("file")));
+            assertTrue(file.getFileName().toString().matches("db-\\d{8}-\\d{6}\\.pgdump\\.zst"), file.toString());
+            assertEquals(sha256(file), e.get("sha256"), "the catalog's checksum is the file's");
+            assertEquals(Files.size(file), ((Number) e.get("bytes")).longValue());
+            assertTrue(String.valueOf(e.get("server_version")).startsWith("PostgreSQL "), e.toString());
+            assertTrue(String.valueOf(e.get("tool_version")).contains("pg_dump"), e.toString());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+            // restorable: into a scratch database, with the rows
+            String scratch = db + "_restore";
+            sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "CREATE DATABASE " + scratch);
+            try {
+                sh("sh", "-c", "zstd -dc '" + file + "' | pg_restore -h 127.0.0.1 -U postgres -w -d " + scratch);
+                String count = sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", scratch, "-At", "-c", "SELECT count(*) FROM orders");
+                assertEquals("5000", count.strip());
+            } finally {
+                sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "DROP DATABASE IF EXISTS " + scratch);
+            }
+
+            // a failing dump: the tool's own error, recorded, nothing half-written left behind
+            BerthRun.Result bad = berth.run("backup", "run", "missing");
+            assertEquals(1, bad.exit(), bad.toString());
+            assertTrue(bad.err().contains("does not exist"), "the server's own words: " + bad);
+            assertEquals("failed", lastEntry("missing").get("state"));
+            try (var files = Files.list(backups)) {
+                assertEquals(List.of(file.getFileName().toString()), files.map(p -> p.getFileName().toString()).toList(),
+                        "only the good archive is there, no partial file");
+            }
+        } finally {
+            sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "DROP DATABASE IF EXISTS " + db);
+        }
+    }
+
+    @Test void mysqlRedisSqliteAndDirectories() throws Exception {
+        requireServer("MariaDB", 3306);
+        requireServer("Redis", 6379);
+        String db = "berth_it_" + suffix;
+        sh("mariadb", "-h", "127.0.0.1", "-u", "root", "-e", "CREATE DATABASE " + db
+                + "; CREATE TABLE " + db + ".items(id int primary key); INSERT INTO " + db + ".items VALUES (1),(2),(3)");
+        try {
+            Path lite = tmp.resolve("app.db");
+            sh("sqlite3", lite.toString(), "CREATE TABLE t(x); INSERT INTO t VALUES (1),(2),(3),(4);");
+            Path uploads = Files.createDirectories(tmp.resolve("uploads"));
+            Files.writeString(uploads.resolve("a.txt"), "keep me");
+            Files.createDirectories(uploads.resolve("cache"));
+            Files.writeString(uploads.resolve("cache/big.bin"), "skip me");
+            Path backups = tmp.resolve("backups");
+            berth.writeConfig("""
+                    backups:
+                      shop: {mysql: %s, user: root, to: %s}
+                      sessions: {redis: true, to: %s, compress: gzip}
+                      lite: {sqlite: %s, to: %s}
+                      files: {dir: %s, exclude: [cache], to: %s, compress: none}
+                    """.formatted(db, backups, backups, lite, backups, uploads, backups));
+            BerthRun.Result r = berth.run("backup", "run", "all");
+            assertEquals(0, r.exit(), r.toString());
+
+            String sql = sh("sh", "-c", "zstd -dc " + lastEntry("shop").get("file"));
+            assertTrue(sql.contains("CREATE TABLE `items`") && sql.contains("INSERT INTO `items` VALUES") && sql.replaceAll("\\s", "").contains("(1),(2),(3)"), sql);
+            String rdbHead = sh("sh", "-c", "gzip -dc " + lastEntry("sessions").get("file") + " | head -c 5");
+            assertEquals("REDIS", rdbHead);
+            Path restored = tmp.resolve("restored.db");
+            sh("sh", "-c", "zstd -dc " + lastEntry("lite").get("file") + " | sqlite3 " + restored);
+            assertEquals("4", sh("sqlite3", restored.toString(), "SELECT count(*) FROM t").strip());
+            String listing = sh("tar", "-tf", String.valueOf(lastEntry("files").get("file")));
+            assertTrue(listing.contains("uploads/a.txt"), listing);
+            assertFalse(listing.contains("big.bin"), "excluded: " + listing);
+
+            BerthRun.Result table = berth.ok("backup", "list");
+            for (String n : List.of("shop", "sessions", "lite", "files")) assertTrue(table.out().contains(n), table.out());
+        } finally {
+            sh("mariadb", "-h", "127.0.0.1", "-u", "root", "-e", "DROP DATABASE IF EXISTS " + db);
+        }
+    }
+}
