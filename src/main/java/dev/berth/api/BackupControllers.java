@@ -35,6 +35,18 @@ public final class BackupControllers {
         return out;
     }
 
+    /** POST /api/v1/backups/verify: {config, target (id or name), restore}. */
+    Object verify(ApiServer.Request r) throws Exception {
+        String config = r.string("config");
+        String target = r.string("target");
+        if (target == null) throw new ApiError(400, "BAD_REQUEST", "missing \"target\": a backup id or name");
+        boolean restore = Boolean.TRUE.equals(r.body().get("restore"));
+        if (restore && config == null) throw new ApiError(400, "BAD_REQUEST", "a restore drill needs the berth.yml that declares the backup");
+        BerthFile file = config == null ? new BerthFile(Path.of("/dev/null"), List.of())
+                : new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        return service.verify(file, target, restore);
+    }
+
     /** GET /api/v1/backups and /api/v1/backups/{name}: the catalog, newest first. */
     Object list(ApiServer.Request r) throws SQLException {
         String name = r.pathParams().isEmpty() ? null : r.param(0);
@@ -56,6 +68,9 @@ public final class BackupControllers {
             m.put("tool_version", e.toolVersion());
             m.put("server_version", e.serverVersion());
             m.put("error", e.error());
+            m.put("drill", e.drillState() == null ? "never" : e.drillState());
+            m.put("drill_at_ms", e.drillAt());
+            if (e.drillResult() != null) m.put("drill_result", dev.berth.json.Json.readMap(e.drillResult()));
             out.add(m);
         }
         return Map.of("backups", out);

@@ -90,6 +90,65 @@ public final class BackupService {
         return r;
     }
 
+    /**
+     * Checks an archive: its checksum against the catalog, and with restore, a drill into a
+     * scratch target that is checked and dropped. target: a catalog id, or a backup name for its
+     * newest good archive.
+     */
+    public Map<String, Object> verify(BerthFile file, String target, boolean restore) throws SQLException {
+        BackupCatalog.Entry e = find(target);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", e.id());
+        r.put("name", e.name());
+        r.put("file", e.file());
+        Path archive = Path.of(e.file());
+        if (!java.nio.file.Files.isRegularFile(archive)) {
+            r.put("ok", false);
+            r.put("error", "the archive " + archive + " is missing");
+            return r;
+        }
+        try {
+            String sum = Restorer.sha256(archive);
+            boolean same = sum.equals(e.sha256());
+            r.put("checksum", same ? "ok" : "MISMATCH: catalog " + e.sha256() + ", file " + sum);
+            if (!same) {
+                r.put("ok", false);
+                return r;
+            }
+            if (restore) {
+                BackupSpec spec = file.backup(e.name()).orElseThrow(() -> new IllegalArgumentException("backup " + e.name()
+                        + " is not in " + file.path() + ": a restore drill needs its settings"));
+                String scratch = ("berth_drill_" + e.name() + "_" + e.id() + "_" + Long.toHexString(System.currentTimeMillis()))
+                        .replaceAll("[^A-Za-z0-9_]", "_");
+                try {
+                    Map<String, Object> found = Restorer.drill(spec, archive, e.compress(), scratch);
+                    catalog.drilled(e.id(), true, dev.berth.json.Json.write(found));
+                    r.put("drill", found);
+                } catch (BackupException x) {
+                    catalog.drilled(e.id(), false, dev.berth.json.Json.write(Map.of("error", x.getMessage())));
+                    r.put("ok", false);
+                    r.put("error", "restore drill failed: " + x.getMessage());
+                    return r;
+                }
+            }
+            r.put("ok", true);
+        } catch (BackupException x) {
+            r.put("ok", false);
+            r.put("error", x.getMessage());
+        }
+        return r;
+    }
+
+    private BackupCatalog.Entry find(String target) throws SQLException {
+        if (target.matches("\\d+")) {
+            return catalog.get(Long.parseLong(target)).orElseThrow(() -> new IllegalArgumentException("no backup #" + target + " in the catalog"));
+        }
+        for (BackupCatalog.Entry e : catalog.list(target, 1000)) {
+            if (e.state().equals("succeeded")) return e;
+        }
+        throw new IllegalArgumentException("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
+    }
+
     private void fail(long id, String error) {
         if (id < 0) return;
         try {

@@ -51,7 +51,8 @@ final class Engines {
                 List<String> argv = new ArrayList<>(List.of(dumpTool));
                 argv.addAll(conn);
                 // one consistent snapshot of InnoDB tables, without locking the app out
-                argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob", "--databases", my.database()));
+                // without --databases: the dump names no database, so it restores into any (a scratch one for a drill)
+                argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob", my.database()));
                 yield new Dump(argv, env, "sql", tool, server);
             }
             case BackupSpec.Sqlite lite -> {

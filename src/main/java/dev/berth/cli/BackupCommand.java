@@ -14,7 +14,7 @@ import java.util.Map;
 /** `berth backup run|list`: backups of the `backups:` section of a berth.yml, taken by the daemon. */
 final class BackupCommand implements CliCommand {
     private final Spec spec = new Spec("backup", "Take backups and list the catalog.")
-            .subcommand(new Run()).subcommand(new ListBackups());
+            .subcommand(new Run()).subcommand(new ListBackups()).subcommand(new Verify());
 
     @Override public Spec spec() {
         return spec;
@@ -96,10 +96,57 @@ final class BackupCommand implements CliCommand {
                         b.get("bytes") == null ? "-" : Units.bytes(((Number) b.get("bytes")).longValue()),
                         DeployCommand.duration(b.get("duration_ms")),
                         b.get("sha256") == null ? "-" : String.valueOf(b.get("sha256")).substring(0, 12),
+                        String.valueOf(b.get("drill")),
                         b.get("file") != null ? String.valueOf(b.get("file")) : String.valueOf(b.get("error"))));
             }
-            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "FILE / ERROR"), rows));
+            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "FILE / ERROR"), rows));
             return ExitCodes.OK;
+        }
+    }
+
+    static final class Verify implements CliCommand {
+        private final Spec spec = new Spec("verify", "Check an archive: its checksum, and with --restore a restore drill.")
+                .details("  berth backup verify 12               archive #12 of the catalog",
+                        "  berth backup verify maindb --restore  the newest good archive of maindb, restored into",
+                        "                                        a scratch database that is checked and dropped",
+                        "Exit 1 when the checksum differs, the archive is missing or the drill fails.")
+                .positional("TARGET", 1, 1, "A catalog id, or a backup name (its newest good archive).")
+                .flag("--restore", "Restore into a scratch target, count what came back, drop it.")
+                .option("-c, --config", "FILE", "The berth.yml that declares the backup (default ./berth.yml).")
+                .json();
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override public int run(Parsed args) {
+            Path config = Env.config(args.path("--config"));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("config", config == null ? null : config.toString());
+            body.put("target", args.positional(0));
+            body.put("restore", args.flag("--restore"));
+            body.put("variables", Env.referencedVariables(config));
+            if (!args.flag("--json") && args.flag("--restore")) Output.err("restoring into a scratch target ...");
+            Map<String, Object> r = Env.client().post("/api/v1/backups/verify", body);
+            if (args.flag("--json")) {
+                Output.json(r);
+            } else if (Boolean.TRUE.equals(r.get("ok"))) {
+                StringBuilder sb = new StringBuilder("ok     #" + r.get("id") + " " + r.get("name") + ": checksum ok");
+                if (r.get("drill") instanceof Map<?, ?> d) {
+                    sb.append("; restore drill passed: ");
+                    if (d.get("rows") instanceof Map<?, ?> rows) {
+                        sb.append(d.get("tables")).append(" table(s)");
+                        rows.forEach((t, n) -> sb.append("\n       ").append(t).append(": ").append(n).append(" row(s)"));
+                    } else {
+                        sb.append(d.containsKey("files") ? d.get("files") + " file(s), " : "").append(Units.bytes(((Number) d.get("bytes")).longValue()));
+                    }
+                }
+                Output.out(sb.toString());
+            } else {
+                Output.err("FAILED #" + r.get("id") + " " + r.get("name") + ": " + (r.get("error") != null ? r.get("error") : "checksum " + r.get("checksum")));
+            }
+            return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

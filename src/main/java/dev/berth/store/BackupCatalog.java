@@ -15,7 +15,7 @@ import java.util.List;
 public final class BackupCatalog {
     public record Entry(long id, String name, String kind, String state, String trigger, long startedAt, Long finishedAt,
                         String file, Long bytes, String sha256, String compress, String toolVersion, String serverVersion,
-                        String error) { }
+                        String error, String drillState, Long drillAt, String drillResult) { }
 
     private final StateStore store;
 
@@ -73,6 +73,23 @@ public final class BackupCatalog {
         });
     }
 
+    public void drilled(long id, boolean passed, String resultJson) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET drill_state=?, drill_at=?, drill_result=? WHERE id=?")) {
+                ps.setString(1, passed ? "passed" : "failed");
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, resultJson);
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public java.util.Optional<Entry> get(long id) throws SQLException {
+        return list(null, 100000).stream().filter(e -> e.id() == id).findFirst();
+    }
+
     /** Runs a dead daemon left running: recorded as interrupted, never as done. */
     public int interruptRunning() throws SQLException {
         return store.withConnection(db -> {
@@ -89,7 +106,8 @@ public final class BackupCatalog {
         return store.withConnection(db -> {
             try (PreparedStatement ps = db.prepareStatement("""
                     SELECT id, name, kind, state, trigger, started_at, finished_at, file, bytes, sha256, compress, tool_version,
-                           server_version, error FROM backups""" + (name != null ? " WHERE name=?" : "") + " ORDER BY id DESC LIMIT ?")) {
+                           server_version, error, drill_state, drill_at, drill_result FROM backups"""
+                    + (name != null ? " WHERE name=?" : "") + " ORDER BY id DESC LIMIT ?")) {
                 int i = 1;
                 if (name != null) ps.setString(i++, name);
                 ps.setInt(i, limit);
@@ -98,7 +116,8 @@ public final class BackupCatalog {
                     while (rs.next()) {
                         out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6),
                                 nullableLong(rs, 7), rs.getString(8), nullableLong(rs, 9), rs.getString(10), rs.getString(11),
-                                rs.getString(12), rs.getString(13), rs.getString(14)));
+                                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), nullableLong(rs, 16),
+                                rs.getString(17)));
                     }
                 }
                 return out;

@@ -161,7 +161,10 @@ public final class StateStore implements AutoCloseable {
                           compress TEXT,
                           tool_version TEXT,
                           server_version TEXT,
-                          error TEXT)""");
+                          error TEXT,
+                          drill_state TEXT CHECK (drill_state IN ('passed','failed')),
+                          drill_at INTEGER,
+                          drill_result TEXT)""");
                     s.execute("CREATE INDEX backups_name ON backups(name, id)");
                     s.execute("PRAGMA user_version=3");
                 }

@@ -99,6 +99,22 @@ class BackupIT extends BerthIT {
                 sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "DROP DATABASE IF EXISTS " + scratch);
             }
 
+            // verify: the checksum, then a restore drill into a scratch database that is dropped after
+            BerthRun.Result drill = berth.run("backup", "verify", "db", "--restore");
+            assertEquals(0, drill.exit(), drill.toString());
+            assertTrue(drill.out().contains("public.orders: 5000 row(s)"), drill.toString());
+            assertEquals("passed", lastEntry("db").get("drill"));
+            String left = sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-At", "-c",
+                    "SELECT count(*) FROM pg_database WHERE datname LIKE 'berth_drill_db_%'");
+            assertEquals("0", left.strip(), "the scratch database is dropped");
+            // a damaged archive fails its check, and the drill is not attempted
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length / 2] ^= 0x55;
+            Files.write(file, bytes);
+            BerthRun.Result damaged = berth.run("backup", "verify", String.valueOf(e.get("id")));
+            assertEquals(1, damaged.exit(), damaged.toString());
+            assertTrue(damaged.err().contains("MISMATCH"), damaged.toString());
+
             // a failing dump: the tool's own error, recorded, nothing half-written left behind
             BerthRun.Result bad = berth.run("backup", "run", "missing");
             assertEquals(1, bad.exit(), bad.toString());
@@ -147,6 +163,15 @@ class BackupIT extends BerthIT {
             String listing = sh("tar", "-tf", String.valueOf(lastEntry("files").get("file")));
             assertTrue(listing.contains("uploads/a.txt"), listing);
             assertFalse(listing.contains("big.bin"), "excluded: " + listing);
+
+            for (String n : List.of("shop", "lite", "files", "sessions")) {
+                BerthRun.Result v = berth.run("backup", "verify", n, "--restore");
+                assertEquals(0, v.exit(), n + ": " + v);
+            }
+            BerthRun.Result shopDrill = berth.ok("backup", "verify", "shop", "--restore");
+            assertTrue(shopDrill.out().contains("items: 3 row(s)"), shopDrill.toString());
+            assertTrue(berth.ok("backup", "verify", "lite", "--restore").out().contains("t: 4 row(s)"));
+            assertTrue(berth.ok("backup", "verify", "files", "--restore").out().contains("1 file(s)"), "cache/ was excluded");
 
             BerthRun.Result table = berth.ok("backup", "list");
             for (String n : List.of("shop", "sessions", "lite", "files")) assertTrue(table.out().contains(n), table.out());
