@@ -89,6 +89,7 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/apps/{name}/releases", d::releases);
         post("/api/v1/backups/run", b::run);
         post("/api/v1/backups/verify", b::verify);
+        post("/api/v1/backups/restore", b::restore);
         get("/api/v1/backups", b::list);
         get("/api/v1/backups/{name}", b::list);
 

@@ -47,6 +47,21 @@ public final class BackupControllers {
         return service.verify(file, target, restore);
     }
 
+    /** POST /api/v1/backups/restore: {config, id, to, confirmed, no_safety_backup}; unconfirmed, it only says what it would overwrite. */
+    Object restore(ApiServer.Request r) throws Exception {
+        String config = r.string("config");
+        if (config == null) throw new ApiError(400, "BAD_REQUEST", "a restore needs the berth.yml that declares the backup");
+        long id;
+        try {
+            id = Long.parseLong(String.valueOf(r.string("id")));
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "BAD_REQUEST", "a restore takes a catalog id (see `berth backup list`), got \"" + r.string("id") + "\"");
+        }
+        BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        return service.restore(file, id, r.string("to"), Boolean.TRUE.equals(r.body().get("confirmed")),
+                !Boolean.TRUE.equals(r.body().get("no_safety_backup")));
+    }
+
     /** GET /api/v1/backups and /api/v1/backups/{name}: the catalog, newest first. */
     Object list(ApiServer.Request r) throws SQLException {
         String name = r.pathParams().isEmpty() ? null : r.param(0);

@@ -139,6 +139,53 @@ public final class BackupService {
         return r;
     }
 
+    /**
+     * Restores archive #id over its source (or `to`). Without confirmed, only says what would
+     * be overwritten. With safety, first takes a backup of the current state (trigger "safety").
+     */
+    public Map<String, Object> restore(BerthFile file, long id, String to, boolean confirmed, boolean safety) throws SQLException {
+        BackupCatalog.Entry e = catalog.get(id).orElseThrow(() -> new IllegalArgumentException("no backup #" + id + " in the catalog"));
+        if (!e.state().equals("succeeded")) throw new IllegalArgumentException("backup #" + id + " is " + e.state() + ", not a good archive");
+        BackupSpec spec = file.backup(e.name()).orElseThrow(() -> new IllegalArgumentException("backup " + e.name()
+                + " is not in " + file.path() + ": a restore needs its settings"));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("name", e.name());
+        r.put("file", e.file());
+        r.put("overwrites", Restorer.describeTarget(spec, to));
+        r.put("safety_backup", safety);
+        if (!confirmed) {
+            r.put("ok", true);
+            r.put("confirm", true);
+            return r;
+        }
+        Long since = running.putIfAbsent(e.name(), System.currentTimeMillis());
+        if (since != null) {
+            r.put("ok", false);
+            r.put("error", "a run of " + e.name() + " is going; restore after it");
+            return r;
+        }
+        try {
+            String sum = Restorer.sha256(Path.of(e.file()));
+            if (!sum.equals(e.sha256())) throw new BackupException("the archive's checksum differs from the catalog's: not restoring it");
+            if (safety && to == null) {
+                running.remove(e.name());
+                Map<String, Object> s = runOne(spec, "safety");
+                running.putIfAbsent(e.name(), System.currentTimeMillis());
+                r.put("safety", s);
+                if (!Boolean.TRUE.equals(s.get("ok"))) throw new BackupException("the safety backup failed, so nothing was restored: " + s.get("error"));
+            }
+            Restorer.restore(spec, Path.of(e.file()), e.compress(), to);
+            r.put("ok", true);
+        } catch (BackupException x) {
+            r.put("ok", false);
+            r.put("error", x.getMessage());
+        } finally {
+            running.remove(e.name());
+        }
+        return r;
+    }
+
     private BackupCatalog.Entry find(String target) throws SQLException {
         if (target.matches("\\d+")) {
             return catalog.get(Long.parseLong(target)).orElseThrow(() -> new IllegalArgumentException("no backup #" + target + " in the catalog"));

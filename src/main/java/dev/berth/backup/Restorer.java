@@ -142,6 +142,91 @@ public final class Restorer {
         return found;
     }
 
+    /** What a restore would overwrite, in words, for the confirmation. */
+    public static String describeTarget(BackupSpec b, String to) {
+        return switch (b.source()) {
+            case BackupSpec.Postgres pg -> "PostgreSQL database \"" + (to != null ? to : pg.database()) + "\" on " + pg.host() + ":" + pg.port()
+                    + " (its tables are dropped and restored)";
+            case BackupSpec.MySql my -> "MySQL database \"" + (to != null ? to : my.database()) + "\" on " + my.host() + ":" + my.port()
+                    + " (the dumped tables are dropped and restored)";
+            case BackupSpec.Sqlite lite -> "SQLite file " + (to != null ? to : lite.file()) + " (replaced)";
+            case BackupSpec.Dir d -> "directory " + (to != null ? to : d.dir()) + " (replaced)";
+            case BackupSpec.Redis r -> "Redis on " + r.host() + ":" + r.port();
+        };
+    }
+
+    /**
+     * Restores an archive over its source (or over `to`). Files and directories are restored
+     * next to the target and renamed into place, so a failure leaves the target as it was.
+     */
+    public static void restore(BackupSpec b, Path file, String compress, String to) throws BackupException {
+        Map<String, String> env = b.env();
+        switch (b.source()) {
+            case BackupSpec.Postgres pg -> {
+                String db = to != null ? to : pg.database();
+                List<String> conn = List.of("-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w");
+                String exists = psql(conn, "postgres", env, "SELECT 1 FROM pg_database WHERE datname = '" + db.replace("'", "''") + "'").strip();
+                if (exists.isEmpty()) psql(conn, "postgres", env, "CREATE DATABASE \"" + db.replace("\"", "\"\"") + "\"");
+                List<String> restore = new ArrayList<>(List.of("pg_restore"));
+                restore.addAll(conn);
+                restore.addAll(List.of("--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction", "-d", db));
+                pipe(file, compress, restore, env, "pg_restore into " + db);
+            }
+            case BackupSpec.MySql my -> {
+                String db = to != null ? to : my.database();
+                String client = Engines.onPath("mariadb") ? "mariadb" : "mysql";
+                List<String> conn = List.of(client, "-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user());
+                sql(conn, null, env, "CREATE DATABASE IF NOT EXISTS `" + db.replace("`", "``") + "`");
+                List<String> restore = new ArrayList<>(conn);
+                restore.add(db);
+                pipe(file, compress, restore, env, client + " into " + db);
+            }
+            case BackupSpec.Sqlite lite -> {
+                Path target = to != null ? Path.of(to) : lite.file();
+                Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");
+                try {
+                    Files.deleteIfExists(fresh);
+                    pipe(file, compress, List.of("sqlite3", fresh.toString()), env, "sqlite3 into " + fresh);
+                    Files.move(fresh, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new BackupException("cannot put the restored database in place: " + e.getMessage());
+                } finally {
+                    deleteTree(fresh);
+                }
+            }
+            case BackupSpec.Dir d -> {
+                Path target = to != null ? Path.of(to) : d.dir();
+                Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");
+                Path old = target.resolveSibling("." + target.getFileName() + ".before-restore");
+                try {
+                    deleteTree(fresh);
+                    deleteTree(old);
+                    Files.createDirectories(fresh);
+                    pipe(file, compress, List.of("tar", "-x", "--no-same-owner", "-C", fresh.toString()), env, "tar -x");
+                    // the archive holds the directory under its original name
+                    Path inside = fresh.resolve(d.dir().getFileName());
+                    if (!Files.isDirectory(inside)) throw new BackupException("the archive does not hold " + d.dir().getFileName() + "/");
+                    if (Files.exists(target)) Files.move(target, old);
+                    Files.move(inside, target);
+                    deleteTree(old);
+                } catch (IOException e) {
+                    if (!Files.exists(target) && Files.exists(old)) {
+                        try {
+                            Files.move(old, target);
+                        } catch (IOException ignored) {
+                            // reported below; the old contents are in `old`
+                        }
+                    }
+                    throw new BackupException("cannot put the restored directory in place: " + e.getMessage());
+                } finally {
+                    deleteTree(fresh);
+                }
+            }
+            case BackupSpec.Redis r -> throw new BackupException("restoring Redis means stopping it and replacing its dump.rdb;"
+                    + " Berth does not do that yet: unpack the archive (zstd -d / gzip -d) and put it in Redis's dir while it is stopped");
+        }
+    }
+
     /** Decompresses the archive into a tool's stdin; fails with the tool's own error. */
     static void pipe(Path file, String compress, List<String> tool, Map<String, String> env, String what) throws BackupException {
         List<String> unpack = switch (compress) {

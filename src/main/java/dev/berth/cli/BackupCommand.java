@@ -14,7 +14,7 @@ import java.util.Map;
 /** `berth backup run|list`: backups of the `backups:` section of a berth.yml, taken by the daemon. */
 final class BackupCommand implements CliCommand {
     private final Spec spec = new Spec("backup", "Take backups and list the catalog.")
-            .subcommand(new Run()).subcommand(new ListBackups()).subcommand(new Verify());
+            .subcommand(new Run()).subcommand(new ListBackups()).subcommand(new Verify()).subcommand(new Restore());
 
     @Override public Spec spec() {
         return spec;
@@ -146,6 +146,56 @@ final class BackupCommand implements CliCommand {
             } else {
                 Output.err("FAILED #" + r.get("id") + " " + r.get("name") + ": " + (r.get("error") != null ? r.get("error") : "checksum " + r.get("checksum")));
             }
+            return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    static final class Restore implements CliCommand {
+        private final Spec spec = new Spec("restore", "Restore an archive over its source (or --to another target).")
+                .details("Says what will be overwritten and asks, unless --yes. First takes a safety backup of the",
+                        "current state (unless --no-safety-backup or --to). Files and directories are restored next",
+                        "to the target and renamed into place; temporary files are removed in every outcome.")
+                .positional("ID", 1, 1, "The catalog id (see `berth backup list`).")
+                .option("--to", "TARGET", "Another database name, file or directory to restore into.")
+                .flag("--yes", "Do not ask.")
+                .flag("--no-safety-backup", "Skip the backup of the current state.")
+                .option("-c, --config", "FILE", "The berth.yml that declares the backup (default ./berth.yml).")
+                .json();
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @Override public int run(Parsed args) {
+            Path config = Env.config(args.path("--config"));
+            if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("config", config.toString());
+            body.put("id", args.positional(0));
+            body.put("to", args.value("--to"));
+            body.put("no_safety_backup", args.flag("--no-safety-backup"));
+            body.put("variables", Env.referencedVariables(config));
+            Map<String, Object> plan = Env.client().post("/api/v1/backups/restore", body);
+            String question = "restore #" + plan.get("id") + " (" + plan.get("name") + ", " + plan.get("file") + ")\n  over " + plan.get("overwrites")
+                    + (Boolean.TRUE.equals(plan.get("safety_backup")) && args.value("--to") == null ? "\n  after a safety backup of it" : "");
+            if (!args.flag("--yes")) {
+                java.io.Console console = System.console();
+                if (console == null) {
+                    throw new CliException(ExitCodes.USAGE, question + "\nnot restoring: no terminal to ask on; add --yes to restore without a question");
+                }
+                String answer = console.readLine("%s%nContinue? [y/N] ", question);
+                if (answer == null || !answer.strip().equalsIgnoreCase("y") && !answer.strip().equalsIgnoreCase("yes")) {
+                    Output.err("not restored");
+                    return ExitCodes.FAILED;
+                }
+            } else if (!args.flag("--json")) {
+                Output.err(question);
+            }
+            body.put("confirmed", true);
+            Map<String, Object> r = Env.client().post("/api/v1/backups/restore", body);
+            if (args.flag("--json")) Output.json(r);
+            else if (Boolean.TRUE.equals(r.get("ok"))) Output.out("ok     restored #" + r.get("id") + " " + r.get("name"));
+            else Output.err("FAILED restore of #" + r.get("id") + ": " + r.get("error"));
             return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }

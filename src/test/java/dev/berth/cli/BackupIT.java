@@ -107,6 +107,18 @@ class BackupIT extends BerthIT {
             String left = sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-At", "-c",
                     "SELECT count(*) FROM pg_database WHERE datname LIKE 'berth_drill_db_%'");
             assertEquals("0", left.strip(), "the scratch database is dropped");
+            // restore: asks (and without a terminal refuses), takes a safety backup, then puts the rows back
+            sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-c", "DELETE FROM orders WHERE id > 10");
+            BerthRun.Result asked = berth.run("backup", "restore", String.valueOf(e.get("id")));
+            assertEquals(2, asked.exit(), asked.toString());
+            assertTrue(asked.err().contains("--yes") && asked.err().contains("PostgreSQL database \"" + db + "\""), asked.toString());
+            BerthRun.Result restored = berth.run("backup", "restore", String.valueOf(e.get("id")), "--yes");
+            assertEquals(0, restored.exit(), restored.toString());
+            assertEquals("5000", sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-At", "-c", "SELECT count(*) FROM orders").strip());
+            Map<String, Object> safety = lastEntry("db");
+            assertEquals("safety", safety.get("trigger"), "a safety backup of the state before the restore: " + safety);
+            assertEquals("succeeded", safety.get("state"));
+
             // a damaged archive fails its check, and the drill is not attempted
             byte[] bytes = Files.readAllBytes(file);
             bytes[bytes.length / 2] ^= 0x55;
@@ -121,8 +133,9 @@ class BackupIT extends BerthIT {
             assertTrue(bad.err().contains("does not exist"), "the server's own words: " + bad);
             assertEquals("failed", lastEntry("missing").get("state"));
             try (var files = Files.list(backups)) {
-                assertEquals(List.of(file.getFileName().toString()), files.map(p -> p.getFileName().toString()).toList(),
-                        "only the good archive is there, no partial file");
+                List<String> names = files.map(p -> p.getFileName().toString()).toList();
+                assertEquals(2, names.size(), "the archive and the safety archive, no partial file: " + names);
+                assertTrue(names.stream().allMatch(n -> n.startsWith("db-") && n.endsWith(".pgdump.zst")), names.toString());
             }
         } finally {
             sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "DROP DATABASE IF EXISTS " + db);
@@ -172,6 +185,17 @@ class BackupIT extends BerthIT {
             assertTrue(shopDrill.out().contains("items: 3 row(s)"), shopDrill.toString());
             assertTrue(berth.ok("backup", "verify", "lite", "--restore").out().contains("t: 4 row(s)"));
             assertTrue(berth.ok("backup", "verify", "files", "--restore").out().contains("1 file(s)"), "cache/ was excluded");
+
+            // a directory restore puts the files back, replacing what is there
+            Files.writeString(uploads.resolve("a.txt"), "changed");
+            Files.writeString(uploads.resolve("new.txt"), "added after the backup");
+            BerthRun.Result back = berth.run("backup", "restore", String.valueOf(lastEntry("files").get("id")), "--yes", "--no-safety-backup");
+            assertEquals(0, back.exit(), back.toString());
+            assertEquals("keep me", Files.readString(uploads.resolve("a.txt")));
+            assertFalse(Files.exists(uploads.resolve("new.txt")));
+            try (var siblings = Files.list(tmp)) {
+                assertTrue(siblings.noneMatch(p -> p.getFileName().toString().startsWith(".uploads.")), "no temporary directory is left");
+            }
 
             BerthRun.Result table = berth.ok("backup", "list");
             for (String n : List.of("shop", "sessions", "lite", "files")) assertTrue(table.out().contains(n), table.out());
