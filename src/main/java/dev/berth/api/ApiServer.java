@@ -90,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
         post("/api/v1/backups/run", b::run);
         post("/api/v1/backups/verify", b::verify);
         post("/api/v1/backups/restore", b::restore);
+        post("/api/v1/backups/prune", b::prune);
         get("/api/v1/backups", b::list);
         get("/api/v1/backups/{name}", b::list);
 

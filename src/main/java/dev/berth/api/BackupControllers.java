@@ -62,6 +62,15 @@ public final class BackupControllers {
                 !Boolean.TRUE.equals(r.body().get("no_safety_backup")));
     }
 
+    /** POST /api/v1/backups/prune: {config, names, dry_run}. */
+    Object prune(ApiServer.Request r) throws Exception {
+        String config = r.string("config");
+        if (config == null) throw new ApiError(400, "BAD_REQUEST", "pruning needs the berth.yml that declares the backups and their retention");
+        BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        boolean dry = Boolean.TRUE.equals(r.body().get("dry_run"));
+        return Map.of("dry_run", dry, "removed", service.prune(file, r.strings("names"), dry));
+    }
+
     /** GET /api/v1/backups and /api/v1/backups/{name}: the catalog, newest first. */
     Object list(ApiServer.Request r) throws SQLException {
         String name = r.pathParams().isEmpty() ? null : r.param(0);

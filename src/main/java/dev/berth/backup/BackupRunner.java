@@ -47,11 +47,14 @@ public final class BackupRunner {
         LocalDateTime t = LocalDateTime.now(ZoneOffset.UTC);
         String stamp = String.format("%04d%02d%02d-%02d%02d%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
                 t.getMinute(), t.getSecond());
-        String name = b.name() + "-" + stamp + "." + dump.extension() + switch (b.compress()) {
+        String ext = "." + dump.extension() + switch (b.compress()) {
             case "zstd" -> ".zst";
             case "gzip" -> ".gz";
             default -> "";
         };
+        // Two runs in one second get -2, -3...: a rename must never replace an archive.
+        String name = b.name() + "-" + stamp + ext;
+        for (int n = 2; Files.exists(dir.resolve(name)); n++) name = b.name() + "-" + stamp + "-" + n + ext;
         Path partial = dir.resolve("." + name + ".partial");
         Path target = dir.resolve(name);
 

@@ -75,6 +75,8 @@ public final class BackupService {
             r.put("duration_ms", a.millis());
             r.put("tool_version", a.toolVersion());
             r.put("server_version", a.serverVersion());
+            List<Map<String, Object>> pruned = prune(b, false);
+            if (!pruned.isEmpty()) r.put("pruned", pruned);
         } catch (BackupException e) {
             fail(id, e.getMessage());
             r.put("ok", false);
@@ -194,6 +196,40 @@ public final class BackupService {
             if (e.state().equals("succeeded")) return e;
         }
         throw new IllegalArgumentException("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
+    }
+
+    /** Applies each backup's retention (see Retention); with dryRun, only says what it would remove. */
+    public List<Map<String, Object>> prune(BerthFile file, List<String> names, boolean dryRun) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (BackupSpec b : file.backups()) {
+            if (!names.isEmpty() && !names.contains(b.name())) continue;
+            out.addAll(prune(b, dryRun));
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> prune(BackupSpec b, boolean dryRun) throws SQLException {
+        List<BackupCatalog.Entry> good = catalog.list(b.name(), 100000).stream().filter(e -> e.state().equals("succeeded")).toList();
+        List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), java.time.Instant.ofEpochMilli(e.startedAt()))).toList();
+        List<Long> remove = Retention.toRemove(archives, b.keep(), java.time.Instant.now());
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (BackupCatalog.Entry e : good) {
+            if (!remove.contains(e.id())) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("name", e.name());
+            m.put("file", e.file());
+            if (!dryRun) {
+                try {
+                    java.nio.file.Files.deleteIfExists(Path.of(e.file()));
+                    catalog.pruned(e.id());
+                } catch (java.io.IOException x) {
+                    m.put("error", "cannot delete: " + x.getMessage());
+                }
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     private void fail(long id, String error) {

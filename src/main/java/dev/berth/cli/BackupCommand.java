@@ -14,7 +14,7 @@ import java.util.Map;
 /** `berth backup run|list`: backups of the `backups:` section of a berth.yml, taken by the daemon. */
 final class BackupCommand implements CliCommand {
     private final Spec spec = new Spec("backup", "Take backups and list the catalog.")
-            .subcommand(new Run()).subcommand(new ListBackups()).subcommand(new Verify()).subcommand(new Restore());
+            .subcommand(new Run()).subcommand(new ListBackups()).subcommand(new Verify()).subcommand(new Restore()).subcommand(new Prune());
 
     @Override public Spec spec() {
         return spec;
@@ -197,6 +197,43 @@ final class BackupCommand implements CliCommand {
             else if (Boolean.TRUE.equals(r.get("ok"))) Output.out("ok     restored #" + r.get("id") + " " + r.get("name"));
             else Output.err("FAILED restore of #" + r.get("id") + ": " + r.get("error"));
             return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    static final class Prune implements CliCommand {
+        private final Spec spec = new Spec("prune", "Apply each backup's retention (keep_*, max_age) now.")
+                .details("Retention also runs after each good backup. The newest good archive is never removed.")
+                .positional("NAME", 0, -1, "Only these backups.")
+                .flag("--dry-run", "Say what would be removed; remove nothing.")
+                .option("-c, --config", "FILE", "The berth.yml that declares the backups (default ./berth.yml).")
+                .json();
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @SuppressWarnings("unchecked")
+        @Override public int run(Parsed args) {
+            Path config = Env.config(args.path("--config"));
+            if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("config", config.toString());
+            body.put("names", args.positionals());
+            body.put("dry_run", args.flag("--dry-run"));
+            body.put("variables", Env.referencedVariables(config));
+            Map<String, Object> r = Env.client().post("/api/v1/backups/prune", body);
+            if (args.flag("--json")) {
+                Output.json(r);
+                return ExitCodes.OK;
+            }
+            List<Object> removed = (List<Object>) r.get("removed");
+            if (removed.isEmpty()) Output.out("nothing to prune");
+            for (Object o : removed) {
+                Map<String, Object> m = (Map<String, Object>) o;
+                Output.out((args.flag("--dry-run") ? "would remove #" : "removed #") + m.get("id") + " " + m.get("name") + " " + m.get("file")
+                        + (m.get("error") != null ? "  (" + m.get("error") + ")" : ""));
+            }
+            return removed.stream().anyMatch(o -> ((Map<String, Object>) o).get("error") != null) ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 }

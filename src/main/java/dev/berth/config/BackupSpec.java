@@ -14,8 +14,20 @@ import java.util.Map;
  * @param compress zstd, gzip or none
  * @param env      credentials and settings for the dump tool (from env_file; PGPASSWORD, MYSQL_PWD, ...)
  * @param schedule a cron expression, or null for on demand only
+ * @param keep     which archives are kept after each good backup and by `backup prune`
  */
-public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule) {
+public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule, Retention keep) {
+
+    /**
+     * Retention: an archive is kept when any of last / daily / weekly / monthly keeps it (the
+     * newest archive of each of the last N days, ISO weeks, months, in UTC); maxAge removes older
+     * ones whatever keeps them. The newest good archive is never removed. All null: keep everything.
+     */
+    public record Retention(Integer last, Integer daily, Integer weekly, Integer monthly, java.time.Duration maxAge) {
+        public boolean keepsEverything() {
+            return last == null && daily == null && weekly == null && monthly == null && maxAge == null;
+        }
+    }
 
     /** What a backup dumps. */
     public sealed interface Source permits Postgres, MySql, Sqlite, Redis, Dir { }

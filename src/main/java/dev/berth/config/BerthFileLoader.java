@@ -631,11 +631,14 @@ public final class BerthFileLoader {
             String to = scalar(f, "to", path, NON_EMPTY, null, lookup);
             String compress = scalar(f, "compress", path, COMPRESS, "zstd", lookup);
             String schedule = scalar(f, "schedule", path, SCHEDULE, null, lookup);
+            BackupSpec.Retention keep = new BackupSpec.Retention(scalar(f, "keep_last", path, KEEP, null, lookup),
+                    scalar(f, "keep_daily", path, KEEP, null, lookup), scalar(f, "keep_weekly", path, KEEP, null, lookup),
+                    scalar(f, "keep_monthly", path, KEEP, null, lookup), scalar(f, "max_age", path, DURATION, null, lookup));
             if (problemCount() > before || source == null) {
                 return null;
             }
             return new BackupSpec(name, source, to == null ? null : baseDir.resolve(to.strip()).normalize(), compress,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule);
+                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep);
         }
 
         DeploySpec deploy(Node node, String path, Function<String, String> lookup) {

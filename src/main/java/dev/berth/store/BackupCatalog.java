@@ -73,6 +73,16 @@ public final class BackupCatalog {
         });
     }
 
+    public void pruned(long id) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='pruned' WHERE id=?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     public void drilled(long id, boolean passed, String resultJson) throws SQLException {
         store.withConnection(db -> {
             try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET drill_state=?, drill_at=?, drill_result=? WHERE id=?")) {

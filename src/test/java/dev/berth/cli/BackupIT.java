@@ -81,7 +81,7 @@ class BackupIT extends BerthIT {
             Map<String, Object> e = lastEntry("db");
             assertEquals("succeeded", e.get("state"));
             Path file = Path.of(String.valueOf(e.get("file")));
-            assertTrue(file.getFileName().toString().matches("db-\\d{8}-\\d{6}\\.pgdump\\.zst"), file.toString());
+            assertTrue(file.getFileName().toString().matches("db-\\d{8}-\\d{6}(-\\d+)?\\.pgdump\\.zst"), file.toString());
             assertEquals(sha256(file), e.get("sha256"), "the catalog's checksum is the file's");
             assertEquals(Files.size(file), ((Number) e.get("bytes")).longValue());
             assertTrue(String.valueOf(e.get("server_version")).startsWith("PostgreSQL "), e.toString());
@@ -161,7 +161,7 @@ class BackupIT extends BerthIT {
                       shop: {mysql: %s, user: root, to: %s}
                       sessions: {redis: true, to: %s, compress: gzip}
                       lite: {sqlite: %s, to: %s}
-                      files: {dir: %s, exclude: [cache], to: %s, compress: none}
+                      files: {dir: %s, exclude: [cache], to: %s, compress: none, keep_last: 2}
                     """.formatted(db, backups, backups, lite, backups, uploads, backups));
             BerthRun.Result r = berth.run("backup", "run", "all");
             assertEquals(0, r.exit(), r.toString());
@@ -196,6 +196,19 @@ class BackupIT extends BerthIT {
             try (var siblings = Files.list(tmp)) {
                 assertTrue(siblings.noneMatch(p -> p.getFileName().toString().startsWith(".uploads.")), "no temporary directory is left");
             }
+
+            // retention: keep_last 2 prunes after each good backup; the catalog and the directory agree
+            berth.ok("backup", "run", "files");
+            berth.ok("backup", "run", "files");
+            List<Object> files = Json.readList(berth.ok("backup", "list", "files", "--json").out());
+            long good = files.stream().filter(o -> "succeeded".equals(((Map<?, ?>) o).get("state"))).count();
+            long gone = files.stream().filter(o -> "pruned".equals(((Map<?, ?>) o).get("state"))).count();
+            assertEquals(2, good, files.toString());
+            assertEquals(1, gone, files.toString());
+            try (var dir = Files.list(backups)) {
+                assertEquals(2, dir.filter(p -> p.getFileName().toString().startsWith("files-")).count());
+            }
+            assertEquals("nothing to prune", berth.ok("backup", "prune", "--dry-run").out().strip());
 
             BerthRun.Result table = berth.ok("backup", "list");
             for (String n : List.of("shop", "sessions", "lite", "files")) assertTrue(table.out().contains(n), table.out());
