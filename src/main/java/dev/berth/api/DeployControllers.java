@@ -41,14 +41,10 @@ public final class DeployControllers {
     /** POST /api/v1/rollback: {app, release?, with_data, config?, who}. */
     Object rollback(ApiServer.Request r) throws Exception {
         String app = required(r, "app");
-        if (flag(r, "with_data")) {
-            throw new ApiError(409, "DEPLOY_REFUSED", "--with-data needs the database backup taken before that deployment's migrations,"
-                    + " and no backup was taken: no database backup is configured for " + app);
-        }
         DeployRequest req = request(r);
         AppSpec spec = catalog.deployable(req.config(), app, req.profile(), req.variables());
         try {
-            return Map.of("id", deployer.rollback(spec, withConfig(req, app), r.string("release")));
+            return Map.of("id", deployer.rollback(spec, withConfig(req, app), r.string("release"), flag(r, "with_data")));
         } catch (DeployException e) {
             throw new ApiError(409, "DEPLOY_REFUSED", e.getMessage());
         }
@@ -133,6 +129,7 @@ public final class DeployControllers {
         m.put("failed_step", d.failedStep());
         m.put("message", d.message());
         m.put("options", dev.berth.json.Json.readMap(d.optionsJson()));
+        m.put("backup", d.backupId());
         return m;
     }
 

@@ -15,6 +15,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
+import dev.berth.text.Suggestions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,6 +240,9 @@ public final class BerthFileLoader {
                         apps.add(spec);
                     }
                 }
+            }
+            for (NodeTuple app : appsEntry != null && appsEntry.getValueNode() instanceof MappingNode am ? am.getValue() : List.<NodeTuple>of()) {
+                checkDeployBackup(app);
             }
             if (profile != null && !definedProfiles.contains(profile)) {
                 problems.inFile(null, "env profile \"" + profile + "\" is not defined by any app (no env_" + profile + " key); "
@@ -563,6 +567,21 @@ public final class BerthFileLoader {
             return new LogSpec(dir, merge, timestamp, size, age, keep, compress);
         }
 
+        /** deploy.backup must name a backup of this file. */
+        void checkDeployBackup(NodeTuple app) {
+            if (!(app.getValueNode() instanceof MappingNode appNode)) return;
+            Node deploy = value(YamlSource.entries(appNode, "", new Problems(problems.file())), "deploy");
+            if (!(deploy instanceof MappingNode d)) return;
+            NodeTuple b = YamlSource.entries(d, "", new Problems(problems.file())).get("backup");
+            if (b == null || !(b.getValueNode() instanceof ScalarNode name) || name.getValue().isBlank()) return;
+            if (backups.stream().noneMatch(x -> x.name().equals(name.getValue().strip()))) {
+                String field = "apps." + ((ScalarNode) app.getKeyNode()).getValue() + ".deploy.backup";
+                problems.at(name, field, "no backup named \"" + name.getValue().strip() + "\" in this file's backups:"
+                        + (backups.isEmpty() ? " (it has none)" : "; backups: " + String.join(", ", backups.stream().map(BackupSpec::name).toList()))
+                        + Suggestions.didYouMean(name.getValue().strip(), backups.stream().map(BackupSpec::name).toList()));
+            }
+        }
+
         void backups(Node node) {
             if (!(node instanceof MappingNode mapping)) {
                 problems.at(node, "backups", "expected a mapping of backup name to its settings, got " + YamlSource.describe(node));
@@ -707,6 +726,7 @@ public final class BerthFileLoader {
             List<String> afterSwitch = commands(value(f, "after_switch"), path + ".after_switch", lookup);
             Duration settle = scalar(f, "settle", path, DURATION, Duration.ofSeconds(60), lookup);
             String health = scalar(f, "health", path, NON_EMPTY, null, lookup);
+            String backup = scalar(f, "backup", path, NON_EMPTY, null, lookup);
             if (health != null && !health.startsWith("/")) {
                 problems.at(value(f, "health"), path + ".health", "expected a path starting with /, like /healthz, got \"" + health + "\"");
             }
@@ -714,7 +734,7 @@ public final class BerthFileLoader {
                 return null;
             }
             return new DeploySpec(baseDir.resolve(base.strip()).normalize(), source, keepReleases, List.copyOf(shared), List.copyOf(steps),
-                    beforeSwitch, afterSwitch, settle, health);
+                    beforeSwitch, afterSwitch, settle, health, backup == null ? null : backup.strip());
         }
 
         /** A step: a command line, or a mapping of run and timeout. */

@@ -83,14 +83,15 @@ public final class Daemon {
                 info.put("started_at", Instant.now().toString());
                 Deployments deployments = new Deployments(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
+                BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"));
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor), home.dir().resolve("deploys"),
-                        home.dir().resolve("releases"));
+                        home.dir().resolve("releases"), new DeployBackups(backups, home.logs()));
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
                     LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
                 }
                 ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown),
                         new DeployControllers(catalog, deployer, deployments),
-                        new BackupControllers(new BackupService(backupCatalog, home.dir().resolve("backups")), backupCatalog, home.logs()));
+                        new BackupControllers(backups, backupCatalog, home.logs()));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());

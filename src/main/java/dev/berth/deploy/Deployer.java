@@ -50,16 +50,18 @@ public final class Deployer {
     private final AppControl apps;
     private final Path logRoot;
     private final Path recordRoot;
+    private final DataBackups backups;
 
     /**
      * @param logRoot    where each deployment's step logs go (BERTH_HOME/deploys)
      * @param recordRoot where each release's configuration is recorded (BERTH_HOME/releases)
      */
-    public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot) {
+    public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot, DataBackups backups) {
         this.records = records;
         this.apps = apps;
         this.logRoot = logRoot;
         this.recordRoot = recordRoot;
+        this.backups = backups;
     }
 
     /** A step failed: its name, what happened, and where its log is. */
@@ -113,7 +115,7 @@ public final class Deployer {
     }
 
     /** Goes back to a kept release (default: the newest good one before the live one). */
-    public long rollback(AppSpec spec, DeployRequest req, String releaseId) throws DeployException {
+    public long rollback(AppSpec spec, DeployRequest req, String releaseId, boolean withData) throws DeployException {
         DeploySpec d = requireDeploy(spec);
         String live = currentRelease(d).orElseThrow(() -> new DeployException(spec.name() + " has no live release to roll back from"));
         String target = releaseId != null ? releaseId : previousGood(spec.name(), live)
@@ -125,17 +127,18 @@ public final class Deployer {
             throw new DeployException("release " + target + " of " + spec.name() + " is no longer on disk (" + dir
                     + " was pruned or removed); releases on disk: " + String.join(", ", releasesOnDisk(d)));
         }
+        Long dataBackup = withData ? backupBefore(spec.name(), live) : null;
         DeployLock lock = lock(d, spec.name(), req.who());
         long id;
         try {
-            id = records.begin(spec.name(), "rollback", target, null, live, req.who(), "{}");
+            id = records.begin(spec.name(), "rollback", target, null, live, req.who(), withData ? "{\"with_data\":true}" : "{}");
         } catch (SQLException e) {
             closeQuietly(lock);
             throw new DeployException("cannot record the rollback: " + e.getMessage(), e);
         }
         Thread.ofVirtual().name("rollback-" + id).start(() -> {
             try (lock) {
-                runRollback(id, spec, req, live, target);
+                runRollback(id, spec, req, live, target, dataBackup);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "rollback " + id + " ended abnormally", e);
                 finish(id, "failed", null, "internal error: " + e);
@@ -190,7 +193,10 @@ public final class Deployer {
         plan.put("steps", steps);
         plan.put("before_switch", d.beforeSwitch());
         plan.put("after_switch", d.afterSwitch());
-        plan.put("backups", req.noBackup() ? "none (--no-backup)" : "none: no database backup is configured for this app");
+        plan.put("backups", d.backup() == null ? "none: the app has no deploy.backup"
+                : req.noBackup() ? "none (--no-backup)"
+                : d.steps().stream().anyMatch(s -> s.name().equals("migrate")) ? "backup " + d.backup() + " before migrate"
+                : "none: there is no migrate step");
         plan.put("restart", spec.instances() > 1 ? "rolling reload of " + spec.instances() + " instances" : "restart");
         plan.put("health_gate", "every instance ready, then " + Units.duration(d.settle()) + " under watch"
                 + (d.health() != null ? " with GET " + d.health() + " answering 200" : ""));
@@ -258,6 +264,7 @@ public final class Deployer {
             }
             if (!d.shared().isEmpty()) runInJava(id, "link shared", String.join(", ", d.shared()), log -> linkShared(d, finalDir, log));
             for (DeploySpec.Step s : d.steps()) {
+                if (s.name().equals("migrate") && d.backup() != null) backupBeforeMigrate(id, d, req);
                 String skip = skipReason(s.name(), req);
                 if (skip != null) {
                     records.stepSkipped(id, next(id), s.name(), s.run(), skip);
@@ -306,10 +313,16 @@ public final class Deployer {
         }
     }
 
-    private void runRollback(long id, AppSpec spec, DeployRequest req, String live, String target) {
+    private void runRollback(long id, AppSpec spec, DeployRequest req, String live, String target, Long dataBackup) {
         DeploySpec d = spec.deploy();
         try {
             runInJava(id, "switch", "current -> releases/" + target, log -> switchCurrent(d, target, log));
+            if (dataBackup != null) {
+                runInJava(id, "restore data", "backup #" + dataBackup + " (taken before release " + live + "'s migrations)", log -> {
+                    backups.restore(configOf(spec.name(), target, req), dataBackup, req.variables());
+                    log.accept("restored backup #" + dataBackup);
+                });
+            }
             try {
                 afterSwitch(id, spec, req, target, d.path().resolve("releases").resolve(target), configOf(spec.name(), target, req));
             } catch (StepFailure f) {
@@ -422,6 +435,36 @@ public final class Deployer {
         if (step.equals("test") && req.skipTests()) return "--skip-tests";
         if (step.equals("build") && req.skipBuild()) return "--skip-build";
         return null;
+    }
+
+    /** The database as it was before this release's migrations: what `rollback --with-data` brings back. */
+    private void backupBeforeMigrate(long id, DeploySpec d, DeployRequest req) throws Exception {
+        if (req.noBackup()) {
+            records.stepSkipped(id, next(id), "backup", d.backup(), "--no-backup");
+            return;
+        }
+        runInJava(id, "backup", "backup " + d.backup() + " before migrate", log -> {
+            long backupId = backups.take(req.config(), d.backup(), req.variables(), "deploy #" + id);
+            records.setBackup(id, backupId);
+            log.accept("backup #" + backupId + " of " + d.backup());
+        });
+    }
+
+    /** The backup taken before the migrations of the deployment that made `release` live. */
+    private long backupBefore(String app, String release) throws DeployException {
+        try {
+            for (Deployments.Deployment dep : records.list(app, 1000)) {
+                if (dep.kind().equals("deploy") && release.equals(dep.release()) && dep.state().equals("succeeded")) {
+                    if (dep.backupId() != null) return dep.backupId();
+                    throw new DeployException("deployment #" + dep.id() + " (release " + release + ") took no database backup before its"
+                            + " migrations" + (dep.optionsJson().contains("\"no_backup\":true") ? " (it ran with --no-backup)" : " (its app has no deploy.backup)")
+                            + ": nothing to restore --with-data; roll back without it");
+                }
+            }
+        } catch (SQLException e) {
+            throw new DeployException("cannot read the deploy history: " + e.getMessage(), e);
+        }
+        throw new DeployException("no successful deployment made release " + release + " live: nothing to restore --with-data");
     }
 
     // ---- recorded configuration ---------------------------------------------------------------

@@ -17,7 +17,7 @@ public final class Deployments {
     /** One attempt to make a release live (kind deploy), restart the live one (quick), or go back (rollback). */
     public record Deployment(long id, String app, String kind, String state, String release, String ref, String commit,
                              String previousRelease, String who, long startedAt, Long finishedAt, String failedStep,
-                             String message, String optionsJson) { }
+                             String message, String optionsJson, Long backupId) { }
 
     public record Step(long deploymentId, int seq, String name, String command, String state, long startedAt,
                        Long finishedAt, String logPath, String message) { }
@@ -56,6 +56,10 @@ public final class Deployments {
 
     public void setRelease(long id, String release, String commit) throws SQLException {
         update("UPDATE deployments SET release=?, commit_id=? WHERE id=?", release, commit, id);
+    }
+
+    public void setBackup(long id, long backupId) throws SQLException {
+        update("UPDATE deployments SET backup_id=? WHERE id=?", backupId, id);
     }
 
     public void finish(long id, String state, String failedStep, String message) throws SQLException {
@@ -97,7 +101,7 @@ public final class Deployments {
     private List<Deployment> list(String app, String where, int limit) throws SQLException {
         return store.withConnection(db -> {
             String sql = "SELECT id, app, kind, state, release, ref, commit_id, previous_release, who, started_at, finished_at,"
-                    + " failed_step, message, options_json FROM deployments WHERE 1=1"
+                    + " failed_step, message, options_json, backup_id FROM deployments WHERE 1=1"
                     + (app != null ? " AND app=?" : "") + (where != null ? " AND " + where : "") + " ORDER BY id DESC LIMIT ?";
             try (PreparedStatement ps = db.prepareStatement(sql)) {
                 int i = 1;
@@ -108,7 +112,7 @@ public final class Deployments {
                     while (rs.next()) {
                         out.add(new Deployment(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getLong(10),
-                                nullableLong(rs, 11), rs.getString(12), rs.getString(13), rs.getString(14)));
+                                nullableLong(rs, 11), rs.getString(12), rs.getString(13), rs.getString(14), nullableLong(rs, 15)));
                     }
                 }
                 return out;

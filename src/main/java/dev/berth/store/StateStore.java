@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 3;
+    private static final int SCHEMA_VERSION = 4;
     private final Connection db;
     private final Path file;
 
@@ -167,6 +167,16 @@ public final class StateStore implements AutoCloseable {
                           drill_result TEXT)""");
                     s.execute("CREATE INDEX backups_name ON backups(name, id)");
                     s.execute("PRAGMA user_version=3");
+                }
+                return null;
+            });
+        }
+        if (version < 4) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    // the backup taken before a deployment's migrations, for rollback --with-data
+                    s.execute("ALTER TABLE deployments ADD COLUMN backup_id INTEGER");
+                    s.execute("PRAGMA user_version=4");
                 }
                 return null;
             });

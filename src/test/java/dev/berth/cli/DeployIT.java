@@ -417,4 +417,60 @@ class DeployIT extends BerthIT {
         assertEquals("second", httpGet(port, "/env/GREETING").strip(), "a new deploy reads today's berth.yml");
         assertEquals("token-two", httpGet(port, "/env/TOKEN").strip());
     }
+
+    /**
+     * With deploy.backup, the database is backed up before migrate, the backup is kept with the
+     * deployment, and `rollback --with-data` puts it back with the previous code; a deploy
+     * without that backup (--no-backup) cannot be rolled back --with-data, and says why.
+     */
+    @Test void backupBeforeMigrateAndRollbackWithData() throws Exception {
+        BackupIT.requireServer("PostgreSQL", 5432);
+        String db = "berth_it_deploy_" + Long.toHexString(System.nanoTime());
+        BackupIT.sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "CREATE DATABASE " + db);
+        try {
+            BackupIT.sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-c", "CREATE TABLE schema_log(version text)");
+            // the migration records the release's version in the database
+            Files.writeString(repo.resolve("migrate.sh"), "psql -h 127.0.0.1 -U postgres -w -d " + db
+                    + " -c \"INSERT INTO schema_log VALUES ('$(cat VERSION)')\"\n");
+            git("add", "-A");
+            git("commit", "-q", "-m", "migrations");
+            berth.writeConfig("""
+                    apps:
+                      web:
+                        run: python3 release_app.py
+                        port: %d
+                        ready: { http: / }
+                        deploy:
+                          path: %s
+                          git: %s
+                          migrate: sh migrate.sh
+                          settle: 1s
+                          backup: db
+                    backups:
+                      db: { postgres: %s, user: postgres, to: %s }
+                    """.formatted(port, base, repo, db, tmp.resolve("backups")));
+            berth.ok("deploy", "web");
+            commit("v2");
+            BerthRun.Result second = berth.run("deploy", "web");
+            assertEquals(0, second.exit(), second.toString());
+            assertTrue(second.err().contains("backup"), "the backup is a step of the deploy: " + second);
+            String log = BackupIT.sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-At", "-c", "SELECT string_agg(version, ',') FROM schema_log");
+            assertEquals("v1,v2", log.strip());
+            assertTrue(lastDeployment().get("backup") != null, "the backup is kept with the deployment: " + lastDeployment());
+
+            BerthRun.Result back = berth.run("rollback", "web", "--with-data");
+            assertEquals(0, back.exit(), back.toString());
+            assertEquals("version=v1", served());
+            assertEquals("v1", BackupIT.sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-At", "-c",
+                    "SELECT string_agg(version, ',') FROM schema_log").strip(), "the data from before v2's migration is back");
+
+            commit("v3");
+            berth.ok("deploy", "web", "--no-backup");
+            BerthRun.Result refused = berth.run("rollback", "web", "--with-data");
+            assertEquals(1, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains("--no-backup"), refused.toString());
+        } finally {
+            BackupIT.sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+    }
 }

@@ -60,6 +60,7 @@ class BerthFileLoaderValidationTest {
             deploy: {path: d, dir: x, settle: 1} | 4:39: apps.web.deploy.settle: expected a duration like 500ms, 10s, 5m, 1h or 2d (or combined, like 1m30s), got "1" (add a unit)
             deploy: {path: d, dir: x, health: healthz} | 4:39: apps.web.deploy.health: expected a path starting with /, like /healthz, got "healthz"
             deploy: {path: d, dir: x, health: /h} | apps.web.deploy.health: the health check needs the app's port: set apps.web.port
+            deploy: {path: d, dir: x, backup: db} | apps.web.deploy.backup: no backup named "db" in this file's backups: (it has none)
             autorestart: yes                | 4:18: apps.web.autorestart: expected true or false, got "yes"
             backoff: 1                      | 4:14: apps.web.backoff: expected true or false, got "1"
             max_restarts: -1                | 4:19: apps.web.max_restarts: expected an integer >= 0, got "-1"

@@ -73,7 +73,7 @@ class ReferenceTest {
         assertEquals(List.of("dir", "merge", "timestamp", "rotate"), schema.keys("apps.*.logs"));
         assertEquals(List.of("size", "age", "keep", "compress"), schema.keys("apps.*.logs.rotate"));
         assertEquals(Set.of("path", "git", "branch", "dir", "archive", "keep_releases", "shared", "install", "build", "test", "migrate",
-                "step_timeout", "before_switch", "after_switch", "settle", "health"), Set.copyOf(schema.keys("apps.*.deploy")));
+                "step_timeout", "before_switch", "after_switch", "settle", "health", "backup"), Set.copyOf(schema.keys("apps.*.deploy")));
         assertEquals(List.of("run", "timeout"), schema.keys("apps.*.deploy.build"));
     }
 
