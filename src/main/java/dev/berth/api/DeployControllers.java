@@ -137,7 +137,7 @@ public final class DeployControllers {
         if (req.config() != null) return req;
         Path registered = catalog.registeredConfig(app);
         // After a rollback the app runs on a release's recorded copy; a new deploy reads the real berth.yml.
-        if (registered != null) registered = dev.berth.config.RecordedConfig.of(registered).map(r -> r.original()).orElse(registered);
+        if (registered != null) registered = dev.berth.config.RecordedConfig.of(registered, null).map(r -> r.original()).orElse(registered);
         return new DeployRequest(registered, req.profile(), req.variables(), req.ref(), req.skipTests(), req.skipBuild(),
                 req.noBackup(), req.force(), req.quick(), req.who());
     }

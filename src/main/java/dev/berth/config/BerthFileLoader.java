@@ -52,6 +52,7 @@ public final class BerthFileLoader {
 
     private final Map<String, String> variables;
     private final Path defaultLogDir;
+    private final SecretBox secrets;
     private final ReferenceSchema schema = ReferenceSchema.load();
 
     /**
@@ -59,8 +60,18 @@ public final class BerthFileLoader {
      * @param defaultLogDir log directory of apps that set no logs.dir
      */
     public BerthFileLoader(Map<String, String> variables, Path defaultLogDir) {
+        this(variables, defaultLogDir, null);
+    }
+
+    private BerthFileLoader(Map<String, String> variables, Path defaultLogDir, SecretBox secrets) {
         this.variables = Map.copyOf(variables);
         this.defaultLogDir = defaultLogDir.toAbsolutePath().normalize();
+        this.secrets = secrets;
+    }
+
+    /** A loader that can read env files sealed by this box (a release's recorded configuration). */
+    public BerthFileLoader withSecrets(SecretBox box) {
+        return new BerthFileLoader(variables, defaultLogDir, box);
     }
 
     /**
@@ -439,7 +450,14 @@ public final class BerthFileLoader {
                 }
                 envFilesRead.add(envFile);
                 try {
-                    values.putAll(Dotenv.parse(envFile));
+                    byte[] bytes = Files.readAllBytes(envFile);
+                    if (SecretBox.isSealed(bytes)) {
+                        if (secrets == null) throw new IOException("it is sealed, and this reader has no key");
+                        String text = new String(secrets.open(bytes), java.nio.charset.StandardCharsets.UTF_8);
+                        values.putAll(Dotenv.parse(text.lines().toList(), envFile));
+                    } else {
+                        values.putAll(Dotenv.parse(envFile));
+                    }
                 } catch (ConfigException e) {
                     e.problems().forEach(problems::add);
                 } catch (IOException e) {

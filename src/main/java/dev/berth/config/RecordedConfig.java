@@ -13,9 +13,10 @@ import java.util.Optional;
 
 /**
  * A release's configuration as it was deployed: a copy of the berth.yml and of every env file
- * it read, kept under BERTH_HOME (0700; the copies 0600, since env files hold secrets), with a
- * `recorded.json` saying where they came from. Loading the copy gives the app exactly the
- * settings and env it was deployed with, which is what a rollback brings back with the code.
+ * it read, kept under BERTH_HOME (0700, files 0600), with a `recorded.json` saying where they
+ * came from. The env files and the ${VAR} values hold secrets: they are sealed (SecretBox).
+ * Loading the copy gives the app exactly the settings and env it was deployed with, which is
+ * what a rollback brings back with the code.
  */
 public final class RecordedConfig {
     private static final String INFO = "recorded.json";
@@ -23,8 +24,8 @@ public final class RecordedConfig {
     /** What a recorded berth.yml needs to load as the original did. */
     public record Recorded(Path berthYml, Path original, Path baseDir, Map<Path, Path> envFileCopies, String profile,
                            Map<String, String> variables) {
-        public BerthFile load(Path defaultLogDir) throws ConfigException {
-            return new BerthFileLoader(variables, defaultLogDir).load(berthYml, profile, baseDir, envFileCopies);
+        public BerthFile load(Path defaultLogDir, SecretBox box) throws ConfigException {
+            return new BerthFileLoader(variables, defaultLogDir).withSecrets(box).load(berthYml, profile, baseDir, envFileCopies);
         }
     }
 
@@ -34,7 +35,7 @@ public final class RecordedConfig {
      * Copies berth.yml and the env files into dir (created; replaced when it exists) and
      * returns the copy of berth.yml.
      */
-    public static Path record(Path dir, BerthFile file, String profile, Map<String, String> variables) throws IOException {
+    public static Path record(Path dir, BerthFile file, String profile, Map<String, String> variables, SecretBox box) throws IOException {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".new");
         deleteTree(tmp);
         Files.createDirectories(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -42,14 +43,16 @@ public final class RecordedConfig {
         info.put("berth_yml", file.path().toString());
         info.put("base_dir", file.path().getParent().toString());
         info.put("profile", profile);
-        info.put("variables", variables);
+        info.put("variables_sealed", java.util.Base64.getEncoder().encodeToString(
+                box.seal(Json.write(variables).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         Map<String, String> envCopies = new LinkedHashMap<>();
         List<Path> inputs = file.inputs();
         for (int i = 0; i < inputs.size(); i++) {
             Path from = inputs.get(i);
             String name = i == 0 ? "berth.yml" : "env-" + i + "-" + from.getFileName();
             Path to = tmp.resolve(name);
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            byte[] bytes = Files.readAllBytes(from);
+            Files.write(to, i == 0 ? bytes : box.seal(bytes)); // env files hold secrets
             Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
             if (i > 0) envCopies.put(from.toString(), name);
         }
@@ -62,8 +65,11 @@ public final class RecordedConfig {
         return dir.resolve("berth.yml");
     }
 
-    /** The recorded configuration a berth.yml copy belongs to, or empty for an ordinary berth.yml. */
-    public static Optional<Recorded> of(Path berthYml) {
+    /**
+     * The recorded configuration a berth.yml copy belongs to, or empty for an ordinary berth.yml.
+     * Without a box (only the original path is wanted) the variables come back empty.
+     */
+    public static Optional<Recorded> of(Path berthYml, SecretBox box) {
         Path infoFile = berthYml.toAbsolutePath().normalize().resolveSibling(INFO);
         if (!Files.isRegularFile(infoFile)) return Optional.empty();
         try {
@@ -73,7 +79,9 @@ public final class RecordedConfig {
                 m.forEach((from, name) -> copies.put(Path.of(String.valueOf(from)), infoFile.resolveSibling(String.valueOf(name))));
             }
             Map<String, String> vars = new LinkedHashMap<>();
-            if (info.get("variables") instanceof Map<?, ?> v) v.forEach((k, val) -> vars.put(String.valueOf(k), val == null ? null : String.valueOf(val)));
+            if (box != null && info.get("variables_sealed") instanceof String sealed) {
+                vars.putAll(Json.readStringMap(new String(box.open(java.util.Base64.getDecoder().decode(sealed)), java.nio.charset.StandardCharsets.UTF_8)));
+            }
             Object profile = info.get("profile");
             return Optional.of(new Recorded(berthYml, Path.of(String.valueOf(info.get("berth_yml"))), Path.of(String.valueOf(info.get("base_dir"))), copies,
                     profile == null ? null : String.valueOf(profile), vars));

@@ -32,11 +32,14 @@ public final class AppCatalog {
     private final Supervisor supervisor;
     private final Path defaultLogDir;
 
-    public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir) {
+    public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir, dev.berth.config.SecretBox secrets) {
         this.store = store;
         this.supervisor = supervisor;
         this.defaultLogDir = defaultLogDir;
+        this.secrets = secrets;
     }
+
+    private final dev.berth.config.SecretBox secrets;
 
     /** Re-reads an app's berth.yml with the variables and profile it was started with. */
     private SpecSource sourceFor(String app) {
@@ -78,9 +81,10 @@ public final class AppCatalog {
         Map<Path, byte[]> before = new java.util.HashMap<>();
         before.put(key, readOrNull(key));
         if (last != null) for (Path p : last.file().inputs()) before.put(p, readOrNull(p));
-        var recorded = dev.berth.config.RecordedConfig.of(config);
+        var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
         BerthFile file = recorded.isPresent()
-                ? new BerthFileLoader(vars, defaultLogDir).load(config, profile, recorded.get().baseDir(), recorded.get().envFileCopies())
+                ? new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets).load(config, profile, recorded.get().baseDir(),
+                        recorded.get().envFileCopies())
                 : new BerthFileLoader(vars, defaultLogDir).load(config, profile);
         Map<Path, byte[]> inputs = new java.util.LinkedHashMap<>();
         for (Path p : file.inputs()) inputs.put(p, before.get(p));

@@ -5,6 +5,7 @@ import dev.berth.api.DeployControllers;
 import dev.berth.api.BackupControllers;
 import dev.berth.backup.BackupService;
 import dev.berth.store.BackupCatalog;
+import dev.berth.config.SecretBox;
 import dev.berth.deploy.Deployer;
 import dev.berth.store.Deployments;
 import dev.berth.api.Controllers;
@@ -75,7 +76,8 @@ public final class Daemon {
             try (StateStore store = new StateStore(home.stateDb());
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
                          appBaseEnvironment())) {
-                AppCatalog catalog = new AppCatalog(store, supervisor, home.logs());
+                SecretBox secrets = SecretBox.loadOrCreate(home.dir().resolve("secret.key"));
+                AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets);
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("pid", ProcessHandle.current().pid());
                 info.put("version", VERSION);
@@ -84,8 +86,8 @@ public final class Daemon {
                 Deployments deployments = new Deployments(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"));
-                Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor), home.dir().resolve("deploys"),
-                        home.dir().resolve("releases"), new DeployBackups(backups, home.logs()));
+                Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
+                        home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), secrets), secrets);
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
                     LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
                 }

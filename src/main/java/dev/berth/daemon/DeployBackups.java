@@ -17,9 +17,12 @@ final class DeployBackups implements DataBackups {
     private final BackupService service;
     private final Path defaultLogDir;
 
-    DeployBackups(BackupService service, Path defaultLogDir) {
+    private final dev.berth.config.SecretBox secrets;
+
+    DeployBackups(BackupService service, Path defaultLogDir, dev.berth.config.SecretBox secrets) {
         this.service = service;
         this.defaultLogDir = defaultLogDir;
+        this.secrets = secrets;
     }
 
     @Override public long take(Path config, String name, Map<String, String> variables, String trigger) throws DeployException {
@@ -39,8 +42,8 @@ final class DeployBackups implements DataBackups {
 
     private BerthFile load(Path config, Map<String, String> variables) throws DeployException {
         try {
-            var recorded = RecordedConfig.of(config);
-            return recorded.isPresent() ? recorded.get().load(defaultLogDir)
+            var recorded = RecordedConfig.of(config, secrets);
+            return recorded.isPresent() ? recorded.get().load(defaultLogDir, secrets)
                     : new BerthFileLoader(variables, defaultLogDir).load(config, null);
         } catch (ConfigException e) {
             throw new DeployException(config + " does not load: " + e.problems().get(0));

@@ -13,14 +13,17 @@ final class DeployedApps implements AppControl {
     private final AppCatalog catalog;
     private final Supervisor supervisor;
 
-    DeployedApps(AppCatalog catalog, Supervisor supervisor) {
+    private final dev.berth.config.SecretBox secrets;
+
+    DeployedApps(AppCatalog catalog, Supervisor supervisor, dev.berth.config.SecretBox secrets) {
         this.catalog = catalog;
         this.supervisor = supervisor;
+        this.secrets = secrets;
     }
 
     @Override public Outcome restart(java.nio.file.Path config, DeployRequest request, AppSpec spec) {
         // A recorded configuration comes with the profile and variables it was deployed with.
-        return dev.berth.config.RecordedConfig.of(config)
+        return dev.berth.config.RecordedConfig.of(config, secrets)
                 .map(r -> catalog.restartDeployed(config, spec, r.profile(), r.variables()))
                 .orElseGet(() -> catalog.restartDeployed(config, spec, request.profile(), request.variables()));
     }

@@ -6,6 +6,7 @@ import dev.berth.config.BerthFileLoader;
 import dev.berth.config.ConfigException;
 import dev.berth.config.DeploySpec;
 import dev.berth.config.RecordedConfig;
+import dev.berth.config.SecretBox;
 import dev.berth.json.Json;
 import dev.berth.store.Deployments;
 import dev.berth.store.Deployments.Release;
@@ -51,12 +52,14 @@ public final class Deployer {
     private final Path logRoot;
     private final Path recordRoot;
     private final DataBackups backups;
+    private final SecretBox secrets;
 
     /**
      * @param logRoot    where each deployment's step logs go (BERTH_HOME/deploys)
      * @param recordRoot where each release's configuration is recorded (BERTH_HOME/releases)
      */
-    public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot, DataBackups backups) {
+    public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot, DataBackups backups, SecretBox secrets) {
+        this.secrets = secrets;
         this.records = records;
         this.apps = apps;
         this.logRoot = logRoot;
@@ -479,7 +482,7 @@ public final class Deployer {
             } catch (ConfigException e) {
                 throw new StepFailure("record config", req.config() + " no longer loads: " + e.problems().get(0));
             }
-            Path copy = RecordedConfig.record(recordRoot.resolve(spec.name()).resolve(releaseId), file, req.profile(), req.variables());
+            Path copy = RecordedConfig.record(recordRoot.resolve(spec.name()).resolve(releaseId), file, req.profile(), req.variables(), secrets);
             log.accept("recorded " + file.inputs().size() + " file(s) in " + copy.getParent());
         });
     }

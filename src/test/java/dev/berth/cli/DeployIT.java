@@ -408,6 +408,8 @@ class DeployIT extends BerthIT {
         try (var files = Files.walk(recorded)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+                String content = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(content.contains("token-one") || content.contains("token-two"), "recorded secrets are sealed: " + f);
             }
         }
 
