@@ -47,7 +47,8 @@ final class DeployProgress {
                 } else {
                     Output.err("  " + DeployCommand.pad(String.valueOf(s.get("name")), 14) + mark(state) + " "
                             + (state.equals("skipped") ? "skipped (" + s.get("message") + ")" : DeployCommand.duration(s.get("duration_ms")))
-                            + (state.equals("failed") && s.get("message") != null ? "  " + s.get("message") : ""));
+                            + (state.equals("failed") && s.get("message") != null ? "  " + s.get("message") : "")
+                            + (state.equals("failed") && s.get("log") != null ? "\n  log: " + s.get("log") : ""));
                 }
             }
             String state = String.valueOf(d.get("state"));
