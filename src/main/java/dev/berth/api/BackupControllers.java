@@ -17,10 +17,13 @@ public final class BackupControllers {
     private final BackupCatalog catalog;
     private final Path defaultLogDir;
 
-    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir) {
+    private final dev.berth.backup.BackupScheduler scheduler;
+
+    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, dev.berth.backup.BackupScheduler scheduler) {
         this.service = service;
         this.catalog = catalog;
         this.defaultLogDir = defaultLogDir;
+        this.scheduler = scheduler;
     }
 
     /** POST /api/v1/backups/run: {config, names, variables}; returns when every named backup is done or failed. */
@@ -28,6 +31,8 @@ public final class BackupControllers {
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml that declares the backups");
         BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        // a file with scheduled backups is taken care of from now on
+        if (file.backups().stream().anyMatch(b -> b.schedule() != null)) scheduler.watch(file.path(), r.stringMap("variables"));
         List<Map<String, Object>> results = service.run(file, r.strings("names"), "manual");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", results.stream().allMatch(m -> Boolean.TRUE.equals(m.get("ok"))));

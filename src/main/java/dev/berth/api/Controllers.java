@@ -54,7 +54,17 @@ public final class Controllers {
 
     Object start(ApiServer.Request r) throws Exception {
         String config = r.string("config");
-        return results(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
+        Object out = results(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
+        if (config != null && onStart != null) onStart.accept(Path.of(config), r.stringMap("variables"));
+        return out;
+    }
+
+    /** Told of every berth.yml apps are started from (the daemon watches it for scheduled backups). */
+    private java.util.function.BiConsumer<Path, Map<String, String>> onStart;
+
+    public Controllers onStart(java.util.function.BiConsumer<Path, Map<String, String>> listener) {
+        this.onStart = listener;
+        return this;
     }
 
     Object stop(ApiServer.Request r) {

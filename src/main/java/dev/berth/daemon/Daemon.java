@@ -4,6 +4,7 @@ import dev.berth.api.ApiServer;
 import dev.berth.api.DeployControllers;
 import dev.berth.api.BackupControllers;
 import dev.berth.backup.BackupService;
+import dev.berth.backup.BackupScheduler;
 import dev.berth.store.BackupCatalog;
 import dev.berth.config.SecretBox;
 import dev.berth.deploy.Deployer;
@@ -86,14 +87,23 @@ public final class Daemon {
                 Deployments deployments = new Deployments(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"));
+                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, home.logs());
+                schedule.resume();
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
                         home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), secrets), secrets);
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
                     LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
                 }
-                ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown),
+                ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
+                            try {
+                                if (new dev.berth.config.BerthFileLoader(vars, home.logs()).load(config, null).backups().stream()
+                                        .anyMatch(b -> b.schedule() != null)) schedule.watch(config, vars);
+                            } catch (dev.berth.config.ConfigException e) {
+                                // start already said what is wrong with it
+                            }
+                        }),
                         new DeployControllers(catalog, deployer, deployments),
-                        new BackupControllers(backups, backupCatalog, home.logs()));
+                        new BackupControllers(backups, backupCatalog, home.logs(), schedule));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());

@@ -100,6 +100,33 @@ public final class BackupCatalog {
         return list(null, 100000).stream().filter(e -> e.id() == id).findFirst();
     }
 
+    /** Remembers a berth.yml whose scheduled backups the daemon takes, across daemon restarts. */
+    public void watchSource(String configPath, String variablesJson) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO backup_sources(config_path, variables_json, added_at) VALUES (?,?,?)
+                    ON CONFLICT(config_path) DO UPDATE SET variables_json=excluded.variables_json""")) {
+                ps.setString(1, configPath);
+                ps.setString(2, variablesJson);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** config path -> variables JSON. */
+    public java.util.Map<String, String> sources() throws SQLException {
+        return store.withConnection(db -> {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_json FROM backup_sources ORDER BY added_at");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+            return out;
+        });
+    }
+
     /** Runs a dead daemon left running: recorded as interrupted, never as done. */
     public int interruptRunning() throws SQLException {
         return store.withConnection(db -> {

@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 4;
+    private static final int SCHEMA_VERSION = 5;
     private final Connection db;
     private final Path file;
 
@@ -177,6 +177,20 @@ public final class StateStore implements AutoCloseable {
                     // the backup taken before a deployment's migrations, for rollback --with-data
                     s.execute("ALTER TABLE deployments ADD COLUMN backup_id INTEGER");
                     s.execute("PRAGMA user_version=4");
+                }
+                return null;
+            });
+        }
+        if (version < 5) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    // berth.yml files whose scheduled backups the daemon takes (variables may hold secrets: the file is 0600)
+                    s.execute("""
+                        CREATE TABLE backup_sources (
+                          config_path TEXT PRIMARY KEY,
+                          variables_json TEXT NOT NULL DEFAULT '{}',
+                          added_at INTEGER NOT NULL)""");
+                    s.execute("PRAGMA user_version=5");
                 }
                 return null;
             });

@@ -216,4 +216,19 @@ class BackupIT extends BerthIT {
             sh("mariadb", "-h", "127.0.0.1", "-u", "root", "-e", "DROP DATABASE IF EXISTS " + db);
         }
     }
+
+    /** A backup with a schedule is taken by the daemon on its own, and the catalog says so. */
+    @Test void theDaemonTakesScheduledBackups() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "scheduled");
+        berth.writeConfig("""
+                backups:
+                  every_minute: {dir: %s, schedule: "* * * * *", to: %s}
+                """.formatted(data, tmp.resolve("backups")));
+        berth.ok("backup", "run", "every_minute"); // a first run by hand; the file is watched from now on
+        BerthRun.await("a scheduled run", java.time.Duration.ofSeconds(100), () -> {
+            List<Object> runs = Json.readList(berth.ok("backup", "list", "every_minute", "--json").out());
+            return runs.stream().anyMatch(o -> "schedule".equals(((Map<?, ?>) o).get("trigger")) && "succeeded".equals(((Map<?, ?>) o).get("state")));
+        });
+    }
 }

@@ -1,0 +1,143 @@
+package dev.berth.backup;
+
+import dev.berth.config.BackupSpec;
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.config.ConfigException;
+import dev.berth.config.CronExpressions;
+import dev.berth.store.BackupCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Takes scheduled backups in the daemon. The berth.yml files it watches are the ones a backup
+ * was run from or apps were started from (see {@link #watch}); each tick it reads them and runs
+ * every backup whose schedule fired since its last run. A run missed while the daemon was down
+ * is therefore taken once when it comes back, not once per missed slot.
+ */
+public final class BackupScheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BackupScheduler.class.getName());
+
+    private final BackupService service;
+    private final BackupCatalog catalog;
+    private final Path defaultLogDir;
+    private final Set<Path> files = ConcurrentHashMap.newKeySet();
+    private final Map<Path, Map<String, String>> variables = new ConcurrentHashMap<>();
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final Instant startedAt = Instant.now();
+    private final Thread ticker;
+    private volatile boolean closed;
+
+    public BackupScheduler(BackupService service, BackupCatalog catalog, Path defaultLogDir) {
+        this.service = service;
+        this.catalog = catalog;
+        this.defaultLogDir = defaultLogDir;
+        this.ticker = Thread.ofPlatform().daemon().name("berth-backup-schedule").start(this::loop);
+    }
+
+    /** Watches a berth.yml for scheduled backups from now on, and after daemon restarts (idempotent). */
+    public void watch(Path berthYml, Map<String, String> vars) {
+        Path p = berthYml.toAbsolutePath().normalize();
+        Map<String, String> copy = new java.util.HashMap<>(vars);
+        copy.values().removeIf(java.util.Objects::isNull);
+        boolean known = files.contains(p) && copy.equals(variables.get(p));
+        files.add(p);
+        variables.put(p, Map.copyOf(copy));
+        if (known) return;
+        try {
+            catalog.watchSource(p.toString(), dev.berth.json.Json.write(copy));
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot remember " + p + " for scheduled backups", e);
+        }
+    }
+
+    /** The berth.yml files watched before the daemon restarted. */
+    public void resume() {
+        try {
+            catalog.sources().forEach((path, vars) -> {
+                Path p = Path.of(path);
+                files.add(p);
+                Map<String, String> m = new java.util.HashMap<>(dev.berth.json.Json.readStringMap(vars));
+                m.values().removeIf(java.util.Objects::isNull);
+                variables.put(p, Map.copyOf(m));
+            });
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot read the watched berth.yml files", e);
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                tick(Instant.now());
+                Thread.sleep(15_000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "backup schedule tick failed", e);
+            }
+        }
+    }
+
+    void tick(Instant now) {
+        for (Path p : files) {
+            if (!Files.isRegularFile(p)) continue;
+            BerthFile file;
+            try {
+                file = new BerthFileLoader(variables.getOrDefault(p, Map.of()), defaultLogDir).load(p, null);
+            } catch (ConfigException e) {
+                LOG.warning("scheduled backups of " + p + " skipped: " + e.problems().get(0));
+                continue;
+            }
+            for (BackupSpec b : file.backups()) {
+                if (b.schedule() == null || busy.contains(b.name())) continue;
+                Instant last = lastRun(b.name());
+                if (due(b.schedule(), last, startedAt, now)) {
+                    busy.add(b.name());
+                    Thread.ofVirtual().name("backup-" + b.name()).start(() -> {
+                        try {
+                            Map<String, Object> r = service.run(file, List.of(b.name()), "schedule").get(0);
+                            if (!Boolean.TRUE.equals(r.get("ok"))) LOG.warning("scheduled backup " + b.name() + " failed: " + r.get("error"));
+                        } finally {
+                            busy.remove(b.name());
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the schedule fired after the last run (or, for a backup never run, after the
+     * daemon started) and by now. Pure, for the tests.
+     */
+    static boolean due(String cron, Instant lastRun, Instant since, Instant now) {
+        Instant base = lastRun != null ? lastRun : since;
+        ZonedDateTime next = CronExpressions.nextAfter(cron, base.atZone(ZoneId.systemDefault()));
+        return next != null && !next.toInstant().isAfter(now);
+    }
+
+    private Instant lastRun(String name) {
+        try {
+            List<BackupCatalog.Entry> runs = catalog.list(name, 1);
+            return runs.isEmpty() ? null : Instant.ofEpochMilli(runs.get(0).startedAt());
+        } catch (SQLException e) {
+            return Instant.now(); // unknown: do not start a run on a guess
+        }
+    }
+
+    @Override public void close() {
+        closed = true;
+        ticker.interrupt();
+    }
+}
