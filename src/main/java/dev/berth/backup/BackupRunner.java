@@ -51,7 +51,7 @@ public final class BackupRunner {
             case "zstd" -> ".zst";
             case "gzip" -> ".gz";
             default -> "";
-        };
+        } + (b.encrypt() != null ? ".age" : "");
         // Two runs in one second get -2, -3...: a rename must never replace an archive.
         String name = b.name() + "-" + stamp + ext;
         for (int n = 2; Files.exists(dir.resolve(name)); n++) name = b.name() + "-" + stamp + "-" + n + ext;
@@ -67,6 +67,12 @@ public final class BackupRunner {
             case "zstd" -> stages.add(new ProcessBuilder("zstd", "-q", "-c", "-T0", "-3"));
             case "gzip" -> stages.add(new ProcessBuilder("gzip", "-c", "-6"));
             default -> { }
+        }
+        if (b.encrypt() != null) {
+            // age, so that the standard tool decrypts it: `age -d -i key.txt file`
+            List<String> age = new ArrayList<>(List.of("age"));
+            for (String r : b.encrypt().recipients()) age.addAll(List.of("-r", r));
+            stages.add(new ProcessBuilder(age));
         }
         List<Path> errs = new ArrayList<>();
         List<Process> ps = List.of();

@@ -53,7 +53,7 @@ public final class Restorer {
                     List<String> restore = new ArrayList<>(List.of("pg_restore"));
                     restore.addAll(conn);
                     restore.addAll(List.of("--no-owner", "--exit-on-error", "-d", scratchName));
-                    pipe(file, compress, restore, env, "pg_restore into the scratch database " + scratchName);
+                    pipe(file, compress, identity(b), restore, env, "pg_restore into the scratch database " + scratchName);
                     Map<String, Object> rows = new LinkedHashMap<>();
                     for (String t : psql(conn, scratchName, env, "SELECT quote_ident(schemaname)||'.'||quote_ident(tablename) FROM pg_tables"
                             + " WHERE schemaname NOT IN ('pg_catalog','information_schema') ORDER BY 1").lines().filter(l -> !l.isBlank()).toList()) {
@@ -72,7 +72,7 @@ public final class Restorer {
                 try {
                     List<String> restore = new ArrayList<>(conn);
                     restore.add(scratchName);
-                    pipe(file, compress, restore, env, client + " into the scratch database " + scratchName);
+                    pipe(file, compress, identity(b), restore, env, client + " into the scratch database " + scratchName);
                     Map<String, Object> rows = new LinkedHashMap<>();
                     for (String t : sql(conn, scratchName, env, "SHOW TABLES").lines().filter(l -> !l.isBlank()).toList()) {
                         rows.put(t, Long.parseLong(sql(conn, scratchName, env, "SELECT count(*) FROM `" + t + "`").strip()));
@@ -86,7 +86,7 @@ public final class Restorer {
             case BackupSpec.Sqlite lite -> {
                 Path scratch = tempDir("berth-drill").resolve(scratchName + ".db");
                 try {
-                    pipe(file, compress, List.of("sqlite3", scratch.toString()), env, "sqlite3 into a scratch file");
+                    pipe(file, compress, identity(b), List.of("sqlite3", scratch.toString()), env, "sqlite3 into a scratch file");
                     String check = Engines.run(List.of("sqlite3", scratch.toString(), "PRAGMA integrity_check"), env, "sqlite3 integrity_check").strip();
                     if (!check.equals("ok")) throw new BackupException("the restored database fails its integrity check: " + check);
                     Map<String, Object> rows = new LinkedHashMap<>();
@@ -104,7 +104,7 @@ public final class Restorer {
             case BackupSpec.Dir d -> {
                 Path scratch = tempDir("berth-drill");
                 try {
-                    pipe(file, compress, List.of("tar", "-x", "-C", scratch.toString()), env, "tar -x into a scratch directory");
+                    pipe(file, compress, identity(b), List.of("tar", "-x", "-C", scratch.toString()), env, "tar -x into a scratch directory");
                     long[] filesAndBytes = new long[2];
                     try (var walk = Files.walk(scratch)) {
                         walk.filter(Files::isRegularFile).forEach(f -> {
@@ -124,7 +124,7 @@ public final class Restorer {
                 Path scratch = tempDir("berth-drill");
                 try {
                     Path rdb = scratch.resolve("dump.rdb");
-                    pipe(file, compress, List.of("sh", "-c", "cat > \"$0\"", rdb.toString()), env, "unpacking the RDB file");
+                    pipe(file, compress, identity(b), List.of("sh", "-c", "cat > \"$0\"", rdb.toString()), env, "unpacking the RDB file");
                     byte[] head = new byte[5];
                     try (InputStream in = Files.newInputStream(rdb)) {
                         if (in.readNBytes(head, 0, 5) != 5 || !new String(head).equals("REDIS")) {
@@ -170,7 +170,7 @@ public final class Restorer {
                 List<String> restore = new ArrayList<>(List.of("pg_restore"));
                 restore.addAll(conn);
                 restore.addAll(List.of("--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction", "-d", db));
-                pipe(file, compress, restore, env, "pg_restore into " + db);
+                pipe(file, compress, identity(b), restore, env, "pg_restore into " + db);
             }
             case BackupSpec.MySql my -> {
                 String db = to != null ? to : my.database();
@@ -179,14 +179,14 @@ public final class Restorer {
                 sql(conn, null, env, "CREATE DATABASE IF NOT EXISTS `" + db.replace("`", "``") + "`");
                 List<String> restore = new ArrayList<>(conn);
                 restore.add(db);
-                pipe(file, compress, restore, env, client + " into " + db);
+                pipe(file, compress, identity(b), restore, env, client + " into " + db);
             }
             case BackupSpec.Sqlite lite -> {
                 Path target = to != null ? Path.of(to) : lite.file();
                 Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");
                 try {
                     Files.deleteIfExists(fresh);
-                    pipe(file, compress, List.of("sqlite3", fresh.toString()), env, "sqlite3 into " + fresh);
+                    pipe(file, compress, identity(b), List.of("sqlite3", fresh.toString()), env, "sqlite3 into " + fresh);
                     Files.move(fresh, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     throw new BackupException("cannot put the restored database in place: " + e.getMessage());
@@ -202,7 +202,7 @@ public final class Restorer {
                     deleteTree(fresh);
                     deleteTree(old);
                     Files.createDirectories(fresh);
-                    pipe(file, compress, List.of("tar", "-x", "--no-same-owner", "-C", fresh.toString()), env, "tar -x");
+                    pipe(file, compress, identity(b), List.of("tar", "-x", "--no-same-owner", "-C", fresh.toString()), env, "tar -x");
                     // the archive holds the directory under its original name
                     Path inside = fresh.resolve(d.dir().getFileName());
                     if (!Files.isDirectory(inside)) throw new BackupException("the archive does not hold " + d.dir().getFileName() + "/");
@@ -228,29 +228,37 @@ public final class Restorer {
     }
 
     /** Decompresses the archive into a tool's stdin; fails with the tool's own error. */
-    static void pipe(Path file, String compress, List<String> tool, Map<String, String> env, String what) throws BackupException {
+    /** With identity: the archive is age-encrypted and decrypted with it first. */
+    static void pipe(Path file, String compress, Path identity, List<String> tool, Map<String, String> env, String what) throws BackupException {
+        List<ProcessBuilder> stages = new ArrayList<>();
+        if (file.toString().endsWith(".age")) {
+            if (identity == null) throw new BackupException(file + " is encrypted with age: set age_identity (the private key file) to read it");
+            stages.add(new ProcessBuilder("age", "-d", "-i", identity.toString(), file.toString()));
+        }
         List<String> unpack = switch (compress) {
-            case "zstd" -> List.of("zstd", "-dc", "-q", file.toString());
-            case "gzip" -> List.of("gzip", "-dc", file.toString());
-            default -> List.of("cat", file.toString());
+            case "zstd" -> stages.isEmpty() ? List.of("zstd", "-dc", "-q", file.toString()) : List.of("zstd", "-dc", "-q");
+            case "gzip" -> stages.isEmpty() ? List.of("gzip", "-dc", file.toString()) : List.of("gzip", "-dc");
+            default -> stages.isEmpty() ? List.of("cat", file.toString()) : List.of("cat");
         };
-        ProcessBuilder first = new ProcessBuilder(unpack).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        ProcessBuilder second = new ProcessBuilder(tool).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        second.environment().putAll(env);
-        Path err1 = null;
-        Path err2 = null;
+        stages.add(new ProcessBuilder(unpack));
+        stages.get(0).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder last = new ProcessBuilder(tool).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        last.environment().putAll(env);
+        stages.add(last);
+        List<Path> errs = new ArrayList<>();
         List<Process> ps = List.of();
         try {
-            err1 = Files.createTempFile("berth-restore", ".err");
-            err2 = Files.createTempFile("berth-restore", ".err");
-            first.redirectError(err1.toFile());
-            second.redirectError(err2.toFile());
-            ps = ProcessBuilder.startPipeline(List.of(first, second));
+            for (ProcessBuilder pb : stages) {
+                Path err = Files.createTempFile("berth-restore", ".err");
+                errs.add(err);
+                pb.redirectError(err.toFile());
+            }
+            ps = ProcessBuilder.startPipeline(stages);
             for (int i = 0; i < ps.size(); i++) {
                 if (!ps.get(i).waitFor(6, TimeUnit.HOURS)) throw new BackupException(what + " did not finish");
                 if (ps.get(i).exitValue() != 0) {
-                    throw new BackupException(what + " failed (exit " + ps.get(i).exitValue() + "): "
-                            + Files.readString(i == 0 ? err1 : err2).strip());
+                    throw new BackupException(what + " failed (" + stages.get(i).command().get(0) + " exit " + ps.get(i).exitValue() + "): "
+                            + Files.readString(errs.get(i)).strip());
                 }
             }
         } catch (IOException e) {
@@ -260,9 +268,12 @@ public final class Restorer {
             throw new BackupException(what + ": interrupted");
         } finally {
             for (Process p : ps) if (p.isAlive()) p.destroyForcibly();
-            if (err1 != null) err1.toFile().delete();
-            if (err2 != null) err2.toFile().delete();
+            for (Path e : errs) e.toFile().delete();
         }
+    }
+
+    private static Path identity(BackupSpec b) {
+        return b.encrypt() == null ? null : b.encrypt().identity();
     }
 
     private static String psql(List<String> conn, String db, Map<String, String> env, String sql) throws BackupException {

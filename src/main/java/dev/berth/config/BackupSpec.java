@@ -15,8 +15,17 @@ import java.util.Map;
  * @param env      credentials and settings for the dump tool (from env_file; PGPASSWORD, MYSQL_PWD, ...)
  * @param schedule a cron expression, or null for on demand only
  * @param keep     which archives are kept after each good backup and by `backup prune`
+ * @param encrypt  age encryption of the archive, or null
  */
-public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule, Retention keep) {
+public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule, Retention keep,
+                         Encryption encrypt) {
+
+    /**
+     * Archives encrypted to age recipients (so the standard `age` tool decrypts them); the
+     * identity file is what verify and restore decrypt with, and may be absent on a machine
+     * that only takes backups.
+     */
+    public record Encryption(List<String> recipients, Path identity) { }
 
     /**
      * Retention: an archive is kept when any of last / daily / weekly / monthly keeps it (the

@@ -671,11 +671,24 @@ public final class BerthFileLoader {
             BackupSpec.Retention keep = new BackupSpec.Retention(scalar(f, "keep_last", path, KEEP, null, lookup),
                     scalar(f, "keep_daily", path, KEEP, null, lookup), scalar(f, "keep_weekly", path, KEEP, null, lookup),
                     scalar(f, "keep_monthly", path, KEEP, null, lookup), scalar(f, "max_age", path, DURATION, null, lookup));
+            List<String> recipients = commands(value(f, "age_recipients"), path + ".age_recipients", lookup);
+            for (String r : recipients) {
+                if (!r.startsWith("age1") && !r.startsWith("ssh-")) {
+                    problems.at(value(f, "age_recipients"), path + ".age_recipients", "expected age public keys (age1...) or ssh keys, got \""
+                            + (r.length() > 20 ? r.substring(0, 20) + "..." : r) + "\"");
+                }
+            }
+            String identity = scalar(f, "age_identity", path, NON_EMPTY, null, lookup);
+            if (identity != null && recipients.isEmpty()) {
+                problems.at(f.get("age_identity").getKeyNode(), path + ".age_identity", "applies only with age_recipients");
+            }
+            BackupSpec.Encryption encrypt = recipients.isEmpty() ? null
+                    : new BackupSpec.Encryption(recipients, identity == null ? null : baseDir.resolve(identity.strip()).normalize());
             if (problemCount() > before || source == null) {
                 return null;
             }
             return new BackupSpec(name, source, to == null ? null : baseDir.resolve(to.strip()).normalize(), compress,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep);
+                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep, encrypt);
         }
 
         DeploySpec deploy(Node node, String path, Function<String, String> lookup) {

@@ -231,4 +231,32 @@ class BackupIT extends BerthIT {
             return runs.stream().anyMatch(o -> "schedule".equals(((Map<?, ?>) o).get("trigger")) && "succeeded".equals(((Map<?, ?>) o).get("state")));
         });
     }
+
+    /** age-encrypted archives: the standard age tool decrypts them; drills need the identity and say so without it. */
+    @Test void ageEncryptedArchives() throws Exception {
+        Path key = tmp.resolve("key.txt");
+        sh("age-keygen", "-o", key.toString());
+        String recipient = Files.readAllLines(key).stream().filter(l -> l.startsWith("# public key: ")).findFirst().orElseThrow()
+                .substring("# public key: ".length());
+        Path lite = tmp.resolve("secret.db");
+        sh("sqlite3", lite.toString(), "CREATE TABLE s(v); INSERT INTO s VALUES ('top secret row');");
+        String config = """
+                backups:
+                  sealed: {sqlite: %s, to: %s, age_recipients: [%s]%s}
+                """;
+        berth.writeConfig(config.formatted(lite, tmp.resolve("backups"), recipient, ""));
+        berth.ok("backup", "run", "sealed");
+        Path file = Path.of(String.valueOf(lastEntry("sealed").get("file")));
+        assertTrue(file.toString().endsWith(".sql.zst.age"), file.toString());
+        assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains("CREATE TABLE"));
+        assertTrue(sh("sh", "-c", "age -d -i " + key + " " + file + " | zstd -dc").contains("top secret row"), "the standard tools read it");
+
+        BerthRun.Result noKey = berth.run("backup", "verify", "sealed", "--restore");
+        assertEquals(1, noKey.exit(), noKey.toString());
+        assertTrue(noKey.err().contains("age_identity"), noKey.toString());
+        berth.writeConfig(config.formatted(lite, tmp.resolve("backups"), recipient, ", age_identity: " + key));
+        BerthRun.Result drill = berth.run("backup", "verify", "sealed", "--restore");
+        assertEquals(0, drill.exit(), drill.toString());
+        assertTrue(drill.out().contains("s: 1 row(s)"), drill.toString());
+    }
 }

@@ -64,7 +64,8 @@ class ReferenceTest {
                 schema.levels());
         assertEquals(List.of("apps", "backups"), schema.keys(""));
         assertEquals(Set.of("postgres", "mysql", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
-                "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age"), Set.copyOf(schema.keys("backups.*")));
+                "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity"),
+                Set.copyOf(schema.keys("backups.*")));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
                         "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy"),
