@@ -32,7 +32,7 @@ public final class BackupControllers {
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml that declares the backups");
         BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
         // a file with scheduled backups is taken care of from now on
-        if (file.backups().stream().anyMatch(b -> b.schedule() != null)) scheduler.watch(file.path(), r.stringMap("variables"));
+        if (file.backups().stream().anyMatch(b -> b.schedule() != null || b.drill() != null)) scheduler.watch(file.path(), r.stringMap("variables"));
         List<Map<String, Object>> results = service.run(file, r.strings("names"), "manual");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", results.stream().allMatch(m -> Boolean.TRUE.equals(m.get("ok"))));

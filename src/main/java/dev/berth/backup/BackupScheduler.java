@@ -38,7 +38,10 @@ public final class BackupScheduler implements AutoCloseable {
     private final Thread ticker;
     private volatile boolean closed;
 
-    public BackupScheduler(BackupService service, BackupCatalog catalog, Path defaultLogDir) {
+    private final BackupAlerts alerts;
+
+    public BackupScheduler(BackupService service, BackupCatalog catalog, Path defaultLogDir, BackupAlerts alerts) {
+        this.alerts = alerts;
         this.service = service;
         this.catalog = catalog;
         this.defaultLogDir = defaultLogDir;
@@ -100,6 +103,21 @@ public final class BackupScheduler implements AutoCloseable {
                 continue;
             }
             for (BackupSpec b : file.backups()) {
+                checkMissed(b, now);
+                if (b.drill() != null && !busy.contains(b.name() + "#drill") && due(b.drill(), lastDrill(b.name()), startedAt, now)) {
+                    busy.add(b.name() + "#drill");
+                    Thread.ofVirtual().name("drill-" + b.name()).start(() -> {
+                        try {
+                            Map<String, Object> r = service.verify(file, b.name(), true);
+                            if (!Boolean.TRUE.equals(r.get("ok"))) LOG.warning("scheduled drill of " + b.name() + " failed: " + r.get("error"));
+                        } catch (SQLException | RuntimeException e) {
+                            LOG.log(Level.WARNING, "scheduled drill of " + b.name() + " failed", e);
+                            alerts.raise(b.name(), "drill_failed", "restore drill of " + b.name() + " could not run: " + e.getMessage());
+                        } finally {
+                            busy.remove(b.name() + "#drill");
+                        }
+                    });
+                }
                 if (b.schedule() == null || busy.contains(b.name())) continue;
                 Instant last = lastRun(b.name());
                 if (due(b.schedule(), last, startedAt, now)) {
@@ -114,6 +132,49 @@ public final class BackupScheduler implements AutoCloseable {
                     });
                 }
             }
+        }
+    }
+
+    /** Silence is a failure: a scheduled time passed by more than the grace and no good backup since raises one alert. */
+    private void checkMissed(BackupSpec b, Instant now) {
+        if (b.schedule() == null) return;
+        Instant slot = missedSlot(b.schedule(), lastSuccess(b.name()), startedAt, now, b.grace());
+        if (slot != null && !slot.equals(alerted.get(b.name()))) {
+            alerted.put(b.name(), slot);
+            alerts.raise(b.name(), "backup_missed", "backup " + b.name() + " was due at " + slot + " and has not succeeded since (grace "
+                    + b.grace().toMinutes() + " min)");
+        }
+    }
+
+    /** The scheduled time a backup missed (due more than grace ago, no success since), or null. Pure, for the tests. */
+    static Instant missedSlot(String cron, Instant lastSuccess, Instant since, Instant now, java.time.Duration grace) {
+        Instant base = lastSuccess != null ? lastSuccess : since;
+        ZonedDateTime next = CronExpressions.nextAfter(cron, base.atZone(ZoneId.systemDefault()));
+        return next != null && !next.toInstant().plus(grace).isAfter(now) ? next.toInstant() : null;
+    }
+
+    private final Map<String, Instant> alerted = new ConcurrentHashMap<>();
+
+    private Instant lastSuccess(String name) {
+        try {
+            for (BackupCatalog.Entry e : catalog.list(name, 50)) {
+                if (e.state().equals("succeeded")) return Instant.ofEpochMilli(e.startedAt());
+            }
+            return null;
+        } catch (SQLException e) {
+            return Instant.now();
+        }
+    }
+
+    private Instant lastDrill(String name) {
+        try {
+            Long latest = null;
+            for (BackupCatalog.Entry e : catalog.list(name, 200)) {
+                if (e.drillAt() != null && (latest == null || e.drillAt() > latest)) latest = e.drillAt();
+            }
+            return latest == null ? null : Instant.ofEpochMilli(latest);
+        } catch (SQLException e) {
+            return Instant.now();
         }
     }
 

@@ -22,10 +22,13 @@ public final class BackupService {
     /** Backups running now, with when they started: one run at a time per backup. */
     private final Map<String, Long> running = new ConcurrentHashMap<>();
 
+    private final BackupAlerts alerts;
+
     /** @param defaultRoot where archives go when a backup sets no `to` (BERTH_HOME/backups) */
-    public BackupService(BackupCatalog catalog, Path defaultRoot) {
+    public BackupService(BackupCatalog catalog, Path defaultRoot, BackupAlerts alerts) {
         this.catalog = catalog;
         this.defaultRoot = defaultRoot;
+        this.alerts = alerts;
         try {
             int n = catalog.interruptRunning();
             if (n > 0) LOG.warning(n + " backup run(s) were interrupted by the previous daemon's end");
@@ -79,10 +82,12 @@ public final class BackupService {
             if (!pruned.isEmpty()) r.put("pruned", pruned);
         } catch (BackupException e) {
             fail(id, e.getMessage());
+            alerts.raise(b.name(), "backup_failed", "backup " + b.name() + " (" + trigger + ") failed: " + e.getMessage());
             r.put("ok", false);
             r.put("error", e.getMessage());
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "backup " + b.name() + " failed", e);
+            alerts.raise(b.name(), "backup_failed", "backup " + b.name() + " (" + trigger + ") failed: " + e);
             fail(id, e.toString());
             r.put("ok", false);
             r.put("error", e.toString());
@@ -128,6 +133,7 @@ public final class BackupService {
                     r.put("drill", found);
                 } catch (BackupException x) {
                     catalog.drilled(e.id(), false, dev.berth.json.Json.write(Map.of("error", x.getMessage())));
+                    alerts.raise(e.name(), "drill_failed", "restore drill of " + e.name() + " #" + e.id() + " failed: " + x.getMessage());
                     r.put("ok", false);
                     r.put("error", "restore drill failed: " + x.getMessage());
                     return r;

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param schedule a cron expression, or null for on demand only
  * @param keep     which archives are kept after each good backup and by `backup prune`
  * @param encrypt  age encryption of the archive, or null
+ * @param drill    when the daemon restores the newest archive into a scratch target to check it (cron), or null
+ * @param grace    how long after a scheduled time a backup may still be missing before it counts as missed
  */
 public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule, Retention keep,
-                         Encryption encrypt) {
+                         Encryption encrypt, String drill, java.time.Duration grace) {
 
     /**
      * Archives encrypted to age recipients (so the standard `age` tool decrypts them); the

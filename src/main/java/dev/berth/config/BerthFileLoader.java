@@ -668,6 +668,11 @@ public final class BerthFileLoader {
             String to = scalar(f, "to", path, NON_EMPTY, null, lookup);
             String compress = scalar(f, "compress", path, COMPRESS, "zstd", lookup);
             String schedule = scalar(f, "schedule", path, SCHEDULE, null, lookup);
+            String drill = scalar(f, "drill", path, SCHEDULE, null, lookup);
+            Duration grace = scalar(f, "grace", path, DURATION, Duration.ofHours(1), lookup);
+            if (value(f, "grace") != null && schedule == null) {
+                problems.at(f.get("grace").getKeyNode(), path + ".grace", "applies only with a schedule");
+            }
             BackupSpec.Retention keep = new BackupSpec.Retention(scalar(f, "keep_last", path, KEEP, null, lookup),
                     scalar(f, "keep_daily", path, KEEP, null, lookup), scalar(f, "keep_weekly", path, KEEP, null, lookup),
                     scalar(f, "keep_monthly", path, KEEP, null, lookup), scalar(f, "max_age", path, DURATION, null, lookup));
@@ -688,7 +693,7 @@ public final class BerthFileLoader {
                 return null;
             }
             return new BackupSpec(name, source, to == null ? null : baseDir.resolve(to.strip()).normalize(), compress,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep, encrypt);
+                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep, encrypt, drill, grace);
         }
 
         DeploySpec deploy(Node node, String path, Function<String, String> lookup) {

@@ -5,6 +5,7 @@ import dev.berth.api.DeployControllers;
 import dev.berth.api.BackupControllers;
 import dev.berth.backup.BackupService;
 import dev.berth.backup.BackupScheduler;
+import dev.berth.backup.BackupAlerts;
 import dev.berth.store.BackupCatalog;
 import dev.berth.config.SecretBox;
 import dev.berth.deploy.Deployer;
@@ -86,8 +87,17 @@ public final class Daemon {
                 info.put("started_at", Instant.now().toString());
                 Deployments deployments = new Deployments(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
-                BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"));
-                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, home.logs());
+                // Backup problems are alert events, under "backup:<name>", for the monitoring capability to send.
+                BackupAlerts backupAlerts = (name, kind, message) -> {
+                    LOG.warning(message);
+                    try {
+                        store.addEvent("backup:" + name, null, kind, message);
+                    } catch (java.sql.SQLException e) {
+                        LOG.warning("cannot record the alert event: " + e.getMessage());
+                    }
+                };
+                BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
+                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, home.logs(), backupAlerts);
                 schedule.resume();
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
                         home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), secrets), secrets);
@@ -97,7 +107,7 @@ public final class Daemon {
                 ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
                             try {
                                 if (new dev.berth.config.BerthFileLoader(vars, home.logs()).load(config, null).backups().stream()
-                                        .anyMatch(b -> b.schedule() != null)) schedule.watch(config, vars);
+                                        .anyMatch(b -> b.schedule() != null || b.drill() != null)) schedule.watch(config, vars);
                             } catch (dev.berth.config.ConfigException e) {
                                 // start already said what is wrong with it
                             }

@@ -1,5 +1,6 @@
 package dev.berth.backup;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,5 +31,14 @@ class BackupSchedulerTest {
         Instant started = local("2026-11-21T09:00:00");
         assertFalse(BackupScheduler.due("0 2 * * *", null, started, local("2026-11-21T23:00:00")));
         assertTrue(BackupScheduler.due("0 2 * * *", null, started, local("2026-11-22T02:00:00")));
+    }
+
+    @Test void silenceIsAFailureOnceTheGraceIsOver() {
+        java.time.Duration hour = java.time.Duration.ofHours(1);
+        Instant lastGood = local("2026-11-20T02:00:30");
+        assertEquals(null, BackupScheduler.missedSlot("0 2 * * *", lastGood, lastGood, local("2026-11-21T02:59:00"), hour), "within the grace");
+        assertEquals(local("2026-11-21T02:00:00"), BackupScheduler.missedSlot("0 2 * * *", lastGood, lastGood, local("2026-11-21T03:00:00"), hour));
+        assertEquals(null, BackupScheduler.missedSlot("0 2 * * *", local("2026-11-21T02:05:00"), lastGood, local("2026-11-21T03:30:00"), hour),
+                "a success after the slot clears it");
     }
 }

@@ -223,13 +223,19 @@ class BackupIT extends BerthIT {
         Files.writeString(data.resolve("a.txt"), "scheduled");
         berth.writeConfig("""
                 backups:
-                  every_minute: {dir: %s, schedule: "* * * * *", to: %s}
-                """.formatted(data, tmp.resolve("backups")));
+                  every_minute: {dir: %s, schedule: "* * * * *", drill: "* * * * *", to: %s}
+                  broken: {sqlite: %s, to: %s}
+                """.formatted(data, tmp.resolve("backups"), tmp.resolve("no-such.db"), tmp.resolve("backups")));
         berth.ok("backup", "run", "every_minute"); // a first run by hand; the file is watched from now on
-        BerthRun.await("a scheduled run", java.time.Duration.ofSeconds(100), () -> {
+        BerthRun.await("a scheduled run and a scheduled drill", java.time.Duration.ofSeconds(100), () -> {
             List<Object> runs = Json.readList(berth.ok("backup", "list", "every_minute", "--json").out());
-            return runs.stream().anyMatch(o -> "schedule".equals(((Map<?, ?>) o).get("trigger")) && "succeeded".equals(((Map<?, ?>) o).get("state")));
+            return runs.stream().anyMatch(o -> "schedule".equals(((Map<?, ?>) o).get("trigger")) && "succeeded".equals(((Map<?, ?>) o).get("state")))
+                    && runs.stream().anyMatch(o -> "passed".equals(((Map<?, ?>) o).get("drill")));
         });
+        // a failed backup is an alert event, for the monitoring capability to send
+        assertEquals(1, berth.run("backup", "run", "broken").exit());
+        String events = sh("sqlite3", berth.home.resolve("state.db").toString(), "SELECT kind || ': ' || message FROM events WHERE app = 'backup:broken'");
+        assertTrue(events.contains("backup_failed: backup broken (manual) failed") && events.contains("does not exist"), events);
     }
 
     /** age-encrypted archives: the standard age tool decrypts them; drills need the identity and say so without it. */
