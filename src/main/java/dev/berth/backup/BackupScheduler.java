@@ -120,6 +120,8 @@ public final class BackupScheduler implements AutoCloseable {
                 }
                 if (b.schedule() == null || busy.contains(b.name())) continue;
                 Instant last = lastRun(b.name());
+                // without catch_up, a slot that passed while the daemon was down is not made up
+                if (!b.catchUp() && last != null && last.isBefore(startedAt)) last = startedAt;
                 if (due(b.schedule(), last, startedAt, now)) {
                     busy.add(b.name());
                     Thread.ofVirtual().name("backup-" + b.name()).start(() -> {

@@ -18,9 +18,10 @@ import java.util.Map;
  * @param encrypt  age encryption of the archive, or null
  * @param drill    when the daemon restores the newest archive into a scratch target to check it (cron), or null
  * @param grace    how long after a scheduled time a backup may still be missing before it counts as missed
+ * @param catchUp  whether a run missed while the daemon was down is taken once when it is back
  */
 public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule, Retention keep,
-                         Encryption encrypt, String drill, java.time.Duration grace) {
+                         Encryption encrypt, String drill, java.time.Duration grace, boolean catchUp) {
 
     /**
      * Archives encrypted to age recipients (so the standard `age` tool decrypts them); the

@@ -670,8 +670,8 @@ public final class BerthFileLoader {
             String schedule = scalar(f, "schedule", path, SCHEDULE, null, lookup);
             String drill = scalar(f, "drill", path, SCHEDULE, null, lookup);
             Duration grace = scalar(f, "grace", path, DURATION, Duration.ofHours(1), lookup);
-            if (value(f, "grace") != null && schedule == null) {
-                problems.at(f.get("grace").getKeyNode(), path + ".grace", "applies only with a schedule");
+            for (String k : List.of("grace", "catch_up")) {
+                if (value(f, k) != null && schedule == null) problems.at(f.get(k).getKeyNode(), path + "." + k, "applies only with a schedule");
             }
             BackupSpec.Retention keep = new BackupSpec.Retention(scalar(f, "keep_last", path, KEEP, null, lookup),
                     scalar(f, "keep_daily", path, KEEP, null, lookup), scalar(f, "keep_weekly", path, KEEP, null, lookup),
@@ -693,7 +693,8 @@ public final class BerthFileLoader {
                 return null;
             }
             return new BackupSpec(name, source, to == null ? null : baseDir.resolve(to.strip()).normalize(), compress,
-                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep, encrypt, drill, grace);
+                    Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep, encrypt, drill, grace,
+                    scalar(f, "catch_up", path, BOOL, true, lookup));
         }
 
         DeploySpec deploy(Node node, String path, Function<String, String> lookup) {

@@ -221,6 +221,7 @@ class BerthFileLoaderValidationTest {
             b: {dir: x, host: h}                | backups.b.host: does not apply to a dir backup
             b: {sqlite: x, exclude: [a]}        | backups.b.exclude: applies only to a dir backup
             b: {redis: false}                   | backups.b.redis: true is the only value
+            b: {dir: x, catch_up: false}        | backups.b.catch_up: applies only with a schedule
             B: {dir: x}                         | 2:3: backups.B: backup names are lowercase letters
             """)
     void backupFragment(String fragment, String expected) throws Exception {

@@ -64,7 +64,7 @@ class ReferenceTest {
                 schema.levels());
         assertEquals(List.of("apps", "backups"), schema.keys(""));
         assertEquals(Set.of("postgres", "mysql", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
-                "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity", "grace", "drill"),
+                "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity", "grace", "drill", "catch_up"),
                 Set.copyOf(schema.keys("backups.*")));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
