@@ -37,6 +37,18 @@ public final class BackupService {
         }
     }
 
+    /** Removes `.partial` files a killed run left in a backup's directory (never a finished archive). */
+    private static void removeStalePartials(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) return;
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".partial")).toList()) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "cannot clean " + dir, e);
+        }
+    }
+
     /** The named backups of a berth.yml (all when names is empty or `all`), one after the other, in declared order. */
     public List<Map<String, Object>> run(BerthFile file, List<String> names, String trigger) {
         List<BackupSpec> chosen = new ArrayList<>();
@@ -69,6 +81,7 @@ public final class BackupService {
             id = catalog.begin(b.name(), kind(b), trigger, b.compress());
             r.put("id", id);
             Path dir = b.to() != null ? b.to() : defaultRoot.resolve(b.name());
+            removeStalePartials(dir); // no run of this backup is going (the running map says so): any .partial is a killed run's
             BackupRunner.Archive a = BackupRunner.run(b, dir, lastBytes(b.name()));
             catalog.succeeded(id, a.file().toString(), a.bytes(), a.sha256(), a.toolVersion(), a.serverVersion());
             r.put("ok", true);

@@ -108,13 +108,17 @@ class BackupIT extends BerthIT {
                     "SELECT count(*) FROM pg_database WHERE datname LIKE 'berth_drill_db_%'");
             assertEquals("0", left.strip(), "the scratch database is dropped");
             // restore: asks (and without a terminal refuses), takes a safety backup, then puts the rows back
-            sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-c", "DELETE FROM orders WHERE id > 10");
+            String contents = "SELECT md5(string_agg(o::text, ',' ORDER BY id)) FROM orders o";
+            String before = sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-At", "-c", contents).strip();
+            sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-c", "DELETE FROM orders WHERE id > 10; UPDATE orders SET note = 'changed'");
             BerthRun.Result asked = berth.run("backup", "restore", String.valueOf(e.get("id")));
             assertEquals(2, asked.exit(), asked.toString());
             assertTrue(asked.err().contains("--yes") && asked.err().contains("PostgreSQL database \"" + db + "\""), asked.toString());
             BerthRun.Result restored = berth.run("backup", "restore", String.valueOf(e.get("id")), "--yes");
             assertEquals(0, restored.exit(), restored.toString());
             assertEquals("5000", sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-At", "-c", "SELECT count(*) FROM orders").strip());
+            assertEquals(before, sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-d", db, "-At", "-c", contents).strip(),
+                    "the table's contents are back, not just its row count");
             Map<String, Object> safety = lastEntry("db");
             assertEquals("safety", safety.get("trigger"), "a safety backup of the state before the restore: " + safety);
             assertEquals("succeeded", safety.get("state"));
@@ -264,5 +268,52 @@ class BackupIT extends BerthIT {
         BerthRun.Result drill = berth.run("backup", "verify", "sealed", "--restore");
         assertEquals(0, drill.exit(), drill.toString());
         assertTrue(drill.out().contains("s: 1 row(s)"), drill.toString());
+    }
+
+    /** kill -9 of the daemon in the middle of a dump: no catalog entry says done, no file is presented as a backup. */
+    @Test void kill9MidBackupLeavesNothingThatLooksDone() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("big"));
+        // a few hundred MB of incompressible data keeps tar | zstd busy for a while
+        sh("sh", "-c", "head -c 400000000 /dev/urandom > " + data.resolve("blob.bin"));
+        Path backups = tmp.resolve("backups");
+        berth.writeConfig("""
+                backups:
+                  big: {dir: %s, to: %s, compress: gzip}
+                """.formatted(data, backups));
+        berth.ok("daemon", "start");
+        ProcessBuilder pb = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "dev.berth.cli.Main", "backup", "run", "big")).directory(berth.project.toFile());
+        pb.environment().put("BERTH_HOME", berth.home.toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process cli = pb.start();
+        try {
+            BerthRun.await("the dump is writing", java.time.Duration.ofSeconds(30), () -> {
+                try (var files = Files.list(backups)) {
+                    return files.anyMatch(f -> f.getFileName().toString().endsWith(".partial") && f.toFile().length() > 1_000_000);
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            long daemon = berth.daemonPid();
+            new ProcessBuilder("kill", "-9", String.valueOf(daemon)).start().waitFor();
+            BerthRun.await("the daemon is gone", java.time.Duration.ofSeconds(10), () -> ProcessHandle.of(daemon).isEmpty());
+        } finally {
+            cli.destroyForcibly();
+        }
+        Map<String, Object> e = lastEntry("big"); // a new daemon
+        assertEquals("interrupted", e.get("state"), e.toString());
+        assertEquals(null, e.get("file"), "no archive is recorded");
+        try (var files = Files.list(backups)) {
+            assertTrue(files.allMatch(f -> f.getFileName().toString().endsWith(".partial")), "nothing that looks like a finished archive");
+        }
+        // the next run clears what the killed one left, and completes
+        Files.delete(data.resolve("blob.bin"));
+        Files.writeString(data.resolve("small.txt"), "small");
+        berth.ok("backup", "run", "big");
+        try (var files = Files.list(backups)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            assertEquals(1, names.size(), names.toString());
+            assertTrue(names.get(0).matches("big-\\d{8}-\\d{6}(-\\d+)?\\.tar\\.gz"), names.toString());
+        }
     }
 }
