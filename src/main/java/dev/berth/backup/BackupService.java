@@ -273,6 +273,7 @@ public final class BackupService {
             case BackupSpec.MySql m -> "mysql";
             case BackupSpec.Sqlite s -> "sqlite";
             case BackupSpec.Redis r -> "redis";
+            case BackupSpec.Mongo m -> "mongo";
             case BackupSpec.Dir d -> "dir";
         };
     }

@@ -55,6 +55,17 @@ final class Engines {
                 argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob", my.database()));
                 yield new Dump(argv, env, "sql", tool, server);
             }
+            case BackupSpec.Mongo mongo -> {
+                // The password goes in a 0600 config file mongodump reads, not on its command line.
+                String tool = firstLine(run(List.of("mongodump", "--version"), env, "mongodump"));
+                List<String> argv = new ArrayList<>(List.of("mongodump", "--host", mongo.host(), "--port", String.valueOf(mongo.port()),
+                        "--db", mongo.database(), "--archive"));
+                if (mongo.user() != null) {
+                    argv.addAll(List.of("--username", mongo.user(), "--authenticationDatabase", "admin",
+                            "--config", mongoConfig(env.getOrDefault("MONGO_PASSWORD", "")).toString()));
+                }
+                yield new Dump(argv, env, "archive", tool, null);
+            }
             case BackupSpec.Sqlite lite -> {
                 if (!Files.isRegularFile(lite.file())) throw new BackupException("sqlite database " + lite.file() + " does not exist");
                 String tool = "sqlite3 " + firstLine(run(List.of("sqlite3", "--version"), env, "sqlite3")).split(" ")[0];
@@ -76,6 +87,19 @@ final class Engines {
                 yield new Dump(argv, env, "tar", firstLine(run(List.of("tar", "--version"), env, "tar")), null);
             }
         };
+    }
+
+    /** A mongodump/mongorestore --config file holding only the password (0600, removed on exit). */
+    static Path mongoConfig(String password) throws BackupException {
+        try {
+            Path f = Files.createTempFile("berth-mongo", ".yml",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(f, "password: \"" + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n");
+            f.toFile().deleteOnExit();
+            return f;
+        } catch (IOException e) {
+            throw new BackupException("cannot write mongodump's config file: " + e.getMessage());
+        }
     }
 
     /** The pg_dump that can dump a server of this major version: the one on PATH, or a matching one in /usr/lib/postgresql. */

@@ -120,6 +120,8 @@ public final class Restorer {
                     deleteTree(scratch);
                 }
             }
+            case BackupSpec.Mongo m -> throw new BackupException("restore drills of MongoDB need mongosh to count what came back,"
+                    + " which this Berth does not drive yet; `berth backup verify` checks the checksum");
             case BackupSpec.Redis r -> {
                 Path scratch = tempDir("berth-drill");
                 try {
@@ -152,6 +154,8 @@ public final class Restorer {
             case BackupSpec.Sqlite lite -> "SQLite file " + (to != null ? to : lite.file()) + " (replaced)";
             case BackupSpec.Dir d -> "directory " + (to != null ? to : d.dir()) + " (replaced)";
             case BackupSpec.Redis r -> "Redis on " + r.host() + ":" + r.port();
+            case BackupSpec.Mongo m -> "MongoDB database \"" + (to != null ? to : m.database()) + "\" on " + m.host() + ":" + m.port()
+                    + " (its collections are dropped and restored)";
         };
     }
 
@@ -221,6 +225,16 @@ public final class Restorer {
                 } finally {
                     deleteTree(fresh);
                 }
+            }
+            case BackupSpec.Mongo m -> {
+                List<String> restore = new ArrayList<>(List.of("mongorestore", "--host", m.host(), "--port", String.valueOf(m.port()),
+                        "--archive", "--drop"));
+                if (to != null) restore.addAll(List.of("--nsFrom", m.database() + ".*", "--nsTo", to + ".*"));
+                if (m.user() != null) {
+                    restore.addAll(List.of("--username", m.user(), "--authenticationDatabase", "admin",
+                            "--config", Engines.mongoConfig(env.getOrDefault("MONGO_PASSWORD", "")).toString()));
+                }
+                pipe(file, compress, identity(b), restore, env, "mongorestore into " + (to != null ? to : m.database()));
             }
             case BackupSpec.Redis r -> throw new BackupException("restoring Redis means stopping it and replacing its dump.rdb;"
                     + " Berth does not do that yet: unpack the archive (zstd -d / gzip -d) and put it in Redis's dir while it is stopped");

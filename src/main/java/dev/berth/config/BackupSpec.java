@@ -42,7 +42,7 @@ public record BackupSpec(String name, Source source, Path to, String compress, M
     }
 
     /** What a backup dumps. */
-    public sealed interface Source permits Postgres, MySql, Sqlite, Redis, Dir { }
+    public sealed interface Source permits Postgres, MySql, Sqlite, Redis, Dir, Mongo { }
 
     /** A PostgreSQL database, dumped with pg_dump in its custom format. */
     public record Postgres(String database, String host, int port, String user) implements Source { }
@@ -55,6 +55,12 @@ public record BackupSpec(String name, Source source, Path to, String compress, M
 
     /** A Redis server: an RDB snapshot taken with redis-cli --rdb. */
     public record Redis(String host, int port) implements Source { }
+
+    /**
+     * A MongoDB database, dumped with mongodump --archive. User null: no authentication. Not
+     * tested here: MongoDB's tools cannot be installed on this project's machines.
+     */
+    public record Mongo(String database, String host, int port, String user) implements Source { }
 
     /** A directory, archived with tar; exclude patterns as tar's --exclude takes them. */
     public record Dir(Path dir, List<String> exclude) implements Source { }

@@ -630,10 +630,10 @@ public final class BerthFileLoader {
             schema.checkKeys(f, "backups.*", path, problems);
             Map<String, String> fileEnv = envFiles(value(f, "env_file"), path + ".env_file");
             Function<String, String> lookup = n -> variables.containsKey(n) ? variables.get(n) : fileEnv.get(n);
-            List<String> kinds = f.keySet().stream().filter(k -> List.of("postgres", "mysql", "sqlite", "redis", "dir").contains(k)).toList();
+            List<String> kinds = f.keySet().stream().filter(k -> List.of("postgres", "mysql", "mongo", "sqlite", "redis", "dir").contains(k)).toList();
             if (kinds.size() != 1) {
-                problems.at(node, path, "expected exactly one source: postgres (a database), mysql (a database), sqlite (a file),"
-                        + " redis (true) or dir (a directory)" + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
+                problems.at(node, path, "expected exactly one source: postgres (a database), mysql (a database), mongo (a database),"
+                        + " sqlite (a file), redis (true) or dir (a directory)" + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
                 return null;
             }
             String kind = kinds.get(0);
@@ -643,6 +643,8 @@ public final class BerthFileLoader {
                         scalar(f, "port", path, PORT, 5432, lookup), scalar(f, "user", path, NON_EMPTY, "postgres", lookup));
                 case "mysql" -> new BackupSpec.MySql(scalar(f, kind, path, NON_EMPTY, null, lookup), host,
                         scalar(f, "port", path, PORT, 3306, lookup), scalar(f, "user", path, NON_EMPTY, "root", lookup));
+                case "mongo" -> new BackupSpec.Mongo(scalar(f, kind, path, NON_EMPTY, null, lookup), host,
+                        scalar(f, "port", path, PORT, 27017, lookup), scalar(f, "user", path, NON_EMPTY, null, lookup));
                 case "sqlite" -> {
                     String file = scalar(f, kind, path, NON_EMPTY, null, lookup);
                     yield file == null ? null : new BackupSpec.Sqlite(baseDir.resolve(file.strip()).normalize());

@@ -316,4 +316,17 @@ class BackupIT extends BerthIT {
             assertTrue(names.get(0).matches("big-\\d{8}-\\d{6}(-\\d+)?\\.tar\\.gz"), names.toString());
         }
     }
+
+    /** MongoDB's tools are not on these machines: the run fails saying which tool and how to get it, and records the failure. */
+    @Test void mongoWithoutItsToolsSaysWhatIsMissing() throws Exception {
+        Assumptions.assumeFalse(Files.isExecutable(Path.of("/usr/bin/mongodump")), "mongodump is installed here");
+        berth.writeConfig("""
+                backups:
+                  catalog: {mongo: catalog, to: %s}
+                """.formatted(tmp.resolve("backups")));
+        BerthRun.Result r = berth.run("backup", "run", "catalog");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("mongodump") && r.err().contains("install"), r.toString());
+        assertEquals("failed", lastEntry("catalog").get("state"));
+    }
 }

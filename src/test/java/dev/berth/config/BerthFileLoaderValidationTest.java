@@ -212,7 +212,7 @@ class BerthFileLoaderValidationTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            b: {dir: x, sqlite: y}              | 2:6: backups.b: expected exactly one source: postgres (a database), mysql (a database), sqlite (a file), redis (true) or dir (a directory), got dir and sqlite
+            b: {dir: x, sqlite: y}              | 2:6: backups.b: expected exactly one source: postgres (a database), mysql (a database), mongo (a database), sqlite (a file), redis (true) or dir (a directory), got dir and sqlite
             b: {to: x}                          | 2:6: backups.b: expected exactly one source
             b: {postgres: app, compres: zstd}   | backups.b.compres: unknown key "compres"; did you mean "compress"?
             b: {postgres: app, compress: xz}    | backups.b.compress: expected zstd, gzip or none, got "xz"

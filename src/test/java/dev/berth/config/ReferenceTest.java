@@ -35,7 +35,8 @@ class ReferenceTest {
         BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
 
         assertEquals(List.of("web", "worker", "cache"), f.apps().stream().map(AppSpec::name).toList());
-        assertEquals(List.of("maindb", "uploads", "localdb", "shop", "sessions"), f.backups().stream().map(BackupSpec::name).toList());
+        assertEquals(List.of("maindb", "uploads", "localdb", "shop", "catalog", "sessions"), f.backups().stream().map(BackupSpec::name).toList());
+        assertEquals(new BackupSpec.Mongo("catalog", "127.0.0.1", 27017, null), f.backup("catalog").orElseThrow().source());
         BackupSpec maindb = f.backup("maindb").orElseThrow();
         assertEquals(new BackupSpec.Postgres("app", "127.0.0.1", 5432, "app"), maindb.source());
         assertEquals("0 2 * * *", maindb.schedule(), "daily is 02:00");
@@ -63,7 +64,7 @@ class ReferenceTest {
         assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*"),
                 schema.levels());
         assertEquals(List.of("apps", "backups"), schema.keys(""));
-        assertEquals(Set.of("postgres", "mysql", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
+        assertEquals(Set.of("postgres", "mysql", "mongo", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
                 "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity", "grace", "drill", "catch_up"),
                 Set.copyOf(schema.keys("backups.*")));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
