@@ -12,6 +12,7 @@ import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.SpecSource;
 import dev.berth.supervisor.Supervisor;
 import dev.berth.supervisor.SupervisorException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -89,7 +90,27 @@ public final class AppCatalog {
         Map<Path, byte[]> inputs = new java.util.LinkedHashMap<>();
         for (Path p : file.inputs()) inputs.put(p, before.get(p));
         parsed.put(key, new Parsed(profile, java.util.Collections.unmodifiableMap(new java.util.HashMap<>(vars)), inputs, file));
+        if (recorded.isEmpty()) keepLastGood(key, file, profile, vars);
         return file;
+    }
+
+    /**
+     * A copy of every berth.yml that last loaded (env files sealed), so that a daemon started
+     * while someone's edit left it broken still adopts and supervises the apps it runs.
+     */
+    private void keepLastGood(Path config, BerthFile file, String profile, Map<String, String> vars) {
+        try {
+            Map<String, String> clean = new java.util.HashMap<>(vars);
+            clean.values().removeIf(java.util.Objects::isNull);
+            dev.berth.config.RecordedConfig.record(lastGoodDir(config), file, profile, clean, secrets);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot keep a last good copy of " + config, e);
+        }
+    }
+
+    private Path lastGoodDir(Path config) {
+        String id = Integer.toHexString(config.toAbsolutePath().normalize().toString().hashCode());
+        return defaultLogDir.resolveSibling("last-good").resolve(id + "-" + config.getParent().getFileName());
     }
 
     private static byte[] readOrNull(Path p) {
@@ -127,6 +148,7 @@ public final class AppCatalog {
         List<String> registered = new ArrayList<>();
         if (config != null) {
             BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
+            keepLastGood(config.toAbsolutePath().normalize(), file, profile, vars);
             if (names.isEmpty() || names.equals(List.of("all"))) {
                 fromFile.addAll(file.apps());
             } else {
@@ -262,8 +284,18 @@ public final class AppCatalog {
                 AppSpec spec = loadApp(Path.of(a.configPath()), a.name(), a.envProfile(), Json.readStringMap(a.variablesJson()));
                 out.add(supervisor.recover(spec, sourceFor(a.name()), a.desired(), store.instances(a.name())));
             } catch (ConfigException e) {
-                LOG.log(Level.WARNING, "cannot recover " + a.name() + ": " + e.getMessage());
-                out.add(new Outcome(a.name(), false, "cannot load its berth.yml: " + e.problems().get(0), List.of()));
+                Path copy = lastGoodDir(Path.of(a.configPath())).resolve("berth.yml");
+                try {
+                    // adopted with the last berth.yml that loaded: live processes stay supervised; restarts go on
+                    // using it (with a config event) until the file is fixed
+                    AppSpec spec = loadApp(copy, a.name(), a.envProfile(), Json.readStringMap(a.variablesJson()));
+                    Outcome o = supervisor.recover(spec, sourceFor(a.name()), a.desired(), store.instances(a.name()));
+                    LOG.warning(a.name() + ": its berth.yml does not load (" + e.problems().get(0) + "); recovered with the last good copy");
+                    out.add(new Outcome(a.name(), o.ok(), o.message() + " (with the last good berth.yml: " + e.problems().get(0) + ")", o.details()));
+                } catch (ConfigException | SQLException | RuntimeException none) {
+                    LOG.log(Level.WARNING, "cannot recover " + a.name() + ": " + e.getMessage());
+                    out.add(new Outcome(a.name(), false, "cannot load its berth.yml: " + e.problems().get(0), List.of()));
+                }
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot recover " + a.name(), e);
                 out.add(new Outcome(a.name(), false, "cannot recover: " + e.getMessage(), List.of()));
