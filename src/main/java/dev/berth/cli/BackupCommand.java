@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** `berth backup run|list`: backups of the `backups:` section of a berth.yml, taken by the daemon. */
 final class BackupCommand implements CliCommand {
-    private final Spec spec = new Spec("backup", "Take backups and list the catalog.")
+    private final Spec spec = new Spec("backup", "Take, check, restore and prune backups of databases and files.")
             .subcommand(new Run()).subcommand(new ListBackups()).subcommand(new Verify()).subcommand(new Restore()).subcommand(new Prune());
 
     @Override public Spec spec() {

@@ -35,8 +35,9 @@ public final class Main {
     static Cli cli() {
         return new Cli("berth",
                 List.of("Keeps the apps of a berth.yml running: restarts them by policy, reloads them without",
-                        "downtime, keeps their logs, and ships new releases with a health gate and rollback.",
-                        "The first command that needs the daemon starts it (state in BERTH_HOME, default ~/.berth)."),
+                        "downtime, keeps their logs, ships new releases with a health gate and rollback, and",
+                        "backs up databases and files. The first command that needs the daemon starts it",
+                        "(state in BERTH_HOME, default ~/.berth)."),
                 List.of(new StartCommand(), new AppVerbCommand.Stop(), new AppVerbCommand.Restart(), new AppVerbCommand.Reload(),
                         new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new LogsCommand(), new FlushCommand(),
                         new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new MonitCommand(), new ValidateCommand(),
