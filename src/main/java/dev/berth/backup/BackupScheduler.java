@@ -95,13 +95,8 @@ public final class BackupScheduler implements AutoCloseable {
     void tick(Instant now) {
         for (Path p : files) {
             if (!Files.isRegularFile(p)) continue;
-            BerthFile file;
-            try {
-                file = new BerthFileLoader(variables.getOrDefault(p, Map.of()), defaultLogDir).load(p, null);
-            } catch (ConfigException e) {
-                LOG.warning("scheduled backups of " + p + " skipped: " + e.problems().get(0));
-                continue;
-            }
+            BerthFile file = current(p);
+            if (file == null) continue;
             for (BackupSpec b : file.backups()) {
                 checkMissed(b, now);
                 if (b.drill() != null && !busy.contains(b.name() + "#drill") && due(b.drill(), lastDrill(b.name()), startedAt, now)) {
@@ -177,6 +172,38 @@ public final class BackupScheduler implements AutoCloseable {
             return latest == null ? null : Instant.ofEpochMilli(latest);
         } catch (SQLException e) {
             return Instant.now();
+        }
+    }
+
+    /** Last parse of each watched file, with the bytes of its inputs: a tick parses YAML only after an edit. */
+    private record Parsed(Map<Path, byte[]> inputs, BerthFile file) { }
+
+    private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
+
+    private BerthFile current(Path p) {
+        Parsed last = parsed.get(p);
+        if (last != null && last.inputs().entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), read(e.getKey())))) {
+            return last.file();
+        }
+        Map<Path, byte[]> before = new java.util.HashMap<>();
+        before.put(p, read(p));
+        try {
+            BerthFile file = new BerthFileLoader(variables.getOrDefault(p, Map.of()), defaultLogDir).load(p, null);
+            Map<Path, byte[]> inputs = new java.util.HashMap<>();
+            for (Path in : file.inputs()) inputs.put(in, before.containsKey(in) ? before.get(in) : read(in));
+            parsed.put(p, new Parsed(inputs, file));
+            return file;
+        } catch (ConfigException e) {
+            LOG.warning("scheduled backups of " + p + " skipped: " + e.problems().get(0));
+            return null;
+        }
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            return new byte[0];
         }
     }
 

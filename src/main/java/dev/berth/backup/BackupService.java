@@ -68,14 +68,25 @@ public final class BackupService {
     }
 
     private Map<String, Object> runOne(BackupSpec b, String trigger) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("name", b.name());
         Long since = running.putIfAbsent(b.name(), System.currentTimeMillis());
         if (since != null) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", b.name());
             r.put("ok", false);
             r.put("error", "a run of " + b.name() + " is already going (since " + java.time.Instant.ofEpochMilli(since) + ")");
             return r;
         }
+        try {
+            return take(b, trigger);
+        } finally {
+            running.remove(b.name());
+        }
+    }
+
+    /** One run, by a caller that holds the backup's place in `running`. */
+    private Map<String, Object> take(BackupSpec b, String trigger) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", b.name());
         long id = -1;
         try {
             id = catalog.begin(b.name(), kind(b), trigger, b.compress());
@@ -104,8 +115,6 @@ public final class BackupService {
             fail(id, e.toString());
             r.put("ok", false);
             r.put("error", e.toString());
-        } finally {
-            running.remove(b.name());
         }
         return r;
     }
@@ -190,9 +199,7 @@ public final class BackupService {
             String sum = Restorer.sha256(Path.of(e.file()));
             if (!sum.equals(e.sha256())) throw new BackupException("the archive's checksum differs from the catalog's: not restoring it");
             if (safety && to == null) {
-                running.remove(e.name());
-                Map<String, Object> s = runOne(spec, "safety");
-                running.putIfAbsent(e.name(), System.currentTimeMillis());
+                Map<String, Object> s = take(spec, "safety"); // this restore holds the backup's place: no run slips in between
                 r.put("safety", s);
                 if (!Boolean.TRUE.equals(s.get("ok"))) throw new BackupException("the safety backup failed, so nothing was restored: " + s.get("error"));
             }

@@ -98,7 +98,7 @@ public final class Restorer {
                     found.put("tables", rows.size());
                     found.put("rows", rows);
                 } finally {
-                    deleteTree(scratch.getParent());
+                    dev.berth.files.FileTrees.deleteQuietly(scratch.getParent());
                 }
             }
             case BackupSpec.Dir d -> {
@@ -117,7 +117,7 @@ public final class Restorer {
                 } catch (IOException e) {
                     throw new BackupException("cannot read the restored files: " + e.getMessage());
                 } finally {
-                    deleteTree(scratch);
+                    dev.berth.files.FileTrees.deleteQuietly(scratch);
                 }
             }
             case BackupSpec.Mongo m -> throw new BackupException("restore drills of MongoDB need mongosh to count what came back,"
@@ -137,7 +137,7 @@ public final class Restorer {
                 } catch (IOException e) {
                     throw new BackupException("cannot read the RDB file: " + e.getMessage());
                 } finally {
-                    deleteTree(scratch);
+                    dev.berth.files.FileTrees.deleteQuietly(scratch);
                 }
             }
         }
@@ -195,7 +195,7 @@ public final class Restorer {
                 } catch (IOException e) {
                     throw new BackupException("cannot put the restored database in place: " + e.getMessage());
                 } finally {
-                    deleteTree(fresh);
+                    dev.berth.files.FileTrees.deleteQuietly(fresh);
                 }
             }
             case BackupSpec.Dir d -> {
@@ -203,8 +203,8 @@ public final class Restorer {
                 Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");
                 Path old = target.resolveSibling("." + target.getFileName() + ".before-restore");
                 try {
-                    deleteTree(fresh);
-                    deleteTree(old);
+                    dev.berth.files.FileTrees.deleteQuietly(fresh);
+                    dev.berth.files.FileTrees.deleteQuietly(old);
                     Files.createDirectories(fresh);
                     pipe(file, compress, identity(b), List.of("tar", "-x", "--no-same-owner", "-C", fresh.toString()), env, "tar -x");
                     // the archive holds the directory under its original name
@@ -212,7 +212,7 @@ public final class Restorer {
                     if (!Files.isDirectory(inside)) throw new BackupException("the archive does not hold " + d.dir().getFileName() + "/");
                     if (Files.exists(target)) Files.move(target, old);
                     Files.move(inside, target);
-                    deleteTree(old);
+                    dev.berth.files.FileTrees.deleteQuietly(old);
                 } catch (IOException e) {
                     if (!Files.exists(target) && Files.exists(old)) {
                         try {
@@ -223,7 +223,7 @@ public final class Restorer {
                     }
                     throw new BackupException("cannot put the restored directory in place: " + e.getMessage());
                 } finally {
-                    deleteTree(fresh);
+                    dev.berth.files.FileTrees.deleteQuietly(fresh);
                 }
             }
             case BackupSpec.Mongo m -> {
@@ -312,12 +312,4 @@ public final class Restorer {
         }
     }
 
-    private static void deleteTree(Path p) {
-        if (p == null || !Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        } catch (IOException ignored) {
-            // a scratch leftover in the temp directory; the next boot clears it
-        }
-    }
 }

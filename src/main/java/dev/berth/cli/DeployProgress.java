@@ -39,7 +39,7 @@ final class DeployProgress {
                     if (!state.equals("running")) event("step_finished", d, s);
                     continue;
                 }
-                if (liveLine != null && tty) Output.stdout().print("\r\033[K");
+                if (liveLine != null && tty) Output.stderr().print("\r\033[K");
                 liveLine = null;
                 if (state.equals("running")) {
                     liveLine = "  " + DeployCommand.pad(String.valueOf(s.get("name")), 14) + describe(s);
@@ -53,7 +53,7 @@ final class DeployProgress {
             }
             String state = String.valueOf(d.get("state"));
             if (!state.equals("running")) {
-                if (liveLine != null && tty) Output.stdout().print("\r\033[K");
+                if (liveLine != null && tty) Output.stderr().print("\r\033[K");
                 if (json) {
                     event("deployment_finished", d, null);
                 } else {
@@ -69,8 +69,8 @@ final class DeployProgress {
                 lastTick = System.currentTimeMillis();
                 Map<String, Object> running = runningStep(d);
                 long started = running == null ? System.currentTimeMillis() : ((Number) running.get("started_at_ms")).longValue();
-                Output.stdout().print("\r\033[K" + liveLine + "  " + DeployCommand.duration(System.currentTimeMillis() - started));
-                Output.stdout().flush();
+                Output.stderr().print("\r\033[K" + liveLine + "  " + DeployCommand.duration(System.currentTimeMillis() - started));
+                Output.stderr().flush();
             }
             try {
                 Thread.sleep(150);

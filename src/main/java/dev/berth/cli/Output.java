@@ -17,6 +17,7 @@ final class Output {
     static void err(String s) { ERR.println(s); }
     static void json(Object value) { OUT.println(Json.pretty(value)); }
     static PrintStream stdout() { return OUT; }
+    static PrintStream stderr() { return ERR; }
 
     /** Before the CLI halts: print() without a newline may still sit in the streams' encoders. */
     static void flush() {

@@ -37,7 +37,7 @@ public final class RecordedConfig {
      */
     public static Path record(Path dir, BerthFile file, String profile, Map<String, String> variables, SecretBox box) throws IOException {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".new");
-        deleteTree(tmp);
+        dev.berth.files.FileTrees.delete(tmp);
         Files.createDirectories(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("berth_yml", file.path().toString());
@@ -60,7 +60,7 @@ public final class RecordedConfig {
         Path infoFile = tmp.resolve(INFO);
         Files.writeString(infoFile, Json.pretty(info) + "\n");
         Files.setPosixFilePermissions(infoFile, PosixFilePermissions.fromString("rw-------"));
-        deleteTree(dir);
+        dev.berth.files.FileTrees.delete(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir.resolve("berth.yml");
     }
@@ -90,10 +90,4 @@ public final class RecordedConfig {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        }
-    }
 }

@@ -7,6 +7,7 @@ import dev.berth.config.ConfigException;
 import dev.berth.config.DeploySpec;
 import dev.berth.config.RecordedConfig;
 import dev.berth.config.SecretBox;
+import dev.berth.files.FileTrees;
 import dev.berth.json.Json;
 import dev.berth.store.Deployments;
 import dev.berth.store.Deployments.Release;
@@ -216,7 +217,7 @@ public final class Deployer {
                 Optional<Release> r = records.release(dep.app(), dep.release());
                 if (r.isPresent() && r.get().state().equals("building")) {
                     Path dir = Path.of(r.get().path());
-                    if (!isCurrent(dir)) deleteTree(dir);
+                    if (!isCurrent(dir)) FileTrees.delete(dir);
                     records.setReleaseState(dep.app(), dep.release(), "failed");
                 }
             }
@@ -350,7 +351,7 @@ public final class Deployer {
         try {
             if (!switched) {
                 // Nothing live changed: the half-built release goes, its record stays as failed.
-                if (dir != null) deleteTree(dir);
+                if (dir != null) FileTrees.delete(dir);
                 if (releaseId != null) records.setReleaseState(app, releaseId, "failed");
                 finish(id, "failed", step, message);
                 return;
@@ -509,7 +510,7 @@ public final class Deployer {
             }
             Path link = release.resolve(name);
             Files.createDirectories(link.getParent());
-            if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) deleteTree(link); // the release's own copy gives way
+            if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) FileTrees.delete(link); // the release's own copy gives way
             Files.createSymbolicLink(link, target);
             log.accept(name + " -> " + target);
         }
@@ -579,8 +580,8 @@ public final class Deployer {
         for (String id : prunable(app, d, live, live)) {
             Optional<Release> r = records.release(app, id);
             if (r.isEmpty()) continue;
-            deleteTree(Path.of(r.get().path()));
-            deleteTree(recordRoot.resolve(app).resolve(id));
+            FileTrees.delete(Path.of(r.get().path()));
+            FileTrees.delete(recordRoot.resolve(app).resolve(id));
             records.setReleaseState(app, id, "pruned");
             log.accept("pruned " + id);
         }
@@ -588,7 +589,7 @@ public final class Deployer {
         for (Release r : records.releases(app)) {
             if ((r.state().equals("failed") || r.state().equals("rolled_back")) && Files.exists(Path.of(r.path()))
                     && !r.id().equals(live) && !isCurrent(Path.of(r.path()))) {
-                deleteTree(Path.of(r.path()));
+                FileTrees.delete(Path.of(r.path()));
                 log.accept("removed " + r.state() + " release " + r.id());
             }
         }
@@ -746,14 +747,4 @@ public final class Deployer {
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        if (Files.isSymbolicLink(p) || !Files.isDirectory(p)) {
-            Files.delete(p);
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        }
-    }
 }

@@ -213,7 +213,7 @@ public final class ReleaseSources {
         // cloned beside and moved into place, so that an interrupted clone never passes for a mirror
         Path partial = mirror.resolveSibling(mirror.getFileName() + ".partial");
         try {
-            deleteTree(partial);
+            dev.berth.files.FileTrees.delete(partial);
             if (Files.isDirectory(mirror, LinkOption.NOFOLLOW_LINKS)) Files.delete(mirror);
             Files.createDirectories(mirror.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -666,25 +666,10 @@ public final class ReleaseSources {
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) throw e;
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 
     private static void deleteQuietly(Path p) {
         try {
-            deleteTree(p);
+            dev.berth.files.FileTrees.delete(p);
         } catch (IOException e) {
             // the next clone removes it first
         }

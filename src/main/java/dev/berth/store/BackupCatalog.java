@@ -97,7 +97,8 @@ public final class BackupCatalog {
     }
 
     public java.util.Optional<Entry> get(long id) throws SQLException {
-        return list(null, 100000).stream().filter(e -> e.id() == id).findFirst();
+        List<Entry> one = select(" WHERE id=?", id, 1);
+        return one.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(one.get(0));
     }
 
     /** Remembers a berth.yml whose scheduled backups the daemon takes, across daemon restarts. */
@@ -140,30 +141,28 @@ public final class BackupCatalog {
 
     /** Newest first; name null for every backup. */
     public List<Entry> list(String name, int limit) throws SQLException {
+        return name == null ? select("", null, limit) : select(" WHERE name=?", name, limit);
+    }
+
+    private List<Entry> select(String where, Object arg, int limit) throws SQLException {
         return store.withConnection(db -> {
             try (PreparedStatement ps = db.prepareStatement("""
                     SELECT id, name, kind, state, trigger, started_at, finished_at, file, bytes, sha256, compress, tool_version,
-                           server_version, error, drill_state, drill_at, drill_result FROM backups"""
-                    + (name != null ? " WHERE name=?" : "") + " ORDER BY id DESC LIMIT ?")) {
+                           server_version, error, drill_state, drill_at, drill_result FROM backups""" + where + " ORDER BY id DESC LIMIT ?")) {
                 int i = 1;
-                if (name != null) ps.setString(i++, name);
+                if (arg != null) ps.setObject(i++, arg);
                 ps.setInt(i, limit);
                 List<Entry> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6),
-                                nullableLong(rs, 7), rs.getString(8), nullableLong(rs, 9), rs.getString(10), rs.getString(11),
-                                rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), nullableLong(rs, 16),
-                                rs.getString(17)));
+                                StateStore.nullableLong(rs, 7), rs.getString(8), StateStore.nullableLong(rs, 9), rs.getString(10),
+                                rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
+                                StateStore.nullableLong(rs, 16), rs.getString(17)));
                     }
                 }
                 return out;
             }
         });
-    }
-
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
     }
 }

@@ -112,7 +112,7 @@ public final class Deployments {
                     while (rs.next()) {
                         out.add(new Deployment(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getLong(10),
-                                nullableLong(rs, 11), rs.getString(12), rs.getString(13), rs.getString(14), nullableLong(rs, 15)));
+                                StateStore.nullableLong(rs, 11), rs.getString(12), rs.getString(13), rs.getString(14), StateStore.nullableLong(rs, 15)));
                     }
                 }
                 return out;
@@ -173,7 +173,7 @@ public final class Deployments {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Step(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getLong(6), nullableLong(rs, 7), rs.getString(8), rs.getString(9)));
+                                rs.getLong(6), StateStore.nullableLong(rs, 7), rs.getString(8), rs.getString(9)));
                     }
                 }
                 return out;
@@ -218,7 +218,7 @@ public final class Deployments {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Release(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), rs.getLong(7), nullableLong(rs, 8)));
+                                rs.getString(6), rs.getLong(7), StateStore.nullableLong(rs, 8)));
                     }
                 }
                 return out;
@@ -230,10 +230,6 @@ public final class Deployments {
         return releases(app).stream().filter(r -> r.id().equals(id)).findFirst();
     }
 
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : v;
-    }
 
     private void update(String sql, Object... args) throws SQLException {
         store.withConnection(db -> {

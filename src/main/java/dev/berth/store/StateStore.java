@@ -342,7 +342,8 @@ public final class StateStore implements AutoCloseable {
         return out;
     }
 
-    private static Long nullableLong(ResultSet rs, int col) throws SQLException {
+    /** A nullable INTEGER column (getLong gives 0 for NULL); the store's repositories share it. */
+    static Long nullableLong(ResultSet rs, int col) throws SQLException {
         long v = rs.getLong(col);
         return rs.wasNull() ? null : v;
     }
