@@ -40,19 +40,21 @@ public final class BackupControllers {
         return out;
     }
 
-    /** POST /api/v1/backups/verify: {config, target (id or name), restore}. */
+    /** POST /api/v1/backups/verify: {config, target (id or name), restore, offsite}. */
     Object verify(ApiServer.Request r) throws Exception {
         String config = r.string("config");
         String target = r.string("target");
         if (target == null) throw new ApiError(400, "BAD_REQUEST", "missing \"target\": a backup id or name");
         boolean restore = Boolean.TRUE.equals(r.body().get("restore"));
+        boolean offsite = Boolean.TRUE.equals(r.body().get("offsite"));
         if (restore && config == null) throw new ApiError(400, "BAD_REQUEST", "a restore drill needs the berth.yml that declares the backup");
+        if (offsite && config == null) throw new ApiError(400, "BAD_REQUEST", "reading an off-site copy needs the berth.yml that declares the backup");
         BerthFile file = config == null ? new BerthFile(Path.of("/dev/null"), List.of())
                 : new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
-        return service.verify(file, target, restore);
+        return service.verify(file, target, restore, offsite);
     }
 
-    /** POST /api/v1/backups/restore: {config, id, to, confirmed, no_safety_backup}; unconfirmed, it only says what it would overwrite. */
+    /** POST /api/v1/backups/restore: {config, id, to, confirmed, no_safety_backup, offsite}; unconfirmed, it only says what it would overwrite. */
     Object restore(ApiServer.Request r) throws Exception {
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "a restore needs the berth.yml that declares the backup");
@@ -64,7 +66,7 @@ public final class BackupControllers {
         }
         BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
         return service.restore(file, id, r.string("to"), Boolean.TRUE.equals(r.body().get("confirmed")),
-                !Boolean.TRUE.equals(r.body().get("no_safety_backup")));
+                !Boolean.TRUE.equals(r.body().get("no_safety_backup")), Boolean.TRUE.equals(r.body().get("offsite")));
     }
 
     /** POST /api/v1/backups/prune: {config, names, dry_run}. */
@@ -98,6 +100,9 @@ public final class BackupControllers {
             m.put("server_version", e.serverVersion());
             m.put("error", e.error());
             m.put("drill", e.drillState() == null ? "never" : e.drillState());
+            m.put("offsite", e.offsiteState() == null ? "-" : e.offsiteState());
+            m.put("offsite_key", e.offsiteKey());
+            m.put("offsite_error", e.offsiteError());
             m.put("drill_at_ms", e.drillAt());
             if (e.drillResult() != null) m.put("drill_result", dev.berth.json.Json.readMap(e.drillResult()));
             out.add(m);

@@ -103,7 +103,7 @@ public final class BackupScheduler implements AutoCloseable {
                     busy.add(b.name() + "#drill");
                     Thread.ofVirtual().name("drill-" + b.name()).start(() -> {
                         try {
-                            Map<String, Object> r = service.verify(file, b.name(), true);
+                            Map<String, Object> r = service.verify(file, b.name(), true, false);
                             if (!Boolean.TRUE.equals(r.get("ok"))) LOG.warning("scheduled drill of " + b.name() + " failed: " + r.get("error"));
                         } catch (SQLException | RuntimeException e) {
                             LOG.log(Level.WARNING, "scheduled drill of " + b.name() + " failed", e);

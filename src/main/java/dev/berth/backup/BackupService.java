@@ -23,12 +23,14 @@ public final class BackupService {
     private final Map<String, Long> running = new ConcurrentHashMap<>();
 
     private final BackupAlerts alerts;
+    private final OffsiteCopies offsite;
 
     /** @param defaultRoot where archives go when a backup sets no `to` (BERTH_HOME/backups) */
     public BackupService(BackupCatalog catalog, Path defaultRoot, BackupAlerts alerts) {
         this.catalog = catalog;
         this.defaultRoot = defaultRoot;
         this.alerts = alerts;
+        this.offsite = new OffsiteCopies(catalog);
         try {
             int n = catalog.interruptRunning();
             if (n > 0) LOG.warning(n + " backup run(s) were interrupted by the previous daemon's end");
@@ -41,7 +43,10 @@ public final class BackupService {
     private static void removeStalePartials(Path dir) {
         if (!java.nio.file.Files.isDirectory(dir)) return;
         try (var files = java.nio.file.Files.list(dir)) {
+            long day = System.currentTimeMillis() - 86_400_000L;
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".partial")).toList()) {
+                // a verify may be reading an off-site copy into this directory right now (it does not hold the backup's place)
+                if (f.getFileName().toString().startsWith(".download-") && java.nio.file.Files.getLastModifiedTime(f).toMillis() > day) continue;
                 java.nio.file.Files.deleteIfExists(f);
             }
         } catch (java.io.IOException e) {
@@ -102,6 +107,7 @@ public final class BackupService {
             r.put("duration_ms", a.millis());
             r.put("tool_version", a.toolVersion());
             r.put("server_version", a.serverVersion());
+            if (b.offsite() != null) copyOffsite(b, id, a, r);
             List<Map<String, Object>> pruned = prune(b, false);
             if (!pruned.isEmpty()) r.put("pruned", pruned);
         } catch (BackupException e) {
@@ -120,24 +126,60 @@ public final class BackupService {
     }
 
     /**
+     * The off-site copy of a run's archive. A failed upload fails the run (the archive stays on
+     * this machine and is uploaded again after the next run): silence is never success.
+     */
+    private void copyOffsite(BackupSpec b, long id, BackupRunner.Archive a, Map<String, Object> r) throws SQLException {
+        try {
+            String key = offsite.upload(b, id, a.file(), a.sha256(), a.bytes());
+            r.put("offsite", "s3://" + b.offsite().bucket() + "/" + key);
+            List<Map<String, Object>> retried = offsite.retryFailed(b);
+            if (!retried.isEmpty()) r.put("offsite_retried", retried);
+            List<Map<String, Object>> pruned = offsite.prune(b, false);
+            if (!pruned.isEmpty()) r.put("offsite_pruned", pruned);
+        } catch (BackupException e) {
+            alerts.raise(b.name(), "offsite_failed", "backup " + b.name() + " #" + id + ": the archive is on this machine, but its off-site "
+                    + e.getMessage());
+            r.put("ok", false);
+            r.put("error", "the archive " + a.file() + " was written, but its off-site " + e.getMessage());
+        }
+    }
+
+    /**
      * Checks an archive: its checksum against the catalog, and with restore, a drill into a
      * scratch target that is checked and dropped. target: a catalog id, or a backup name for its
      * newest good archive.
      */
-    public Map<String, Object> verify(BerthFile file, String target, boolean restore) throws SQLException {
+    public Map<String, Object> verify(BerthFile file, String target, boolean restore, boolean fromOffsite) throws SQLException {
         BackupCatalog.Entry e = find(target);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", e.id());
         r.put("name", e.name());
         r.put("file", e.file());
-        Path archive = Path.of(e.file());
-        if (!java.nio.file.Files.isRegularFile(archive)) {
+        Path archive = e.local() ? Path.of(e.file()) : null;
+        boolean useOffsite = fromOffsite || archive == null || !java.nio.file.Files.isRegularFile(archive);
+        if (useOffsite && !e.offsite()) {
             r.put("ok", false);
-            r.put("error", "the archive " + archive + " is missing");
+            r.put("error", fromOffsite ? "#" + e.id() + " has no off-site copy" + (e.offsiteError() == null ? "" : " (" + e.offsiteError() + ")")
+                    : "the archive " + e.file() + " is missing" + (e.local() ? "" : " (" + e.state() + ")") + ", and it has no off-site copy");
             return r;
         }
+        Path downloaded = null;
         try {
-            String sum = Restorer.sha256(archive);
+            String sum;
+            if (useOffsite) {
+                BackupSpec spec = specFor(file, e, "reading its off-site copy");
+                r.put("offsite", "s3://" + spec.offsite().bucket() + "/" + e.offsiteKey());
+                if (restore) {
+                    downloaded = offsite.download(spec, e, scratchDir(spec)); // checked against the catalog while it is read
+                    archive = downloaded;
+                    sum = e.sha256();
+                } else {
+                    sum = offsite.sha256(spec, e);
+                }
+            } else {
+                sum = Restorer.sha256(archive);
+            }
             boolean same = sum.equals(e.sha256());
             r.put("checksum", same ? "ok" : "MISMATCH: catalog " + e.sha256() + ", file " + sum);
             if (!same) {
@@ -145,8 +187,7 @@ public final class BackupService {
                 return r;
             }
             if (restore) {
-                BackupSpec spec = file.backup(e.name()).orElseThrow(() -> new IllegalArgumentException("backup " + e.name()
-                        + " is not in " + file.path() + ": a restore drill needs its settings"));
+                BackupSpec spec = specFor(file, e, "a restore drill");
                 String scratch = ("berth_drill_" + e.name() + "_" + e.id() + "_" + Long.toHexString(System.currentTimeMillis()))
                         .replaceAll("[^A-Za-z0-9_]", "_");
                 try {
@@ -165,23 +206,40 @@ public final class BackupService {
         } catch (BackupException x) {
             r.put("ok", false);
             r.put("error", x.getMessage());
+        } finally {
+            if (downloaded != null) OffsiteCopies.deleteQuietly(downloaded);
         }
         return r;
+    }
+
+    private static BackupSpec specFor(BerthFile file, BackupCatalog.Entry e, String what) {
+        return file.backup(e.name()).orElseThrow(() -> new IllegalArgumentException("backup " + e.name()
+                + " is not in " + file.path() + ": " + what + " needs its settings"));
+    }
+
+    /** Where a downloaded copy is put while it is used: the backup's own directory (its file system has room for archives). */
+    private Path scratchDir(BackupSpec b) {
+        return b.to() != null ? b.to() : defaultRoot.resolve(b.name());
     }
 
     /**
      * Restores archive #id over its source (or `to`). Without confirmed, only says what would
      * be overwritten. With safety, first takes a backup of the current state (trigger "safety").
      */
-    public Map<String, Object> restore(BerthFile file, long id, String to, boolean confirmed, boolean safety) throws SQLException {
+    public Map<String, Object> restore(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite) throws SQLException {
         BackupCatalog.Entry e = catalog.get(id).orElseThrow(() -> new IllegalArgumentException("no backup #" + id + " in the catalog"));
-        if (!e.state().equals("succeeded")) throw new IllegalArgumentException("backup #" + id + " is " + e.state() + ", not a good archive");
-        BackupSpec spec = file.backup(e.name()).orElseThrow(() -> new IllegalArgumentException("backup " + e.name()
-                + " is not in " + file.path() + ": a restore needs its settings"));
+        boolean localFile = e.local() && java.nio.file.Files.isRegularFile(Path.of(e.file()));
+        boolean useOffsite = fromOffsite || !localFile;
+        if (useOffsite && !e.offsite()) {
+            throw new IllegalArgumentException("backup #" + id + (fromOffsite ? " has no off-site copy"
+                    : e.local() ? ": its archive " + e.file() + " is missing, and it has no off-site copy" : " is " + e.state() + ", not a good archive"));
+        }
+        BackupSpec spec = specFor(file, e, "a restore");
+        if (useOffsite && spec.offsite() == null) throw new IllegalArgumentException("backup " + e.name() + " in " + file.path() + " has no offsite: settings to read its copy with");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", id);
         r.put("name", e.name());
-        r.put("file", e.file());
+        r.put("file", useOffsite ? "s3://" + spec.offsite().bucket() + "/" + e.offsiteKey() : e.file());
         r.put("overwrites", Restorer.describeTarget(spec, to));
         r.put("safety_backup", safety);
         if (!confirmed) {
@@ -195,20 +253,29 @@ public final class BackupService {
             r.put("error", "a run of " + e.name() + " is going; restore after it");
             return r;
         }
+        Path downloaded = null;
         try {
-            String sum = Restorer.sha256(Path.of(e.file()));
-            if (!sum.equals(e.sha256())) throw new BackupException("the archive's checksum differs from the catalog's: not restoring it");
+            Path archive;
+            if (useOffsite) {
+                downloaded = offsite.download(spec, e, scratchDir(spec)); // checked against the catalog while it is read
+                archive = downloaded;
+            } else {
+                archive = Path.of(e.file());
+                String sum = Restorer.sha256(archive);
+                if (!sum.equals(e.sha256())) throw new BackupException("the archive's checksum differs from the catalog's: not restoring it");
+            }
             if (safety && to == null) {
                 Map<String, Object> s = take(spec, "safety"); // this restore holds the backup's place: no run slips in between
                 r.put("safety", s);
                 if (!Boolean.TRUE.equals(s.get("ok"))) throw new BackupException("the safety backup failed, so nothing was restored: " + s.get("error"));
             }
-            Restorer.restore(spec, Path.of(e.file()), e.compress(), to);
+            Restorer.restore(spec, archive, e.compress(), to);
             r.put("ok", true);
         } catch (BackupException x) {
             r.put("ok", false);
             r.put("error", x.getMessage());
         } finally {
+            if (downloaded != null) OffsiteCopies.deleteQuietly(downloaded);
             running.remove(e.name());
         }
         return r;
@@ -219,7 +286,7 @@ public final class BackupService {
             return catalog.get(Long.parseLong(target)).orElseThrow(() -> new IllegalArgumentException("no backup #" + target + " in the catalog"));
         }
         for (BackupCatalog.Entry e : catalog.list(target, 1000)) {
-            if (e.state().equals("succeeded")) return e;
+            if (e.local() || e.offsite()) return e;
         }
         throw new IllegalArgumentException("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
     }
@@ -230,6 +297,7 @@ public final class BackupService {
         for (BackupSpec b : file.backups()) {
             if (!names.isEmpty() && !names.contains(b.name())) continue;
             out.addAll(prune(b, dryRun));
+            out.addAll(offsite.prune(b, dryRun));
         }
         return out;
     }

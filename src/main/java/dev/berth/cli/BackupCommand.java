@@ -56,13 +56,25 @@ final class BackupCommand implements CliCommand {
                     if (Boolean.TRUE.equals(r.get("ok"))) {
                         Output.out("ok     " + r.get("name") + ": " + Units.bytes(((Number) r.get("bytes")).longValue()) + " in "
                                 + Units.duration(Duration.ofMillis(((Number) r.get("duration_ms")).longValue())) + " -> " + r.get("file")
-                                + "\n       sha256 " + r.get("sha256"));
+                                + "\n       sha256 " + r.get("sha256") + (r.get("offsite") == null ? "" : "\n       off-site copy " + r.get("offsite")));
+                        printRetries(r);
                     } else {
                         Output.err("FAILED " + r.get("name") + ": " + r.get("error"));
                     }
                 }
             }
             return Boolean.TRUE.equals(res.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /** Earlier archives whose off-site upload was tried again after this run. */
+    @SuppressWarnings("unchecked")
+    static void printRetries(Map<String, Object> r) {
+        if (!(r.get("offsite_retried") instanceof List<?> retried)) return;
+        for (Object o : retried) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            Output.out("       off-site copy of #" + m.get("id") + " (failed before): "
+                    + (Boolean.TRUE.equals(m.get("ok")) ? "uploaded now" : "still failing: " + m.get("error")));
         }
     }
 
@@ -96,10 +108,10 @@ final class BackupCommand implements CliCommand {
                         b.get("bytes") == null ? "-" : Units.bytes(((Number) b.get("bytes")).longValue()),
                         DeployCommand.duration(b.get("duration_ms")),
                         b.get("sha256") == null ? "-" : String.valueOf(b.get("sha256")).substring(0, 12),
-                        String.valueOf(b.get("drill")),
+                        String.valueOf(b.get("drill")), String.valueOf(b.get("offsite")),
                         b.get("file") != null ? String.valueOf(b.get("file")) : String.valueOf(b.get("error"))));
             }
-            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "FILE / ERROR"), rows));
+            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "OFFSITE", "FILE / ERROR"), rows));
             return ExitCodes.OK;
         }
     }
@@ -109,9 +121,12 @@ final class BackupCommand implements CliCommand {
                 .details("  berth backup verify 12               archive #12 of the catalog",
                         "  berth backup verify maindb --restore  the newest good archive of maindb, restored into",
                         "                                        a scratch database that is checked and dropped",
+                        "  berth backup verify 12 --offsite      its copy in the off-site bucket",
+                        "An archive whose local file is gone (pruned, lost) is read from its off-site copy.",
                         "Exit 1 when the checksum differs, the archive is missing or the drill fails.")
                 .positional("TARGET", 1, 1, "A catalog id, or a backup name (its newest good archive).")
                 .flag("--restore", "Restore into a scratch target, count what came back, drop it.")
+                .flag("--offsite", "Check the off-site copy (read from the bucket) instead of the local file.")
                 .option("-c, --config", "FILE", "The berth.yml that declares the backup (default ./berth.yml).")
                 .json();
 
@@ -126,13 +141,15 @@ final class BackupCommand implements CliCommand {
             body.put("config", config == null ? null : config.toString());
             body.put("target", args.positional(0));
             body.put("restore", args.flag("--restore"));
+            body.put("offsite", args.flag("--offsite"));
             body.put("variables", Env.referencedVariables(config));
             if (!args.flag("--json") && args.flag("--restore")) Output.err("restoring into a scratch target ...");
             Map<String, Object> r = Env.client().post("/api/v1/backups/verify", body);
             if (args.flag("--json")) {
                 Output.json(r);
             } else if (Boolean.TRUE.equals(r.get("ok"))) {
-                StringBuilder sb = new StringBuilder("ok     #" + r.get("id") + " " + r.get("name") + ": checksum ok");
+                StringBuilder sb = new StringBuilder("ok     #" + r.get("id") + " " + r.get("name") + ": checksum ok"
+                        + (r.get("offsite") == null ? "" : " (off-site copy " + r.get("offsite") + ")"));
                 if (r.get("drill") instanceof Map<?, ?> d) {
                     sb.append("; restore drill passed: ");
                     if (d.get("rows") instanceof Map<?, ?> rows) {
@@ -154,11 +171,14 @@ final class BackupCommand implements CliCommand {
         private final Spec spec = new Spec("restore", "Restore an archive over its source (or --to another target).")
                 .details("Says what will be overwritten and asks, unless --yes. First takes a safety backup of the",
                         "current state (unless --no-safety-backup or --to). Files and directories are restored next",
-                        "to the target and renamed into place; temporary files are removed in every outcome.")
+                        "to the target and renamed into place; temporary files are removed in every outcome.",
+                        "An archive whose local file is gone is downloaded from its off-site copy (checked against",
+                        "the catalog's SHA-256 first); --offsite downloads it even when the local file is there.")
                 .positional("ID", 1, 1, "The catalog id (see `berth backup list`).")
                 .option("--to", "TARGET", "Another database name, file or directory to restore into.")
                 .flag("--yes", "Do not ask.")
                 .flag("--no-safety-backup", "Skip the backup of the current state.")
+                .flag("--offsite", "Restore from the off-site copy, not the local file.")
                 .option("-c, --config", "FILE", "The berth.yml that declares the backup (default ./berth.yml).")
                 .json();
 
@@ -174,6 +194,7 @@ final class BackupCommand implements CliCommand {
             body.put("id", args.positional(0));
             body.put("to", args.value("--to"));
             body.put("no_safety_backup", args.flag("--no-safety-backup"));
+            body.put("offsite", args.flag("--offsite"));
             body.put("variables", Env.referencedVariables(config));
             Map<String, Object> plan = Env.client().post("/api/v1/backups/restore", body);
             String question = "restore #" + plan.get("id") + " (" + plan.get("name") + ", " + plan.get("file") + ")\n  over " + plan.get("overwrites")

@@ -19,9 +19,23 @@ import java.util.Map;
  * @param drill    when the daemon restores the newest archive into a scratch target to check it (cron), or null
  * @param grace    how long after a scheduled time a backup may still be missing before it counts as missed
  * @param catchUp  whether a run missed while the daemon was down is taken once when it is back
+ * @param offsite  the S3-compatible bucket every archive is also copied to, or null
  */
 public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule, Retention keep,
-                         Encryption encrypt, String drill, java.time.Duration grace, boolean catchUp) {
+                         Encryption encrypt, String drill, java.time.Duration grace, boolean catchUp, Offsite offsite) {
+
+    /**
+     * An S3-compatible bucket (AWS S3, MinIO, Tencent COS) that every good archive is uploaded
+     * to, under prefix, with its own retention. Path style (endpoint/bucket/key) unless
+     * virtual-host style (bucket.endpoint/key) is asked for.
+     */
+    public record Offsite(java.net.URI endpoint, String region, String bucket, String prefix, boolean pathStyle,
+                          String accessKey, String secretKey, long partSize, Retention keep) {
+        @Override
+        public String toString() { // the keys are secrets: never in a log line or a message
+            return "Offsite[s3://" + bucket + "/" + prefix + " at " + endpoint + ", region " + region + "]";
+        }
+    }
 
     /**
      * Archives encrypted to age recipients (so the standard `age` tool decrypts them); the

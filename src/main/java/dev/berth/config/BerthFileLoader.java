@@ -191,6 +191,27 @@ public final class BerthFileLoader {
         case "monthly" -> "0 4 1 * *";
         default -> CronExpressions.validate(s);
     });
+    private static final Kind<java.net.URI> ENDPOINT = new Kind<>("expected an http:// or https:// URL, like https://s3.amazonaws.com", s -> {
+        try {
+            java.net.URI u = new java.net.URI(s.strip());
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || u.getRawQuery() != null) {
+                throw invalid("expected an http:// or https:// URL, like https://s3.amazonaws.com", s);
+            }
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw invalid("expected an http:// or https:// URL, like https://s3.amazonaws.com", s);
+        }
+    });
+    private static final Kind<String> BUCKET = new Kind<>("expected a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens", s -> {
+        if (!s.strip().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) throw invalid("expected a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens", s);
+        return s.strip();
+    });
+    /** S3 parts are at least 5 MiB (except the last) and at most 5 GiB. */
+    private static final Kind<Long> PART_SIZE = new Kind<>("expected a size from 5M to 5G, like 64M", s -> {
+        long v = Sizes.parse(s);
+        if (v < (5L << 20) || v > (5L << 30)) throw invalid("expected a size from 5M to 5G, like 64M", s);
+        return v;
+    });
     private static final Kind<String> NON_EMPTY = new Kind<>("expected a non-empty string", s -> {
         if (s.isBlank()) {
             throw invalid("expected a non-empty string", s);
@@ -691,12 +712,58 @@ public final class BerthFileLoader {
             }
             BackupSpec.Encryption encrypt = recipients.isEmpty() ? null
                     : new BackupSpec.Encryption(recipients, identity == null ? null : baseDir.resolve(identity.strip()).normalize());
+            BackupSpec.Offsite offsite = offsite(value(f, "offsite"), path + ".offsite", name, lookup);
             if (problemCount() > before || source == null) {
                 return null;
             }
             return new BackupSpec(name, source, to == null ? null : baseDir.resolve(to.strip()).normalize(), compress,
                     Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep, encrypt, drill, grace,
-                    scalar(f, "catch_up", path, BOOL, true, lookup));
+                    scalar(f, "catch_up", path, BOOL, true, lookup), offsite);
+        }
+
+        /** backups.NAME.offsite: an S3-compatible bucket; keys default to AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+        BackupSpec.Offsite offsite(Node node, String path, String backupName, Function<String, String> lookup) {
+            if (node == null) return null;
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, path, "expected a mapping (endpoint, bucket, access_key, secret_key, ...), got " + YamlSource.describe(node));
+                return null;
+            }
+            int before = problemCount();
+            Map<String, NodeTuple> f = YamlSource.entries(mapping, path, problems);
+            schema.checkKeys(f, "backups.*.offsite", path, problems);
+            java.net.URI endpoint = scalar(f, "endpoint", path, ENDPOINT, null, lookup);
+            if (value(f, "endpoint") == null) problems.at(node, path + ".endpoint", "expected endpoint: the S3 server's URL, like https://s3.amazonaws.com or http://127.0.0.1:9000");
+            String bucket = scalar(f, "bucket", path, BUCKET, null, lookup);
+            if (value(f, "bucket") == null) problems.at(node, path + ".bucket", "expected bucket: the bucket the archives go to");
+            String prefix = scalar(f, "prefix", path, TEXT, backupName + "/", lookup);
+            prefix = prefix.strip().replaceAll("^/+", "");
+            if (!prefix.isEmpty() && !prefix.endsWith("/")) prefix = prefix + "/";
+            String accessKey = credential(f, "access_key", "AWS_ACCESS_KEY_ID", path, node, lookup);
+            String secretKey = credential(f, "secret_key", "AWS_SECRET_ACCESS_KEY", path, node, lookup);
+            String host = endpoint == null ? "" : endpoint.getHost();
+            // AWS and the big clouds want virtual-host style; MinIO and most self-hosted servers path style
+            boolean cloud = host.endsWith(".amazonaws.com") || host.endsWith(".myqcloud.com") || host.endsWith(".aliyuncs.com");
+            boolean pathStyle = scalar(f, "path_style", path, BOOL, !cloud, lookup);
+            Long partSize = scalar(f, "part_size", path, PART_SIZE, 64L << 20, lookup);
+            BackupSpec.Retention keep = new BackupSpec.Retention(scalar(f, "keep_last", path, KEEP, null, lookup),
+                    scalar(f, "keep_daily", path, KEEP, null, lookup), scalar(f, "keep_weekly", path, KEEP, null, lookup),
+                    scalar(f, "keep_monthly", path, KEEP, null, lookup), scalar(f, "max_age", path, DURATION, null, lookup));
+            String region = scalar(f, "region", path, NON_EMPTY, "us-east-1", lookup);
+            if (problemCount() > before || endpoint == null || bucket == null || accessKey == null || secretKey == null) return null;
+            return new BackupSpec.Offsite(endpoint, region.strip(), bucket.strip(), prefix, pathStyle, accessKey, secretKey, partSize, keep);
+        }
+
+        private String credential(Map<String, NodeTuple> f, String key, String variable, String path, Node node, Function<String, String> lookup) {
+            String v = scalar(f, key, path, NON_EMPTY, null, lookup);
+            if (v == null && value(f, key) == null) v = lookup.apply(variable);
+            if (v == null || v.isBlank()) {
+                if (value(f, key) == null) {
+                    problems.at(node, path + "." + key, "expected " + key + ", or " + variable + " in the environment or the backup's env_file"
+                            + " (write it as ${VAR}, never as a literal in berth.yml)");
+                }
+                return null;
+            }
+            return v.strip();
         }
 
         DeploySpec deploy(Node node, String path, Function<String, String> lookup) {

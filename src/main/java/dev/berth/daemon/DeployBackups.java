@@ -33,7 +33,7 @@ final class DeployBackups implements DataBackups {
 
     @Override public void restore(Path config, long id, Map<String, String> variables) throws DeployException {
         try {
-            Map<String, Object> r = service.restore(load(config, variables), id, null, true, true);
+            Map<String, Object> r = service.restore(load(config, variables), id, null, true, true, false);
             if (!Boolean.TRUE.equals(r.get("ok"))) throw new DeployException("restore of backup #" + id + " failed: " + r.get("error"));
         } catch (SQLException e) {
             throw new DeployException("cannot read the backup catalog: " + e.getMessage(), e);

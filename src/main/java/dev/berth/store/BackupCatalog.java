@@ -15,7 +15,18 @@ import java.util.List;
 public final class BackupCatalog {
     public record Entry(long id, String name, String kind, String state, String trigger, long startedAt, Long finishedAt,
                         String file, Long bytes, String sha256, String compress, String toolVersion, String serverVersion,
-                        String error, String drillState, Long drillAt, String drillResult) { }
+                        String error, String drillState, Long drillAt, String drillResult,
+                        String offsiteState, String offsiteKey, Long offsiteAt, String offsiteError) {
+        /** The archive is on this machine (pruned or failed runs have no file). */
+        public boolean local() {
+            return state.equals("succeeded");
+        }
+
+        /** The archive has a good copy in the off-site bucket. */
+        public boolean offsite() {
+            return "uploaded".equals(offsiteState);
+        }
+    }
 
     private final StateStore store;
 
@@ -96,6 +107,22 @@ public final class BackupCatalog {
         });
     }
 
+    /** Records the off-site copy of #id: uploaded (key set, error cleared), failed (with the error) or removed. */
+    public void offsite(long id, String state, String key, String error) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE backups SET offsite_state=?, offsite_key=COALESCE(?, offsite_key), offsite_at=?, offsite_error=? WHERE id=?")) {
+                ps.setString(1, state);
+                ps.setString(2, key);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setString(4, error);
+                ps.setLong(5, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     public java.util.Optional<Entry> get(long id) throws SQLException {
         List<Entry> one = select(" WHERE id=?", id, 1);
         return one.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(one.get(0));
@@ -148,7 +175,8 @@ public final class BackupCatalog {
         return store.withConnection(db -> {
             try (PreparedStatement ps = db.prepareStatement("""
                     SELECT id, name, kind, state, trigger, started_at, finished_at, file, bytes, sha256, compress, tool_version,
-                           server_version, error, drill_state, drill_at, drill_result FROM backups""" + where + " ORDER BY id DESC LIMIT ?")) {
+                           server_version, error, drill_state, drill_at, drill_result, offsite_state, offsite_key, offsite_at, offsite_error
+                    FROM backups""" + where + " ORDER BY id DESC LIMIT ?")) {
                 int i = 1;
                 if (arg != null) ps.setObject(i++, arg);
                 ps.setInt(i, limit);
@@ -158,7 +186,8 @@ public final class BackupCatalog {
                         out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6),
                                 StateStore.nullableLong(rs, 7), rs.getString(8), StateStore.nullableLong(rs, 9), rs.getString(10),
                                 rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
-                                StateStore.nullableLong(rs, 16), rs.getString(17)));
+                                StateStore.nullableLong(rs, 16), rs.getString(17), rs.getString(18), rs.getString(19),
+                                StateStore.nullableLong(rs, 20), rs.getString(21)));
                     }
                 }
                 return out;

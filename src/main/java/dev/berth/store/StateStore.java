@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 5;
+    private static final int SCHEMA_VERSION = 6;
     private final Connection db;
     private final Path file;
 
@@ -191,6 +191,19 @@ public final class StateStore implements AutoCloseable {
                           variables_json TEXT NOT NULL DEFAULT '{}',
                           added_at INTEGER NOT NULL)""");
                     s.execute("PRAGMA user_version=5");
+                }
+                return null;
+            });
+        }
+        if (version < 6) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    // the off-site copy of an archive: uploaded | failed | removed (by its retention)
+                    s.execute("ALTER TABLE backups ADD COLUMN offsite_state TEXT");
+                    s.execute("ALTER TABLE backups ADD COLUMN offsite_key TEXT");
+                    s.execute("ALTER TABLE backups ADD COLUMN offsite_at INTEGER");
+                    s.execute("ALTER TABLE backups ADD COLUMN offsite_error TEXT");
+                    s.execute("PRAGMA user_version=6");
                 }
                 return null;
             });

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class ReferenceTest {
             Files.copy(in, file);
         }
         Files.writeString(dir.resolve(".env"), "DATABASE_URL=postgres://app@localhost/app\n");
-        Files.writeString(dir.resolve(".env.backup"), "PGPASSWORD=from-the-env-file\n");
+        Files.writeString(dir.resolve(".env.backup"), "PGPASSWORD=from-the-env-file\nS3_ACCESS_KEY=AKID1\nS3_SECRET_KEY=s3-secret\n");
 
         BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
 
@@ -41,6 +42,14 @@ class ReferenceTest {
         assertEquals(new BackupSpec.Postgres("app", "127.0.0.1", 5432, "app"), maindb.source());
         assertEquals("0 2 * * *", maindb.schedule(), "daily is 02:00");
         assertEquals("from-the-env-file", maindb.env().get("PGPASSWORD"));
+        BackupSpec.Offsite offsite = maindb.offsite();
+        assertEquals(java.net.URI.create("https://cos.ap-shanghai.myqcloud.com"), offsite.endpoint());
+        assertEquals(List.of("ap-shanghai", "backups-1250000000", "maindb/", "AKID1", "s3-secret"),
+                List.of(offsite.region(), offsite.bucket(), offsite.prefix(), offsite.accessKey(), offsite.secretKey()));
+        assertFalse(offsite.pathStyle());
+        assertEquals(64L << 20, offsite.partSize());
+        assertEquals(new BackupSpec.Retention(14, 30, 8, 12, java.time.Duration.ofDays(400)), offsite.keep());
+        assertFalse(offsite.toString().contains("s3-secret"), "the secret is never in a log line");
         assertEquals(new BackupSpec.MySql("shop", "127.0.0.1", 3306, "root"), f.backup("shop").orElseThrow().source());
         assertEquals(new BackupSpec.Redis("127.0.0.1", 6379), f.backup("sessions").orElseThrow().source());
         assertEquals(new BackupSpec.Dir(dir.resolve("uploads"), List.of("cache/", "*.tmp")), f.backup("uploads").orElseThrow().source());
@@ -61,11 +70,13 @@ class ReferenceTest {
     @Test
     void referenceDefinesExactlyTheKeysTheLoaderReads() {
         ReferenceSchema schema = ReferenceSchema.load();
-        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*"),
+        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*",
+                        "backups.*.offsite"),
                 schema.levels());
         assertEquals(List.of("apps", "backups"), schema.keys(""));
         assertEquals(Set.of("postgres", "mysql", "mongo", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
-                "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity", "grace", "drill", "catch_up"),
+                "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity", "grace", "drill", "catch_up",
+                "offsite"),
                 Set.copyOf(schema.keys("backups.*")));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
@@ -77,6 +88,8 @@ class ReferenceTest {
         assertEquals(Set.of("path", "git", "branch", "dir", "archive", "keep_releases", "shared", "install", "build", "test", "migrate",
                 "step_timeout", "before_switch", "after_switch", "settle", "health", "backup"), Set.copyOf(schema.keys("apps.*.deploy")));
         assertEquals(List.of("run", "timeout"), schema.keys("apps.*.deploy.build"));
+        assertEquals(Set.of("endpoint", "region", "bucket", "prefix", "access_key", "secret_key", "path_style", "part_size", "keep_last",
+                "keep_daily", "keep_weekly", "keep_monthly", "max_age"), Set.copyOf(schema.keys("backups.*.offsite")));
     }
 
     /** docs/berth-yml.md is the user's reference: every key of reference.yml has its own heading or table row there. */
