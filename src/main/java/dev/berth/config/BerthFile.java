@@ -10,10 +10,16 @@ import java.util.Optional;
  * @param inputs  every file the result was read from: the berth.yml itself, then the env files
  *                it names; the same bytes in these files give the same result
  * @param backups the backups it declares, in order
+ * @param checks  its checks and the built-in ones (host, every app, every scheduled backup)
+ * @param alerts  where alerts go
  */
-public record BerthFile(Path path, List<AppSpec> apps, List<Path> inputs, List<BackupSpec> backups) {
+public record BerthFile(Path path, List<AppSpec> apps, List<Path> inputs, List<BackupSpec> backups, List<CheckSpec> checks, AlertsSpec alerts) {
     public BerthFile(Path path, List<AppSpec> apps) {
-        this(path, apps, List.of(path), List.of());
+        this(path, apps, List.of(path), List.of(), List.of(), AlertsSpec.NONE);
+    }
+
+    public Optional<CheckSpec> check(String name) {
+        return checks.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     public Optional<BackupSpec> backup(String name) {

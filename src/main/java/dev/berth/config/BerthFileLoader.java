@@ -17,6 +17,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import dev.berth.text.Suggestions;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -99,7 +100,7 @@ public final class BerthFileLoader {
         List<Path> inputs = new ArrayList<>();
         inputs.add(path);
         for (Path p : reading.envFilesRead) if (!inputs.contains(p)) inputs.add(p);
-        return new BerthFile(path, List.copyOf(apps), List.copyOf(inputs), List.copyOf(reading.backups));
+        return new BerthFile(path, List.copyOf(apps), List.copyOf(inputs), List.copyOf(reading.backups), List.copyOf(reading.checks), reading.alerts);
     }
 
     /** How one kind of scalar value is read; {@code parse} throws IllegalArgumentException saying what is valid. */
@@ -212,6 +213,89 @@ public final class BerthFileLoader {
         if (v < (5L << 20) || v > (5L << 30)) throw invalid("expected a size from 5M to 5G, like 64M", s);
         return v;
     });
+    private record HostPort(String host, int port) { }
+
+    private static Kind<HostPort> hostPort(Integer defaultPort) {
+        String expected = defaultPort == null ? "expected host:port, like 127.0.0.1:5432" : "expected host or host:port, like example.com:443";
+        return new Kind<>(expected, s -> {
+            String v = s.strip();
+            int colon = v.lastIndexOf(':');
+            String host = colon < 0 ? v : v.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            try {
+                int port = colon < 0 ? (defaultPort == null ? -1 : defaultPort) : Integer.parseInt(v.substring(colon + 1));
+                if (host.isEmpty() || port < 1 || port > 65535 || host.contains("/")) throw invalid(expected, s);
+                return new HostPort(host, port);
+            } catch (NumberFormatException e) {
+                throw invalid(expected, s);
+            }
+        });
+    }
+
+    private static final Kind<HostPort> HOST_PORT = hostPort(null);
+    private static final Kind<HostPort> HOST_PORT_443 = hostPort(443);
+    private static final Kind<java.net.URI> HTTP_URL = new Kind<>("expected an http:// or https:// URL", s -> {
+        try {
+            java.net.URI u = new java.net.URI(s.strip());
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) throw invalid("expected an http:// or https:// URL", s);
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw invalid("expected an http:// or https:// URL", s);
+        }
+    });
+    private static final Kind<String> HTTP_METHOD = new Kind<>("expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS", s -> {
+        String m = s.strip().toUpperCase(Locale.ROOT);
+        if (!List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS").contains(m)) throw invalid("expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS", s);
+        return m;
+    });
+    private static final Kind<Double> PERCENT = new Kind<>("expected a percentage from 0% to 100%, like 85%", s -> {
+        String v = s.strip();
+        try {
+            double d = Double.parseDouble(v.endsWith("%") ? v.substring(0, v.length() - 1).strip() : v);
+            if (d < 0 || d > 100 || Double.isNaN(d)) throw invalid("expected a percentage from 0% to 100%, like 85%", s);
+            return d;
+        } catch (NumberFormatException e) {
+            throw invalid("expected a percentage from 0% to 100%, like 85%", s);
+        }
+    });
+    private static final Kind<Double> NUMBER = new Kind<>("expected a number >= 0", s -> {
+        try {
+            double d = Double.parseDouble(s.strip());
+            if (d < 0 || Double.isNaN(d) || Double.isInfinite(d)) throw invalid("expected a number >= 0", s);
+            return d;
+        } catch (NumberFormatException e) {
+            throw invalid("expected a number >= 0", s);
+        }
+    });
+    /** Days, as a duration (14d) or a plain number of days. */
+    private static final Kind<Double> DAYS = new Kind<>("expected a number of days, like 14d", s -> {
+        String v = s.strip();
+        if (v.matches("\\d+(\\.\\d+)?")) return Double.parseDouble(v);
+        return Durations.parse(v).toSeconds() / 86400.0;
+    });
+    /** Check intervals and quiet windows: at least a second. */
+    private static final Kind<Duration> INTERVAL = new Kind<>(Durations.EXPECTED + ", at least 1s", s -> {
+        Duration d = Durations.parse(s);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) throw invalid(Durations.EXPECTED + ", at least 1s", s);
+        return d;
+    });
+    private static final Kind<String> REGEX = new Kind<>("expected a regular expression", s -> {
+        try {
+            java.util.regex.Pattern.compile(s);
+            return s;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException("expected a regular expression: " + e.getDescription() + " near index " + e.getIndex() + " of \"" + s + "\"");
+        }
+    });
+    private static final Kind<String> SMTP_TLS = new Kind<>("expected ssl, starttls or none", s -> switch (s.strip()) {
+        case "ssl", "starttls", "none" -> s.strip();
+        default -> throw invalid("expected ssl, starttls or none", s);
+    });
+    private static final Kind<String> EMAIL = new Kind<>("expected an email address", s -> {
+        if (!s.strip().matches("[^@\\s]+@[^@\\s]+")) throw invalid("expected an email address", s);
+        return s.strip();
+    });
+    private static final java.util.regex.Pattern CHECK_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.:-]{0,62}");
     private static final Kind<String> NON_EMPTY = new Kind<>("expected a non-empty string", s -> {
         if (s.isBlank()) {
             throw invalid("expected a non-empty string", s);
@@ -229,6 +313,8 @@ public final class BerthFileLoader {
 
         final Map<Path, Path> envFileCopies;
         final List<BackupSpec> backups = new ArrayList<>();
+        List<CheckSpec> checks = List.of();
+        AlertsSpec alerts = AlertsSpec.NONE;
 
         Reading(Path file, String profile, Path baseDir, Map<Path, Path> envFileCopies) {
             this.problems = new Problems(file);
@@ -275,6 +361,20 @@ public final class BerthFileLoader {
             }
             for (NodeTuple app : appsEntry != null && appsEntry.getValueNode() instanceof MappingNode am ? am.getValue() : List.<NodeTuple>of()) {
                 checkDeployBackup(app);
+            }
+            NodeTuple monitorEntry = entries.get("monitor");
+            MonitorDefaults monitor = monitor(monitorEntry == null || YamlSource.isNull(monitorEntry.getValueNode()) ? null : monitorEntry.getValueNode());
+            NodeTuple checksEntry = entries.get("checks");
+            checks = checks(checksEntry == null || YamlSource.isNull(checksEntry.getValueNode()) ? null : checksEntry.getValueNode(), monitor, apps);
+            NodeTuple alertsEntry = entries.get("alerts");
+            alerts = alerts(alertsEntry == null || YamlSource.isNull(alertsEntry.getValueNode()) ? null : alertsEntry.getValueNode());
+            for (CheckSpec c : checks) {
+                for (String ch : c.channels()) {
+                    if (alerts.channels().stream().noneMatch(x -> x.name().equals(ch))) {
+                        problems.inFile(null, "checks." + c.name() + ".channels: no channel named \"" + ch + "\" in alerts.channels"
+                                + Suggestions.didYouMean(ch, alerts.channels().stream().map(AlertsSpec.Channel::name).toList()));
+                    }
+                }
             }
             if (profile != null && !definedProfiles.contains(profile)) {
                 problems.inFile(null, "env profile \"" + profile + "\" is not defined by any app (no env_" + profile + " key); "
@@ -719,6 +819,393 @@ public final class BerthFileLoader {
             return new BackupSpec(name, source, to == null ? null : baseDir.resolve(to.strip()).normalize(), compress,
                     Collections.unmodifiableMap(new LinkedHashMap<>(fileEnv)), schedule, keep, encrypt, drill, grace,
                     scalar(f, "catch_up", path, BOOL, true, lookup), offsite);
+        }
+
+        // ---- checks:, monitor:, alerts:
+
+        /** The built-in limits, from monitor: (or their defaults). */
+        record MonitorDefaults(Duration interval, boolean host, Map<String, CheckSpec.Limits> limits) { }
+
+        static final Map<String, CheckSpec.Limits> DEFAULT_LIMITS = Map.of(
+                "cpu", new CheckSpec.Limits(80.0, 95.0), "memory", new CheckSpec.Limits(85.0, 95.0),
+                "swap", new CheckSpec.Limits(50.0, 80.0), "load", new CheckSpec.Limits(1.5, 3.0),
+                "disk", new CheckSpec.Limits(90.0, 95.0), "inodes", new CheckSpec.Limits(90.0, 95.0),
+                "restarts", new CheckSpec.Limits(3.0, 10.0));
+
+        MonitorDefaults monitor(Node node) {
+            Map<String, CheckSpec.Limits> limits = new LinkedHashMap<>(DEFAULT_LIMITS);
+            if (node == null) return new MonitorDefaults(Duration.ofSeconds(30), true, limits);
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, "monitor", "expected a mapping (interval, host, cpu, memory, ...), got " + YamlSource.describe(node));
+                return new MonitorDefaults(Duration.ofSeconds(30), true, limits);
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(mapping, "monitor", problems);
+            schema.checkKeys(f, "monitor", "monitor", problems);
+            Duration interval = scalar(f, "interval", "monitor", INTERVAL, Duration.ofSeconds(30), variables::get);
+            boolean host = scalar(f, "host", "monitor", BOOL, true, variables::get);
+            for (String measure : DEFAULT_LIMITS.keySet()) {
+                Node m = value(f, measure);
+                if (m == null) continue;
+                String field = "monitor." + measure;
+                if (!(m instanceof MappingNode mm)) {
+                    problems.at(m, field, "expected warning: and critical:, got " + YamlSource.describe(m));
+                    continue;
+                }
+                Map<String, NodeTuple> lf = YamlSource.entries(mm, field, problems);
+                schema.checkKeys(lf, "monitor.cpu", field, problems);
+                Kind<Double> kind = measure.equals("load") || measure.equals("restarts") ? NUMBER : PERCENT;
+                CheckSpec.Limits d = DEFAULT_LIMITS.get(measure);
+                limits.put(measure, new CheckSpec.Limits(scalar(lf, "warning", field, kind, d.warning(), variables::get),
+                        scalar(lf, "critical", field, kind, d.critical(), variables::get)));
+            }
+            return new MonitorDefaults(interval, host, limits);
+        }
+
+        /** checks: plus the built-ins (host, every app, every scheduled backup); null entries had problems. */
+        List<CheckSpec> checks(Node node, MonitorDefaults monitor, List<AppSpec> apps) {
+            List<CheckSpec> out = new ArrayList<>();
+            Duration timeout = Duration.ofSeconds(10);
+            if (monitor.host()) {
+                for (String m : List.of("cpu", "memory", "swap", "load")) {
+                    out.add(new CheckSpec("host:" + m, new CheckSpec.Host(m, monitor.limits().get(m)), monitor.interval(), timeout, 1, List.of(), true));
+                }
+                out.add(new CheckSpec("host:disk", new CheckSpec.Disk(null, monitor.limits().get("disk"), monitor.limits().get("inodes")),
+                        monitor.interval(), timeout, 1, List.of(), true));
+            }
+            for (AppSpec a : apps) {
+                out.add(new CheckSpec("app:" + a.name(), new CheckSpec.App(a.name(), monitor.limits().get("restarts")), monitor.interval(), timeout, 1, List.of(), true));
+            }
+            for (BackupSpec b : backups) {
+                if (b.schedule() != null) {
+                    out.add(new CheckSpec("backup:" + b.name(), new CheckSpec.BackupAge(b.name(), CheckSpec.Limits.NONE), Duration.ofMinutes(1), timeout, 1, List.of(), true));
+                }
+            }
+            if (node == null) return out;
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, "checks", "expected a mapping of check name to its settings, got " + YamlSource.describe(node));
+                return out;
+            }
+            for (NodeTuple t : YamlSource.entries(mapping, "checks", problems).values()) {
+                CheckSpec c = check(t, monitor, apps);
+                if (c == null) continue;
+                out.removeIf(x -> x.builtIn() && x.name().equals(c.name())); // a check named like a built-in replaces it
+                out.add(c);
+            }
+            return out;
+        }
+
+        static final List<String> CHECK_KINDS = List.of("http", "tcp", "tls", "command", "cpu", "memory", "swap", "load", "disk", "gpu", "log",
+                "app", "backup", "heartbeat");
+
+        CheckSpec check(NodeTuple tuple, MonitorDefaults monitor, List<AppSpec> apps) {
+            String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+            String path = "checks." + name;
+            int before = problemCount();
+            if (!CHECK_NAME.matcher(name).matches()) {
+                problems.at(tuple.getKeyNode(), path, "check names are lowercase letters, digits and . _ - : (starting with a letter or digit), got \"" + name + "\"");
+            }
+            if (!(tuple.getValueNode() instanceof MappingNode node)) {
+                problems.at(tuple.getValueNode(), path, "expected a mapping with one of " + String.join(", ", CHECK_KINDS) + ", got "
+                        + YamlSource.describe(tuple.getValueNode()));
+                return null;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(node, path, problems);
+            schema.checkKeys(f, "checks.*", path, problems);
+            List<String> kinds = f.keySet().stream().filter(CHECK_KINDS::contains).toList();
+            if (kinds.size() != 1) {
+                problems.at(node, path, "expected exactly one kind: " + String.join(", ", CHECK_KINDS) + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
+                return null;
+            }
+            String kind = kinds.get(0);
+            Function<String, String> lookup = variables::get;
+            Duration interval = scalar(f, "interval", path, INTERVAL, monitor.interval(), lookup);
+            Duration timeout = scalar(f, "timeout", path, DURATION, Duration.ofSeconds(10), lookup);
+            int failures = scalar(f, "failures", path, KEEP, 1, lookup);
+            List<String> channels = commands(value(f, "channels"), path + ".channels", lookup);
+            Map<String, List<String>> only = Map.of(
+                    "method", List.of("http"), "headers", List.of("http"), "body", List.of("http"), "expect_status", List.of("http"),
+                    "body_contains", List.of("http"), "json_path", List.of("http"), "json_equals", List.of("http"), "tls_verify", List.of("http"),
+                    "cwd", List.of("command"), "env", List.of("command"));
+            for (var e : only.entrySet()) {
+                if (value(f, e.getKey()) != null && !e.getValue().contains(kind)) problems.at(f.get(e.getKey()).getKeyNode(), path + "." + e.getKey(), "applies only to a " + e.getValue().get(0) + " check");
+            }
+            for (String k : List.of("pattern", "window")) {
+                if (value(f, k) != null && !kind.equals("log")) problems.at(f.get(k).getKeyNode(), path + "." + k, "applies only to a log check");
+            }
+            if (value(f, "grace") != null && !kind.equals("heartbeat")) problems.at(f.get("grace").getKeyNode(), path + ".grace", "applies only to a heartbeat check");
+            if ((value(f, "warning") != null || value(f, "critical") != null) && (kind.equals("command") || kind.equals("heartbeat"))) {
+                problems.at(node, path, "a " + kind + " check has no warning/critical limits");
+            }
+            CheckSpec.Probe probe = switch (kind) {
+                case "http" -> {
+                    URI url = scalar(f, "http", path, HTTP_URL, null, lookup);
+                    String method = scalar(f, "method", path, HTTP_METHOD, "GET", lookup);
+                    Set<Integer> expect = new java.util.LinkedHashSet<>();
+                    for (String s : commands(value(f, "expect_status"), path + ".expect_status", lookup)) {
+                        try {
+                            int code = Integer.parseInt(s.strip());
+                            if (code < 100 || code > 599) throw new NumberFormatException();
+                            expect.add(code);
+                        } catch (NumberFormatException e) {
+                            problems.at(value(f, "expect_status"), path + ".expect_status", "expected HTTP status codes (100 to 599), got \"" + s + "\"");
+                        }
+                    }
+                    if (expect.isEmpty()) expect.add(200);
+                    String jsonPath = scalar(f, "json_path", path, NON_EMPTY, null, lookup);
+                    String jsonEquals = scalar(f, "json_equals", path, TEXT, null, lookup);
+                    if ((jsonPath == null) != (jsonEquals == null)) problems.at(node, path, "json_path and json_equals go together");
+                    yield url == null ? null : new CheckSpec.Http(method, url, envMapAny(value(f, "headers"), path + ".headers", lookup),
+                            scalar(f, "body", path, TEXT, null, lookup), Set.copyOf(expect), scalar(f, "body_contains", path, NON_EMPTY, null, lookup),
+                            jsonPath, jsonEquals, latency(f, path, lookup), scalar(f, "tls_verify", path, BOOL, true, lookup));
+                }
+                case "tcp" -> {
+                    HostPort hp = scalar(f, "tcp", path, HOST_PORT, null, lookup);
+                    yield hp == null ? null : new CheckSpec.Tcp(hp.host(), hp.port(), latency(f, path, lookup));
+                }
+                case "tls" -> {
+                    HostPort hp = scalar(f, "tls", path, HOST_PORT_443, null, lookup);
+                    yield hp == null ? null : new CheckSpec.Tls(hp.host(), hp.port(), new CheckSpec.Limits(scalar(f, "warning", path, DAYS, 14.0, lookup),
+                            scalar(f, "critical", path, DAYS, 7.0, lookup)));
+                }
+                case "command" -> {
+                    Node c = value(f, "command");
+                    List<String> argv = c instanceof SequenceNode ? commands(c, path + ".command", lookup)
+                            : words(scalar(f, "command", path, NON_EMPTY, "", lookup));
+                    if (argv.isEmpty()) {
+                        problems.at(f.get("command").getKeyNode(), path + ".command", "expected a program and its arguments");
+                        yield null;
+                    }
+                    yield new CheckSpec.Command(argv, cwd(value(f, "cwd"), path + ".cwd", lookup), envMap(value(f, "env"), path + ".env", lookup));
+                }
+                case "cpu", "memory", "swap", "load" -> {
+                    Boolean on = scalar(f, kind, path, BOOL, null, lookup);
+                    if (Boolean.FALSE.equals(on)) problems.at(value(f, kind), path + "." + kind, "true is the only value");
+                    Kind<Double> k = kind.equals("load") ? NUMBER : PERCENT;
+                    CheckSpec.Limits d = monitor.limits().get(kind);
+                    yield new CheckSpec.Host(kind, new CheckSpec.Limits(scalar(f, "warning", path, k, d.warning(), lookup), scalar(f, "critical", path, k, d.critical(), lookup)));
+                }
+                case "disk" -> {
+                    String mount = scalar(f, "disk", path, NON_EMPTY, null, lookup);
+                    if (mount != null && !mount.strip().equals("all") && !mount.strip().startsWith("/")) {
+                        problems.at(value(f, "disk"), path + ".disk", "expected an absolute path (a mount point or a directory on it) or all, got \"" + mount + "\"");
+                    }
+                    CheckSpec.Limits d = monitor.limits().get("disk");
+                    CheckSpec.Limits used = new CheckSpec.Limits(scalar(f, "warning", path, PERCENT, d.warning(), lookup), scalar(f, "critical", path, PERCENT, d.critical(), lookup));
+                    yield new CheckSpec.Disk(mount == null || mount.strip().equals("all") ? null : mount.strip(), used, used);
+                }
+                case "gpu" -> {
+                    Boolean on = scalar(f, kind, path, BOOL, null, lookup);
+                    if (Boolean.FALSE.equals(on)) problems.at(value(f, kind), path + ".gpu", "true is the only value");
+                    CheckSpec.Limits l = new CheckSpec.Limits(scalar(f, "warning", path, PERCENT, 90.0, lookup), scalar(f, "critical", path, PERCENT, null, lookup));
+                    yield new CheckSpec.Gpu(l, l);
+                }
+                case "log" -> {
+                    String target = scalar(f, "log", path, NON_EMPTY, null, lookup);
+                    String pattern = scalar(f, "pattern", path, REGEX, "ERROR|Exception|FATAL|panic", lookup);
+                    Duration window = scalar(f, "window", path, DURATION, Duration.ofMinutes(5), lookup);
+                    String w = textOf(value(f, "warning"));
+                    String c = textOf(value(f, "critical"));
+                    boolean percent = (w == null && c == null) || (w != null && w.strip().endsWith("%")) || (c != null && c.strip().endsWith("%"));
+                    Kind<Double> k = percent ? PERCENT : NUMBER;
+                    if (w != null && c != null && w.strip().endsWith("%") != c.strip().endsWith("%")) {
+                        problems.at(node, path, "warning and critical are both percentages (a share of the lines) or both counts");
+                    }
+                    CheckSpec.Limits l = new CheckSpec.Limits(scalar(f, "warning", path, k, w == null && c == null ? 10.0 : null, lookup), scalar(f, "critical", path, k, null, lookup));
+                    if (target == null) yield null;
+                    Path file;
+                    var app = apps.stream().filter(a -> a.name().equals(target.strip())).findFirst();
+                    if (app.isPresent()) {
+                        AppSpec a = app.get();
+                        file = a.logs().merge() ? a.logs().dir().resolve(a.name() + ".log") : a.logs().dir().resolve(a.name() + "-error.log");
+                    } else if (target.contains("/") || target.contains(".")) {
+                        file = baseDir.resolve(target.strip()).normalize();
+                    } else {
+                        problems.at(value(f, "log"), path + ".log", "no app named \"" + target + "\" in this file, and not a path (apps: "
+                                + String.join(", ", apps.stream().map(AppSpec::name).toList()) + ")"
+                                + Suggestions.didYouMean(target, apps.stream().map(AppSpec::name).toList()));
+                        yield null;
+                    }
+                    yield new CheckSpec.LogErrors(file, pattern, window, percent, l);
+                }
+                case "app" -> {
+                    String app = scalar(f, "app", path, NON_EMPTY, null, lookup);
+                    if (app != null && apps.stream().noneMatch(a -> a.name().equals(app.strip()))) {
+                        problems.at(value(f, "app"), path + ".app", "no app named \"" + app + "\" in this file"
+                                + Suggestions.didYouMean(app.strip(), apps.stream().map(AppSpec::name).toList()));
+                    }
+                    CheckSpec.Limits d = monitor.limits().get("restarts");
+                    yield app == null ? null : new CheckSpec.App(app.strip(), new CheckSpec.Limits(scalar(f, "warning", path, NUMBER, d.warning(), lookup),
+                            scalar(f, "critical", path, NUMBER, d.critical(), lookup)));
+                }
+                case "backup" -> {
+                    String b = scalar(f, "backup", path, NON_EMPTY, null, lookup);
+                    if (b != null && backups.stream().noneMatch(x -> x.name().equals(b.strip()))) {
+                        problems.at(value(f, "backup"), path + ".backup", "no backup named \"" + b + "\" in this file's backups:"
+                                + Suggestions.didYouMean(b.strip(), backups.stream().map(BackupSpec::name).toList()));
+                    }
+                    Duration w = scalar(f, "warning", path, DURATION, null, lookup);
+                    Duration c = scalar(f, "critical", path, DURATION, null, lookup);
+                    if (b != null && w == null && c == null && backups.stream().anyMatch(x -> x.name().equals(b.strip()) && x.schedule() == null)) {
+                        problems.at(node, path, "backup " + b.strip() + " has no schedule: give warning: and/or critical: (the age that is too old)");
+                    }
+                    yield b == null ? null : new CheckSpec.BackupAge(b.strip(), new CheckSpec.Limits(w == null ? null : (double) w.toSeconds(), c == null ? null : (double) c.toSeconds()));
+                }
+                default -> {
+                    Duration every = scalar(f, "heartbeat", path, INTERVAL, null, lookup);
+                    Duration grace = scalar(f, "grace", path, DURATION, null, lookup);
+                    if (every == null) yield null;
+                    if (grace == null) grace = every.dividedBy(10).compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : every.dividedBy(10);
+                    yield new CheckSpec.Heartbeat(every, grace);
+                }
+            };
+            if (problemCount() > before || probe == null) return null;
+            return new CheckSpec(name, probe, interval, timeout, failures, channels, false);
+        }
+
+        private static List<String> words(String s) {
+            return s.isBlank() ? List.of() : List.of(s.strip().split("\\s+"));
+        }
+
+        private String textOf(Node n) {
+            return n instanceof ScalarNode s ? s.getValue() : null;
+        }
+
+        private CheckSpec.Limits latency(Map<String, NodeTuple> f, String path, Function<String, String> lookup) {
+            Duration w = scalar(f, "warning", path, DURATION, null, lookup);
+            Duration c = scalar(f, "critical", path, DURATION, Duration.ofSeconds(3), lookup);
+            return new CheckSpec.Limits(w == null ? null : (double) w.toMillis(), c == null ? null : (double) c.toMillis());
+        }
+
+        /** headers: a mapping of any header names (not only environment variable names) to strings. */
+        Map<String, String> envMapAny(Node node, String field, Function<String, String> lookup) {
+            Map<String, String> out = new LinkedHashMap<>();
+            if (node == null) return out;
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, field, "expected a mapping of Name: value, got " + YamlSource.describe(node));
+                return out;
+            }
+            for (Map.Entry<String, NodeTuple> e : YamlSource.entries(mapping, field, problems).entrySet()) {
+                String v = text(e.getValue().getValueNode(), field + "." + e.getKey(), TEXT, lookup);
+                if (v != null) out.put(e.getKey(), v);
+            }
+            return out;
+        }
+
+        AlertsSpec alerts(Node node) {
+            if (node == null) return AlertsSpec.NONE;
+            if (!(node instanceof MappingNode mapping)) {
+                problems.at(node, "alerts", "expected a mapping (channels, resend, group_wait, ...), got " + YamlSource.describe(node));
+                return AlertsSpec.NONE;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(mapping, "alerts", problems);
+            schema.checkKeys(f, "alerts", "alerts", problems);
+            Map<String, String> fileEnv = envFiles(value(f, "env_file"), "alerts.env_file");
+            Function<String, String> lookup = n -> variables.containsKey(n) ? variables.get(n) : fileEnv.get(n);
+            Duration resend = scalar(f, "resend", "alerts", DURATION, Duration.ofMinutes(30), lookup);
+            Duration groupWait = scalar(f, "group_wait", "alerts", DURATION, Duration.ofSeconds(10), lookup);
+            String server = scalar(f, "server", "alerts", NON_EMPTY, null, lookup);
+            List<AlertsSpec.Maintenance> windows = new ArrayList<>();
+            Node m = value(f, "maintenance");
+            if (m instanceof MappingNode mm) {
+                for (NodeTuple t : YamlSource.entries(mm, "alerts.maintenance", problems).values()) {
+                    String field = "alerts.maintenance." + ((ScalarNode) t.getKeyNode()).getValue();
+                    if (!(t.getValueNode() instanceof MappingNode wm)) {
+                        problems.at(t.getValueNode(), field, "expected cron: and duration:, got " + YamlSource.describe(t.getValueNode()));
+                        continue;
+                    }
+                    Map<String, NodeTuple> wf = YamlSource.entries(wm, field, problems);
+                    schema.checkKeys(wf, "alerts.maintenance.*", field, problems);
+                    String cron = scalar(wf, "cron", field, CRON, null, lookup);
+                    Duration d = scalar(wf, "duration", field, INTERVAL, null, lookup);
+                    if (value(wf, "cron") == null || value(wf, "duration") == null) problems.at(wm, field, "expected cron: (when it starts) and duration: (how long)");
+                    if (cron != null && d != null) windows.add(new AlertsSpec.Maintenance(cron, d));
+                }
+            } else if (m != null) {
+                problems.at(m, "alerts.maintenance", "expected a mapping of window name to cron: and duration:, got " + YamlSource.describe(m));
+            }
+            List<AlertsSpec.Channel> channels = new ArrayList<>();
+            Node c = value(f, "channels");
+            if (c instanceof MappingNode cm) {
+                for (NodeTuple t : YamlSource.entries(cm, "alerts.channels", problems).values()) {
+                    AlertsSpec.Channel ch = channel(t, lookup);
+                    if (ch != null) channels.add(ch);
+                }
+            } else if (c != null) {
+                problems.at(c, "alerts.channels", "expected a mapping of channel name to its settings, got " + YamlSource.describe(c));
+            }
+            return new AlertsSpec(List.copyOf(channels), resend.isZero() ? null : resend, groupWait, server, List.copyOf(windows));
+        }
+
+        static final List<String> CHANNEL_KINDS = List.of("wecom", "dingtalk", "feishu", "slack", "email", "webhook");
+
+        AlertsSpec.Channel channel(NodeTuple t, Function<String, String> lookup) {
+            String name = ((ScalarNode) t.getKeyNode()).getValue();
+            String path = "alerts.channels." + name;
+            int before = problemCount();
+            if (!APP_NAME.matcher(name).matches()) {
+                problems.at(t.getKeyNode(), path, "channel names are lowercase letters, digits and . _ - (starting with a letter or digit), got \"" + name + "\"");
+            }
+            if (!(t.getValueNode() instanceof MappingNode node)) {
+                problems.at(t.getValueNode(), path, "expected a mapping with one of " + String.join(", ", CHANNEL_KINDS) + ", got " + YamlSource.describe(t.getValueNode()));
+                return null;
+            }
+            Map<String, NodeTuple> f = YamlSource.entries(node, path, problems);
+            schema.checkKeys(f, "alerts.channels.*", path, problems);
+            List<String> kinds = f.keySet().stream().filter(CHANNEL_KINDS::contains).toList();
+            if (kinds.size() != 1) {
+                problems.at(node, path, "expected exactly one kind: " + String.join(", ", CHANNEL_KINDS) + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
+                return null;
+            }
+            String kind = kinds.get(0);
+            Map<String, List<String>> only = Map.of("secret", List.of("dingtalk", "feishu"), "mention_mobiles", List.of("wecom", "dingtalk"),
+                    "mention_users", List.of("wecom", "dingtalk", "feishu"), "mention_all", List.of("wecom", "dingtalk", "feishu"),
+                    "tls", List.of("email"), "user", List.of("email"), "password", List.of("email"), "from", List.of("email"), "to", List.of("email"),
+                    "headers", List.of("webhook"));
+            for (var e : only.entrySet()) {
+                if (value(f, e.getKey()) != null && !e.getValue().contains(kind)) {
+                    problems.at(f.get(e.getKey()).getKeyNode(), path + "." + e.getKey(), "applies only to " + String.join(", ", e.getValue()) + " channels");
+                }
+            }
+            List<String> mobiles = commands(value(f, "mention_mobiles"), path + ".mention_mobiles", lookup);
+            List<String> users = commands(value(f, "mention_users"), path + ".mention_users", lookup);
+            boolean all = scalar(f, "mention_all", path, BOOL, false, lookup);
+            String secret = scalar(f, "secret", path, NON_EMPTY, null, lookup);
+            AlertsSpec.Channel ch = switch (kind) {
+                case "wecom" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.WeCom(name, u, mobiles, users, all);
+                }
+                case "dingtalk" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.DingTalk(name, u, secret, mobiles, users, all);
+                }
+                case "feishu" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.Feishu(name, u, secret, users, all);
+                }
+                case "slack" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.Slack(name, u);
+                }
+                case "webhook" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.Webhook(name, u, envMapAny(value(f, "headers"), path + ".headers", lookup));
+                }
+                default -> {
+                    HostPort hp = scalar(f, kind, path, HOST_PORT, null, lookup);
+                    String tls = scalar(f, "tls", path, SMTP_TLS, hp != null && hp.port() == 465 ? "ssl" : "starttls", lookup);
+                    String from = scalar(f, "from", path, EMAIL, null, lookup);
+                    List<String> to = commands(value(f, "to"), path + ".to", lookup);
+                    for (String addr : to) {
+                        if (!addr.matches("[^@\\s]+@[^@\\s]+")) problems.at(value(f, "to"), path + ".to", "expected email addresses, got \"" + addr + "\"");
+                    }
+                    if (from == null) problems.at(node, path + ".from", "expected from: the sender address");
+                    if (to.isEmpty()) problems.at(node, path + ".to", "expected to: one or more recipient addresses");
+                    yield hp == null || from == null || to.isEmpty() ? null : new AlertsSpec.Email(name, hp.host(), hp.port(), tls,
+                            scalar(f, "user", path, NON_EMPTY, null, lookup), scalar(f, "password", path, TEXT, null, lookup), from, to);
+                }
+            };
+            return problemCount() > before ? null : ch;
         }
 
         /** backups.NAME.offsite: an S3-compatible bucket; keys default to AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */

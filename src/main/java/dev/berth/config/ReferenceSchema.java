@@ -32,9 +32,9 @@ final class ReferenceSchema {
     static final Pattern PROFILE = Pattern.compile("[a-z0-9_]+");
 
     /** Mappings whose keys are names the user picks (app names), not schema keys. */
-    private static final Set<String> NAMED = Set.of("apps", "backups");
+    private static final Set<String> NAMED = Set.of("apps", "backups", "checks", "channels", "maintenance");
     /** Mappings whose keys are free (environment variables). */
-    private static final Set<String> FREE = Set.of("env", PROFILE_KEY);
+    private static final Set<String> FREE = Set.of("env", "headers", PROFILE_KEY);
 
     private final Map<String, Set<String>> keysByLevel;
 

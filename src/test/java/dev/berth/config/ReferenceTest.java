@@ -31,6 +31,11 @@ class ReferenceTest {
             Files.copy(in, file);
         }
         Files.writeString(dir.resolve(".env"), "DATABASE_URL=postgres://app@localhost/app\n");
+        Files.writeString(dir.resolve(".env.alerts"), "WECOM_WEBHOOK=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\n"
+                + "DINGTALK_WEBHOOK=https://oapi.dingtalk.com/robot/send?access_token=t\nDINGTALK_SECRET=SECd\n"
+                + "FEISHU_WEBHOOK=https://open.feishu.cn/open-apis/bot/v2/hook/h\nFEISHU_SECRET=fs\nSLACK_WEBHOOK=https://hooks.slack.com/services/x\n"
+                + "SMTP_PASSWORD=pw\nHOOK_TOKEN=ht\n");
+        Files.createDirectories(dir.resolve("scripts"));
         Files.writeString(dir.resolve(".env.backup"), "PGPASSWORD=from-the-env-file\nS3_ACCESS_KEY=AKID1\nS3_SECRET_KEY=s3-secret\n");
 
         BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
@@ -62,6 +67,27 @@ class ReferenceTest {
         assertEquals(dir.resolve("logs"), web.logs().dir());
         assertEquals(new ExecCommand(List.of("python3", "worker.py", "--queue", "default")), f.app("worker").orElseThrow().command());
         assertEquals("4", f.app("worker").orElseThrow().env().get("QUEUE_CONCURRENCY"));
+        // checks: the declared ones, the built-ins (host, every app), each kind read
+        assertEquals(List.of("host:cpu", "host:memory", "host:swap", "host:load", "host:disk", "app:web", "app:worker", "app:cache", "backup:maindb",
+                "api", "postgres-port", "certificate", "queue-depth", "errors", "gpu", "data-disk", "web-restarts", "maindb-age", "nightly-report", "load"),
+                f.checks().stream().map(CheckSpec::name).toList());
+        CheckSpec api = f.check("api").orElseThrow();
+        assertEquals(new CheckSpec.Http("GET", java.net.URI.create("http://127.0.0.1:3000/healthz"), Map.of("Authorization", "Bearer none"), "",
+                Set.of(200, 204), "ok", "$.status", "ok", new CheckSpec.Limits(1000.0, 3000.0), true), api.probe());
+        assertEquals(2, api.failures());
+        assertEquals(List.of("ops"), api.channels());
+        assertEquals(new CheckSpec.Tls("example.com", 443, new CheckSpec.Limits(21.0, 7.0)), f.check("certificate").orElseThrow().probe());
+        assertEquals(new CheckSpec.LogErrors(dir.resolve("logs/web-error.log"), "ERROR|Exception", java.time.Duration.ofMinutes(5), true,
+                new CheckSpec.Limits(5.0, 10.0)), f.check("errors").orElseThrow().probe());
+        assertEquals(new CheckSpec.Host("cpu", new CheckSpec.Limits(80.0, 95.0)), f.check("host:cpu").orElseThrow().probe());
+        assertEquals(new CheckSpec.Heartbeat(java.time.Duration.ofDays(1), java.time.Duration.ofMinutes(30)), f.check("nightly-report").orElseThrow().probe());
+        assertEquals(List.of("ops", "oncall", "dev", "team", "mail", "hook"), f.alerts().channels().stream().map(AlertsSpec.Channel::name).toList());
+        assertEquals(new AlertsSpec.DingTalk("oncall", java.net.URI.create("https://oapi.dingtalk.com/robot/send?access_token=t"), "SECd",
+                List.of("13800000000"), List.of(), true), f.alerts().channels().get(1));
+        assertEquals(new AlertsSpec.Email("mail", "smtp.example.com", 465, "ssl", "alerts@example.com", "pw", "alerts@example.com",
+                List.of("ops@example.com")), f.alerts().channels().get(4));
+        assertFalse(f.alerts().channels().toString().contains("pw"), "no secret in toString");
+        assertEquals(List.of(new AlertsSpec.Maintenance("0 3 * * 0", java.time.Duration.ofHours(2))), f.alerts().maintenance());
         assertEquals(LogLineReady.class, f.app("worker").orElseThrow().ready().getClass());
         assertEquals(PortReady.class, f.app("cache").orElseThrow().ready().getClass());
     }
@@ -71,9 +97,10 @@ class ReferenceTest {
     void referenceDefinesExactlyTheKeysTheLoaderReads() {
         ReferenceSchema schema = ReferenceSchema.load();
         assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*",
-                        "backups.*.offsite"),
+                        "backups.*.offsite", "checks.*", "monitor", "monitor.cpu", "monitor.memory", "monitor.swap", "monitor.load", "monitor.disk",
+                        "monitor.inodes", "monitor.restarts", "alerts", "alerts.maintenance.*", "alerts.channels.*"),
                 schema.levels());
-        assertEquals(List.of("apps", "backups"), schema.keys(""));
+        assertEquals(List.of("apps", "backups", "checks", "monitor", "alerts"), schema.keys(""));
         assertEquals(Set.of("postgres", "mysql", "mongo", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
                 "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity", "grace", "drill", "catch_up",
                 "offsite"),
@@ -100,7 +127,8 @@ class ReferenceTest {
         ReferenceSchema schema = ReferenceSchema.load();
         for (String level : schema.levels()) {
             for (String key : schema.keys(level)) {
-                String prefix = level.isEmpty() ? "" : level.replace("apps.*", "").replace("backups.*", "backup").replaceFirst("^\\.", "");
+                String prefix = level.isEmpty() ? "" : level.replace("apps.*", "").replace("backups.*", "backup").replace("checks.*", "check")
+                        .replace("alerts.channels.*", "channel").replace("alerts.maintenance.*", "alerts.maintenance").replaceFirst("^\\.", "");
                 String qualified = prefix.isEmpty() ? key : prefix + "." + key;
                 assertTrue(text.contains("`" + qualified + "`"), "docs/berth-yml.md should document `" + qualified + "`");
             }
