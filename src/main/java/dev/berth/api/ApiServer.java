@@ -67,8 +67,11 @@ public final class ApiServer implements AutoCloseable {
     private final String token;
     private final List<Route> routes = new ArrayList<>();
 
-    public ApiServer(String host, int port, String token, Controllers c, DeployControllers d, BackupControllers b) throws IOException {
+    private final MonitorControllers monitor;
+
+    public ApiServer(String host, int port, String token, Controllers c, DeployControllers d, BackupControllers b, MonitorControllers m) throws IOException {
         this.token = token;
+        this.monitor = m;
         // The whole API at a glance.
         get("/api/v1/ping", c::ping);
         get("/api/v1/apps", c::listApps);
@@ -93,6 +96,15 @@ public final class ApiServer implements AutoCloseable {
         post("/api/v1/backups/prune", b::prune);
         get("/api/v1/backups", b::list);
         get("/api/v1/backups/{name}", b::list);
+        get("/api/v1/checks", m::list);
+        post("/api/v1/checks/run", m::run);
+        get("/api/v1/alerts", m::alerts);
+        post("/api/v1/alerts/test", m::test);
+        get("/api/v1/silences", m::silences);
+        post("/api/v1/silences", m::silence);
+        post("/api/v1/silences/end", m::endSilence);
+        get("/api/v1/heartbeats/{name}", r -> m.heartbeatUrl(r, "http://" + host + ":" + port()));
+        // without the token: /health, /metrics, /heartbeat/NAME/TOKEN (see dispatchPublic)
 
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -106,7 +118,44 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() { return server.getAddress().getPort(); }
 
+    /** /health, /metrics and heartbeats answer without the token: load balancers, Prometheus and cron jobs call them. */
+    private boolean dispatchPublic(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        MonitorControllers.Raw raw;
+        try {
+            if (path.equals("/health") && (method.equals("GET") || method.equals("HEAD"))) {
+                raw = monitor.health(ex.getRequestURI().getRawQuery());
+            } else if (path.equals("/metrics") && method.equals("GET")) {
+                raw = monitor.metrics();
+            } else if (path.startsWith("/heartbeat/") && (method.equals("GET") || method.equals("POST") || method.equals("HEAD"))) {
+                String[] parts = path.split("/");
+                if (parts.length != 4) return false;
+                ex.getRequestBody().readNBytes(MAX_BODY); // a job may post its output; it is not kept
+                raw = monitor.heartbeat(parts[2], parts[3]);
+            } else {
+                return false;
+            }
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "request failed", e);
+            raw = new MonitorControllers.Raw(500, "application/json", Json.write(error("INTERNAL", e.toString(), List.of())).getBytes(StandardCharsets.UTF_8));
+        }
+        try (ex) {
+            ex.getResponseHeaders().set("Content-Type", raw.contentType());
+            if (method.equals("HEAD")) {
+                ex.sendResponseHeaders(raw.status(), -1);
+            } else {
+                ex.sendResponseHeaders(raw.status(), raw.body().length);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(raw.body());
+                }
+            }
+        }
+        return true;
+    }
+
     private void dispatch(HttpExchange ex) throws IOException {
+        if (monitor != null && dispatchPublic(ex)) return;
         try (ex) {
             Object result;
             int status = 200;

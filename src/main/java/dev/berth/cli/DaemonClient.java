@@ -64,6 +64,11 @@ final class DaemonClient {
         }
     }
 
+    /** Whether a daemon is running for this BERTH_HOME (without starting one). */
+    boolean running() {
+        return liveInfo() != null;
+    }
+
     Map<String, Object> get(String path) {
         return request("GET", path, null);
     }

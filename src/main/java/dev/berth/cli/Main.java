@@ -25,6 +25,10 @@ public final class Main {
             Output.err("berth: " + e.getMessage());
             for (String d : e.details) Output.err("  " + d);
             return e.exitCode;
+        } catch (dev.berth.config.ConfigException e) {
+            Output.err("berth: " + e.problems().size() + " problem(s) in the berth.yml:");
+            for (var p : e.problems()) Output.err("  " + p);
+            return ExitCodes.CONFIG;
         } catch (Exception e) {
             if ("1".equals(System.getenv("BERTH_DEBUG"))) e.printStackTrace();
             Output.err("berth: " + e);
@@ -36,13 +40,14 @@ public final class Main {
         return new Cli("berth",
                 List.of("Keeps the apps of a berth.yml running: restarts them by policy, reloads them without",
                         "downtime, keeps their logs, ships new releases with a health gate and rollback, and",
-                        "backs up databases and files. The first command that needs the daemon starts it",
-                        "(state in BERTH_HOME, default ~/.berth)."),
+                        "backs up databases and files, runs health checks and sends alerts. The first command",
+                        "that needs the daemon starts it (state in BERTH_HOME, default ~/.berth)."),
                 List.of(new StartCommand(), new AppVerbCommand.Stop(), new AppVerbCommand.Restart(), new AppVerbCommand.Reload(),
                         new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new LogsCommand(), new FlushCommand(),
                         new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new MonitCommand(), new ValidateCommand(),
                         new LintCommand(), new ImportPm2Command(), new DeployCommand(), new DeployCommand.Rollback(),
-                        new DeploymentsCommand.Releases(), new DeploymentsCommand(), new BackupCommand(), new DaemonCommand()),
+                        new DeploymentsCommand.Releases(), new DeploymentsCommand(), new BackupCommand(), new CheckCommand(), new MonitorCommand(),
+                        new AlertsCommand(), new AlertsCommand.Alert(), new AlertsCommand.Silence(), new DaemonCommand()),
                 List.of("", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."));
     }
 

@@ -340,11 +340,11 @@ public final class BerthFileLoader {
             if (backupsEntry != null && !YamlSource.isNull(backupsEntry.getValueNode())) {
                 backups(backupsEntry.getValueNode());
             }
-            if ((appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) && !backups.isEmpty()) {
-                // a file with backups only is fine
+            if ((appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) && (!backups.isEmpty() || entries.containsKey("checks"))) {
+                // a file with backups or checks only is fine
             } else if (appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) {
                 problems.at(appsEntry == null ? top : appsEntry.getKeyNode(), "apps",
-                        "is required: a mapping of app name to app settings");
+                        "is required (unless the file has backups: or checks:): a mapping of app name to app settings");
             } else if (!(appsEntry.getValueNode() instanceof MappingNode appsNode)) {
                 problems.at(appsEntry.getValueNode(), "apps", "expected a mapping of app name to app settings, got "
                         + YamlSource.describe(appsEntry.getValueNode()));
@@ -1012,20 +1012,22 @@ public final class BerthFileLoader {
                     }
                     CheckSpec.Limits l = new CheckSpec.Limits(scalar(f, "warning", path, k, w == null && c == null ? 10.0 : null, lookup), scalar(f, "critical", path, k, null, lookup));
                     if (target == null) yield null;
-                    Path file;
+                    List<Path> files = new ArrayList<>();
                     var app = apps.stream().filter(a -> a.name().equals(target.strip())).findFirst();
                     if (app.isPresent()) {
-                        AppSpec a = app.get();
-                        file = a.logs().merge() ? a.logs().dir().resolve(a.name() + ".log") : a.logs().dir().resolve(a.name() + "-error.log");
+                        AppSpec a = app.get(); // each instance's error log (or merged log), named as the supervisor names them
+                        for (int i = 0; i < Math.max(1, a.instances()); i++) {
+                            files.add(a.logs().dir().resolve(a.name() + "-" + i + (a.logs().merge() ? ".log" : "-err.log")));
+                        }
                     } else if (target.contains("/") || target.contains(".")) {
-                        file = baseDir.resolve(target.strip()).normalize();
+                        files.add(baseDir.resolve(target.strip()).normalize());
                     } else {
                         problems.at(value(f, "log"), path + ".log", "no app named \"" + target + "\" in this file, and not a path (apps: "
                                 + String.join(", ", apps.stream().map(AppSpec::name).toList()) + ")"
                                 + Suggestions.didYouMean(target, apps.stream().map(AppSpec::name).toList()));
                         yield null;
                     }
-                    yield new CheckSpec.LogErrors(file, pattern, window, percent, l);
+                    yield new CheckSpec.LogErrors(List.copyOf(files), pattern, window, percent, l);
                 }
                 case "app" -> {
                     String app = scalar(f, "app", path, NON_EMPTY, null, lookup);
@@ -1058,12 +1060,34 @@ public final class BerthFileLoader {
                     yield new CheckSpec.Heartbeat(every, grace);
                 }
             };
+            if (problemCount() == before && probe != null) limitsInOrder(probe, node, path);
             if (problemCount() > before || probe == null) return null;
             return new CheckSpec(name, probe, interval, timeout, failures, channels, false);
         }
 
         private static List<String> words(String s) {
             return s.isBlank() ? List.of() : List.of(s.strip().split("\\s+"));
+        }
+
+        /** warning must come before critical: below it when higher is worse, above it for TLS days left. */
+        private void limitsInOrder(CheckSpec.Probe probe, Node node, String path) {
+            CheckSpec.Limits l = switch (probe) {
+                case CheckSpec.Http h -> h.latencyMs();
+                case CheckSpec.Tcp t -> t.latencyMs();
+                case CheckSpec.Tls t -> new CheckSpec.Limits(t.daysLeft().critical(), t.daysLeft().warning()); // lower is worse
+                case CheckSpec.Host h -> h.limits();
+                case CheckSpec.Disk d -> d.used();
+                case CheckSpec.Gpu g -> g.utilization();
+                case CheckSpec.LogErrors e -> e.limits();
+                case CheckSpec.App a -> a.restartsPerHour();
+                case CheckSpec.BackupAge b -> b.ageSeconds();
+                default -> CheckSpec.Limits.NONE;
+            };
+            if (l.warning() != null && l.critical() != null && l.warning() >= l.critical()) {
+                problems.at(node, path, probe instanceof CheckSpec.Tls
+                        ? "warning (" + l.critical() + " days) must be more days than critical (" + l.warning() + " days)"
+                        : "warning (" + l.warning() + ") must be below critical (" + l.critical() + "), with the defaults counted; set both");
+            }
         }
 
         private String textOf(Node n) {

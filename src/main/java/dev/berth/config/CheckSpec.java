@@ -52,8 +52,8 @@ public record CheckSpec(String name, Probe probe, Duration interval, Duration ti
     /** GPU utilisation and memory used (percent) when nvidia-smi is there. */
     public record Gpu(Limits utilization, Limits memory) implements Probe { }
 
-    /** Lines matching pattern in a log within window: a count, or (percent) a share of all lines. */
-    public record LogErrors(Path file, String pattern, Duration window, boolean percent, Limits limits) implements Probe { }
+    /** Lines matching pattern in a log (an app's: one file per instance, the worst counts) within window: a count, or (percent) a share of all lines. */
+    public record LogErrors(List<Path> files, String pattern, Duration window, boolean percent, Limits limits) implements Probe { }
 
     /** An app's instances: how many are online, and restarts in the last hour. */
     public record App(String app, Limits restartsPerHour) implements Probe { }

@@ -29,6 +29,13 @@ public final class CronExpressions {
         return ExecutionTime.forCron(parse(expression)).nextExecution(t).orElse(null);
     }
 
+    /** The last fire time at or before {@code t}, in t's zone; null when it never fired. */
+    public static ZonedDateTime lastAtOrBefore(String expression, ZonedDateTime t) {
+        ExecutionTime et = ExecutionTime.forCron(parse(expression));
+        if (et.isMatch(t.withSecond(0).withNano(0)) ) return t.withSecond(0).withNano(0);
+        return et.lastExecution(t).orElse(null);
+    }
+
     private static Cron parse(String expression) {
         String s = expression == null ? "" : expression.trim();
         if (s.isEmpty()) {

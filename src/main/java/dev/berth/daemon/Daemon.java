@@ -3,6 +3,12 @@ package dev.berth.daemon;
 import dev.berth.api.ApiServer;
 import dev.berth.api.DeployControllers;
 import dev.berth.api.BackupControllers;
+import dev.berth.api.MonitorControllers;
+import dev.berth.alert.AlertRouter;
+import dev.berth.alert.ChannelSender;
+import dev.berth.monitor.Monitor;
+import dev.berth.store.Monitoring;
+import java.nio.file.Path;
 import dev.berth.backup.BackupService;
 import dev.berth.backup.BackupScheduler;
 import dev.berth.backup.BackupAlerts;
@@ -99,12 +105,30 @@ public final class Daemon {
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
                 BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, home.logs(), backupAlerts);
                 schedule.resume();
+                Monitoring monitoring = new Monitoring(store);
+                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring);
+                Monitor monitor = new Monitor(monitoring, alertsConfig -> new AlertRouter(monitoring, new ChannelSender(), alertsConfig,
+                        Clock.systemUTC(), java.time.ZoneId.systemDefault()), checkContext, home.logs());
+                monitor.onWatch((p, vars) -> {
+                    try {
+                        backupCatalog.watchSource(p.toString(), Json.write(vars));
+                    } catch (java.sql.SQLException e) {
+                        LOG.warning("cannot remember " + p + " for monitoring: " + e.getMessage());
+                    }
+                });
+                try {
+                    backupCatalog.sources().forEach((p, vars) -> monitor.watch(Path.of(p), Json.readStringMap(vars)));
+                } catch (java.sql.SQLException e) {
+                    LOG.warning("cannot read the watched berth.yml files: " + e.getMessage());
+                }
+                store.onEvent(monitor::onEvent);
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
                         home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), secrets), secrets);
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
                     LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
                 }
                 ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
+                            monitor.watch(config, vars); // its checks and alerts, and the built-in app checks
                             try {
                                 if (new dev.berth.config.BerthFileLoader(vars, home.logs()).load(config, null).backups().stream()
                                         .anyMatch(b -> b.schedule() != null || b.drill() != null)) schedule.watch(config, vars);
@@ -113,7 +137,8 @@ public final class Daemon {
                             }
                         }),
                         new DeployControllers(catalog, deployer, deployments),
-                        new BackupControllers(backups, backupCatalog, home.logs(), schedule));
+                        new BackupControllers(backups, backupCatalog, home.logs(), schedule),
+                        new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs()));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
@@ -133,6 +158,7 @@ public final class Daemon {
                 stopped.await();
                 LOG.info("berth daemon stopping; apps keep running");
                 api.close();
+                monitor.close();
                 Files.deleteIfExists(home.daemonInfo());
             }
         }

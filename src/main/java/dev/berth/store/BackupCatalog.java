@@ -166,6 +166,14 @@ public final class BackupCatalog {
         });
     }
 
+    /** When the newest good archive of a backup (here or off-site) was finished, or null. */
+    public Long lastGood(String name) throws SQLException {
+        for (Entry e : list(name, 200)) {
+            if (e.local() || e.offsite()) return e.finishedAt() != null ? e.finishedAt() : e.startedAt();
+        }
+        return null;
+    }
+
     /** Newest first; name null for every backup. */
     public List<Entry> list(String name, int limit) throws SQLException {
         return name == null ? select("", null, limit) : select(" WHERE name=?", name, limit);

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,6 +75,25 @@ public final class Deployments {
                 ps.executeUpdate();
             }
             return null;
+        });
+        if ("failed".equals(state)) { // an alert event, for the monitor to send
+            Optional<Deployment> d = get(id);
+            if (d.isPresent()) {
+                store.addEvent(d.get().app(), null, "deploy_failed", "deployment #" + id + " failed" + (failedStep == null ? "" : " at " + failedStep)
+                        + (message == null ? "" : ": " + message));
+            }
+        }
+    }
+
+    /** How many deployments ended in each state (succeeded, failed, rolled_back, ...), by app. */
+    public Map<String, Map<String, Long>> countByState() throws SQLException {
+        return store.withConnection(db -> {
+            Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT app, state, COUNT(*) FROM deployments GROUP BY app, state");
+                 java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+            }
+            return out;
         });
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 6;
+    private static final int SCHEMA_VERSION = 7;
     private final Connection db;
     private final Path file;
 
@@ -208,6 +208,43 @@ public final class StateStore implements AutoCloseable {
                 return null;
             });
         }
+        if (version < 7) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    // monitoring: each check's current state (so a daemon restart re-alerts nothing),
+                    // uptime per hour (35 days) and per day (400 days), the alert history, silences, heartbeats
+                    s.execute("""
+                        CREATE TABLE check_states (
+                          name TEXT PRIMARY KEY,
+                          state TEXT NOT NULL,
+                          since INTEGER NOT NULL,
+                          checked_at INTEGER,
+                          value REAL,
+                          message TEXT,
+                          alerted_at INTEGER)""");
+                    s.execute("CREATE TABLE uptime_hours (name TEXT NOT NULL, hour INTEGER NOT NULL, ok INTEGER NOT NULL, total INTEGER NOT NULL, PRIMARY KEY(name, hour))");
+                    s.execute("CREATE TABLE uptime_days (name TEXT NOT NULL, day INTEGER NOT NULL, ok INTEGER NOT NULL, total INTEGER NOT NULL, PRIMARY KEY(name, day))");
+                    s.execute("""
+                        CREATE TABLE alerts (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          at INTEGER NOT NULL,
+                          subject TEXT NOT NULL,
+                          state TEXT NOT NULL,
+                          value TEXT,
+                          threshold TEXT,
+                          since INTEGER,
+                          message TEXT,
+                          delivery TEXT NOT NULL,
+                          channels TEXT,
+                          error TEXT)""");
+                    s.execute("CREATE INDEX alerts_at ON alerts(at)");
+                    s.execute("CREATE TABLE silences (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, until INTEGER NOT NULL, reason TEXT, created_at INTEGER NOT NULL)");
+                    s.execute("CREATE TABLE heartbeats (name TEXT PRIMARY KEY, token TEXT NOT NULL, last_at INTEGER)");
+                    s.execute("PRAGMA user_version=7");
+                }
+                return null;
+            });
+        }
     }
 
     /** For the other repositories of this database (see Deployments): one connection, used under this store's lock. */
@@ -363,14 +400,39 @@ public final class StateStore implements AutoCloseable {
 
     // ---- events -----------------------------------------------------------------------
 
-    public synchronized void addEvent(String app, Integer index, String kind, String message) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
-            ps.setLong(1, System.currentTimeMillis());
-            ps.setString(2, app);
-            if (index == null) ps.setNull(3, java.sql.Types.INTEGER); else ps.setInt(3, index);
-            ps.setString(4, kind);
-            ps.setString(5, message);
-            ps.executeUpdate();
+    public void addEvent(String app, Integer index, String kind, String message) throws SQLException {
+        long at = System.currentTimeMillis();
+        synchronized (this) {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
+                ps.setLong(1, at);
+                ps.setString(2, app);
+                if (index == null) ps.setNull(3, java.sql.Types.INTEGER); else ps.setInt(3, index);
+                ps.setString(4, kind);
+                ps.setString(5, message);
+                ps.executeUpdate();
+            }
+        }
+        java.util.function.Consumer<StoredEvent> l = eventListener;
+        if (l != null) l.accept(new StoredEvent(at, app, index, kind, message)); // outside the lock: the listener may write too
+    }
+
+    private volatile java.util.function.Consumer<StoredEvent> eventListener;
+
+    /** Called after each recorded event (the monitor turns crash loops and failed backups into alerts). */
+    public void onEvent(java.util.function.Consumer<StoredEvent> listener) {
+        this.eventListener = listener;
+    }
+
+    /** How many events of these kinds an app had since a time (restarts in the last hour). */
+    public synchronized int countEvents(String app, List<String> kinds, long sinceMillis) throws SQLException {
+        String marks = String.join(",", java.util.Collections.nCopies(kinds.size(), "?"));
+        try (PreparedStatement ps = db.prepareStatement("SELECT COUNT(*) FROM events WHERE app=? AND at>=? AND kind IN (" + marks + ")")) {
+            ps.setString(1, app);
+            ps.setLong(2, sinceMillis);
+            for (int i = 0; i < kinds.size(); i++) ps.setString(3 + i, kinds.get(i));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
         }
     }
 

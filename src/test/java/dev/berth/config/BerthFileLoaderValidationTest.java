@@ -109,7 +109,7 @@ class BerthFileLoaderValidationTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             ``                                  | berth.yml: the file is empty
             apps: [web]                         | 1:7: apps: expected a mapping of app name to app settings, got a list
-            apps:                               | 1:1: apps: is required: a mapping of app name to app settings
+            apps:                               | 1:1: apps: is required (unless the file has backups: or checks:): a mapping of app name to app settings
             apps: {}                            | 1:7: apps: expected at least one app
             [1, 2]                              | 1:1: expected a mapping with an apps: key, got a list
             aps: {web: {run: x}}                | 1:1: aps: unknown key "aps"; did you mean "apps"?
@@ -122,6 +122,23 @@ class BerthFileLoaderValidationTest {
             apps: {web: {run: [a]}}             | 1:19: apps.web.run: expected a non-empty string, got a list
             apps: {web: {run: x}                | 1:21: invalid YAML: expected ',' or '}', but got <stream end> (while parsing a flow mapping)
             apps:\\n  web:\\n\\trun: x          | 3:1: invalid YAML
+            checks: {api: {http: ftp://x}}      | 1:22: checks.api.http: expected an http:// or https:// URL, got "ftp://x"
+            checks: {db: {tcp: localhost}}      | 1:20: checks.db.tcp: expected host:port, like 127.0.0.1:5432, got "localhost"
+            checks: {d: {disk: /, warning: 120%}}| 1:32: checks.d.warning: expected a percentage from 0% to 100%, like 85%, got "120%"
+            checks: {a: {http: http://x, tcp: "x:1"}}| 1:13: checks.a: expected exactly one kind: http, tcp, tls, command
+            checks: {a: {tcp: "x:1", pattern: E}}| 1:26: checks.a.pattern: applies only to a log check
+            checks: {a: {tcp: "x:1", interval: 0s}}| 1:36: checks.a.interval: expected a duration like 500ms, 10s, 5m, 1h or 2d (or combined, like 1m30s), at least 1s
+            checks: {a: {tcp: "x:1", channels: [nope]}}| checks.a.channels: no channel named "nope" in alerts.channels
+            checks: {e: {log: web, pattern: "("}}| checks.e.log: no app named "web"
+            checks: {e: {log: ./x.log, pattern: "("}}| 1:37: checks.e.pattern: expected a regular expression: Unclosed group
+            checks: {Api: {tcp: "x:1"}}         | 1:10: checks.Api: check names are lowercase letters
+            checks: {c: {cpu: true, warning: 99%}}| 1:13: checks.c: warning (99.0) must be below critical (95.0), with the defaults counted; set both
+            checks: {t: {tls: "x", warning: 3d, critical: 7d}}| 1:13: checks.t: warning (3.0 days) must be more days than critical (7.0 days)
+            alerts: {channels: {ops: {dingtalk: "http://x", to: [a@b]}}}| 1:49: alerts.channels.ops.to: applies only to email channels
+            alerts: {channels: {ops: {email: "smtp:25"}}}| alerts.channels.ops.from: expected from: the sender address
+            alerts: {channels: {ops: {slack: "http://x", secret: s}}}| alerts.channels.ops.secret: applies only to dingtalk, feishu channels
+            alerts: {maintenance: {w: {cron: "0 3 * * 0"}}}| alerts.maintenance.w: expected cron: (when it starts) and duration: (how long)
+            monitor: {cpu: {warning: 80%, critcal: 90%}}| monitor.cpu.critcal: unknown key "critcal"; did you mean "critical"?
             """)
     void wholeFile(String yaml, String expected) throws Exception {
         String problems = problemsOf(yaml.replace("\\n", "\n").replace("\\t", "\t"));

@@ -69,7 +69,7 @@ class ReferenceTest {
         assertEquals("4", f.app("worker").orElseThrow().env().get("QUEUE_CONCURRENCY"));
         // checks: the declared ones, the built-ins (host, every app), each kind read
         assertEquals(List.of("host:cpu", "host:memory", "host:swap", "host:load", "host:disk", "app:web", "app:worker", "app:cache", "backup:maindb",
-                "api", "postgres-port", "certificate", "queue-depth", "errors", "gpu", "data-disk", "web-restarts", "maindb-age", "nightly-report", "load"),
+                "api", "postgres-port", "certificate", "queue-depth", "errors", "gpu", "data-disk", "web-restarts", "maindb-age", "nightly-report", "load", "busy-cpu", "low-memory", "swapping"),
                 f.checks().stream().map(CheckSpec::name).toList());
         CheckSpec api = f.check("api").orElseThrow();
         assertEquals(new CheckSpec.Http("GET", java.net.URI.create("http://127.0.0.1:3000/healthz"), Map.of("Authorization", "Bearer none"), "",
@@ -77,7 +77,7 @@ class ReferenceTest {
         assertEquals(2, api.failures());
         assertEquals(List.of("ops"), api.channels());
         assertEquals(new CheckSpec.Tls("example.com", 443, new CheckSpec.Limits(21.0, 7.0)), f.check("certificate").orElseThrow().probe());
-        assertEquals(new CheckSpec.LogErrors(dir.resolve("logs/web-error.log"), "ERROR|Exception", java.time.Duration.ofMinutes(5), true,
+        assertEquals(new CheckSpec.LogErrors(List.of(dir.resolve("logs/web-0-err.log"), dir.resolve("logs/web-1-err.log")), "ERROR|Exception", java.time.Duration.ofMinutes(5), true,
                 new CheckSpec.Limits(5.0, 10.0)), f.check("errors").orElseThrow().probe());
         assertEquals(new CheckSpec.Host("cpu", new CheckSpec.Limits(80.0, 95.0)), f.check("host:cpu").orElseThrow().probe());
         assertEquals(new CheckSpec.Heartbeat(java.time.Duration.ofDays(1), java.time.Duration.ofMinutes(30)), f.check("nightly-report").orElseThrow().probe());

@@ -1,0 +1,322 @@
+package dev.berth.api;
+
+import dev.berth.alert.AlertRouter;
+import dev.berth.alert.AlertSendException;
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.config.CheckSpec;
+import dev.berth.config.Durations;
+import dev.berth.json.Json;
+import dev.berth.monitor.CheckContext;
+import dev.berth.monitor.CheckRunner;
+import dev.berth.monitor.Health;
+import dev.berth.monitor.LocalChecks;
+import dev.berth.monitor.Monitor;
+import dev.berth.monitor.probe.CheckState;
+import dev.berth.monitor.probe.ProbeResult;
+import dev.berth.store.BackupCatalog;
+import dev.berth.store.Deployments;
+import dev.berth.store.Monitoring;
+import dev.berth.supervisor.AppStatus;
+import dev.berth.supervisor.InstanceStatus;
+import dev.berth.supervisor.Supervisor;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks, health, metrics, alerts, silences and heartbeats over HTTP. /health, /metrics and
+ * /heartbeat/NAME/TOKEN need no daemon token (load balancers, Prometheus and cron jobs call
+ * them); they show states and numbers, never a setting or a secret.
+ */
+public final class MonitorControllers {
+    private final Monitor monitor;
+    private final Monitoring store;
+    private final Supervisor supervisor;
+    private final BackupCatalog backups;
+    private final Deployments deployments;
+    private final CheckContext context;
+    private final Path defaultLogDir;
+
+    public MonitorControllers(Monitor monitor, Monitoring store, Supervisor supervisor, BackupCatalog backups, Deployments deployments,
+                       CheckContext context, Path defaultLogDir) {
+        this.monitor = monitor;
+        this.store = store;
+        this.supervisor = supervisor;
+        this.backups = backups;
+        this.deployments = deployments;
+        this.context = context;
+        this.defaultLogDir = defaultLogDir;
+    }
+
+    /** A raw answer: status, content type, body. */
+    record Raw(int status, String contentType, byte[] body) { }
+
+    // ---- public
+
+    /** GET /health: 200 when HEALTHY or WARNING, 503 when UNHEALTHY (with ?strict, 503 on WARNING too). */
+    Raw health(String query) {
+        Health h = monitor.health();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", h.name());
+        List<Object> failing = new ArrayList<>();
+        int n = 0;
+        for (Monitor.CheckView v : monitor.checks()) {
+            n++;
+            if (v.state() == CheckState.OK) continue;
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", v.spec().name());
+            c.put("state", v.state().name());
+            c.put("since", v.since().toString());
+            c.put("message", v.last() == null ? null : v.last().message());
+            failing.add(c);
+        }
+        out.put("checks", n);
+        out.put("failing", failing);
+        boolean strict = query != null && List.of(query.split("&")).contains("strict");
+        int status = h == Health.UNHEALTHY || (strict && h == Health.WARNING) ? 503 : 200;
+        return new Raw(status, "application/json", Json.write(out).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** GET /metrics in the Prometheus text format. */
+    Raw metrics() throws Exception {
+        List<MetricSnapshot> m = new ArrayList<>();
+        GaugeSnapshot.Builder cpu = gauge("berth_instance_cpu_percent", "CPU use of an instance's process tree, percent of one core");
+        GaugeSnapshot.Builder mem = gauge("berth_instance_memory_bytes", "Resident memory of an instance's process tree");
+        GaugeSnapshot.Builder up = gauge("berth_instance_uptime_seconds", "Seconds since the instance started");
+        GaugeSnapshot.Builder online = gauge("berth_instance_up", "1 when the instance is running, else 0");
+        CounterSnapshot.Builder restarts = CounterSnapshot.builder().name("berth_instance_restarts").help("Restarts of an instance");
+        for (AppStatus a : supervisor.status()) {
+            for (InstanceStatus i : a.instances()) {
+                Labels l = Labels.of("app", a.name(), "instance", Integer.toString(i.index()));
+                cpu.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.cpuPercent()).build());
+                mem.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.memoryBytes()).build());
+                up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.uptimeMillis() / 1000.0).build());
+                online.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.state().equals("running") ? 1 : 0).build());
+                restarts.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(i.restarts()).build());
+            }
+        }
+        m.add(cpu.build());
+        m.add(mem.build());
+        m.add(up.build());
+        m.add(online.build());
+        m.add(restarts.build());
+
+        GaugeSnapshot.Builder state = gauge("berth_check_state", "0 OK, 1 WARNING, 2 CRITICAL");
+        GaugeSnapshot.Builder latency = gauge("berth_check_latency_seconds", "How long the check's last run took");
+        GaugeSnapshot.Builder value = gauge("berth_check_value", "The value the check's last run measured, in the check's unit");
+        for (Monitor.CheckView v : monitor.checks()) {
+            Labels l = Labels.of("check", v.spec().name(), "kind", v.spec().kind());
+            state.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v.state().ordinal()).build());
+            if (v.last() != null) {
+                latency.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v.last().latencyMillis() / 1000.0).build());
+                if (v.last().value() != null) value.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v.last().value()).build());
+            }
+        }
+        m.add(state.build());
+        m.add(latency.build());
+        m.add(value.build());
+        long[] late = monitor.lateness();
+        GaugeSnapshot.Builder lateness = gauge("berth_check_lateness_seconds", "How late checks started against their schedule (last 10,000 runs)");
+        for (double q : new double[] {0.5, 0.99, 1.0}) {
+            double v = late.length == 0 ? 0 : late[Math.min(late.length - 1, (int) Math.ceil(q * late.length) - 1 < 0 ? 0 : (int) Math.ceil(q * late.length) - 1)] / 1000.0;
+            lateness.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("quantile", q == 1.0 ? "1" : Double.toString(q))).value(v).build());
+        }
+        m.add(lateness.build());
+        m.add(CounterSnapshot.builder().name("berth_check_runs").help("Check runs since the daemon started")
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(monitor.runs()).build()).build());
+
+        GaugeSnapshot.Builder lastOk = gauge("berth_backup_last_success_timestamp_seconds", "When the newest good archive of a backup was taken");
+        GaugeSnapshot.Builder size = gauge("berth_backup_last_size_bytes", "Size of the newest good archive of a backup");
+        Map<String, BackupCatalog.Entry> newest = new LinkedHashMap<>();
+        for (BackupCatalog.Entry e : backups.list(null, 5000)) {
+            if ((e.local() || e.offsite()) && !newest.containsKey(e.name())) newest.put(e.name(), e);
+        }
+        for (BackupCatalog.Entry e : newest.values()) {
+            Labels l = Labels.of("backup", e.name());
+            lastOk.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value((e.finishedAt() != null ? e.finishedAt() : e.startedAt()) / 1000.0).build());
+            if (e.bytes() != null) size.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(e.bytes()).build());
+        }
+        m.add(lastOk.build());
+        m.add(size.build());
+        CounterSnapshot.Builder deploys = CounterSnapshot.builder().name("berth_deployments").help("Deployments by app and outcome");
+        for (var a : deployments.countByState().entrySet()) {
+            for (var s : a.getValue().entrySet()) {
+                deploys.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("app", a.getKey(), "outcome", s.getKey())).value(s.getValue()).build());
+            }
+        }
+        m.add(deploys.build());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, new MetricSnapshots(m));
+        return new Raw(200, "text/plain; version=0.0.4; charset=utf-8", out.toByteArray());
+    }
+
+    private static GaugeSnapshot.Builder gauge(String name, String help) {
+        return GaugeSnapshot.builder().name(name).help(help);
+    }
+
+    /** GET or POST /heartbeat/NAME/TOKEN. */
+    Raw heartbeat(String name, String token) throws SQLException {
+        boolean ok = store.beat(name, token, System.currentTimeMillis());
+        String body = ok ? "{\"ok\":true}" : "{\"code\":\"NOT_FOUND\",\"message\":\"no heartbeat with that name and token\"}";
+        return new Raw(ok ? 200 : 404, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- with the token
+
+    /** GET /api/v1/checks: every check the daemon runs, its state and uptime. */
+    Object list(ApiServer.Request r) throws SQLException {
+        long now = System.currentTimeMillis();
+        List<Object> out = new ArrayList<>();
+        for (Monitor.CheckView v : monitor.checks()) {
+            Map<String, Object> c = view(v.spec(), v.state(), v.last());
+            c.put("since", v.since().toString());
+            c.put("last_run", v.lastRun() == null ? null : v.lastRun().toString());
+            Map<String, Object> uptime = new LinkedHashMap<>();
+            for (var p : Map.of("24h", 86_400_000L, "7d", 7 * 86_400_000L, "30d", 30 * 86_400_000L).entrySet()) {
+                Monitoring.Count n = store.uptime(v.spec().name(), p.getValue(), now);
+                uptime.put(p.getKey(), n.total() == 0 ? null : 100.0 * n.ok() / n.total());
+            }
+            c.put("uptime_percent", uptime);
+            out.add(c);
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("health", monitor.health().name());
+        res.put("checks", out);
+        return res;
+    }
+
+    static Map<String, Object> view(CheckSpec spec, CheckState state, ProbeResult last) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", spec.name());
+        c.put("kind", spec.kind());
+        c.put("built_in", spec.builtIn());
+        c.put("state", state.name());
+        c.put("value", last == null ? null : last.value());
+        c.put("unit", last == null ? null : last.unit());
+        c.put("message", last == null ? "not run yet" : last.message());
+        c.put("latency_ms", last == null ? null : last.latencyMillis());
+        c.put("interval_ms", spec.interval().toMillis());
+        return c;
+    }
+
+    /** POST /api/v1/checks/run {config, variables, names}: runs a berth.yml's checks now; the daemon watches it from then on. */
+    Object run(ApiServer.Request r) throws Exception {
+        String config = r.string("config");
+        if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml whose checks to run");
+        BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        monitor.watch(file.path(), r.stringMap("variables"));
+        List<String> names = r.strings("names");
+        List<CheckSpec> chosen = file.checks().stream().filter(c -> names.isEmpty() || names.contains(c.name())).toList();
+        for (String n : names) {
+            if (file.check(n).isEmpty()) throw new IllegalArgumentException("no check named \"" + n + "\" in " + file.path());
+        }
+        List<CheckRunner.Outcome> outcomes = CheckRunner.runAll(chosen, context, n -> file.backup(n).orElse(null));
+        Map<String, Object> res = LocalChecks.report(outcomes);
+        if (Boolean.TRUE.equals(r.body().get("alert"))) {
+            int n = 0;
+            for (CheckRunner.Outcome o : outcomes) {
+                if (o.result().state() == CheckState.OK) continue;
+                monitor.router().raise(new AlertRouter.Raise(o.spec().name(), "check " + o.spec().name(), o.result().state().name(),
+                        o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()), null, Instant.now(),
+                        "berth check --alert: " + o.result().message(), o.spec().channels()));
+                n++;
+            }
+            res.put("alerted", n == 0 ? "nothing to alert" : n + " alert(s) queued (see `berth alerts`)");
+        }
+        return res;
+    }
+
+    /** GET /api/v1/alerts?limit: the alert history, newest first. */
+    Object alerts(ApiServer.Request r) throws SQLException {
+        List<Object> out = new ArrayList<>();
+        for (Monitoring.AlertRecord a : store.alerts(200)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", a.id());
+            m.put("at", Instant.ofEpochMilli(a.at()).toString());
+            m.put("subject", a.subject());
+            m.put("state", a.state());
+            m.put("value", a.value());
+            m.put("since", a.since() == null ? null : Instant.ofEpochMilli(a.since()).toString());
+            m.put("message", a.message());
+            m.put("delivery", a.delivery());
+            m.put("channels", a.channels() == null ? List.of() : Json.readList(a.channels()));
+            m.put("error", a.error());
+            out.add(m);
+        }
+        return Map.of("alerts", out);
+    }
+
+    /** POST /api/v1/alerts/test {config, variables, channel}: sends a test message now. */
+    Object test(ApiServer.Request r) throws Exception {
+        String config = r.string("config");
+        String channel = r.string("channel");
+        if (config == null || channel == null) throw new ApiError(400, "BAD_REQUEST", "needs \"config\" and \"channel\"");
+        BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        monitor.watch(file.path(), r.stringMap("variables"));
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("channel", channel);
+        try {
+            AlertRouter.test(file.alerts(), channel, monitor.router().server());
+            res.put("ok", true);
+        } catch (AlertSendException e) {
+            res.put("ok", false);
+            res.put("error", e.getMessage());
+        }
+        return res;
+    }
+
+    /** POST /api/v1/silences {target, duration, reason}. */
+    Object silence(ApiServer.Request r) throws SQLException {
+        String target = r.string("target");
+        String duration = r.string("duration");
+        if (target == null || target.isBlank()) throw new ApiError(400, "BAD_REQUEST", "missing \"target\": a check, an app, backup:NAME or all");
+        Duration d;
+        try {
+            d = Durations.parse(duration == null ? "" : duration);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "BAD_REQUEST", "duration: " + e.getMessage());
+        }
+        long until = System.currentTimeMillis() + d.toMillis();
+        long id = store.addSilence(target, until, r.string("reason"));
+        return Map.of("id", id, "target", target, "until", Instant.ofEpochMilli(until).toString());
+    }
+
+    /** GET /api/v1/silences: those in force. */
+    Object silences(ApiServer.Request r) throws SQLException {
+        List<Object> out = new ArrayList<>();
+        for (Monitoring.Silence s : store.silences(System.currentTimeMillis())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", s.id());
+            m.put("target", s.target());
+            m.put("until", Instant.ofEpochMilli(s.until()).toString());
+            m.put("reason", s.reason());
+            out.add(m);
+        }
+        return Map.of("silences", out);
+    }
+
+    /** POST /api/v1/silences/end {target (null: all)}. */
+    Object endSilence(ApiServer.Request r) throws SQLException {
+        return Map.of("ended", store.endSilences(r.string("target"), System.currentTimeMillis()));
+    }
+
+    /** GET /api/v1/heartbeats/{name}: the URL a job calls (its token is made on first ask). */
+    Object heartbeatUrl(ApiServer.Request r, String base) throws SQLException {
+        String name = r.param(0);
+        return Map.of("name", name, "url", base + "/heartbeat/" + name + "/" + store.heartbeatToken(name));
+    }
+}

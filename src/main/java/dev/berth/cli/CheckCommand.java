@@ -1,0 +1,96 @@
+package dev.berth.cli;
+
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.monitor.LocalChecks;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** `berth check`: every check of a berth.yml now, a table, and the health as the exit code. */
+final class CheckCommand implements CliCommand {
+    private final Spec spec = new Spec("check", "Run every check now: HTTP, TCP, TLS, host, disks, apps, backups, commands.")
+            .details("Prints a table and exits 0 when HEALTHY, 1 on WARNING, 2 when UNHEALTHY (as health-check",
+                    "scripts do; a usage error also exits 2, saying so on stderr). With a running daemon the checks",
+                    "run in it (it knows the apps and backups) and it watches this berth.yml from then on; without",
+                    "one they run here, and app checks say that nothing is supervised.",
+                    "  berth check                      every check of ./berth.yml, with the built-in ones",
+                    "  berth check api host:disk        only these",
+                    "  berth check --alert              and send what is not OK to the alert channels",
+                    "  berth check --heartbeat-url job  print the URL a job calls for the heartbeat check `job`")
+            .positional("CHECK", 0, Integer.MAX_VALUE, "Only these checks (names as in `berth check`).")
+            .option("-c, --config", "FILE", "The berth.yml (default ./berth.yml).")
+            .flag("--alert", "Send the checks that are not OK to the alert channels (one message per channel).")
+            .option("--heartbeat-url", "NAME", "Print the URL of a heartbeat check (needs the daemon) and exit.")
+            .json();
+
+    @Override public Spec spec() {
+        return spec;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override public int run(Parsed args) throws Exception {
+        Path config = Env.config(args.path("--config"));
+        if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
+        Map<String, String> vars = Env.referencedVariables(config);
+        DaemonClient client = Env.client();
+        if (args.value("--heartbeat-url") != null) {
+            String name = args.value("--heartbeat-url");
+            BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
+            if (file.check(name).filter(c -> c.kind().equals("heartbeat")).isEmpty()) {
+                throw new CliException(ExitCodes.NOT_FOUND, "no heartbeat check named \"" + name + "\" in " + config);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("config", config.toString());
+            body.put("variables", vars);
+            body.put("names", List.of(name));
+            client.post("/api/v1/checks/run", body); // the daemon watches the file from now on
+            Map<String, Object> r = client.get("/api/v1/heartbeats/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+            if (args.flag("--json")) Output.json(r);
+            else Output.out(String.valueOf(r.get("url")));
+            return ExitCodes.OK;
+        }
+        Map<String, Object> result;
+        if (client.running()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("config", config.toString());
+            body.put("variables", vars);
+            body.put("names", args.positionals());
+            body.put("alert", args.flag("--alert"));
+            result = client.post("/api/v1/checks/run", body);
+        } else {
+            BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
+            for (String n : args.positionals()) {
+                if (file.check(n).isEmpty()) {
+                    throw new CliException(ExitCodes.NOT_FOUND, "no check named \"" + n + "\" in " + config + "; checks: "
+                            + String.join(", ", file.checks().stream().map(dev.berth.config.CheckSpec::name).toList()));
+                }
+            }
+            result = LocalChecks.run(file, args.positionals(), Env.home().stateDb(), args.flag("--alert"));
+        }
+        if (args.flag("--json")) {
+            Output.json(result);
+        } else {
+            List<List<String>> rows = new ArrayList<>();
+            int warning = 0;
+            int critical = 0;
+            for (Object o : (List<Object>) result.get("checks")) {
+                Map<String, Object> c = (Map<String, Object>) o;
+                String state = String.valueOf(c.get("state"));
+                if (state.equals("WARNING")) warning++;
+                if (state.equals("CRITICAL")) critical++;
+                rows.add(List.of(state, String.valueOf(c.get("name")), String.valueOf(c.get("kind")), String.valueOf(c.get("message"))));
+            }
+            Output.out(Output.table(List.of("STATE", "CHECK", "KIND", "RESULT"), rows));
+            Output.out(result.get("health") + ": " + rows.size() + " check(s), " + warning + " warning, " + critical + " critical"
+                    + (result.get("alerted") == null ? "" : "; " + result.get("alerted")));
+        }
+        return switch (String.valueOf(result.get("health"))) {
+            case "HEALTHY" -> 0;
+            case "WARNING" -> 1;
+            default -> 2;
+        };
+    }
+}

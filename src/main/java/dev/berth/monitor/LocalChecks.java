@@ -1,0 +1,131 @@
+package dev.berth.monitor;
+
+import dev.berth.alert.Alert;
+import dev.berth.alert.AlertRouter;
+import dev.berth.alert.AlertSendException;
+import dev.berth.alert.ChannelSender;
+import dev.berth.config.AlertsSpec;
+import dev.berth.config.BerthFile;
+import dev.berth.config.CheckSpec;
+import dev.berth.monitor.probe.CheckState;
+import dev.berth.monitor.probe.HostStats;
+import dev.berth.store.BackupCatalog;
+import dev.berth.store.Monitoring;
+import dev.berth.store.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * `berth check` without a daemon: the checks run in the CLI. Backups and heartbeats are read from
+ * the state store when there is one; no app is supervised, so app checks say so.
+ */
+public final class LocalChecks {
+    private LocalChecks() { }
+
+    public static Map<String, Object> run(BerthFile file, List<String> names, Path stateDb, boolean alert) throws Exception {
+        for (String n : names) {
+            if (file.check(n).isEmpty()) {
+                throw new IllegalArgumentException("no check named \"" + n + "\" in " + file.path() + "; checks: "
+                        + String.join(", ", file.checks().stream().map(CheckSpec::name).toList()));
+            }
+        }
+        List<CheckSpec> chosen = file.checks().stream().filter(c -> names.isEmpty() || names.contains(c.name())).toList();
+        boolean needsStore = chosen.stream().anyMatch(c -> c.probe() instanceof CheckSpec.BackupAge || c.probe() instanceof CheckSpec.Heartbeat);
+        StateStore store = needsStore && Files.exists(stateDb) ? new StateStore(stateDb) : null;
+        try {
+            BackupCatalog catalog = store == null ? null : new BackupCatalog(store);
+            Monitoring monitoring = store == null ? null : new Monitoring(store);
+            HostStats[] host = new HostStats[1];
+            CheckContext ctx = new CheckContext() {
+                @Override public AppHealth app(String name) {
+                    return null;
+                }
+
+                @Override public Long lastGoodBackup(String name) {
+                    try {
+                        return catalog == null ? null : catalog.lastGood(name);
+                    } catch (SQLException e) {
+                        return null;
+                    }
+                }
+
+                @Override public Long lastBeat(String name) {
+                    try {
+                        return monitoring == null ? null : monitoring.lastBeat(name).orElse(null);
+                    } catch (SQLException e) {
+                        return null;
+                    }
+                }
+
+                @Override public long watchingSince() {
+                    return System.currentTimeMillis();
+                }
+
+                @Override public synchronized HostStats host() {
+                    if (host[0] == null) host[0] = new HostStats();
+                    return host[0];
+                }
+            };
+            List<CheckRunner.Outcome> outcomes = CheckRunner.runAll(chosen, ctx, n -> file.backup(n).orElse(null));
+            Map<String, Object> res = report(outcomes);
+            if (alert) res.put("alerted", send(file.alerts(), outcomes));
+            return res;
+        } finally {
+            if (store != null) store.close();
+        }
+    }
+
+    /** {health, checks: [...]} as the API gives it. */
+    public static Map<String, Object> report(List<CheckRunner.Outcome> outcomes) {
+        List<Object> out = new ArrayList<>();
+        List<CheckState> states = new ArrayList<>();
+        for (CheckRunner.Outcome o : outcomes) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", o.spec().name());
+            c.put("kind", o.spec().kind());
+            c.put("built_in", o.spec().builtIn());
+            c.put("state", o.result().state().name());
+            c.put("value", o.result().value());
+            c.put("unit", o.result().unit());
+            c.put("message", o.result().message());
+            c.put("latency_ms", o.result().latencyMillis());
+            out.add(c);
+            states.add(o.result().state());
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("health", Health.of(states).name());
+        res.put("checks", out);
+        return res;
+    }
+
+    /** Sends what is not OK as one message per channel, now; says what went where. */
+    static String send(AlertsSpec spec, List<CheckRunner.Outcome> outcomes) {
+        List<CheckRunner.Outcome> bad = outcomes.stream().filter(o -> o.result().state() != CheckState.OK).toList();
+        if (bad.isEmpty()) return "nothing to alert";
+        if (spec.channels().isEmpty()) return "no alert channel in alerts.channels";
+        String server = spec.server() != null ? spec.server() : AlertRouter.localHostName();
+        List<String> said = new ArrayList<>();
+        try (ChannelSender sender = new ChannelSender()) {
+            for (AlertsSpec.Channel c : spec.channels()) {
+                List<Alert> alerts = bad.stream().filter(o -> o.spec().channels().isEmpty() || o.spec().channels().contains(c.name()))
+                        .map(o -> new Alert(server, "check " + o.spec().name(), o.result().state().name(),
+                                o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()), null, Instant.now(),
+                                o.result().message())).toList();
+                if (alerts.isEmpty()) continue;
+                try {
+                    sender.send(AlertRouter.channel(c), alerts.size() + " check(s) not OK on " + server, alerts);
+                    said.add("sent to " + c.name());
+                } catch (AlertSendException e) {
+                    said.add("NOT sent to " + c.name() + ": " + e.getMessage());
+                }
+            }
+        }
+        return String.join("; ", said);
+    }
+}

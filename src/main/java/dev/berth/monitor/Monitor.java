@@ -1,0 +1,377 @@
+package dev.berth.monitor;
+
+import dev.berth.alert.AlertRouter;
+import dev.berth.config.AlertsSpec;
+import dev.berth.config.BackupSpec;
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.config.CheckSpec;
+import dev.berth.config.ConfigException;
+import dev.berth.monitor.probe.CheckState;
+import dev.berth.monitor.probe.ProbeResult;
+import dev.berth.store.Monitoring;
+import dev.berth.store.StoredEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the checks of the watched berth.yml files in the daemon, each on its interval, keeps
+ * their states, counts uptime, and raises alerts on state changes (and again every `resend`
+ * while a check stays bad). One platform thread keeps the schedule; HTTP checks run on the
+ * HTTP client's own asynchronous machinery, the others on virtual threads, so a thousand
+ * checks every ten seconds start on time.
+ */
+public final class Monitor implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Monitor.class.getName());
+    private static final Duration RELOAD = Duration.ofSeconds(10);
+    private static final Duration FLUSH = Duration.ofSeconds(60);
+
+    private final Monitoring store;
+    private final AlertRouter router;
+    private final CheckContext context;
+    private final Path defaultLogDir;
+
+    private final Map<Path, Map<String, String>> watched = new ConcurrentHashMap<>();
+    /** Parsed files by path, reused while the file's bytes are the same. */
+    private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
+
+    private record Parsed(byte[] bytes, Map<String, String> vars, BerthFile file) { }
+
+    /** A scheduled check: its settings, its runnable probe, its state. */
+    private static final class Scheduled {
+        final CheckSpec spec;
+        final ProbeFactory.Runnable probe;
+        final CheckStatus status;
+        long due;
+        volatile boolean running;
+
+        Scheduled(CheckSpec spec, ProbeFactory.Runnable probe, CheckStatus status, long due) {
+            this.spec = spec;
+            this.probe = probe;
+            this.status = status;
+            this.due = due;
+        }
+    }
+
+    private final Map<String, Scheduled> checks = new ConcurrentHashMap<>();
+    private final Map<String, BackupSpec> backups = new ConcurrentHashMap<>();
+    private volatile AlertsSpec alerts = AlertsSpec.NONE;
+    private final Object wake = new Object();
+    private final Map<String, long[]> uptime = new HashMap<>();
+    private final Map<String, Monitoring.CheckState> saved;
+    /** How late checks started (ms), the last 10,000 runs: /metrics and the benchmark read it. */
+    private final long[] lateness = new long[10_000];
+    private long runs;
+    private final Thread loop;
+    private volatile boolean closed;
+    /** A file was (re)watched: read it now rather than at the next reload. */
+    private volatile boolean dirty;
+
+    public Monitor(Monitoring store, java.util.function.Function<java.util.function.Supplier<AlertsSpec>, AlertRouter> routerFactory,
+                   CheckContext context, Path defaultLogDir) {
+        this.store = store;
+        this.context = context;
+        this.defaultLogDir = defaultLogDir;
+        this.router = routerFactory.apply(() -> alerts);
+        Map<String, Monitoring.CheckState> s;
+        try {
+            s = store.states();
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot read the checks' states", e);
+            s = Map.of();
+        }
+        this.saved = s;
+        this.loop = Thread.ofPlatform().daemon().name("berth-monitor").start(this::run);
+    }
+
+    public AlertRouter router() {
+        return router;
+    }
+
+    private volatile java.util.function.BiConsumer<Path, Map<String, String>> persist = (p, v) -> { };
+
+    /** Called with each newly watched file, so the daemon can remember it across restarts. */
+    public void onWatch(java.util.function.BiConsumer<Path, Map<String, String>> persist) {
+        this.persist = persist;
+    }
+
+    /** Watches a berth.yml's checks and alert channels from now on. */
+    public void watch(Path berthYml, Map<String, String> vars) {
+        Map<String, String> copy = new HashMap<>(vars);
+        copy.values().removeIf(java.util.Objects::isNull);
+        Path p = berthYml.toAbsolutePath().normalize();
+        Map<String, String> before = watched.put(p, Map.copyOf(copy));
+        if (!copy.equals(before)) persist.accept(p, copy);
+        dirty = true;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    // ---- the loop
+
+    private void run() {
+        long nextReload = 0;
+        long nextFlush = System.currentTimeMillis() + FLUSH.toMillis();
+        long nextResend = 0;
+        while (!closed) {
+            try {
+                long now = System.currentTimeMillis();
+                if (dirty || now >= nextReload) {
+                    dirty = false;
+                    reload(now);
+                    nextReload = now + RELOAD.toMillis();
+                }
+                if (now >= nextFlush) {
+                    flushUptime(now);
+                    nextFlush = now + FLUSH.toMillis();
+                }
+                if (now >= nextResend) {
+                    resend(Instant.ofEpochMilli(now));
+                    nextResend = now + 5_000;
+                }
+                long next = Math.min(Math.min(nextReload, nextFlush), nextResend);
+                for (Scheduled s : checks.values()) {
+                    if (s.due <= now) {
+                        start(s, now);
+                    }
+                    next = Math.min(next, s.due);
+                }
+                long wait = next - System.currentTimeMillis();
+                if (wait > 0) {
+                    synchronized (wake) {
+                        wake.wait(wait);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "monitor loop", e);
+            }
+        }
+    }
+
+    private void start(Scheduled s, long now) {
+        long due = s.due;
+        long interval = s.spec.interval().toMillis();
+        s.due = due + interval;
+        if (s.due <= now) s.due = now + interval; // fell behind (the machine slept): no burst of catch-up runs
+        if (s.running) return; // the previous run is still going: this slot is skipped
+        s.running = true;
+        synchronized (lateness) {
+            lateness[(int) (runs++ % lateness.length)] = now - due;
+        }
+        CheckRunner.start(s.spec, s.probe).whenComplete((r, x) -> {
+            s.running = false;
+            if (r == null) r = ProbeResult.failed("the check failed: " + x, 0);
+            finished(s, r);
+        });
+    }
+
+    private void finished(Scheduled s, ProbeResult r) {
+        Instant now = Instant.now();
+        synchronized (uptime) {
+            long[] c = uptime.computeIfAbsent(s.spec.name(), k -> new long[2]);
+            if (r.state() != CheckState.CRITICAL) c[0]++;
+            c[1]++;
+        }
+        CheckStatus.Transition t = s.status.record(r, s.spec.failures(), now);
+        if (t == null) return;
+        alert(s.spec, t.to(), r, t.since(), t.recovery() ? "recovered" : null);
+        s.status.alerted(now);
+        save(s);
+    }
+
+    private void alert(CheckSpec spec, CheckState state, ProbeResult r, Instant since, String note) {
+        String subject = "check " + spec.name();
+        String value = r.value() == null ? null : format(r.value(), r.unit());
+        router.raise(new AlertRouter.Raise(spec.name(), subject, state == CheckState.OK ? "OK" : state.name(), value, null, since,
+                (note == null ? "" : note + ": ") + r.message(), spec.channels()));
+    }
+
+    /** A value with its unit, as messages show it: 3412 ms, 91.5 %, 12 days. */
+    public static String format(double v, String unit) {
+        String n = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.1f", v);
+        return unit == null || unit.isEmpty() ? n : n + " " + unit;
+    }
+
+    /** A check still bad is sent again every `resend`. */
+    private void resend(Instant now) {
+        Duration every = alerts.resend();
+        if (every == null) return;
+        for (Scheduled s : checks.values()) {
+            CheckStatus st = s.status;
+            if (st.state() == CheckState.OK || st.last() == null) continue;
+            Instant last = st.alertedAt();
+            if (last != null && last.plus(every).isAfter(now)) continue;
+            alert(s.spec, st.state(), st.last(), st.since(), "still " + st.state().label() + " since " + st.since());
+            st.alerted(now);
+            save(s);
+        }
+    }
+
+    private void save(Scheduled s) {
+        CheckStatus st = s.status;
+        ProbeResult r = st.last();
+        try {
+            store.saveStates(List.of(new Monitoring.CheckState(s.spec.name(), st.state().name(), st.since().toEpochMilli(),
+                    st.lastRun() == null ? null : st.lastRun().toEpochMilli(), r == null ? null : r.value(), r == null ? null : r.message(),
+                    st.alertedAt() == null ? null : st.alertedAt().toEpochMilli())));
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot save the state of check " + s.spec.name(), e);
+        }
+    }
+
+    private void flushUptime(long now) {
+        Map<String, long[]> counts;
+        synchronized (uptime) {
+            counts = new HashMap<>(uptime);
+            uptime.clear();
+        }
+        try {
+            store.addUptime(counts, now);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot save uptime counts", e);
+            synchronized (uptime) { // keep them for the next flush
+                counts.forEach((k, v) -> {
+                    long[] c = uptime.computeIfAbsent(k, x -> new long[2]);
+                    c[0] += v[0];
+                    c[1] += v[1];
+                });
+            }
+        }
+    }
+
+    // ---- configuration
+
+    /** Reads the watched files (again only when their bytes changed) and brings the schedule in line. */
+    void reload(long now) {
+        Map<String, CheckSpec> wanted = new LinkedHashMap<>();
+        Map<String, BackupSpec> wantedBackups = new HashMap<>();
+        List<AlertsSpec.Channel> channels = new ArrayList<>();
+        AlertsSpec first = null;
+        for (var e : watched.entrySet()) {
+            BerthFile f = load(e.getKey(), e.getValue());
+            if (f == null) continue;
+            for (CheckSpec c : f.checks()) wanted.putIfAbsent(c.name(), c);
+            for (BackupSpec b : f.backups()) wantedBackups.putIfAbsent(b.name(), b);
+            if (!f.alerts().channels().isEmpty() && first == null) first = f.alerts();
+            for (AlertsSpec.Channel c : f.alerts().channels()) {
+                if (channels.stream().noneMatch(x -> x.name().equals(c.name()))) channels.add(c);
+            }
+        }
+        AlertsSpec base = first != null ? first : AlertsSpec.NONE;
+        alerts = new AlertsSpec(List.copyOf(channels), base.resend(), base.groupWait(), base.server(), base.maintenance());
+        backups.keySet().retainAll(wantedBackups.keySet());
+        backups.putAll(wantedBackups);
+        checks.keySet().removeIf(n -> !wanted.containsKey(n));
+        int i = 0;
+        for (CheckSpec c : wanted.values()) {
+            Scheduled old = checks.get(c.name());
+            if (old != null && old.spec.equals(c)) continue;
+            CheckStatus status = old != null ? old.status : restored(c.name());
+            // spread first runs over the first interval so a thousand checks do not start in the same millisecond
+            long due = old != null ? old.due : now + (long) (c.interval().toMillis() * ((i++ % 100) / 100.0));
+            checks.put(c.name(), new Scheduled(c, ProbeFactory.of(c, context, backups::get), status, due));
+        }
+    }
+
+    private CheckStatus restored(String name) {
+        Monitoring.CheckState s = saved.get(name);
+        if (s == null) return CheckStatus.fresh(name, Instant.now());
+        return new CheckStatus(name, CheckState.valueOf(s.state()), Instant.ofEpochMilli(s.since()), s.alertedAt() == null ? null : Instant.ofEpochMilli(s.alertedAt()));
+    }
+
+    private BerthFile load(Path p, Map<String, String> vars) {
+        try {
+            if (!Files.isRegularFile(p)) return null;
+            byte[] bytes = Files.readAllBytes(p);
+            Parsed cached = parsed.get(p);
+            if (cached != null && Arrays.equals(cached.bytes, bytes) && cached.vars.equals(vars)) return cached.file;
+            BerthFile f = new BerthFileLoader(vars, defaultLogDir).load(p, null);
+            parsed.put(p, new Parsed(bytes, vars, f));
+            return f;
+        } catch (ConfigException e) {
+            Parsed cached = parsed.get(p);
+            return cached == null ? null : cached.file; // a broken edit: keep watching with what loaded last
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    // ---- events from the rest of the daemon
+
+    /** Crash loops, failed spawns, failed deployments and failed or missed backups raise alerts. */
+    public void onEvent(StoredEvent e) {
+        String kind = e.kind();
+        boolean alerting = Set.of("errored", "spawn_error", "deploy_failed", "backup_failed", "backup_missed", "drill_failed", "offsite_failed").contains(kind);
+        if (!alerting) return;
+        String app = e.app();
+        String subject = app.startsWith("backup:") ? "backup " + app.substring(7) : (kind.equals("deploy_failed") ? "deploy " : "app ") + app;
+        router.raise(new AlertRouter.Raise(app, subject, "CRITICAL", null, null, Instant.ofEpochMilli(e.at()), kind.replace('_', ' ') + ": " + e.message(), List.of()));
+    }
+
+    // ---- what the API shows
+
+    public record CheckView(CheckSpec spec, CheckState state, Instant since, ProbeResult last, Instant lastRun) { }
+
+    public List<CheckView> checks() {
+        List<CheckView> out = new ArrayList<>();
+        for (Scheduled s : checks.values()) out.add(new CheckView(s.spec, s.status.state(), s.status.since(), s.status.last(), s.status.lastRun()));
+        out.sort(java.util.Comparator.comparing(v -> v.spec().name()));
+        return out;
+    }
+
+    public Health health() {
+        return Health.of(checks.values().stream().map(s -> s.status.state()).toList());
+    }
+
+    public Map<String, BackupSpec> backups() {
+        return Map.copyOf(backups);
+    }
+
+    /** Lateness of the last runs, sorted (ms). */
+    public long[] lateness() {
+        synchronized (lateness) {
+            long[] copy = Arrays.copyOf(lateness, (int) Math.min(runs, lateness.length));
+            Arrays.sort(copy);
+            return copy;
+        }
+    }
+
+    public long runs() {
+        synchronized (lateness) {
+            return runs;
+        }
+    }
+
+    public AlertsSpec alerts() {
+        return alerts;
+    }
+
+    /** Forces a reload now (after `berth start` or a test edit). */
+    public void reloadNow() {
+        reload(System.currentTimeMillis());
+    }
+
+    @Override public void close() {
+        closed = true;
+        loop.interrupt();
+        flushUptime(System.currentTimeMillis());
+        router.close();
+    }
+}

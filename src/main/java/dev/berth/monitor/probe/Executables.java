@@ -1,0 +1,30 @@
+package dev.berth.monitor.probe;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Finds programs the way execvp does, without running anything. */
+final class Executables {
+    private Executables() { }
+
+    /** The program called {@code name} in the directories of {@code path} (a PATH value). */
+    static Optional<Path> onPath(String name, String path) {
+        if (name.contains("/")) {
+            Path direct = Path.of(name);
+            return Files.isExecutable(direct) ? Optional.of(direct) : Optional.empty();
+        }
+        if (path == null) return Optional.empty();
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Path> onPath(String name) {
+        return onPath(name, System.getenv("PATH"));
+    }
+}
