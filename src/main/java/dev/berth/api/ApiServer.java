@@ -97,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/backups", b::list);
         get("/api/v1/backups/{name}", b::list);
         get("/api/v1/checks", m::list);
+        get("/api/v1/monitor", m::setup);
         post("/api/v1/checks/run", m::run);
         get("/api/v1/alerts", m::alerts);
         post("/api/v1/alerts/test", m::test);

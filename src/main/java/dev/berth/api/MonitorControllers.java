@@ -2,6 +2,7 @@ package dev.berth.api;
 
 import dev.berth.alert.AlertRouter;
 import dev.berth.alert.AlertSendException;
+import dev.berth.config.AlertsSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
 import dev.berth.config.CheckSpec;
@@ -213,6 +214,35 @@ public final class MonitorControllers {
         return c;
     }
 
+    /** GET /api/v1/monitor: the monitoring setup as the daemon runs it (channel settings without secrets or URLs). */
+    Object setup(ApiServer.Request r) throws SQLException {
+        AlertsSpec a = monitor.alerts();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("server", monitor.router().server());
+        out.put("resend_ms", a.resend() == null ? null : a.resend().toMillis());
+        out.put("group_wait_ms", a.groupWait().toMillis());
+        out.put("channels", a.channels().stream().map(c -> Map.of("name", c.name(), "kind", AlertRouter.channel(c).kind())).toList());
+        out.put("maintenance", a.maintenance().stream().map(m -> Map.of("cron", m.cron(), "duration_ms", m.duration().toMillis())).toList());
+        List<Object> checks = new ArrayList<>();
+        for (Monitor.CheckView v : monitor.checks()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("name", v.spec().name());
+            c.put("kind", v.spec().kind());
+            c.put("built_in", v.spec().builtIn());
+            c.put("interval_ms", v.spec().interval().toMillis());
+            c.put("timeout_ms", v.spec().timeout().toMillis());
+            c.put("failures", v.spec().failures());
+            c.put("channels", v.spec().channels());
+            CheckSpec.Limits l = CheckSpec.limitsOf(v.spec().probe());
+            c.put("warning", l.warning());
+            c.put("critical", l.critical());
+            checks.add(c);
+        }
+        out.put("checks", checks);
+        out.put("silences", ((Map<?, ?>) silences(r)).get("silences"));
+        return out;
+    }
+
     /** POST /api/v1/checks/run {config, variables, names}: runs a berth.yml's checks now; the daemon watches it from then on. */
     Object run(ApiServer.Request r) throws Exception {
         String config = r.string("config");
@@ -231,7 +261,8 @@ public final class MonitorControllers {
             for (CheckRunner.Outcome o : outcomes) {
                 if (o.result().state() == CheckState.OK) continue;
                 monitor.router().raise(new AlertRouter.Raise(o.spec().name(), "check " + o.spec().name(), o.result().state().name(),
-                        o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()), null, Instant.now(),
+                        o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()),
+                                Monitor.threshold(o.spec(), o.result().state(), o.result().unit()), Instant.now(),
                         "berth check --alert: " + o.result().message(), o.spec().channels()));
                 n++;
             }

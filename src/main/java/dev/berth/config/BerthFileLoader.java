@@ -1071,18 +1071,9 @@ public final class BerthFileLoader {
 
         /** warning must come before critical: below it when higher is worse, above it for TLS days left. */
         private void limitsInOrder(CheckSpec.Probe probe, Node node, String path) {
-            CheckSpec.Limits l = switch (probe) {
-                case CheckSpec.Http h -> h.latencyMs();
-                case CheckSpec.Tcp t -> t.latencyMs();
-                case CheckSpec.Tls t -> new CheckSpec.Limits(t.daysLeft().critical(), t.daysLeft().warning()); // lower is worse
-                case CheckSpec.Host h -> h.limits();
-                case CheckSpec.Disk d -> d.used();
-                case CheckSpec.Gpu g -> g.utilization();
-                case CheckSpec.LogErrors e -> e.limits();
-                case CheckSpec.App a -> a.restartsPerHour();
-                case CheckSpec.BackupAge b -> b.ageSeconds();
-                default -> CheckSpec.Limits.NONE;
-            };
+            CheckSpec.Limits given = CheckSpec.limitsOf(probe);
+            // TLS: lower is worse, so the order flips
+            CheckSpec.Limits l = probe instanceof CheckSpec.Tls ? new CheckSpec.Limits(given.critical(), given.warning()) : given;
             if (l.warning() != null && l.critical() != null && l.warning() >= l.critical()) {
                 problems.at(node, path, probe instanceof CheckSpec.Tls
                         ? "warning (" + l.critical() + " days) must be more days than critical (" + l.warning() + " days)"

@@ -64,6 +64,23 @@ public record CheckSpec(String name, Probe probe, Duration interval, Duration ti
     /** A dead man's switch: something calls the daemon's heartbeat URL at least every `every`, plus grace. */
     public record Heartbeat(Duration every, Duration grace) implements Probe { }
 
+    /** The limits a probe's value is judged by (TLS: days left, where lower is worse); NONE when it has none. */
+    public static Limits limitsOf(Probe probe) {
+        return switch (probe) {
+            case Http h -> h.latencyMs();
+            case Tcp t -> t.latencyMs();
+            case Tls t -> t.daysLeft();
+            case Host h -> h.limits();
+            case Disk d -> d.used();
+            case Gpu g -> g.utilization();
+            case LogErrors e -> e.limits();
+            case App a -> a.restartsPerHour();
+            case BackupAge b -> b.ageSeconds();
+            case Command c -> Limits.NONE;
+            case Heartbeat h -> Limits.NONE;
+        };
+    }
+
     /** The kind as written in berth.yml. */
     public String kind() {
         return switch (probe) {

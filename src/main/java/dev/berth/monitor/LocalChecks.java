@@ -115,7 +115,8 @@ public final class LocalChecks {
             for (AlertsSpec.Channel c : spec.channels()) {
                 List<Alert> alerts = bad.stream().filter(o -> o.spec().channels().isEmpty() || o.spec().channels().contains(c.name()))
                         .map(o -> new Alert(server, "check " + o.spec().name(), o.result().state().name(),
-                                o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()), null, Instant.now(),
+                                o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()),
+                                Monitor.threshold(o.spec(), o.result().state(), o.result().unit()), Instant.now(),
                                 o.result().message())).toList();
                 if (alerts.isEmpty()) continue;
                 try {

@@ -199,8 +199,17 @@ public final class Monitor implements AutoCloseable {
     private void alert(CheckSpec spec, CheckState state, ProbeResult r, Instant since, String note) {
         String subject = "check " + spec.name();
         String value = r.value() == null ? null : format(r.value(), r.unit());
-        router.raise(new AlertRouter.Raise(spec.name(), subject, state == CheckState.OK ? "OK" : state.name(), value, null, since,
+        router.raise(new AlertRouter.Raise(spec.name(), subject, state == CheckState.OK ? "OK" : state.name(), value, threshold(spec, state, r.unit()), since,
                 (note == null ? "" : note + ": ") + r.message(), spec.channels()));
+    }
+
+    /** The limit a state crossed, as messages show it: "> 3000 ms", "< 7 days"; null for OK or a check without limits. */
+    public static String threshold(CheckSpec spec, CheckState state, String unit) {
+        if (state == CheckState.OK) return null;
+        CheckSpec.Limits l = CheckSpec.limitsOf(spec.probe());
+        Double v = state == CheckState.CRITICAL ? l.critical() : l.warning();
+        if (v == null) return null;
+        return (spec.probe() instanceof CheckSpec.Tls ? "< " : "> ") + format(v, unit);
     }
 
     /** A value with its unit, as messages show it: 3412 ms, 91.5 %, 12 days. */

@@ -43,6 +43,8 @@ class MonitorIT extends BerthIT {
             sleep(400);
             answer(ex, 200, "slow but fine");
         });
+        AtomicInteger flips = new AtomicInteger();
+        target.createContext("/flap", ex -> answer(ex, flips.incrementAndGet() % 2 == 0 ? 500 : 200, "flapping"));
         target.createContext("/api", ex -> answer(ex, apiStatus.get(), apiStatus.get() == 200 ? "{\"status\":\"ok\"}" : "{\"status\":\"down\"}"));
         target.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         target.start();
@@ -160,6 +162,10 @@ class MonitorIT extends BerthIT {
                     http: %s
                     interval: 1s
                     failures: 2
+                  flappy:
+                    http: %s
+                    interval: 1s
+                    failures: 2
                   job:
                     heartbeat: 3s
                     grace: 1s
@@ -173,7 +179,7 @@ class MonitorIT extends BerthIT {
                       webhook: %s
                     broken:
                       webhook: %s
-                """.formatted(url("/api"), hook(), hook().replace("/hook", "/broken")));
+                """.formatted(url("/api"), url("/flap"), hook(), hook().replace("/hook", "/broken")));
         berth.ok("daemon", "start");
         BerthRun.Result first = berth.run("check", "api");
         assertEquals(0, first.exit(), first.toString());
@@ -250,6 +256,9 @@ class MonitorIT extends BerthIT {
         await("the broken channel's failure is recorded", 60, () -> berth.ok("alerts", "--json").out().contains("HTTP 500"));
         BerthRun.Result table = berth.ok("alerts");
         assertTrue(table.out().contains("check api") && table.out().contains("DELIVERY"), table.toString());
+
+        // a check that fails every other time never counts two failures in a row: no alert, ever
+        assertTrue(received.stream().noneMatch(m -> m.toString().contains("check flappy")), "flapping is not an outage: " + received);
 
         // uptime and state over the API
         Map<String, Object> checks = Json.readMap(berth.ok("monitor", "--count", "1", "--json").out());

@@ -57,6 +57,14 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
     }
 
     /** A plain GET expecting 200 within the default latency limit, verifying TLS. */
+    /**
+     * The URL as messages show it: without user info and query, which may hold tokens (messages
+     * reach /health, which needs no token, and alert channels).
+     */
+    String shown() {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
     public static HttpProbe get(URI url) {
         return new HttpProbe("GET", url, null, null, null, null, null, null, null, true);
     }
@@ -92,7 +100,7 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
         return sent
                 .handle((response, error) -> {
                     long millis = BoundedCall.elapsedMillis(t0);
-                    return error != null ? ProbeResult.failed(method + " " + url + ": " + Failures.describe(error), millis)
+                    return error != null ? ProbeResult.failed(method + " " + shown() + ": " + Failures.describe(error), millis)
                             : judge(response.statusCode(), response.body(), millis);
                 })
                 // the request timeout covers the wait for headers; this bounds the body as well
@@ -100,7 +108,7 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
                 .thenApply(result -> {
                     if (result != null) return result;
                     sent.cancel(true); // gives the connection back rather than leaving the exchange running
-                    return ProbeResult.failed(method + " " + url + ": timed out after " + Quantities.duration(timeout),
+                    return ProbeResult.failed(method + " " + shown() + ": timed out after " + Quantities.duration(timeout),
                             BoundedCall.elapsedMillis(t0));
                 });
     }
