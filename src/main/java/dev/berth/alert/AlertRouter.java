@@ -76,6 +76,36 @@ public final class AlertRouter implements AutoCloseable {
         }
     }
 
+    /**
+     * Alerts a killed daemon recorded as queued but never sent: sent now when under an hour old
+     * (once the channels are known, see {@link #flush}), else recorded as lost. Never silently dropped.
+     */
+    public void resumeQueued() {
+        long now = clock.millis();
+        try {
+            for (Monitoring.AlertRecord r : store.queued()) {
+                if (now - r.at() > 3_600_000L) {
+                    store.setDelivery(r.id(), "not sent", "the berth daemon stopped before sending it");
+                    continue;
+                }
+                Alert a = new Alert(server(), r.subject(), r.state(), r.value(), r.threshold(),
+                        Instant.ofEpochMilli(r.since() != null ? r.since() : r.at()), r.message());
+                List<String> channels = new ArrayList<>();
+                for (Object o : Json.readList(r.channels() == null ? "[]" : r.channels())) channels.add(String.valueOf(o));
+                synchronized (this) {
+                    ids.put(a, r.id());
+                    expected.put(r.id(), channels.size());
+                    for (String c : channels) {
+                        pending.computeIfAbsent(c, k -> new ArrayList<>()).add(a);
+                        pendingSince.putIfAbsent(c, clock.instant());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot read the alerts a previous daemon left queued", e);
+        }
+    }
+
     public String server() {
         AlertsSpec spec = config.get();
         return spec.server() != null ? spec.server() : hostName;

@@ -80,6 +80,7 @@ public final class Monitor implements AutoCloseable {
     private volatile boolean closed;
     /** A file was (re)watched: read it now rather than at the next reload. */
     private volatile boolean dirty;
+    private boolean resumed;
 
     public Monitor(Monitoring store, java.util.function.Function<java.util.function.Supplier<AlertsSpec>, AlertRouter> routerFactory,
                    CheckContext context, Path defaultLogDir) {
@@ -134,6 +135,10 @@ public final class Monitor implements AutoCloseable {
                 if (dirty || now >= nextReload) {
                     dirty = false;
                     reload(now);
+                    if (!resumed && !alerts.channels().isEmpty()) { // the channels are known now
+                        resumed = true;
+                        router.resumeQueued();
+                    }
                     nextReload = now + RELOAD.toMillis();
                 }
                 if (now >= nextFlush) {

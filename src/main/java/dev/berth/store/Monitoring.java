@@ -185,6 +185,23 @@ public final class Monitoring {
         });
     }
 
+    /** Alerts recorded as queued that a dead daemon never sent, oldest first. */
+    public List<AlertRecord> queued() throws SQLException {
+        return store.withConnection(db -> {
+            List<AlertRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT id, at, subject, state, value, threshold, since, message, delivery, channels, error FROM alerts
+                    WHERE delivery='queued' ORDER BY id""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AlertRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            StateStore.nullableLong(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11)));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Newest first. */
     public List<AlertRecord> alerts(int limit) throws SQLException {
         return store.withConnection(db -> {

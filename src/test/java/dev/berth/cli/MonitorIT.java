@@ -265,6 +265,36 @@ class MonitorIT extends BerthIT {
         assertTrue(checks.toString().contains("uptime_percent"), checks.toString());
     }
 
+    /** kill -9 of the daemon while an alert waits for its group: the next daemon sends it; the check's state survives (no second alert). */
+    @Test void anAlertQueuedWhenTheDaemonDiesIsSentByTheNextOne() throws Exception {
+        apiStatus.set(500);
+        berth.writeConfig("""
+                monitor:
+                  host: false
+                checks:
+                  api:
+                    http: %s
+                    interval: 1s
+                alerts:
+                  group_wait: 6s
+                  channels:
+                    hook: {webhook: %s}
+                """.formatted(url("/api"), hook()));
+        berth.ok("daemon", "start");
+        assertEquals(2, berth.run("check", "api").exit(), "UNHEALTHY");
+        await("the alert is queued", 20, () -> berth.ok("alerts", "--json").out().contains("queued"));
+        long pid = berth.daemonPid();
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+        await("the daemon is gone", 10, () -> !berth.daemonAlive());
+        assertTrue(received.isEmpty(), "nothing was sent before the kill: " + received);
+        berth.ok("daemon", "start");
+        await("the queued alert is sent by the new daemon", 30, () -> received.stream().anyMatch(m -> m.toString().contains("check api")));
+        sleep(8000);
+        assertEquals(1, received.stream().filter(m -> m.toString().contains("check api")).count(),
+                "the restored state raises no second alert: " + received);
+        assertTrue(berth.ok("alerts", "--json").out().contains("sent (hook)"));
+    }
+
     @Test void alertTestSendsToTheChannelAndSaysWhenItFails() throws Exception {
         berth.writeConfig("""
                 checks:
