@@ -867,13 +867,13 @@ public final class BerthFileLoader {
             Duration timeout = Duration.ofSeconds(10);
             if (monitor.host()) {
                 for (String m : List.of("cpu", "memory", "swap", "load")) {
-                    out.add(new CheckSpec("host:" + m, new CheckSpec.Host(m, monitor.limits().get(m)), monitor.interval(), timeout, 1, List.of(), true));
+                    out.add(new CheckSpec("host:" + m, new CheckSpec.Host(m, monitor.limits().get(m)), monitor.interval(), timeout, 2, List.of(), true));
                 }
                 out.add(new CheckSpec("host:disk", new CheckSpec.Disk(null, monitor.limits().get("disk"), monitor.limits().get("inodes")),
-                        monitor.interval(), timeout, 1, List.of(), true));
+                        monitor.interval(), timeout, 2, List.of(), true));
             }
             for (AppSpec a : apps) {
-                out.add(new CheckSpec("app:" + a.name(), new CheckSpec.App(a.name(), monitor.limits().get("restarts")), monitor.interval(), timeout, 1, List.of(), true));
+                out.add(new CheckSpec("app:" + a.name(), new CheckSpec.App(a.name(), monitor.limits().get("restarts")), monitor.interval(), timeout, 2, List.of(), true));
             }
             for (BackupSpec b : backups) {
                 if (b.schedule() != null) {
@@ -920,7 +920,7 @@ public final class BerthFileLoader {
             Function<String, String> lookup = variables::get;
             Duration interval = scalar(f, "interval", path, INTERVAL, monitor.interval(), lookup);
             Duration timeout = scalar(f, "timeout", path, DURATION, Duration.ofSeconds(10), lookup);
-            int failures = scalar(f, "failures", path, KEEP, 1, lookup);
+            int failures = scalar(f, "failures", path, KEEP, 2, lookup); // the users' "down for 60 s" at the 30 s interval
             List<String> channels = commands(value(f, "channels"), path + ".channels", lookup);
             Map<String, List<String>> only = Map.of(
                     "method", List.of("http"), "headers", List.of("http"), "body", List.of("http"), "expect_status", List.of("http"),

@@ -74,7 +74,7 @@ class ReferenceTest {
         CheckSpec api = f.check("api").orElseThrow();
         assertEquals(new CheckSpec.Http("GET", java.net.URI.create("http://127.0.0.1:3000/healthz"), Map.of("Authorization", "Bearer none"), "",
                 Set.of(200, 204), "ok", "$.status", "ok", new CheckSpec.Limits(1000.0, 3000.0), true), api.probe());
-        assertEquals(2, api.failures());
+        assertEquals(3, api.failures());
         assertEquals(List.of("ops"), api.channels());
         assertEquals(new CheckSpec.Tls("example.com", 443, new CheckSpec.Limits(21.0, 7.0)), f.check("certificate").orElseThrow().probe());
         assertEquals(new CheckSpec.LogErrors(List.of(dir.resolve("logs/web-0-err.log"), dir.resolve("logs/web-1-err.log")), "ERROR|Exception", java.time.Duration.ofMinutes(5), true,
