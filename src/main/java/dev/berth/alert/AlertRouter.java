@@ -2,7 +2,6 @@ package dev.berth.alert;
 
 import dev.berth.config.AlertsSpec;
 import dev.berth.json.Json;
-import dev.berth.monitor.MaintenanceWindows;
 import dev.berth.store.Monitoring;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -34,6 +33,7 @@ public final class AlertRouter implements AutoCloseable {
 
     private final Monitoring store;
     private final AlertOutbox outbox;
+    private final ChannelSender sender;
     private final Supplier<AlertsSpec> config;
     private final Clock clock;
     private final ZoneId zone;
@@ -57,6 +57,7 @@ public final class AlertRouter implements AutoCloseable {
         this.clock = clock;
         this.zone = zone;
         this.hostName = localHostName();
+        this.sender = sender;
         this.outbox = new AlertOutbox(sender, this::delivered);
         this.outbox.start();
         this.flusher = Thread.ofPlatform().daemon().name("berth-alert-groups").start(this::flushLoop);
@@ -83,7 +84,12 @@ public final class AlertRouter implements AutoCloseable {
     public void resumeQueued() {
         long now = clock.millis();
         try {
+            java.util.Set<Long> held;
+            synchronized (this) {
+                held = new java.util.HashSet<>(ids.values());
+            }
             for (Monitoring.AlertRecord r : store.queued()) {
+                if (held.contains(r.id())) continue; // raised by this daemon already
                 if (now - r.at() > 3_600_000L) {
                     store.setDelivery(r.id(), "not sent", "the berth daemon stopped before sending it");
                     continue;
@@ -203,7 +209,10 @@ public final class AlertRouter implements AutoCloseable {
         }
         for (var e : ready.entrySet()) {
             AlertsSpec.Channel c = spec.channels().stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElse(null);
-            if (c == null) continue; // the channel was removed from berth.yml meanwhile
+            if (c == null) { // removed from berth.yml meanwhile: recorded, not silently dropped
+                delivered(new Delivery(e.getKey(), title(e.getValue()), e.getValue(), 0, false, "the channel was removed from berth.yml"));
+                continue;
+            }
             List<Alert> group = e.getValue();
             outbox.submit(channel(c), title(group), group);
         }
@@ -225,6 +234,7 @@ public final class AlertRouter implements AutoCloseable {
     }
 
     private void delivered(Delivery d) {
+        if (closed && !d.delivered()) return; // stopping: left queued for the next daemon
         for (Alert a : d.alerts()) {
             Long id;
             String summary;
@@ -266,10 +276,14 @@ public final class AlertRouter implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops sending. Alerts not yet sent stay recorded as queued, and the next daemon sends them
+     * (resumeQueued): a restart within group_wait of an incident loses nothing.
+     */
     @Override public void close() {
         closed = true;
         flusher.interrupt();
-        flush(true);
         outbox.close();
+        sender.close();
     }
 }

@@ -137,9 +137,10 @@ public final class ApiServer implements AutoCloseable {
             } else {
                 return false;
             }
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "request failed", e);
-            raw = new MonitorControllers.Raw(500, "application/json", Json.write(error("INTERNAL", e.toString(), List.of())).getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) { // callers without the token get no internal detail; the log has it
+            LOG.log(Level.WARNING, "request failed: " + path, e);
+            raw = new MonitorControllers.Raw(500, "application/json", Json.write(error("INTERNAL", "internal error; see the daemon's log", List.of()))
+                    .getBytes(StandardCharsets.UTF_8));
         }
         try (ex) {
             ex.getResponseHeaders().set("Content-Type", raw.contentType());
@@ -184,6 +185,16 @@ public final class ApiServer implements AutoCloseable {
                             : new ApiError(404, "NO_ROUTE", "no such endpoint: " + path);
                 }
                 Map<String, Object> body = readBody(ex.getRequestBody());
+                String query = ex.getRequestURI().getRawQuery();
+                if (query != null) { // ?limit=50 and the like, read like body fields (the body wins)
+                    body = new LinkedHashMap<>(body);
+                    for (String kv : query.split("&")) {
+                        int eq = kv.indexOf('=');
+                        String k = java.net.URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+                        String v = eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                        body.putIfAbsent(k, v);
+                    }
+                }
                 result = route.handler.handle(new Request(ex.getRequestMethod(), path, params, body));
             } catch (ApiError e) {
                 status = e.status;

@@ -991,13 +991,15 @@ public final class BerthFileLoader {
                     }
                     CheckSpec.Limits d = monitor.limits().get("disk");
                     CheckSpec.Limits used = new CheckSpec.Limits(scalar(f, "warning", path, PERCENT, d.warning(), lookup), scalar(f, "critical", path, PERCENT, d.critical(), lookup));
-                    yield new CheckSpec.Disk(mount == null || mount.strip().equals("all") ? null : mount.strip(), used, used);
+                    // warning/critical are the space limits; inodes keep monitor.inodes
+                    yield new CheckSpec.Disk(mount == null || mount.strip().equals("all") ? null : mount.strip(), used, monitor.limits().get("inodes"));
                 }
                 case "gpu" -> {
                     Boolean on = scalar(f, kind, path, BOOL, null, lookup);
                     if (Boolean.FALSE.equals(on)) problems.at(value(f, kind), path + ".gpu", "true is the only value");
-                    CheckSpec.Limits l = new CheckSpec.Limits(scalar(f, "warning", path, PERCENT, 90.0, lookup), scalar(f, "critical", path, PERCENT, null, lookup));
-                    yield new CheckSpec.Gpu(l, l);
+                    // warning/critical are utilisation limits (none by default: a GPU doing its job is busy); memory 90% / 95%
+                    CheckSpec.Limits l = new CheckSpec.Limits(scalar(f, "warning", path, PERCENT, null, lookup), scalar(f, "critical", path, PERCENT, null, lookup));
+                    yield new CheckSpec.Gpu(l, new CheckSpec.Limits(90.0, 95.0));
                 }
                 case "log" -> {
                     String target = scalar(f, "log", path, NON_EMPTY, null, lookup);

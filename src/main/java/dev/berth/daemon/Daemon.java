@@ -64,6 +64,15 @@ public final class Daemon {
         return env;
     }
 
+    private static int previousPort(Path portFile) {
+        try {
+            int p = Integer.parseInt(Files.readString(portFile).strip());
+            return p > 0 && p < 65536 ? p : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     public void run() throws Exception {
         // On SIGTERM the JVM exits as soon as its shutdown hooks return: the hook waits until
         // run() has closed the API, the supervisor and the store, so nothing is cut off half-way.
@@ -111,13 +120,20 @@ public final class Daemon {
                         Clock.systemUTC(), java.time.ZoneId.systemDefault()), checkContext, home.logs());
                 monitor.onWatch((p, vars) -> {
                     try {
-                        backupCatalog.watchSource(p.toString(), Json.write(vars));
+                        if (vars == null) monitoring.forgetSource(p.toString());
+                        else monitoring.watchSource(p.toString(), secrets.seal(Json.write(vars).getBytes(StandardCharsets.UTF_8)));
                     } catch (java.sql.SQLException e) {
                         LOG.warning("cannot remember " + p + " for monitoring: " + e.getMessage());
                     }
                 });
                 try {
-                    backupCatalog.sources().forEach((p, vars) -> monitor.watch(Path.of(p), Json.readStringMap(vars)));
+                    for (var source : monitoring.sources().entrySet()) {
+                        try {
+                            monitor.watch(Path.of(source.getKey()), Json.readStringMap(new String(secrets.open(source.getValue()), StandardCharsets.UTF_8)));
+                        } catch (IOException e) {
+                            LOG.warning("cannot open the variables of " + source.getKey() + " (was secret.key replaced?): " + e.getMessage());
+                        }
+                    }
                 } catch (java.sql.SQLException e) {
                     LOG.warning("cannot read the watched berth.yml files: " + e.getMessage());
                 }
@@ -127,7 +143,7 @@ public final class Daemon {
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
                     LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
                 }
-                ApiServer api = new ApiServer(host, port, token, new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
+                Controllers controllers = new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
                             monitor.watch(config, vars); // its checks and alerts, and the built-in app checks
                             try {
                                 if (new dev.berth.config.BerthFileLoader(vars, home.logs()).load(config, null).backups().stream()
@@ -135,15 +151,27 @@ public final class Daemon {
                             } catch (dev.berth.config.ConfigException e) {
                                 // start already said what is wrong with it
                             }
-                        }),
-                        new DeployControllers(catalog, deployer, deployments),
-                        new BackupControllers(backups, backupCatalog, home.logs(), schedule),
-                        new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs()));
+                        });
+                DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments);
+                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule);
+                MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs());
+                // Without --port / BERTH_PORT the daemon takes the port it had before when it is free: heartbeat
+                // URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
+                Path portFile = home.dir().resolve("port");
+                int previous = port != 0 ? port : previousPort(portFile);
+                ApiServer api;
+                try {
+                    api = new ApiServer(host, previous, token, controllers, deployApi, backupApi, monitorApi);
+                } catch (java.net.BindException e) {
+                    if (port != 0) throw e;
+                    api = new ApiServer(host, 0, token, controllers, deployApi, backupApi, monitorApi);
+                }
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 api.start();
                 info.put("port", api.port());
+                SecureFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
                 info.put("host", host);
                 SecureFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
                 LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());

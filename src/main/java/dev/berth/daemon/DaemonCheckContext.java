@@ -38,7 +38,7 @@ final class DaemonCheckContext implements CheckContext {
         }
         int restarts;
         try {
-            restarts = store.countEvents(name, List.of("exited", "errored"), System.currentTimeMillis() - 3_600_000L);
+            restarts = store.countUnplannedExits(name, System.currentTimeMillis() - 3_600_000L);
         } catch (SQLException e) {
             restarts = 0;
         }

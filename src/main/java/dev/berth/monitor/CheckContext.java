@@ -16,9 +16,6 @@ public interface CheckContext {
     /** When the newest good archive of a backup was taken (epoch ms), or null. */
     Long lastGoodBackup(String name);
 
-    /** The backup's schedule (cron) and grace in seconds, when the backup is scheduled; used for default limits. */
-    default String backupSchedule(String name) { return null; }
-
     /** When the heartbeat was last called (epoch ms), or null. */
     Long lastBeat(String name);
 

@@ -12,8 +12,9 @@ import java.time.Instant;
 final class CheckStatus {
     /** A change of state, with the result that made it. */
     record Transition(String check, CheckState from, CheckState to, ProbeResult result, Instant since) {
+        /** Back to OK (CRITICAL to WARNING is a change, not a recovery). */
         boolean recovery() {
-            return to.compareTo(from) < 0;
+            return to == CheckState.OK;
         }
     }
 
@@ -50,7 +51,19 @@ final class CheckStatus {
         state = r.state();
         since = now;
         streak = 0;
+        alertedAt = now; // the caller alerts it: a resend is due only `resend` after this
         return t;
+    }
+
+    /** What a resend says, taken and stamped at once so it never races a state change. */
+    record Resend(CheckState state, Instant since, ProbeResult last) { }
+
+    /** A resend when the state is bad and the last alert is `every` old; null otherwise. */
+    synchronized Resend resendDue(java.time.Duration every, Instant now) {
+        if (state == CheckState.OK || last == null || last.state() == CheckState.OK) return null;
+        if (alertedAt != null && alertedAt.plus(every).isAfter(now)) return null;
+        alertedAt = now;
+        return new Resend(state, since, last);
     }
 
     synchronized CheckState state() { return state; }

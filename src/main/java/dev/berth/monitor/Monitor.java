@@ -39,13 +39,16 @@ public final class Monitor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Monitor.class.getName());
     private static final Duration RELOAD = Duration.ofSeconds(10);
     private static final Duration FLUSH = Duration.ofSeconds(60);
+    private static final Duration FORGET_AFTER = Duration.ofHours(1);
+    private final Map<Path, Long> missingSince = new ConcurrentHashMap<>();
 
     private final Monitoring store;
     private final AlertRouter router;
     private final CheckContext context;
     private final Path defaultLogDir;
 
-    private final Map<Path, Map<String, String>> watched = new ConcurrentHashMap<>();
+    /** In the order they were first watched: the first file wins when two define the same check or channel. */
+    private final Map<Path, Map<String, String>> watched = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     /** Parsed files by path, reused while the file's bytes are the same. */
     private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
 
@@ -67,7 +70,11 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
+    private static final java.util.concurrent.Executor AFTER_RUN = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private final Map<String, Scheduled> checks = new ConcurrentHashMap<>();
+    /** States of checks that left the configuration, in case they come back (a file briefly gone during a deploy). */
+    private final Map<String, CheckStatus> retired = new ConcurrentHashMap<>();
     private final Map<String, BackupSpec> backups = new ConcurrentHashMap<>();
     private volatile AlertsSpec alerts = AlertsSpec.NONE;
     private final Object wake = new Object();
@@ -105,7 +112,7 @@ public final class Monitor implements AutoCloseable {
 
     private volatile java.util.function.BiConsumer<Path, Map<String, String>> persist = (p, v) -> { };
 
-    /** Called with each newly watched file, so the daemon can remember it across restarts. */
+    /** Called with each newly watched file (and with null variables when it is forgotten), so the daemon can remember it across restarts. */
     public void onWatch(java.util.function.BiConsumer<Path, Map<String, String>> persist) {
         this.persist = persist;
     }
@@ -164,8 +171,15 @@ public final class Monitor implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // a library's Error (OSHI's native part) must not end the monitoring quietly
                 LOG.log(Level.WARNING, "monitor loop", e);
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException x) {
+                    return;
+                }
             }
         }
     }
@@ -180,11 +194,15 @@ public final class Monitor implements AutoCloseable {
         synchronized (lateness) {
             lateness[(int) (runs++ % lateness.length)] = now - due;
         }
-        CheckRunner.start(s.spec, s.probe).whenComplete((r, x) -> {
+        // finished() writes to SQLite: not on the HTTP client's threads nor the JDK's shared timer thread
+        CheckRunner.start(s.spec, s.probe).whenCompleteAsync((r, x) -> {
             s.running = false;
-            if (r == null) r = ProbeResult.failed("the check failed: " + x, 0);
-            finished(s, r);
-        });
+            try {
+                finished(s, r != null ? r : ProbeResult.failed("the check failed: " + x, 0));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "after check " + s.spec.name(), e);
+            }
+        }, AFTER_RUN);
     }
 
     private void finished(Scheduled s, ProbeResult r) {
@@ -197,7 +215,6 @@ public final class Monitor implements AutoCloseable {
         CheckStatus.Transition t = s.status.record(r, s.spec.failures(), now);
         if (t == null) return;
         alert(s.spec, t.to(), r, t.since(), t.recovery() ? "recovered" : null);
-        s.status.alerted(now);
         save(s);
     }
 
@@ -228,12 +245,9 @@ public final class Monitor implements AutoCloseable {
         Duration every = alerts.resend();
         if (every == null) return;
         for (Scheduled s : checks.values()) {
-            CheckStatus st = s.status;
-            if (st.state() == CheckState.OK || st.last() == null) continue;
-            Instant last = st.alertedAt();
-            if (last != null && last.plus(every).isAfter(now)) continue;
-            alert(s.spec, st.state(), st.last(), st.since(), "still " + st.state().label() + " since " + st.since());
-            st.alerted(now);
+            CheckStatus.Resend due = s.status.resendDue(every, now);
+            if (due == null) continue;
+            alert(s.spec, due.state(), due.last(), due.since(), "still " + due.state().label() + " since " + due.since());
             save(s);
         }
     }
@@ -278,7 +292,11 @@ public final class Monitor implements AutoCloseable {
         Map<String, BackupSpec> wantedBackups = new HashMap<>();
         List<AlertsSpec.Channel> channels = new ArrayList<>();
         AlertsSpec first = null;
-        for (var e : watched.entrySet()) {
+        List<Map.Entry<Path, Map<String, String>>> files;
+        synchronized (watched) {
+            files = List.copyOf(watched.entrySet());
+        }
+        for (var e : files) {
             BerthFile f = load(e.getKey(), e.getValue());
             if (f == null) continue;
             for (CheckSpec c : f.checks()) wanted.putIfAbsent(c.name(), c);
@@ -292,12 +310,19 @@ public final class Monitor implements AutoCloseable {
         alerts = new AlertsSpec(List.copyOf(channels), base.resend(), base.groupWait(), base.server(), base.maintenance());
         backups.keySet().retainAll(wantedBackups.keySet());
         backups.putAll(wantedBackups);
-        checks.keySet().removeIf(n -> !wanted.containsKey(n));
+        for (var it = checks.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!wanted.containsKey(e.getKey())) {
+                retired.put(e.getKey(), e.getValue().status);
+                it.remove();
+            }
+        }
         int i = 0;
         for (CheckSpec c : wanted.values()) {
             Scheduled old = checks.get(c.name());
             if (old != null && old.spec.equals(c)) continue;
-            CheckStatus status = old != null ? old.status : restored(c.name());
+            CheckStatus back = retired.remove(c.name());
+            CheckStatus status = old != null ? old.status : back != null ? back : restored(c.name());
             // spread first runs over the first interval so a thousand checks do not start in the same millisecond
             long due = old != null ? old.due : now + (long) (c.interval().toMillis() * ((i++ % 100) / 100.0));
             checks.put(c.name(), new Scheduled(c, ProbeFactory.of(c, context, backups::get), status, due));
@@ -310,21 +335,45 @@ public final class Monitor implements AutoCloseable {
         return new CheckStatus(name, CheckState.valueOf(s.state()), Instant.ofEpochMilli(s.since()), s.alertedAt() == null ? null : Instant.ofEpochMilli(s.alertedAt()));
     }
 
+    /** The file as loaded; re-read only when it or an env file it reads changed (a rotated webhook URL counts). */
     private BerthFile load(Path p, Map<String, String> vars) {
+        Parsed cached = parsed.get(p);
         try {
-            if (!Files.isRegularFile(p)) return null;
-            byte[] bytes = Files.readAllBytes(p);
-            Parsed cached = parsed.get(p);
+            if (!Files.isRegularFile(p)) { // gone for a moment (a checkout) keeps its checks; gone for an hour is forgotten
+                long since = missingSince.computeIfAbsent(p, k -> System.currentTimeMillis());
+                if (System.currentTimeMillis() - since > FORGET_AFTER.toMillis()) {
+                    watched.remove(p);
+                    parsed.remove(p);
+                    missingSince.remove(p);
+                    persist.accept(p, null);
+                    LOG.info("no longer watching " + p + ": it has been gone for " + FORGET_AFTER.toMinutes() + " minutes");
+                    return null;
+                }
+                return cached == null ? null : cached.file;
+            }
+            missingSince.remove(p);
+            byte[] bytes = inputsDigest(cached == null ? List.of(p) : cached.file.inputs());
             if (cached != null && Arrays.equals(cached.bytes, bytes) && cached.vars.equals(vars)) return cached.file;
             BerthFile f = new BerthFileLoader(vars, defaultLogDir).load(p, null);
-            parsed.put(p, new Parsed(bytes, vars, f));
+            parsed.put(p, new Parsed(inputsDigest(f.inputs()), vars, f));
             return f;
-        } catch (ConfigException e) {
-            Parsed cached = parsed.get(p);
+        } catch (ConfigException | java.io.IOException e) {
             return cached == null ? null : cached.file; // a broken edit: keep watching with what loaded last
-        } catch (java.io.IOException e) {
-            return null;
         }
+    }
+
+    private static byte[] inputsDigest(List<Path> inputs) throws java.io.IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Path in : inputs) {
+            sha.update(in.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (Files.isRegularFile(in)) sha.update(Files.readAllBytes(in));
+        }
+        return sha.digest();
     }
 
     // ---- events from the rest of the daemon
@@ -332,10 +381,11 @@ public final class Monitor implements AutoCloseable {
     /** Crash loops, failed spawns, failed deployments and failed or missed backups raise alerts. */
     public void onEvent(StoredEvent e) {
         String kind = e.kind();
-        boolean alerting = Set.of("errored", "spawn_error", "deploy_failed", "backup_failed", "backup_missed", "drill_failed", "offsite_failed").contains(kind);
+        boolean alerting = Set.of("errored", "spawn_error", "deploy_failed", "deploy_rolled_back", "backup_failed", "backup_missed",
+                "drill_failed", "offsite_failed").contains(kind);
         if (!alerting) return;
         String app = e.app();
-        String subject = app.startsWith("backup:") ? "backup " + app.substring(7) : (kind.equals("deploy_failed") ? "deploy " : "app ") + app;
+        String subject = app.startsWith("backup:") ? "backup " + app.substring(7) : (kind.startsWith("deploy_") ? "deploy " : "app ") + app;
         router.raise(new AlertRouter.Raise(app, subject, "CRITICAL", null, null, Instant.ofEpochMilli(e.at()), kind.replace('_', ' ') + ": " + e.message(), List.of()));
     }
 
@@ -375,11 +425,6 @@ public final class Monitor implements AutoCloseable {
 
     public AlertsSpec alerts() {
         return alerts;
-    }
-
-    /** Forces a reload now (after `berth start` or a test edit). */
-    public void reloadNow() {
-        reload(System.currentTimeMillis());
     }
 
     @Override public void close() {

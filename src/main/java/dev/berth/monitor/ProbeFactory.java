@@ -50,13 +50,14 @@ final class ProbeFactory {
             case CheckSpec.Tcp t -> blocking(new TcpProbe(t.host(), t.port(), above(t.latencyMs()))::run);
             case CheckSpec.Tls t -> blocking(new TlsProbe(t.host(), t.port(), Thresholds.below(t.daysLeft().warning(), t.daysLeft().critical()))::run);
             case CheckSpec.Command c -> blocking(new CommandProbe(c.argv(), c.cwd(), c.env())::run);
-            case CheckSpec.Host h -> blocking(switch (h.measure()) {
-                case "cpu" -> new CpuProbe(ctx.host(), above(h.limits()))::run;
-                case "memory" -> new MemoryProbe(ctx.host(), above(h.limits()))::run;
-                case "swap" -> new SwapProbe(ctx.host(), above(h.limits()))::run;
-                default -> new LoadProbe(ctx.host(), above(h.limits()))::run;
-            });
-            case CheckSpec.Disk d -> blocking(new DiskProbe(ctx.host(), d.mount(), above(d.used()), above(d.inodes()))::run);
+            // the host library is loaded on a check's first run, not when the configuration is read
+            case CheckSpec.Host h -> blocking(timeout -> (switch (h.measure()) {
+                case "cpu" -> new CpuProbe(ctx.host(), above(h.limits()));
+                case "memory" -> new MemoryProbe(ctx.host(), above(h.limits()));
+                case "swap" -> new SwapProbe(ctx.host(), above(h.limits()));
+                default -> new LoadProbe(ctx.host(), above(h.limits()));
+            }).run(timeout));
+            case CheckSpec.Disk d -> blocking(timeout -> new DiskProbe(ctx.host(), d.mount(), above(d.used()), above(d.inodes())).run(timeout));
             case CheckSpec.Gpu g -> blocking(new GpuProbe(above(g.utilization()), above(g.memory()))::run);
             case CheckSpec.LogErrors l -> {
                 List<LogErrorRateProbe> probes = l.files().stream().map(f -> new LogErrorRateProbe(f, Pattern.compile(l.pattern()), l.window(),
@@ -89,7 +90,10 @@ final class ProbeFactory {
             Thread.ofVirtual().name("berth-check").start(() -> {
                 try {
                     f.complete(probe.apply(timeout));
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    f.complete(ProbeResult.failed("the check failed: " + e, 0));
+                    throw e;
+                } catch (Throwable e) { // a library's Error (a native part that will not load) is this check's failure
                     f.complete(ProbeResult.failed("the check failed: " + e, 0));
                 }
             });

@@ -76,11 +76,11 @@ public final class Deployments {
             }
             return null;
         });
-        if ("failed".equals(state)) { // an alert event, for the monitor to send
+        if ("failed".equals(state) || "rolled_back".equals(state)) { // an alert event, for the monitor to send
             Optional<Deployment> d = get(id);
             if (d.isPresent()) {
-                store.addEvent(d.get().app(), null, "deploy_failed", "deployment #" + id + " failed" + (failedStep == null ? "" : " at " + failedStep)
-                        + (message == null ? "" : ": " + message));
+                store.addEvent(d.get().app(), null, "deploy_" + state, "deployment #" + id + (state.equals("failed") ? " failed" : " was rolled back")
+                        + (failedStep == null ? "" : " at " + failedStep) + (message == null ? "" : ": " + message));
             }
         }
     }

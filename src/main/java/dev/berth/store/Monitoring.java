@@ -125,6 +125,15 @@ public final class Monitoring {
                     old.setLong(1, at / DAY - 400);
                     old.executeUpdate();
                 }
+                // the alert history and ended silences: a year
+                try (PreparedStatement old = db.prepareStatement("DELETE FROM alerts WHERE at < ? AND delivery <> 'queued'")) {
+                    old.setLong(1, at - 365 * DAY);
+                    old.executeUpdate();
+                }
+                try (PreparedStatement old = db.prepareStatement("DELETE FROM silences WHERE until < ?")) {
+                    old.setLong(1, at - 365 * DAY);
+                    old.executeUpdate();
+                }
             }
             return null;
         });
@@ -261,6 +270,43 @@ public final class Monitoring {
                 if (target != null) ps.setString(3, target);
                 return ps.executeUpdate();
             }
+        });
+    }
+
+    /** Remembers a berth.yml whose checks the daemon runs, with its variables sealed by the caller. */
+    public void watchSource(String configPath, byte[] sealedVariables) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO monitor_sources(config_path, variables_sealed, added_at) VALUES (?,?,?)
+                    ON CONFLICT(config_path) DO UPDATE SET variables_sealed=excluded.variables_sealed""")) {
+                ps.setString(1, configPath);
+                ps.setBytes(2, sealedVariables);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public void forgetSource(String configPath) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM monitor_sources WHERE config_path=?")) {
+                ps.setString(1, configPath);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** config path -> sealed variables, in the order they were first watched. */
+    public Map<String, byte[]> sources() throws SQLException {
+        return store.withConnection(db -> {
+            Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_sealed FROM monitor_sources ORDER BY added_at, config_path");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getBytes(2));
+            }
+            return out;
         });
     }
 

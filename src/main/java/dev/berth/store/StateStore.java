@@ -240,6 +240,8 @@ public final class StateStore implements AutoCloseable {
                     s.execute("CREATE INDEX alerts_at ON alerts(at)");
                     s.execute("CREATE TABLE silences (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, until INTEGER NOT NULL, reason TEXT, created_at INTEGER NOT NULL)");
                     s.execute("CREATE TABLE heartbeats (name TEXT PRIMARY KEY, token TEXT NOT NULL, last_at INTEGER)");
+                    // berth.yml files whose checks the daemon runs; their variables (webhook keys, ...) sealed with secret.key
+                    s.execute("CREATE TABLE monitor_sources (config_path TEXT PRIMARY KEY, variables_sealed BLOB NOT NULL, added_at INTEGER NOT NULL)");
                     s.execute("PRAGMA user_version=7");
                 }
                 return null;
@@ -423,13 +425,15 @@ public final class StateStore implements AutoCloseable {
         this.eventListener = listener;
     }
 
-    /** How many events of these kinds an app had since a time (restarts in the last hour). */
-    public synchronized int countEvents(String app, List<String> kinds, long sinceMillis) throws SQLException {
-        String marks = String.join(",", java.util.Collections.nCopies(kinds.size(), "?"));
-        try (PreparedStatement ps = db.prepareStatement("SELECT COUNT(*) FROM events WHERE app=? AND at>=? AND kind IN (" + marks + ")")) {
+    /**
+     * Exits of an app's instances since a time that nobody asked for: a stop, restart, reload or
+     * deploy ends instances too, and those exits are recorded as "... (stopped)".
+     */
+    public synchronized int countUnplannedExits(String app, long sinceMillis) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT COUNT(*) FROM events WHERE app=? AND at>=? AND kind IN ('exited','errored') AND message NOT LIKE '%(stopped)'")) {
             ps.setString(1, app);
             ps.setLong(2, sinceMillis);
-            for (int i = 0; i < kinds.size(); i++) ps.setString(3 + i, kinds.get(i));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : 0;
             }

@@ -1,4 +1,4 @@
-package dev.berth.monitor;
+package dev.berth.alert;
 
 import dev.berth.config.AlertsSpec;
 import dev.berth.config.CronExpressions;

@@ -1,4 +1,4 @@
-package dev.berth.monitor;
+package dev.berth.alert;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
