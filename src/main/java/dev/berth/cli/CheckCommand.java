@@ -68,7 +68,13 @@ final class CheckCommand implements CliCommand {
                             + String.join(", ", file.checks().stream().map(dev.berth.config.CheckSpec::name).toList()));
                 }
             }
-            result = LocalChecks.run(file, args.positionals(), Env.home().stateDb(), args.flag("--alert"));
+            try {
+                result = LocalChecks.run(file, args.positionals(), Env.home().stateDb(), args.flag("--alert"));
+            } finally {
+                // the HTTP client's selector thread sits in epoll_wait, and the JVM's exit waits up to
+                // 300 ms for threads in native code: stop it now
+                dev.berth.monitor.probe.HttpProbe.closeClients();
+            }
         }
         if (args.flag("--json")) {
             Output.json(result);

@@ -56,6 +56,11 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
         if (jsonEquals != null && jsonPath == null) throw new IllegalArgumentException("jsonEquals needs a jsonPath");
     }
 
+    /** Stops the shared HTTP clients' threads, for a process about to exit (the next probe makes new ones). */
+    public static void closeClients() {
+        ProbeHttpClients.closeAll();
+    }
+
     /** A plain GET expecting 200 within the default latency limit, verifying TLS. */
     /**
      * The URL as messages show it: without user info and query, which may hold tokens (messages

@@ -1,6 +1,7 @@
 package dev.berth.monitor.probe;
 
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 
 /**
@@ -15,18 +16,37 @@ import java.util.concurrent.Executors;
  * request instead (see {@link HttpProbe#runAsync}).
  */
 final class ProbeHttpClients {
+    private static HttpClient verifying;
+    private static HttpClient notVerifying;
+
     private ProbeHttpClients() { }
 
-    static HttpClient client(boolean tlsVerify) {
-        return tlsVerify ? Verifying.CLIENT : NotVerifying.CLIENT;
+    static synchronized HttpClient client(boolean tlsVerify) {
+        if (tlsVerify) {
+            if (verifying == null) verifying = builder().build();
+            return verifying;
+        }
+        if (notVerifying == null) notVerifying = builder().sslContext(TrustAll.context()).build();
+        return notVerifying;
     }
 
-    private static final class Verifying {
-        static final HttpClient CLIENT = builder().build();
-    }
-
-    private static final class NotVerifying {
-        static final HttpClient CLIENT = builder().sslContext(TrustAll.context()).build();
+    /**
+     * Stops the clients' selector threads (the next probe makes new clients). For a process about to
+     * exit: the JVM's exit waits up to 300 ms for threads blocked in native code, and an idle
+     * selector thread sits in epoll_wait.
+     */
+    static synchronized void closeAll() {
+        for (HttpClient c : new HttpClient[] {verifying, notVerifying}) {
+            if (c == null) continue;
+            c.shutdownNow();
+            try {
+                c.awaitTermination(Duration.ofMillis(100));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        verifying = null;
+        notVerifying = null;
     }
 
     private static HttpClient.Builder builder() {
