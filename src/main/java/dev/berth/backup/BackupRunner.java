@@ -96,16 +96,25 @@ public final class BackupRunner {
                 Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
                 byte[] buf = new byte[1 << 16];
                 long unsynced = 0;
-                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    sha.update(buf, n);
-                    out.write(java.nio.ByteBuffer.wrap(buf, 0, n));
-                    bytes += n;
-                    unsynced += n;
-                    // sync as it goes, so the disk writes while the dump runs and the last sync is short
-                    if (unsynced >= 64L << 20) {
-                        out.force(false);
-                        unsynced = 0;
+                // sync as it goes, so the disk writes while the dump runs and the last sync is short; on
+                // a thread of its own, so the pipe keeps flowing while the disk catches up
+                java.util.concurrent.Future<?> syncing = null;
+                try (var syncer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                        sha.update(buf, n);
+                        out.write(java.nio.ByteBuffer.wrap(buf, 0, n));
+                        bytes += n;
+                        unsynced += n;
+                        if (unsynced >= 64L << 20 && (syncing == null || syncing.isDone())) {
+                            if (syncing != null) finish(syncing);
+                            syncing = syncer.submit(() -> {
+                                out.force(false);
+                                return null;
+                            });
+                            unsynced = 0;
+                        }
                     }
+                    if (syncing != null) finish(syncing);
                 }
                 out.force(true);
             }
@@ -146,6 +155,18 @@ public final class BackupRunner {
      * Java's SHA-256 runs at about 100 MB/s: `openssl dgst` (SHA-NI, ten times that) hashes in
      * its own process when it is there; Java's MessageDigest otherwise.
      */
+    /** Waits for a background sync; its failure (a full or failing disk) is the run's. */
+    private static void finish(java.util.concurrent.Future<?> sync) throws IOException {
+        try {
+            sync.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while syncing");
+        }
+    }
+
     private static final class Hasher {
         private final Process openssl;
         private final java.io.OutputStream toOpenssl;
