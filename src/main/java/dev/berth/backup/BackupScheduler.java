@@ -40,7 +40,11 @@ public final class BackupScheduler implements AutoCloseable {
 
     private final BackupAlerts alerts;
 
-    public BackupScheduler(BackupService service, BackupCatalog catalog, Path defaultLogDir, BackupAlerts alerts) {
+    /** Seals the variables kept in the state store (they may hold passwords); null keeps them as they are (tests). */
+    private final dev.berth.config.SecretBox secrets;
+
+    public BackupScheduler(BackupService service, BackupCatalog catalog, Path defaultLogDir, BackupAlerts alerts, dev.berth.config.SecretBox secrets) {
+        this.secrets = secrets;
         this.alerts = alerts;
         this.service = service;
         this.catalog = catalog;
@@ -58,7 +62,7 @@ public final class BackupScheduler implements AutoCloseable {
         variables.put(p, Map.copyOf(copy));
         if (known) return;
         try {
-            catalog.watchSource(p.toString(), dev.berth.json.Json.write(copy));
+            catalog.watchSource(p.toString(), seal(dev.berth.json.Json.write(copy)));
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "cannot remember " + p + " for scheduled backups", e);
         }
@@ -70,12 +74,30 @@ public final class BackupScheduler implements AutoCloseable {
             catalog.sources().forEach((path, vars) -> {
                 Path p = Path.of(path);
                 files.add(p);
-                Map<String, String> m = new java.util.HashMap<>(dev.berth.json.Json.readStringMap(vars));
+                Map<String, String> m = new java.util.HashMap<>(dev.berth.json.Json.readStringMap(open(vars)));
                 m.values().removeIf(java.util.Objects::isNull);
                 variables.put(p, Map.copyOf(m));
             });
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "cannot read the watched berth.yml files", e);
+        }
+    }
+
+    private static final String SEALED = "sealed:";
+
+    private String seal(String json) {
+        if (secrets == null) return json;
+        return SEALED + java.util.Base64.getEncoder().encodeToString(secrets.seal(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Sealed variables, or the plain JSON an older daemon wrote. */
+    private String open(String stored) {
+        if (!stored.startsWith(SEALED)) return stored;
+        try {
+            return new String(secrets.open(java.util.Base64.getDecoder().decode(stored.substring(SEALED.length()))), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("cannot open the variables of a watched berth.yml (was secret.key replaced?): " + e.getMessage());
+            return "{}";
         }
     }
 

@@ -112,7 +112,7 @@ public final class Daemon {
                     }
                 };
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
-                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, home.logs(), backupAlerts);
+                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, home.logs(), backupAlerts, secrets);
                 schedule.resume();
                 Monitoring monitoring = new Monitoring(store);
                 DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring);

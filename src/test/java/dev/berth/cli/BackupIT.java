@@ -227,10 +227,13 @@ class BackupIT extends BerthIT {
         Files.writeString(data.resolve("a.txt"), "scheduled");
         berth.writeConfig("""
                 backups:
-                  every_minute: {dir: %s, schedule: "* * * * *", drill: "* * * * *", to: %s}
+                  every_minute: {dir: %s, schedule: "* * * * *", drill: "* * * * *", to: %s, exclude: ["${SKIP_TOKEN:-none}"]}
                   broken: {sqlite: %s, to: %s}
                 """.formatted(data, tmp.resolve("backups"), tmp.resolve("no-such.db"), tmp.resolve("backups")));
-        berth.ok("backup", "run", "every_minute"); // a first run by hand; the file is watched from now on
+        // a first run by hand; the file is watched from now on, with the variables it refers to
+        assertEquals(0, berth.run(Map.of("SKIP_TOKEN", "tok-9f8e7d6c5b4a"), "backup", "run", "every_minute").exit());
+        String stored = sh("sqlite3", berth.home.resolve("state.db").toString(), "SELECT variables_json FROM backup_sources");
+        assertTrue(stored.startsWith("sealed:") && !stored.contains("tok-9f8e7d6c5b4a"), "variables are kept sealed: " + stored);
         BerthRun.await("a scheduled run and a scheduled drill", java.time.Duration.ofSeconds(100), () -> {
             List<Object> runs = Json.readList(berth.ok("backup", "list", "every_minute", "--json").out());
             return runs.stream().anyMatch(o -> "schedule".equals(((Map<?, ?>) o).get("trigger")) && "succeeded".equals(((Map<?, ?>) o).get("state")))
