@@ -115,6 +115,17 @@ public final class ApiServer implements AutoCloseable {
     private void get(String path, Handler h) { routes.add(new Route("GET", path.split("/"), h)); }
     private void post(String path, Handler h) { routes.add(new Route("POST", path.split("/"), h)); }
 
+    private volatile java.util.function.BiConsumer<java.nio.file.Path, Map<String, String>> configSeen = (p, v) -> { };
+
+    /**
+     * Called with each berth.yml a request names (start, deploy, backup, check, ...): the monitor
+     * watches it, so its alert channels carry what that request raises (a failed deploy or backup).
+     */
+    public ApiServer onConfig(java.util.function.BiConsumer<java.nio.file.Path, Map<String, String>> seen) {
+        this.configSeen = seen;
+        return this;
+    }
+
     public void start() { server.start(); }
 
     public int port() { return server.getAddress().getPort(); }
@@ -195,7 +206,12 @@ public final class ApiServer implements AutoCloseable {
                         body.putIfAbsent(k, v);
                     }
                 }
-                result = route.handler.handle(new Request(ex.getRequestMethod(), path, params, body));
+                Request request = new Request(ex.getRequestMethod(), path, params, body);
+                if (request.string("config") != null && ex.getRequestMethod().equals("POST")) {
+                    java.nio.file.Path config = java.nio.file.Path.of(request.string("config"));
+                    if (config.isAbsolute() && java.nio.file.Files.isRegularFile(config)) configSeen.accept(config, request.stringMap("variables"));
+                }
+                result = route.handler.handle(request);
             } catch (ApiError e) {
                 status = e.status;
                 result = error(e.code, e.getMessage(), e.problems);

@@ -166,6 +166,7 @@ public final class Daemon {
                     if (port != 0) throw e;
                     api = new ApiServer(host, 0, token, controllers, deployApi, backupApi, monitorApi);
                 }
+                api.onConfig(monitor::watch);
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());

@@ -315,6 +315,36 @@ class MonitorIT extends BerthIT {
         assertTrue(none.exit() != 0 && none.err().contains("no channel named \"nope\""), none.toString());
     }
 
+    /** A failed backup and a failed deployment reach the channels through the same path as the checks. */
+    @Test void failedBackupsAndDeploymentsRaiseAlerts() throws Exception {
+        java.nio.file.Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("app.py"), "import time\nwhile True: time.sleep(1)\n");
+        berth.writeConfig("""
+                apps:
+                  web:
+                    run: python3 app.py
+                    deploy:
+                      path: %s
+                      dir: %s
+                      build: "echo the build broke >&2; exit 7"
+                backups:
+                  lost:
+                    sqlite: %s
+                    to: %s
+                alerts:
+                  group_wait: 1s
+                  channels:
+                    hook: {webhook: %s}
+                """.formatted(tmp.resolve("srv/web"), src, tmp.resolve("no-such.db"), tmp.resolve("backups"), hook()));
+        berth.ok("daemon", "start");
+        assertEquals(1, berth.run("backup", "run", "lost").exit());
+        await("a failed-backup alert", 30, () -> received.stream().anyMatch(m -> m.toString().contains("backup lost")
+                && m.toString().contains("backup failed")));
+        assertEquals(1, berth.run("deploy", "web").exit());
+        await("a failed-deployment alert", 30, () -> received.stream().anyMatch(m -> m.toString().contains("deploy web")
+                && m.toString().contains("failed at build")));
+    }
+
     @Test void aCrashLoopRaisesAnAlertThroughTheSamePath() throws Exception {
         berth.writeConfig("""
                 apps:
