@@ -60,7 +60,7 @@ public final class AlertRouter implements AutoCloseable {
         this.sender = sender;
         this.outbox = new AlertOutbox(sender, this::delivered);
         this.outbox.start();
-        this.flusher = Thread.ofPlatform().daemon().name("berth-alert-groups").start(this::flushLoop);
+        this.flusher = Thread.ofVirtual().name("berth-alert-groups").start(this::flushLoop);
     }
 
     public static String localHostName() {
@@ -105,6 +105,7 @@ public final class AlertRouter implements AutoCloseable {
                         pending.computeIfAbsent(c, k -> new ArrayList<>()).add(a);
                         pendingSince.putIfAbsent(c, clock.instant());
                     }
+                    notifyAll();
                 }
             }
         } catch (SQLException e) {
@@ -151,6 +152,7 @@ public final class AlertRouter implements AutoCloseable {
                         pending.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(a);
                         pendingSince.putIfAbsent(c.name(), now);
                     }
+                    notifyAll();
                 }
             }
             return id;
@@ -180,9 +182,13 @@ public final class AlertRouter implements AutoCloseable {
         }
     }
 
+    /** Sleeps until something waits for its group_wait to pass (an idle daemon does not wake up for this). */
     private void flushLoop() {
         while (!closed) {
             try {
+                synchronized (this) {
+                    while (pendingSince.isEmpty() && !closed) wait();
+                }
                 Thread.sleep(250);
                 flush(false);
             } catch (InterruptedException e) {

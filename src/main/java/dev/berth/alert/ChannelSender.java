@@ -29,7 +29,8 @@ public final class ChannelSender implements AutoCloseable {
 
     private final Clock clock;
     private final Map<String, String> mailOverrides;
-    private final HttpClient http;
+    /** Made on the first HTTP send: a daemon that never alerts carries no HTTP client (its thread, its classes). */
+    private HttpClient http;
 
     /** Times shown in the server's zone. */
     public ChannelSender() {
@@ -45,12 +46,18 @@ public final class ChannelSender implements AutoCloseable {
     ChannelSender(Clock clock, Map<String, String> mailOverrides) {
         this.clock = clock;
         this.mailOverrides = Map.copyOf(mailOverrides);
-        // HTTP/1.1: the robots' endpoints speak it, and no h2c upgrade dance on plain http.
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            // HTTP/1.1: the robots' endpoints speak it, and no h2c upgrade dance on plain http.
+            http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+        }
+        return http;
     }
 
     public void send(Channel channel, String title, List<Alert> alerts) throws AlertSendException {
@@ -85,7 +92,7 @@ public final class ChannelSender implements AutoCloseable {
         String prefix = followUp ? "alerts delivered, but the @mention message failed: " : "";
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // JDK messages name no URL; ours shows only scheme and host, never the token.
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -122,6 +129,11 @@ public final class ChannelSender implements AutoCloseable {
     }
 
     @Override public void close() {
-        http.close();
+        HttpClient h;
+        synchronized (this) {
+            h = http;
+            http = null;
+        }
+        if (h != null) h.close();
     }
 }
