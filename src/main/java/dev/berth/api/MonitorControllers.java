@@ -270,15 +270,21 @@ public final class MonitorControllers {
         Map<String, Object> res = LocalChecks.report(outcomes);
         if (Boolean.TRUE.equals(r.body().get("alert"))) {
             int n = 0;
+            int known = 0;
             for (CheckRunner.Outcome o : outcomes) {
                 if (o.result().state() == CheckState.OK) continue;
+                if (monitor.alerted(o.spec().name(), o.result().state(), Instant.now())) { // a duplicate of what the daemon sent
+                    known++;
+                    continue;
+                }
                 monitor.router().raise(new AlertRouter.Raise(o.spec().name(), "check " + o.spec().name(), o.result().state().name(),
                         o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()),
                                 Monitor.threshold(o.spec(), o.result().state(), o.result().unit()), Instant.now(),
                         "berth check --alert: " + o.result().message(), o.spec().channels()));
                 n++;
             }
-            res.put("alerted", n == 0 ? "nothing to alert" : n + " alert(s) queued (see `berth alerts`)");
+            res.put("alerted", (n == 0 ? "nothing new to alert" : n + " alert(s) queued (see `berth alerts`)")
+                    + (known == 0 ? "" : "; " + known + " already alerted by the daemon"));
         }
         return res;
     }

@@ -400,6 +400,19 @@ public final class Monitor implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether the daemon's own run of this check is in this state and has alerted it within
+     * `resend` (so `berth check --alert` from a cron job does not send it again).
+     */
+    public boolean alerted(String check, CheckState state, Instant now) {
+        Scheduled s = checks.get(check);
+        if (s == null || s.status.state() != state) return false;
+        Instant at = s.status.alertedAt();
+        if (at == null) return false;
+        Duration every = alerts.resend();
+        return every == null || at.plus(every).isAfter(now);
+    }
+
     public Health health() {
         return Health.of(checks.values().stream().map(s -> s.status.state()).toList());
     }

@@ -210,6 +210,15 @@ class MonitorIT extends BerthIT {
         HttpResponse<String> health = daemonGet("/health");
         assertEquals(503, health.statusCode(), health.body());
         assertTrue(health.body().contains("\"api\""), health.body());
+        assertFalse(health.body().contains("500"), "/health needs no token, so it shows no messages: " + health.body());
+
+        // `berth check --alert` from a cron job does not send again what the daemon already sent
+        int sent = received.size();
+        BerthRun.Result cron = berth.run("check", "api", "--alert");
+        assertEquals(2, cron.exit(), cron.toString());
+        assertTrue(cron.out().contains("already alerted by the daemon"), cron.toString());
+        sleep(2500);
+        assertEquals(sent, received.size(), "no duplicate: " + received);
 
         // /metrics parses with the Prometheus client library's own parser
         HttpResponse<String> metrics = daemonGet("/metrics");
