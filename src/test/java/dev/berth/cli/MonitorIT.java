@@ -220,26 +220,34 @@ class MonitorIT extends BerthIT {
         sleep(2500);
         assertEquals(sent, received.size(), "no duplicate: " + received);
 
-        // /metrics parses with the Prometheus client library's own parser
+        // /metrics parses with the Prometheus client library's own parser (Debian's python3-prometheus-client;
+        // scripts/prerequisites --test installs it): without it, only that part is skipped, saying so, except in CI
         HttpResponse<String> metrics = daemonGet("/metrics");
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain"), metrics.headers().toString());
-        Process py = new ProcessBuilder("/usr/bin/python3", "-c", """
-                import sys, json
-                from prometheus_client.parser import text_string_to_metric_families
-                out = {}
-                for f in text_string_to_metric_families(sys.stdin.read()):
-                    for s in f.samples:
-                        out[s.name + json.dumps(s.labels, sort_keys=True)] = s.value
-                print(json.dumps(out))
-                """).redirectErrorStream(true).start();
-        py.getOutputStream().write(metrics.body().getBytes(StandardCharsets.UTF_8));
-        py.getOutputStream().close();
-        String parsed = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, py.waitFor(), parsed);
-        Map<String, Object> samples = Json.readMap(parsed);
-        assertEquals(2.0, ((Number) samples.get("berth_check_state{\"check\": \"api\", \"kind\": \"http\"}")).doubleValue(), parsed);
-        assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("berth_check_lateness_seconds")), parsed);
+        assertTrue(metrics.body().contains("# TYPE berth_check_state gauge") && metrics.body().contains("check=\"api\""), metrics.body());
+        if (new ProcessBuilder("/usr/bin/python3", "-c", "import prometheus_client").start().waitFor() != 0) {
+            String missing = "python3-prometheus-client is not installed: the /metrics parse check is skipped";
+            if ("true".equals(System.getenv("CI"))) throw new AssertionError(missing);
+            System.err.println("skipped: " + missing);
+        } else {
+            Process py = new ProcessBuilder("/usr/bin/python3", "-c", """
+                    import sys, json
+                    from prometheus_client.parser import text_string_to_metric_families
+                    out = {}
+                    for f in text_string_to_metric_families(sys.stdin.read()):
+                        for s in f.samples:
+                            out[s.name + json.dumps(s.labels, sort_keys=True)] = s.value
+                    print(json.dumps(out))
+                    """).redirectErrorStream(true).start();
+            py.getOutputStream().write(metrics.body().getBytes(StandardCharsets.UTF_8));
+            py.getOutputStream().close();
+            String parsed = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, py.waitFor(), parsed);
+            Map<String, Object> samples = Json.readMap(parsed);
+            assertEquals(2.0, ((Number) samples.get("berth_check_state{\"check\": \"api\", \"kind\": \"http\"}")).doubleValue(), parsed);
+            assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("berth_check_lateness_seconds")), parsed);
+        }
 
         // recovery: one message saying so
         int before = received.size();
