@@ -239,32 +239,30 @@ public final class AlertRouter implements AutoCloseable {
         return outbox.awaitIdle(timeout);
     }
 
+    /** Records where an alert went; per router one at a time, so two channels answering at once never overwrite each other. */
     private void delivered(Delivery d) {
         if (closed && !d.delivered()) return; // stopping: left queued for the next daemon
         for (Alert a : d.alerts()) {
-            Long id;
-            String summary;
-            String error;
             synchronized (this) {
-                id = ids.get(a);
+                Long id = ids.get(a);
                 if (id == null) continue;
-                if (d.delivered()) sentTo.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(d.channel());
-                else failedAt.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(d.channel(), d.problem());
+                if (d.delivered()) sentTo.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(d.channel());
+                else failedAt.computeIfAbsent(id, k -> new java.util.TreeMap<>()).put(d.channel(), d.problem());
                 Set<String> ok = sentTo.getOrDefault(id, Set.of());
                 Map<String, String> bad = failedAt.getOrDefault(id, Map.of());
-                summary = (bad.isEmpty() ? "sent" : ok.isEmpty() ? "failed" : "partly sent") + (ok.isEmpty() ? "" : " (" + String.join(", ", ok) + ")");
-                error = bad.isEmpty() ? null : String.join("; ", bad.entrySet().stream().map(x -> x.getKey() + ": " + x.getValue()).toList());
+                String summary = (bad.isEmpty() ? "sent" : ok.isEmpty() ? "failed" : "partly sent") + (ok.isEmpty() ? "" : " (" + String.join(", ", ok) + ")");
+                String error = bad.isEmpty() ? null : String.join("; ", bad.entrySet().stream().map(x -> x.getKey() + ": " + x.getValue()).toList());
                 if (ok.size() + bad.size() >= expected.getOrDefault(id, 0)) {
                     ids.remove(a);
                     sentTo.remove(id);
                     failedAt.remove(id);
                     expected.remove(id);
                 }
-            }
-            try {
-                store.setDelivery(id, summary, error);
-            } catch (SQLException e) {
-                LOG.log(Level.WARNING, "cannot record an alert's delivery", e);
+                try {
+                    store.setDelivery(id, summary, error);
+                } catch (SQLException e) {
+                    LOG.log(Level.WARNING, "cannot record an alert's delivery", e);
+                }
             }
             if (!d.delivered()) LOG.warning("alert \"" + a.subject() + "\" could not be sent to " + d.channel() + ": " + d.problem());
         }
