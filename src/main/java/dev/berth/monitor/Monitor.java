@@ -214,6 +214,10 @@ public final class Monitor implements AutoCloseable {
         }
         CheckStatus.Transition t = s.status.record(r, s.spec.failures(), now);
         if (t == null) return;
+        if (!t.recovery() && s.spec.probe() instanceof CheckSpec.App a && recentlyAlerted(a.app(), now)) {
+            save(s); // the crash loop's own alert said it a moment ago: one incident, one alert (the recovery is still sent)
+            return;
+        }
         alert(s.spec, t.to(), r, t.since(), t.recovery() ? "recovered" : null);
         save(s);
     }
@@ -228,6 +232,8 @@ public final class Monitor implements AutoCloseable {
     /** The limit a state crossed, as messages show it: "> 3000 ms", "< 7 days"; null for OK or a check without limits. */
     public static String threshold(CheckSpec spec, CheckState state, String unit) {
         if (state == CheckState.OK) return null;
+        // an app check judges restarts against its limits, but instances not online are CRITICAL without one
+        if (spec.probe() instanceof CheckSpec.App && !"restarts/h".equals(unit)) return null;
         CheckSpec.Limits l = CheckSpec.limitsOf(spec.probe());
         Double v = state == CheckState.CRITICAL ? l.critical() : l.warning();
         if (v == null) return null;
@@ -378,6 +384,14 @@ public final class Monitor implements AutoCloseable {
 
     // ---- events from the rest of the daemon
 
+    /** When an app's crash loop or failed spawn last alerted: its app:NAME check then stays quiet for a while. */
+    private final Map<String, Instant> appEventAlerts = new ConcurrentHashMap<>();
+
+    private boolean recentlyAlerted(String app, Instant now) {
+        Instant at = appEventAlerts.get(app);
+        return at != null && at.plus(Duration.ofMinutes(10)).isAfter(now);
+    }
+
     /** Crash loops, failed spawns, failed deployments and failed or missed backups raise alerts. */
     public void onEvent(StoredEvent e) {
         String kind = e.kind();
@@ -386,6 +400,7 @@ public final class Monitor implements AutoCloseable {
         if (!alerting) return;
         String app = e.app();
         String subject = app.startsWith("backup:") ? "backup " + app.substring(7) : (kind.startsWith("deploy_") ? "deploy " : "app ") + app;
+        if (kind.equals("errored") || kind.equals("spawn_error")) appEventAlerts.put(app, Instant.ofEpochMilli(e.at()));
         router.raise(new AlertRouter.Raise(app, subject, "CRITICAL", null, null, Instant.ofEpochMilli(e.at()), kind.replace('_', ' ') + ": " + e.message(), List.of()));
     }
 

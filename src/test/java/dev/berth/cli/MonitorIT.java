@@ -362,6 +362,7 @@ class MonitorIT extends BerthIT {
                 && m.toString().contains("failed at build")));
     }
 
+    @SuppressWarnings("unchecked")
     @Test void aCrashLoopRaisesAnAlertThroughTheSamePath() throws Exception {
         berth.writeConfig("""
                 apps:
@@ -370,6 +371,9 @@ class MonitorIT extends BerthIT {
                     max_restarts: 2
                     min_uptime: 5s
                     restart_delay: 100ms
+                monitor:
+                  interval: 1s
+                  host: false
                 alerts:
                   group_wait: 1s
                   channels:
@@ -377,5 +381,16 @@ class MonitorIT extends BerthIT {
                 """.formatted(hook()));
         berth.run("start");
         await("a crash-loop alert", 30, () -> received.stream().anyMatch(m -> m.toString().contains("app crashy") && m.toString().contains("errored")));
+        // its app:crashy check turns CRITICAL too (checked every second here), but that is the same incident: no second alert
+        await("the app check sees it", 15, () -> {
+            Map<String, Object> view = Json.readMap(berth.ok("monitor", "--count", "1", "--json").out());
+            try {
+                return "CRITICAL".equals(check((Map<String, Object>) view.get("checks"), "app:crashy").get("state"));
+            } catch (AssertionError notYet) { // the daemon has not read the file yet
+                return false;
+            }
+        });
+        sleep(2000);
+        assertTrue(received.stream().noneMatch(m -> m.toString().contains("check app:crashy")), "one incident, one alert: " + received);
     }
 }
