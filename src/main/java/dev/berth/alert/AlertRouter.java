@@ -27,6 +27,9 @@ import java.util.logging.Logger;
 public final class AlertRouter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AlertRouter.class.getName());
 
+    private static final String QUEUED = "queued";
+    private static final String SENT_TO = "sent to ";
+
     /** What to raise. target is what a silence names (a check, an app, backup:NAME). */
     public record Raise(String target, String subject, String state, String value, String threshold, Instant since, String message,
                        List<String> channels) { }
@@ -98,9 +101,21 @@ public final class AlertRouter implements AutoCloseable {
                         Instant.ofEpochMilli(r.since() != null ? r.since() : r.at()), r.message());
                 List<String> channels = new ArrayList<>();
                 for (Object o : Json.readList(r.channels() == null ? "[]" : r.channels())) channels.add(String.valueOf(o));
+                int sent = r.delivery().indexOf(SENT_TO);
+                List<String> already = sent < 0 ? List.of() : List.of(r.delivery().substring(sent + SENT_TO.length()).split(", "));
+                channels.removeAll(already); // reached before the previous daemon died
+                if (channels.isEmpty()) {
+                    store.setDelivery(r.id(), "sent (" + String.join(", ", already) + ")", null);
+                    continue;
+                }
+                if (!already.isEmpty()) {
+                    synchronized (this) {
+                        sentTo.put(r.id(), new java.util.TreeSet<>(already));
+                    }
+                }
                 synchronized (this) {
                     ids.put(a, r.id());
-                    expected.put(r.id(), channels.size());
+                    expected.put(r.id(), channels.size() + already.size());
                     for (String c : channels) {
                         pending.computeIfAbsent(c, k -> new ArrayList<>()).add(a);
                         pendingSince.putIfAbsent(c, clock.instant());
@@ -138,12 +153,12 @@ public final class AlertRouter implements AutoCloseable {
             } else if (channels.isEmpty()) {
                 delivery = "no channel";
             } else {
-                delivery = "queued";
+                delivery = QUEUED;
             }
             long id = store.addAlert(now.toEpochMilli(), r.subject(), r.state(), r.value(), r.threshold(),
                     r.since() == null ? null : r.since().toEpochMilli(), r.message(), delivery,
                     Json.write(channels.stream().map(AlertsSpec.Channel::name).toList()), why);
-            if (delivery.equals("queued")) {
+            if (delivery.equals(QUEUED)) {
                 Alert a = new Alert(server(), r.subject(), r.state(), r.value(), r.threshold(), r.since() == null ? now : r.since(), r.message());
                 synchronized (this) {
                     ids.put(a, id);
@@ -250,9 +265,13 @@ public final class AlertRouter implements AutoCloseable {
                 else failedAt.computeIfAbsent(id, k -> new java.util.TreeMap<>()).put(d.channel(), d.problem());
                 Set<String> ok = sentTo.getOrDefault(id, Set.of());
                 Map<String, String> bad = failedAt.getOrDefault(id, Map.of());
-                String summary = (bad.isEmpty() ? "sent" : ok.isEmpty() ? "failed" : "partly sent") + (ok.isEmpty() ? "" : " (" + String.join(", ", ok) + ")");
+                boolean done = ok.size() + bad.size() >= expected.getOrDefault(id, 0);
+                // until every channel has answered the row stays queued, saying where it went: a daemon killed
+                // now is followed by one that sends it to the channels still missing
+                String summary = !done ? QUEUED + "; " + SENT_TO + String.join(", ", ok)
+                        : (bad.isEmpty() ? "sent" : ok.isEmpty() ? "failed" : "partly sent") + (ok.isEmpty() ? "" : " (" + String.join(", ", ok) + ")");
                 String error = bad.isEmpty() ? null : String.join("; ", bad.entrySet().stream().map(x -> x.getKey() + ": " + x.getValue()).toList());
-                if (ok.size() + bad.size() >= expected.getOrDefault(id, 0)) {
+                if (done) {
                     ids.remove(a);
                     sentTo.remove(id);
                     failedAt.remove(id);

@@ -126,7 +126,7 @@ public final class Monitoring {
                     old.executeUpdate();
                 }
                 // the alert history and ended silences: a year
-                try (PreparedStatement old = db.prepareStatement("DELETE FROM alerts WHERE at < ? AND delivery <> 'queued'")) {
+                try (PreparedStatement old = db.prepareStatement("DELETE FROM alerts WHERE at < ? AND delivery NOT LIKE 'queued%'")) {
                     old.setLong(1, at - 365 * DAY);
                     old.executeUpdate();
                 }
@@ -194,13 +194,13 @@ public final class Monitoring {
         });
     }
 
-    /** Alerts recorded as queued that a dead daemon never sent, oldest first. */
+    /** Alerts recorded as queued (or "queued; sent to a, b": some channels still to go) that a dead daemon never finished, oldest first. */
     public List<AlertRecord> queued() throws SQLException {
         return store.withConnection(db -> {
             List<AlertRecord> out = new ArrayList<>();
             try (PreparedStatement ps = db.prepareStatement("""
                     SELECT id, at, subject, state, value, threshold, since, message, delivery, channels, error FROM alerts
-                    WHERE delivery='queued' ORDER BY id""");
+                    WHERE delivery LIKE 'queued%' ORDER BY id""");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new AlertRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),

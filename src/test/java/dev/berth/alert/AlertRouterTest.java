@@ -52,6 +52,39 @@ class AlertRouterTest {
         }
     }
 
+    /** A daemon that stops while one channel still fails leaves the alert queued for that channel only; the next daemon sends it there. */
+    @Test void theNextRouterSendsWhatTheLastOneLeftForItsMissingChannels() throws Exception {
+        try (StateStore store = new StateStore(dir.resolve("state.db"));
+             RecordingReceiver hook = RecordingReceiver.answering(200, "{}");
+             RecordingReceiver down = RecordingReceiver.answering(500, "robot is down");
+             RecordingReceiver up = RecordingReceiver.answering(200, "{}")) {
+            Monitoring monitoring = new Monitoring(store);
+            AlertsSpec before = new AlertsSpec(List.of(new AlertsSpec.Webhook("hook", hook.url("/a"), Map.of()),
+                    new AlertsSpec.Webhook("other", down.url("/b"), Map.of())), null, Duration.ofMillis(100), "box", List.of());
+            AlertRouter first = new AlertRouter(monitoring, new ChannelSender(), () -> before, Clock.systemUTC(), ZoneOffset.UTC);
+            first.raise(raise("api", "CRITICAL"));
+            long end = System.nanoTime() + 10_000_000_000L;
+            while ((hook.requests().isEmpty() || down.requests().isEmpty()) && System.nanoTime() < end) Thread.sleep(50);
+            first.close(); // "other" is waiting for its retry
+            assertEquals(1, hook.requests().size());
+            assertEquals("queued; sent to hook", monitoring.alerts(1).get(0).delivery());
+
+            AlertsSpec after = new AlertsSpec(List.of(new AlertsSpec.Webhook("hook", hook.url("/a"), Map.of()),
+                    new AlertsSpec.Webhook("other", up.url("/b"), Map.of())), null, Duration.ofMillis(100), "box", List.of());
+            AlertRouter second = new AlertRouter(monitoring, new ChannelSender(), () -> after, Clock.systemUTC(), ZoneOffset.UTC);
+            try {
+                second.resumeQueued();
+                Thread.sleep(500);
+                assertTrue(second.awaitIdle(Duration.ofSeconds(10)));
+            } finally {
+                second.close();
+            }
+            assertEquals(1, hook.requests().size(), "not sent twice to the channel that had it");
+            assertEquals(1, up.requests().size());
+            assertEquals("sent (hook, other)", monitoring.alerts(1).get(0).delivery());
+        }
+    }
+
     @Test void silencedAndMaintenanceAlertsAreRecordedNotSent() throws Exception {
         try (StateStore store = new StateStore(dir.resolve("state.db"));
              RecordingReceiver hook = RecordingReceiver.answering(200, "{}")) {
