@@ -268,24 +268,7 @@ public final class MonitorControllers {
         List<CheckRunner.Outcome> outcomes = chosen.stream().map(c -> ran.containsKey(c.name()) ? ran.get(c.name())
                 : new CheckRunner.Outcome(c, counted.get(c.name()))).toList();
         Map<String, Object> res = LocalChecks.report(outcomes);
-        if (Boolean.TRUE.equals(r.body().get("alert"))) {
-            int n = 0;
-            int known = 0;
-            for (CheckRunner.Outcome o : outcomes) {
-                if (o.result().state() == CheckState.OK) continue;
-                if (monitor.alerted(o.spec().name(), o.result().state(), Instant.now())) { // a duplicate of what the daemon sent
-                    known++;
-                    continue;
-                }
-                monitor.router().raise(new AlertRouter.Raise(o.spec().name(), "check " + o.spec().name(), o.result().state().name(),
-                        o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()),
-                                Monitor.threshold(o.spec(), o.result().state(), o.result().unit()), Instant.now(),
-                        "berth check --alert: " + o.result().message(), o.spec().channels()));
-                n++;
-            }
-            res.put("alerted", (n == 0 ? "nothing new to alert" : n + " alert(s) queued (see `berth alerts`)")
-                    + (known == 0 ? "" : "; " + known + " already alerted by the daemon"));
-        }
+        if (Boolean.TRUE.equals(r.body().get("alert"))) res.put("alerted", monitor.alertNow(outcomes));
         return res;
     }
 

@@ -416,6 +416,27 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
+     * `berth check --alert`: raises what is not OK, except what the daemon's own runs have already
+     * alerted within `resend`; says what it did.
+     */
+    public String alertNow(List<CheckRunner.Outcome> outcomes) {
+        Instant now = Instant.now();
+        int n = 0;
+        int known = 0;
+        for (CheckRunner.Outcome o : outcomes) {
+            if (o.result().state() == CheckState.OK) continue;
+            if (alerted(o.spec().name(), o.result().state(), now)) { // a duplicate of what the daemon sent
+                known++;
+                continue;
+            }
+            alert(o.spec(), o.result().state(), o.result(), now, "berth check --alert");
+            n++;
+        }
+        return (n == 0 ? "nothing new to alert" : n + " alert(s) queued (see `berth alerts`)")
+                + (known == 0 ? "" : "; " + known + " already alerted by the daemon");
+    }
+
+    /**
      * Whether the daemon's own run of this check is in this state and has alerted it within
      * `resend` (so `berth check --alert` from a cron job does not send it again).
      */
