@@ -178,7 +178,7 @@ public final class AlertRouter implements AutoCloseable {
     }
 
     /** A silence on "web" covers app web, its app:web check and events of web; "backup:x" covers that backup. */
-    static boolean matches(String silence, String target) {
+    public static boolean matches(String silence, String target) {
         if (target == null) return false;
         if (silence.equals(target)) return true;
         if (target.startsWith("app:") && target.substring(4).equals(silence)) return true;

@@ -36,7 +36,7 @@ public final class LocalChecks {
             }
         }
         List<CheckSpec> chosen = file.checks().stream().filter(c -> names.isEmpty() || names.contains(c.name())).toList();
-        boolean needsStore = chosen.stream().anyMatch(c -> c.probe() instanceof CheckSpec.BackupAge || c.probe() instanceof CheckSpec.Heartbeat);
+        boolean needsStore = alert || chosen.stream().anyMatch(c -> c.probe() instanceof CheckSpec.BackupAge || c.probe() instanceof CheckSpec.Heartbeat);
         StateStore store = needsStore && Files.exists(stateDb) ? new StateStore(stateDb) : null;
         try {
             BackupCatalog catalog = store == null ? null : new BackupCatalog(store);
@@ -74,7 +74,7 @@ public final class LocalChecks {
             };
             List<CheckRunner.Outcome> outcomes = CheckRunner.runAll(chosen, ctx, n -> file.backup(n).orElse(null));
             Map<String, Object> res = report(outcomes);
-            if (alert) res.put("alerted", send(file.alerts(), outcomes));
+            if (alert) res.put("alerted", send(file.alerts(), outcomes, monitoring));
             return res;
         } finally {
             if (store != null) store.close();
@@ -105,9 +105,18 @@ public final class LocalChecks {
     }
 
     /** Sends what is not OK as one message per channel, now; says what went where. */
-    static String send(AlertsSpec spec, List<CheckRunner.Outcome> outcomes) {
+    /** Silences (from the state store, when there is one) and maintenance windows hold alerts back here too. */
+    static String send(AlertsSpec spec, List<CheckRunner.Outcome> outcomes, Monitoring monitoring) throws SQLException {
+        Instant now = Instant.now();
+        List<Monitoring.Silence> silences = monitoring == null ? List.of() : monitoring.silences(now.toEpochMilli());
         List<CheckRunner.Outcome> bad = outcomes.stream().filter(o -> o.result().state() != CheckState.OK).toList();
         if (bad.isEmpty()) return "nothing to alert";
+        List<CheckRunner.Outcome> loud = bad.stream()
+                .filter(o -> silences.stream().noneMatch(x -> dev.berth.alert.AlertRouter.matches(x.target(), o.spec().name()))).toList();
+        if (loud.isEmpty()) return "nothing sent: every check that is not OK is silenced";
+        AlertsSpec.Maintenance window = dev.berth.alert.MaintenanceWindows.active(spec.maintenance(), now, java.time.ZoneId.systemDefault());
+        if (window != null) return "nothing sent: in the maintenance window " + window.cron() + " for " + window.duration();
+        bad = loud;
         if (spec.channels().isEmpty()) return "no alert channel in alerts.channels";
         String server = spec.server() != null ? spec.server() : AlertRouter.localHostName();
         List<String> said = new ArrayList<>();

@@ -130,7 +130,10 @@ class MonitorIT extends BerthIT {
                     cpu: true
                     warning: 99.9%%
                     critical: 100%%
-                """.formatted(url("/ok"), url("/slow"), BerthRun.freePort()));
+                alerts:
+                  channels:
+                    hook: {webhook: %s}
+                """.formatted(url("/ok"), url("/slow"), BerthRun.freePort(), hook()));
         BerthRun.Result ok = berth.run("check", "ok", "cpu");
         assertEquals(0, ok.exit(), ok.toString());
         assertTrue(ok.out().contains("HEALTHY: 2 check(s)"), ok.toString());
@@ -150,6 +153,19 @@ class MonitorIT extends BerthIT {
 
         BerthRun.Result unknown = berth.run("check", "nope");
         assertTrue(unknown.exit() != 0 && unknown.err().contains("no check named \"nope\""), unknown.toString());
+
+        // --alert without a daemon sends what is not OK straight away, one message per channel...
+        BerthRun.Result alerted = berth.run("check", "closed", "--alert");
+        assertEquals(2, alerted.exit(), alerted.toString());
+        assertTrue(alerted.out().contains("sent to hook"), alerted.toString());
+        assertEquals(1, received.size());
+        assertTrue(received.get(0).toString().contains("check closed"), received.toString());
+        // ...and keeps to the silences the daemon recorded
+        berth.ok("silence", "closed", "1h");
+        berth.ok("daemon", "stop");
+        BerthRun.Result quiet = berth.run("check", "closed", "--alert");
+        assertTrue(quiet.out().contains("silenced"), quiet.toString());
+        assertEquals(1, received.size(), "nothing more was sent: " + received);
     }
 
     @SuppressWarnings("unchecked")
