@@ -2,7 +2,6 @@ package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
-import dev.berth.config.BerthFileLoader;
 import dev.berth.config.ConfigException;
 import dev.berth.config.CronExpressions;
 import dev.berth.store.BackupCatalog;
@@ -30,7 +29,7 @@ public final class BackupScheduler implements AutoCloseable {
 
     private final BackupService service;
     private final BackupCatalog catalog;
-    private final Path defaultLogDir;
+    private final dev.berth.config.ConfigCache configs;
     private final Set<Path> files = ConcurrentHashMap.newKeySet();
     private final Map<Path, Map<String, String>> variables = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
@@ -43,12 +42,13 @@ public final class BackupScheduler implements AutoCloseable {
     /** Seals the variables kept in the state store (they may hold passwords); null keeps them as they are (tests). */
     private final dev.berth.config.SecretBox secrets;
 
-    public BackupScheduler(BackupService service, BackupCatalog catalog, Path defaultLogDir, BackupAlerts alerts, dev.berth.config.SecretBox secrets) {
+    public BackupScheduler(BackupService service, BackupCatalog catalog, dev.berth.config.ConfigCache configs, BackupAlerts alerts,
+                           dev.berth.config.SecretBox secrets) {
         this.secrets = secrets;
         this.alerts = alerts;
         this.service = service;
         this.catalog = catalog;
-        this.defaultLogDir = defaultLogDir;
+        this.configs = configs;
         this.ticker = Thread.ofPlatform().daemon().name("berth-backup-schedule").start(this::loop);
     }
 
@@ -197,35 +197,12 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    /** Last parse of each watched file, with the bytes of its inputs: a tick parses YAML only after an edit. */
-    private record Parsed(Map<Path, byte[]> inputs, BerthFile file) { }
-
-    private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
-
     private BerthFile current(Path p) {
-        Parsed last = parsed.get(p);
-        if (last != null && last.inputs().entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), read(e.getKey())))) {
-            return last.file();
-        }
-        Map<Path, byte[]> before = new java.util.HashMap<>();
-        before.put(p, read(p));
         try {
-            BerthFile file = new BerthFileLoader(variables.getOrDefault(p, Map.of()), defaultLogDir).load(p, null);
-            Map<Path, byte[]> inputs = new java.util.HashMap<>();
-            for (Path in : file.inputs()) inputs.put(in, before.containsKey(in) ? before.get(in) : read(in));
-            parsed.put(p, new Parsed(inputs, file));
-            return file;
+            return configs.load(p, variables.getOrDefault(p, Map.of()));
         } catch (ConfigException e) {
             LOG.warning("scheduled backups of " + p + " skipped: " + e.problems().get(0));
             return null;
-        }
-    }
-
-    private static byte[] read(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
-            return new byte[0];
         }
     }
 

@@ -13,6 +13,7 @@ import dev.berth.backup.BackupService;
 import dev.berth.backup.BackupScheduler;
 import dev.berth.backup.BackupAlerts;
 import dev.berth.store.BackupCatalog;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.SecretBox;
 import dev.berth.deploy.Deployer;
 import dev.berth.store.Deployments;
@@ -112,12 +113,14 @@ public final class Daemon {
                     }
                 };
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
-                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, home.logs(), backupAlerts, secrets);
+                // the backup scheduler and the monitor read the same berth.yml files: one cache parses each edit once
+                ConfigCache configs = new ConfigCache(home.logs());
+                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets);
                 schedule.resume();
                 Monitoring monitoring = new Monitoring(store);
                 DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring);
                 Monitor monitor = new Monitor(monitoring, alertsConfig -> new AlertRouter(monitoring, new ChannelSender(), alertsConfig,
-                        Clock.systemUTC(), java.time.ZoneId.systemDefault()), checkContext, home.logs());
+                        Clock.systemUTC(), java.time.ZoneId.systemDefault()), checkContext, configs);
                 monitor.onWatch((p, vars) -> {
                     try {
                         if (vars == null) monitoring.forgetSource(p.toString());
@@ -146,7 +149,7 @@ public final class Daemon {
                 Controllers controllers = new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
                             monitor.watch(config, vars); // its checks and alerts, and the built-in app checks
                             try {
-                                if (new dev.berth.config.BerthFileLoader(vars, home.logs()).load(config, null).backups().stream()
+                                if (configs.load(config, vars).backups().stream() // cached: start has just read it
                                         .anyMatch(b -> b.schedule() != null || b.drill() != null)) schedule.watch(config, vars);
                             } catch (dev.berth.config.ConfigException e) {
                                 // start already said what is wrong with it

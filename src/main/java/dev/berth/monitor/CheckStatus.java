@@ -72,6 +72,5 @@ final class CheckStatus {
     synchronized Instant lastRun() { return lastRun; }
     synchronized int streak() { return streak; }
     synchronized Instant alertedAt() { return alertedAt; }
-    synchronized void alerted(Instant at) { alertedAt = at; }
     String name() { return name; }
 }

@@ -4,7 +4,6 @@ import dev.berth.alert.AlertRouter;
 import dev.berth.config.AlertsSpec;
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
-import dev.berth.config.BerthFileLoader;
 import dev.berth.config.CheckSpec;
 import dev.berth.config.ConfigException;
 import dev.berth.monitor.probe.CheckState;
@@ -45,14 +44,10 @@ public final class Monitor implements AutoCloseable {
     private final Monitoring store;
     private final AlertRouter router;
     private final CheckContext context;
-    private final Path defaultLogDir;
+    private final dev.berth.config.ConfigCache configs;
 
     /** In the order they were first watched: the first file wins when two define the same check or channel. */
     private final Map<Path, Map<String, String>> watched = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-    /** Parsed files by path, reused while the file's bytes are the same. */
-    private final Map<Path, Parsed> parsed = new ConcurrentHashMap<>();
-
-    private record Parsed(byte[] bytes, Map<String, String> vars, BerthFile file) { }
 
     /** A scheduled check: its settings, its runnable probe, its state. */
     private static final class Scheduled {
@@ -90,10 +85,10 @@ public final class Monitor implements AutoCloseable {
     private boolean resumed;
 
     public Monitor(Monitoring store, java.util.function.Function<java.util.function.Supplier<AlertsSpec>, AlertRouter> routerFactory,
-                   CheckContext context, Path defaultLogDir) {
+                   CheckContext context, dev.berth.config.ConfigCache configs) {
         this.store = store;
         this.context = context;
-        this.defaultLogDir = defaultLogDir;
+        this.configs = configs;
         this.router = routerFactory.apply(() -> alerts);
         Map<String, Monitoring.CheckState> s;
         try {
@@ -341,45 +336,26 @@ public final class Monitor implements AutoCloseable {
         return new CheckStatus(name, CheckState.valueOf(s.state()), Instant.ofEpochMilli(s.since()), s.alertedAt() == null ? null : Instant.ofEpochMilli(s.alertedAt()));
     }
 
-    /** The file as loaded; re-read only when it or an env file it reads changed (a rotated webhook URL counts). */
+    /** The file as loaded (again only after an edit); a broken edit keeps what loaded last. */
     private BerthFile load(Path p, Map<String, String> vars) {
-        Parsed cached = parsed.get(p);
-        try {
-            if (!Files.isRegularFile(p)) { // gone for a moment (a checkout) keeps its checks; gone for an hour is forgotten
-                long since = missingSince.computeIfAbsent(p, k -> System.currentTimeMillis());
-                if (System.currentTimeMillis() - since > FORGET_AFTER.toMillis()) {
-                    watched.remove(p);
-                    parsed.remove(p);
-                    missingSince.remove(p);
-                    persist.accept(p, null);
-                    LOG.info("no longer watching " + p + ": it has been gone for " + FORGET_AFTER.toMinutes() + " minutes");
-                    return null;
-                }
-                return cached == null ? null : cached.file;
+        if (!Files.isRegularFile(p)) { // gone for a moment (a checkout) keeps its checks; gone for an hour is forgotten
+            long since = missingSince.computeIfAbsent(p, k -> System.currentTimeMillis());
+            if (System.currentTimeMillis() - since > FORGET_AFTER.toMillis()) {
+                watched.remove(p);
+                missingSince.remove(p);
+                persist.accept(p, null);
+                LOG.info("no longer watching " + p + ": it has been gone for " + FORGET_AFTER.toMinutes() + " minutes");
+                configs.forget(p);
+                return null;
             }
-            missingSince.remove(p);
-            byte[] bytes = inputsDigest(cached == null ? List.of(p) : cached.file.inputs());
-            if (cached != null && Arrays.equals(cached.bytes, bytes) && cached.vars.equals(vars)) return cached.file;
-            BerthFile f = new BerthFileLoader(vars, defaultLogDir).load(p, null);
-            parsed.put(p, new Parsed(inputsDigest(f.inputs()), vars, f));
-            return f;
-        } catch (ConfigException | java.io.IOException e) {
-            return cached == null ? null : cached.file; // a broken edit: keep watching with what loaded last
+            return configs.lastGood(p);
         }
-    }
-
-    private static byte[] inputsDigest(List<Path> inputs) throws java.io.IOException {
-        java.security.MessageDigest sha;
+        missingSince.remove(p);
         try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return configs.load(p, vars);
+        } catch (ConfigException e) {
+            return configs.lastGood(p);
         }
-        for (Path in : inputs) {
-            sha.update(in.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (Files.isRegularFile(in)) sha.update(Files.readAllBytes(in));
-        }
-        return sha.digest();
     }
 
     // ---- events from the rest of the daemon
@@ -451,10 +427,6 @@ public final class Monitor implements AutoCloseable {
 
     public Health health() {
         return Health.of(checks.values().stream().map(s -> s.status.state()).toList());
-    }
-
-    public Map<String, BackupSpec> backups() {
-        return Map.copyOf(backups);
     }
 
     /** Lateness of the last runs, sorted (ms). */
