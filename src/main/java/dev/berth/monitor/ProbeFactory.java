@@ -5,16 +5,14 @@ import dev.berth.config.CheckSpec;
 import dev.berth.config.CronExpressions;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.CommandProbe;
-import dev.berth.monitor.probe.CpuProbe;
+import dev.berth.monitor.probe.HostPercentProbe;
 import dev.berth.monitor.probe.DiskProbe;
 import dev.berth.monitor.probe.ErrorRateMode;
 import dev.berth.monitor.probe.GpuProbe;
 import dev.berth.monitor.probe.HttpProbe;
 import dev.berth.monitor.probe.LoadProbe;
 import dev.berth.monitor.probe.LogErrorRateProbe;
-import dev.berth.monitor.probe.MemoryProbe;
 import dev.berth.monitor.probe.ProbeResult;
-import dev.berth.monitor.probe.SwapProbe;
 import dev.berth.monitor.probe.TcpProbe;
 import dev.berth.monitor.probe.Thresholds;
 import dev.berth.monitor.probe.TlsProbe;
@@ -52,9 +50,9 @@ final class ProbeFactory {
             case CheckSpec.Command c -> blocking(new CommandProbe(c.argv(), c.cwd(), c.env())::run);
             // the host library is loaded on a check's first run, not when the configuration is read
             case CheckSpec.Host h -> blocking(timeout -> (switch (h.measure()) {
-                case "cpu" -> new CpuProbe(ctx.host(), above(h.limits()));
-                case "memory" -> new MemoryProbe(ctx.host(), above(h.limits()));
-                case "swap" -> new SwapProbe(ctx.host(), above(h.limits()));
+                case "cpu" -> new HostPercentProbe(ctx.host(), HostPercentProbe.Measure.CPU, above(h.limits()));
+                case "memory" -> new HostPercentProbe(ctx.host(), HostPercentProbe.Measure.MEMORY, above(h.limits()));
+                case "swap" -> new HostPercentProbe(ctx.host(), HostPercentProbe.Measure.SWAP, above(h.limits()));
                 default -> new LoadProbe(ctx.host(), above(h.limits()));
             }).run(timeout));
             case CheckSpec.Disk d -> blocking(timeout -> new DiskProbe(ctx.host(), d.mount(), above(d.used()), above(d.inodes())).run(timeout));

@@ -6,7 +6,7 @@ package dev.berth.monitor.probe;
  * so the timeout does not apply to them, except that the very first CPU reading samples for
  * about 200 ms.
  */
-public sealed interface HostProbe extends Probe permits CpuProbe, MemoryProbe, SwapProbe, LoadProbe, DiskProbe {
+public sealed interface HostProbe extends Probe permits HostPercentProbe, LoadProbe, DiskProbe {
 
     HostStats host();
 }

@@ -108,18 +108,18 @@ class HostStatsTest {
 
     @Test
     void hostProbesJudgeWhatHostStatsReads() {
-        ProbeResult cpu = new CpuProbe(host, null).run(TIMEOUT);
+        ProbeResult cpu = new HostPercentProbe(host, HostPercentProbe.Measure.CPU, null).run(TIMEOUT);
         assertEquals("%", cpu.unit());
         assertPercent(cpu.value(), "cpu probe");
         assertTrue(cpu.message().startsWith("cpu "), cpu.message());
-        assertEquals(CpuProbe.DEFAULT_USED.state(cpu.value()), cpu.state());
+        assertEquals(HostPercentProbe.Measure.CPU.defaults.state(cpu.value()), cpu.state());
 
         // a warning limit of 0% is reached by any reading
-        ProbeResult memory = new MemoryProbe(host, Thresholds.above(0.0, null)).run(TIMEOUT);
+        ProbeResult memory = new HostPercentProbe(host, HostPercentProbe.Measure.MEMORY, Thresholds.above(0.0, null)).run(TIMEOUT);
         assertEquals(CheckState.WARNING, memory.state(), memory.message());
         assertTrue(memory.message().matches("memory [\\d.]+% >=? 0% \\(warning\\)"), memory.message());
 
-        ProbeResult swap = new SwapProbe(host, null).run(TIMEOUT);
+        ProbeResult swap = new HostPercentProbe(host, HostPercentProbe.Measure.SWAP, null).run(TIMEOUT);
         if (host.swapUsedPercent().isEmpty()) {
             assertEquals(CheckState.OK, swap.state());
             assertEquals("no swap configured (ok)", swap.message());
