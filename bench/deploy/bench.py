@@ -19,6 +19,8 @@ import subprocess
 import sys
 import threading
 import time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import log  # noqa: E402  (shared with the other benchmarks)
 
 BERTH = os.environ["BENCH_BERTH"]
 TMP = os.environ["BENCH_TMP"]
@@ -32,9 +34,6 @@ SETTLE = os.environ.get("BENCH_SETTLE", "2s")
 ENV = dict(os.environ, BERTH_HOME=os.path.join(TMP, "berth-home"))
 started = []  # processes to end at exit
 
-
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 def sh(*argv, cwd=None, check=True, timeout=300, env=None):

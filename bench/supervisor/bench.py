@@ -10,27 +10,24 @@ Only the standard library; talks to 127.0.0.1 only; every loop and wait is bound
 """
 import datetime
 import http.client
-import random
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import log, cpu_ticks, proc_has_tag, free_port_base, div, fmt, sweep  # noqa: E402  (shared with the other benchmarks)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_JS = os.path.join(HERE, "app.js")
 LINES_JS = os.path.join(HERE, "lines.js")
 N_APPS = 10
 
-
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 # ---- small helpers -------------------------------------------------------------------------
@@ -45,20 +42,6 @@ def rss_kb(pid):
     out = r.stdout.strip()
     return int(out) if r.returncode == 0 and out else None
 
-
-def cpu_ticks(pid):
-    """utime + stime of one process, in clock ticks."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
-def proc_has_tag(pid, tag):
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            return f"BENCH_TAG={tag}".encode() in f.read().split(b"\0")
-    except OSError:
-        return False
 
 
 def http_get(port, path="/", timeout=0.5):
@@ -94,25 +77,6 @@ def wait_serving(ports, limit_s):
             time.sleep(0.05)
     return not pending
 
-
-def free_port_base(count, lo=30000, hi=40000, tries=200):
-    """A base port such that base..base+count-1 can all be bound on 127.0.0.1 now."""
-    rnd = random.Random(os.getpid() ^ int(time.time()))
-    for _ in range(tries):
-        base = rnd.randrange(lo, hi - count)
-        socks = []
-        try:
-            for p in range(base, base + count):
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("no free block of %d ports in %d-%d" % (count, lo, hi))
 
 
 FINAL_RE = re.compile(rb"wrote (\d+) lines in ([0-9.]+) ms start=([0-9.]+) rss_mb=([0-9.]+)")
@@ -619,9 +583,6 @@ def measure_logs(ctx, res):
 
 # ---- summary --------------------------------------------------------------------------------
 
-def div(a, b):
-    return None if a is None or b is None or b == 0 else a / b
-
 
 def summarize(ctx, res):
     """The table: metric, berth, pm2 (or the baseline), ratio berth/other, goal, met."""
@@ -695,24 +656,6 @@ def summarize(ctx, res):
     res["summary"] = rows
     return rows
 
-
-def fmt(v):
-    if v is None:
-        return "-"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        a = abs(v)
-        if a >= 10000:
-            return f"{v:,.0f}"
-        if a >= 100:
-            return f"{v:.0f}"
-        if a >= 10:
-            return f"{v:.1f}"
-        return f"{v:.2f}"
-    return str(v)
 
 
 def print_table(rows):
@@ -825,29 +768,6 @@ def keep_diagnostics(ctx):
         log(f"cannot keep berth describe: {e}")
     return d
 
-
-def sweep(tag):
-    """SIGKILL every process whose environment carries BENCH_TAG=<tag>, except this one and its ancestors."""
-    keep = {os.getpid()}
-    pid = os.getppid()
-    while pid > 1:
-        keep.add(pid)
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                pid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            break
-    killed = []
-    for d in os.listdir("/proc"):
-        if d.isdigit() and int(d) not in keep and proc_has_tag(int(d), tag):
-            try:
-                os.kill(int(d), signal.SIGKILL)
-                killed.append(int(d))
-            except OSError:
-                pass
-    if killed:
-        log(f"cleanup: killed {len(killed)} leftover process(es) of this run: {killed}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,94 @@
+"""Helpers the benchmarks share: logging, /proc readings, free ports, the end-of-run sweep, figures."""
+import os
+import random
+import signal
+import socket
+import sys
+import time
+
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def cpu_ticks(pid):
+    """utime + stime of one process, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def proc_has_tag(pid, tag):
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f"BENCH_TAG={tag}".encode() in f.read().split(b"\0")
+    except OSError:
+        return False
+
+
+def free_port_base(count, lo=30000, hi=40000, tries=200):
+    """A base port such that base..base+count-1 can all be bound on 127.0.0.1 now."""
+    rnd = random.Random(os.getpid() ^ int(time.time()))
+    for _ in range(tries):
+        base = rnd.randrange(lo, hi - count)
+        socks = []
+        try:
+            for p in range(base, base + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(s)
+                s.bind(("127.0.0.1", p))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise SystemExit("no free block of %d ports in %d-%d" % (count, lo, hi))
+
+
+def div(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        a = abs(v)
+        if a >= 10000:
+            return f"{v:,.0f}"
+        if a >= 100:
+            return f"{v:.0f}"
+        if a >= 10:
+            return f"{v:.1f}"
+        return f"{v:.2f}"
+    return str(v)
+
+
+def sweep(tag):
+    """SIGKILL every process whose environment carries BENCH_TAG=<tag>, except this one and its ancestors."""
+    keep = {os.getpid()}
+    pid = os.getppid()
+    while pid > 1:
+        keep.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                pid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    killed = []
+    for d in os.listdir("/proc"):
+        if d.isdigit() and int(d) not in keep and proc_has_tag(int(d), tag):
+            try:
+                os.kill(int(d), signal.SIGKILL)
+                killed.append(int(d))
+            except OSError:
+                pass
+    if killed:
+        log(f"cleanup: killed {len(killed)} leftover process(es) of this run: {killed}")
+    return 0
