@@ -23,5 +23,5 @@ public final class ExitCodes {
               2  bad flags or arguments
               3  berth.yml (or another input file) has problems
               4  no such app
-              5  the daemon could not be reached or started""";
+              5  the daemon could not be reached or started; from ./berth itself: no JDK >= 21, or the build failed""";
 }
