@@ -26,7 +26,8 @@ final class Instance {
     /** Latest resource sample of the process tree. */
     long rssBytes;
     double cpuPercent;
-    long lastCpuTicks = -1;
+    /** Whether the watcher has sampled this process before: CPU is a figure between two samples. */
+    boolean sampled;
     long lastSampleNanos;
     /** Completes with null when the current process became ready, or with why it failed. */
     java.util.concurrent.CompletableFuture<String> outcome;

@@ -42,6 +42,7 @@ public final class Supervisor implements AutoCloseable {
 
     private final StateStore store;
     private final ProcessTree tree;
+    private final TreeSampler sampler;
     private final LogRelay logRelay;
     private final PortPlan ports = new PortPlan();
     private final ReadinessProbe probe = new ReadinessProbe();
@@ -56,6 +57,7 @@ public final class Supervisor implements AutoCloseable {
         this.store = store;
         this.logRelay = logRelay;
         this.tree = tree;
+        this.sampler = new TreeSampler(tree);
         this.clock = clock;
         this.baseEnv = Map.copyOf(baseEnv);
         this.watcher = Thread.ofPlatform().daemon().name("berth-watch").start(this::watchLoop);
@@ -414,7 +416,7 @@ public final class Supervisor implements AutoCloseable {
             inst.startedAt = startedAtMillis == null ? bootRelative(startTicks) : Instant.ofEpochMilli(startedAtMillis);
             inst.adopted = true;
             inst.state = InstanceState.RUNNING;
-            inst.lastCpuTicks = -1;
+            inst.sampled = false;
         }
         persist(a.name, inst);
         event(a.name, inst.index, "adopted", "adopted pid " + pid + " after a daemon restart");
@@ -529,7 +531,7 @@ public final class Supervisor implements AutoCloseable {
             inst.port = port;
             inst.state = InstanceState.STARTING;
             inst.lastExitCode = null;
-            inst.lastCpuTicks = -1;
+            inst.sampled = false;
             inst.rssBytes = 0;
             inst.cpuPercent = 0;
             String changes = EnvDigest.changes(inst.envDigest, digest);
@@ -789,7 +791,7 @@ public final class Supervisor implements AutoCloseable {
                 for (Instance inst : a.instances) if (inst.state.isUp() && inst.pid != null) pids.add(inst.pid);
             }
         }
-        Map<Long, ProcessSample> samples = pids.isEmpty() ? Map.of() : tree.sampleAll(pids);
+        Map<Long, TreeSampler.Sample> samples = pids.isEmpty() ? Map.of() : sampler.sample(pids);
         for (SupervisedApp a : all) {
             AppSpec spec;
             List<Instance> insts;
@@ -802,15 +804,15 @@ public final class Supervisor implements AutoCloseable {
                 synchronized (a) {
                     pid = inst.state.isUp() ? inst.pid : null;
                 }
-                ProcessSample s = pid == null ? null : samples.get(pid);
+                TreeSampler.Sample s = pid == null ? null : samples.get(pid);
                 if (s == null) continue; // not up, or started after this tick's scan
                 boolean over;
                 synchronized (a) {
                     inst.rssBytes = s.rssBytes();
-                    if (inst.lastCpuTicks >= 0) {
-                        inst.cpuPercent = tree.cpuPercent(inst.lastCpuTicks, s.cpuTicks(), now - inst.lastSampleNanos);
+                    if (inst.sampled && s.hasPrevious()) {
+                        inst.cpuPercent = tree.cpuPercent(0, s.cpuTicksSincePrevious(), now - inst.lastSampleNanos);
                     }
-                    inst.lastCpuTicks = s.cpuTicks();
+                    inst.sampled = true;
                     inst.lastSampleNanos = now;
                     over = spec.maxMemory() != null && s.rssBytes() > spec.maxMemory() && inst.state == InstanceState.RUNNING;
                 }
