@@ -3,6 +3,11 @@
  * both the app's supervisor and the app's own process group.
  *
  *   berth-logd [options] --out FILE [--err FILE] -- PROGRAM [ARGS...]
+ *   berth-logd -- PROGRAM [ARGS...]
+ *
+ * Without --out it only starts PROGRAM in a session of its own (setsid + exec, what setsid(1)
+ * does without loading a locale first): the supervisor's way to start an app whose output the
+ * kernel writes straight to its files. It is on the path from a crash to the restart.
  *
  * The calling process becomes the app (setsid + exec, so its PID is the app's PID); a
  * detached grandchild relays the pipes into the files. The relay:
@@ -271,7 +276,8 @@ static void relay(int out_fd, int err_fd, struct sink *out, struct sink *err) {
 
 static void usage(void) {
     fprintf(stderr, "usage: berth-logd [--timestamp FMT] [--max-size BYTES] [--max-age SECONDS] [--keep N] [--gzip]"
-                    " --out FILE [--err FILE] -- PROGRAM [ARGS...]\n");
+                    " --out FILE [--err FILE] -- PROGRAM [ARGS...]\n"
+                    "       berth-logd -- PROGRAM [ARGS...]   (only a new session)\n");
     exit(127);
 }
 
@@ -290,7 +296,14 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "--keep") == 0) keep = atoi(argv[++i]);
         else usage();
     }
-    if (!out_path || i >= argc) usage();
+    if (i >= argc) usage();
+    if (!out_path) {
+        if (err_path || ts_format || max_size || max_age) usage();
+        setsid();
+        execvp(argv[i], argv + i);
+        fprintf(stderr, "berth: cannot run %s: %s\n", argv[i], strerror(errno));
+        return 127;
+    }
     int separate_err = err_path && strcmp(err_path, out_path) != 0;
 
     int out_pipe[2], err_pipe[2] = {-1, -1};

@@ -268,6 +268,31 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one write committed without waiting for the disk (synchronous=NORMAL for it alone).
+     * For runtime observations only, an instance's pid and state and the event log, which sit on
+     * the path from a crash to the restart: a commit is in the kernel's hands when it returns,
+     * so a kill -9 of the daemon loses none of them; only a power cut can lose the last few, and
+     * after a power cut no process they describe exists any more. Decisions and results (desired
+     * states, deployments, backups, alerts) keep waiting for fsync, and the next such commit
+     * makes these durable with it. Inside a transaction, the transaction's own commit decides.
+     */
+    private void withoutFsync(Work<Void> write) throws SQLException {
+        boolean relax = db.getAutoCommit();
+        if (relax) pragma("synchronous=NORMAL");
+        try {
+            write.run();
+        } finally {
+            if (relax) pragma("synchronous=FULL");
+        }
+    }
+
+    private void pragma(String setting) throws SQLException {
+        try (Statement st = db.createStatement()) {
+            st.execute("PRAGMA " + setting);
+        }
+    }
+
     /** A unit of work run inside one transaction. */
     @FunctionalInterface
     public interface Work<T> { T run() throws SQLException; }
@@ -343,26 +368,30 @@ public final class StateStore implements AutoCloseable {
 
     // ---- instances --------------------------------------------------------------------
 
+    /** An instance's runtime state; committed without waiting for the disk (see withoutFsync). */
     public synchronized void saveInstance(StoredInstance i) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("""
-                INSERT INTO instances(app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                ON CONFLICT(app, idx) DO UPDATE SET pid=excluded.pid, start_ticks=excluded.start_ticks,
-                  started_at=excluded.started_at, port=excluded.port, restarts=excluded.restarts, state=excluded.state,
-                  reason=excluded.reason, env_digest_json=excluded.env_digest_json, env_changes=excluded.env_changes""")) {
-            ps.setString(1, i.app());
-            ps.setInt(2, i.index());
-            setLong(ps, 3, i.pid());
-            setLong(ps, 4, i.startTicks());
-            setLong(ps, 5, i.startedAt());
-            if (i.port() == null) ps.setNull(6, java.sql.Types.INTEGER); else ps.setInt(6, i.port());
-            ps.setInt(7, i.restarts());
-            ps.setString(8, i.state());
-            ps.setString(9, i.reason());
-            ps.setString(10, i.envDigestJson());
-            ps.setString(11, i.envChanges());
-            ps.executeUpdate();
-        }
+        withoutFsync(() -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO instances(app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT(app, idx) DO UPDATE SET pid=excluded.pid, start_ticks=excluded.start_ticks,
+                      started_at=excluded.started_at, port=excluded.port, restarts=excluded.restarts, state=excluded.state,
+                      reason=excluded.reason, env_digest_json=excluded.env_digest_json, env_changes=excluded.env_changes""")) {
+                ps.setString(1, i.app());
+                ps.setInt(2, i.index());
+                setLong(ps, 3, i.pid());
+                setLong(ps, 4, i.startTicks());
+                setLong(ps, 5, i.startedAt());
+                if (i.port() == null) ps.setNull(6, java.sql.Types.INTEGER); else ps.setInt(6, i.port());
+                ps.setInt(7, i.restarts());
+                ps.setString(8, i.state());
+                ps.setString(9, i.reason());
+                ps.setString(10, i.envDigestJson());
+                ps.setString(11, i.envChanges());
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     private static void setLong(PreparedStatement ps, int col, Long v) throws SQLException {
@@ -405,14 +434,17 @@ public final class StateStore implements AutoCloseable {
     public void addEvent(String app, Integer index, String kind, String message) throws SQLException {
         long at = System.currentTimeMillis();
         synchronized (this) {
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
-                ps.setLong(1, at);
-                ps.setString(2, app);
-                if (index == null) ps.setNull(3, java.sql.Types.INTEGER); else ps.setInt(3, index);
-                ps.setString(4, kind);
-                ps.setString(5, message);
-                ps.executeUpdate();
-            }
+            withoutFsync(() -> {
+                try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
+                    ps.setLong(1, at);
+                    ps.setString(2, app);
+                    if (index == null) ps.setNull(3, java.sql.Types.INTEGER); else ps.setInt(3, index);
+                    ps.setString(4, kind);
+                    ps.setString(5, message);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
         }
         java.util.function.Consumer<StoredEvent> l = eventListener;
         if (l != null) l.accept(new StoredEvent(at, app, index, kind, message)); // outside the lock: the listener may write too

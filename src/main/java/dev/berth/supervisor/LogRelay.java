@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Builds the command line that starts an app behind berth-logd, the small C relay that
- * stamps and rotates its output (see src/main/c/berth-logd.c). Used only when the app asks
- * for timestamps or rotation; otherwise the kernel writes the app's output straight to its files.
+ * stamps and rotates its output (see src/main/c/berth-logd.c). The relay runs only when the app
+ * asks for timestamps or rotation; otherwise the kernel writes the app's output straight to its
+ * files, and berth-logd only starts the app in a session of its own.
  */
 public final class LogRelay {
     private final Path binary;
@@ -35,6 +36,23 @@ public final class LogRelay {
 
     public static boolean needed(AppSpec.LogSpec logs) {
         return logs.timestamp() != null || logs.rotateSize() != null || logs.rotateAge() != null;
+    }
+
+    /**
+     * The argv that starts `command` in a session and process group of its own, so the whole tree
+     * can be signalled and the daemon's death does not reach it: berth-logd without a relay, or
+     * setsid(1) when berth-logd is missing. berth-logd execs at once; setsid(1) loads a locale first.
+     */
+    public List<String> inOwnSession(List<String> command) {
+        List<String> argv = new ArrayList<>();
+        if (Files.isExecutable(binary)) {
+            argv.add(binary.toString());
+            argv.add("--");
+        } else {
+            argv.add("setsid");
+        }
+        argv.addAll(command);
+        return argv;
     }
 
     /** The argv that starts `command` with its output relayed; the relay takes over setsid. */

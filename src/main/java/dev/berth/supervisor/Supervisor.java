@@ -497,8 +497,7 @@ public final class Supervisor implements AutoCloseable {
             if (LogRelay.needed(spec.logs())) {
                 argv.addAll(logRelay.wrap(spec.logs(), logs, spec.command().argv()));
             } else {
-                argv.add("setsid"); // own session and process group: the whole tree can be signalled, and the daemon's death does not reach it
-                argv.addAll(spec.command().argv());
+                argv.addAll(logRelay.inOwnSession(spec.command().argv()));
             }
             ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.cwd().toFile());
             pb.environment().clear();

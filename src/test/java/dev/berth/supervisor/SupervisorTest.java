@@ -192,4 +192,21 @@ class SupervisorTest {
         for (long p : all) assertTrue(tree.startTicks(p).isEmpty() || !tree.isAlive(p, tree.startTicks(p).get()), "pid " + p + " survived");
         assertTrue(took >= 1900, "SIGKILL only after kill_timeout (2s), took " + took + " ms");
     }
+
+    @Test void anInstanceLeadsItsOwnSessionAndAPlainRunLineIsExecutedWithoutAShell() throws Exception {
+        AppSpec plain = spec("plain", sh("sleep 60"), Map.of(), policy(3, "100ms", "10ms"), null);
+        AppSpec shell = spec("shelled", sh("sleep 60 # a comment needs the shell"), Map.of(), policy(3, "100ms", "10ms"), null);
+        assertTrue(supervisor.start(plain, n -> plain).ok());
+        assertTrue(supervisor.start(shell, n -> shell).ok());
+        for (String app : List.of("plain", "shelled")) {
+            long pid = instance(app).pid();
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertEquals(String.valueOf(pid), f[5 - 3], app + ": its own process group");
+            assertEquals(String.valueOf(pid), f[6 - 3], app + ": its own session, apart from the daemon's");
+            // berth-logd (or the shell's exec) replaced itself with the program: the PID is the app's.
+            assertEquals("sleep", java.nio.file.Files.readString(Path.of("/proc/" + pid + "/comm")).strip(), app);
+        }
+        assertEquals(List.of("sleep", "60"), new AppSpec.ShellCommand("sleep 60").argv(), "no shell for plain words");
+    }
 }
