@@ -31,7 +31,7 @@ class BerthFileLoaderTest {
         AppSpec web = load("apps:\n  web:\n    run: node server.js --port 3000\n", null).apps().get(0);
         assertEquals("web", web.name());
         assertEquals(new ShellCommand("node server.js --port 3000"), web.command());
-        assertEquals(List.of("/bin/sh", "-c", "exec node server.js --port 3000"), web.command().argv());
+        assertEquals(List.of("node", "server.js", "--port", "3000"), web.command().argv(), "plain words need no shell");
         assertEquals(dir.toRealPath(), web.cwd().toRealPath());
         assertTrue(web.cwd().isAbsolute());
         assertEquals(Map.of(), web.env());
