@@ -323,6 +323,22 @@ def daemon_rss_now(pid, n=3, gap=0.5):
     return median(xs)
 
 
+def smaps_rollup_kb(pid):
+    """Pss and Anonymous (KiB) from /proc/PID/smaps_rollup: what the process costs the machine once
+    shared pages (a runtime's own binary, shared with other processes running it) are split among
+    their users; None when unreadable."""
+    out = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                k, _, rest = line.partition(":")
+                if k in ("Pss", "Anonymous"):
+                    out[k.lower()] = int(rest.split()[0])
+    except OSError:
+        return None
+    return out if len(out) == 2 else None
+
+
 def measure_memory(ctx, res):
     log("memory: daemons and apps")
     bpid, ppid = ctx.berth_daemon_pid(), ctx.pm2_daemon_pid()
@@ -334,6 +350,7 @@ def measure_memory(ctx, res):
         p_apps.append(rss_kb(serving_pid(p)))
     mem = {"berth_daemon_pid": bpid, "pm2_daemon_pid": ppid,
            "berth_daemon_rss_kb": b_daemon, "pm2_daemon_rss_kb": p_daemon,
+           "berth_daemon_smaps_kb": smaps_rollup_kb(bpid), "pm2_daemon_smaps_kb": smaps_rollup_kb(ppid),
            "berth_app_rss_kb": b_apps, "pm2_app_rss_kb": p_apps}
     log(f"  daemon RSS: berth {b_daemon/1024:.1f} MB, pm2 {p_daemon/1024:.1f} MB; "
         f"app RSS median: berth {median(b_apps)/1024:.1f} MB, pm2 {median(p_apps)/1024:.1f} MB")
@@ -603,6 +620,12 @@ def summarize(ctx, res):
     if m:
         row("daemon RSS, 10 apps (MB)", mb(m["berth_daemon_rss_kb"]), mb(m["pm2_daemon_rss_kb"]), "pm2",
             "<= 0.75x", ("ratio", "<=", 0.75))
+        bs, ps = m.get("berth_daemon_smaps_kb"), m.get("pm2_daemon_smaps_kb")
+        if bs and ps:
+            # RSS counts a shared page whole in every process that maps it: PM2's daemon shares the
+            # node binary with the 20 node apps, Berth's JVM shares libjvm with nothing.
+            row("  daemon PSS, shared pages split among their users (MB)", mb(bs["pss"]), mb(ps["pss"]), "pm2")
+            row("  daemon anonymous (private) memory (MB)", mb(bs["anonymous"]), mb(ps["anonymous"]), "pm2")
         row("app RSS, median of 10 (MB)", mb(median([x for x in m["berth_app_rss_kb"] if x])),
             mb(median([x for x in m["pm2_app_rss_kb"] if x])), "pm2")
         bb, pb = m.get("berth_burst"), m.get("pm2_burst")
