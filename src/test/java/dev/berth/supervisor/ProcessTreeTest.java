@@ -301,21 +301,9 @@ class ProcessTreeTest {
         assertEquals(ProcessSample.NONE, fake.sample(999), "gone");
     }
 
-    /** A stat line with every field filled, the unused ones with values that would show misindexing. */
     private void fakeProcess(long pid, String comm, char state, long ppid, long pgrp,
                              long utime, long stime, long startTicks) throws IOException {
-        List<String> fields = new ArrayList<>();
-        for (int n = 3; n <= 52; n++) {
-            fields.add(Long.toString(900_000 + n)); // field n holds 900000 + n unless set below
-        }
-        fields.set(3 - 3, String.valueOf(state));
-        fields.set(4 - 3, Long.toString(ppid));
-        fields.set(5 - 3, Long.toString(pgrp));
-        fields.set(14 - 3, Long.toString(utime));
-        fields.set(15 - 3, Long.toString(stime));
-        fields.set(22 - 3, Long.toString(startTicks));
-        Path dir = Files.createDirectories(tmp.resolve(Long.toString(pid)));
-        Files.writeString(dir.resolve("stat"), pid + " (" + comm + ") " + String.join(" ", fields) + "\n");
+        FakeProc.stat(tmp, pid, comm, state, ppid, pgrp, utime, stime, startTicks);
     }
 
     // ------------------------------------------------------------------ starting and cleaning up

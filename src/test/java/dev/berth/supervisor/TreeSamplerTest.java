@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -135,16 +134,8 @@ class TreeSamplerTest {
     // ---- a /proc-shaped directory ---------------------------------------------------------
 
     private void fake(long pid, char state, long ppid, long pgrp, long utime, long startTicks, long residentPages) throws IOException {
-        List<String> fields = new ArrayList<>();
-        for (int n = 3; n <= 52; n++) fields.add("0");
-        fields.set(3 - 3, String.valueOf(state));
-        fields.set(4 - 3, Long.toString(ppid));
-        fields.set(5 - 3, Long.toString(pgrp));
-        fields.set(14 - 3, Long.toString(utime));
-        fields.set(22 - 3, Long.toString(startTicks));
-        Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
-        Files.writeString(dir.resolve("stat"), pid + " (p" + pid + ") " + String.join(" ", fields) + "\n");
-        Files.writeString(dir.resolve("statm"), "99999 " + residentPages + " 3 4 0 5 0\n");
+        FakeProc.stat(proc, pid, "p" + pid, state, ppid, pgrp, utime, 0, startTicks);
+        FakeProc.statm(proc, pid, residentPages);
     }
 
     private void deleteProcess(long pid) throws IOException {
