@@ -3,6 +3,7 @@ package dev.berth.daemon;
 import dev.berth.config.AppSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
 import dev.berth.json.Json;
@@ -38,6 +39,7 @@ public final class AppCatalog {
         this.supervisor = supervisor;
         this.defaultLogDir = defaultLogDir;
         this.secrets = secrets;
+        this.parsed = new ConfigCache(defaultLogDir);
     }
 
     private final dev.berth.config.SecretBox secrets;
@@ -51,47 +53,22 @@ public final class AppCatalog {
     }
 
     /**
-     * The last parse of each berth.yml, with the bytes of every file it came from. A restart
-     * (a crash, a memory limit) reads those files again, always, and parses only when a byte
-     * changed: the restart runs on today's config without paying for YAML on the way.
+     * The last parse of each berth.yml. A restart (a crash, a memory limit) reads its files again,
+     * always, and parses only when a byte changed: it runs on today's config without paying for YAML.
      */
-    private record Parsed(String profile, Map<String, String> vars, Map<Path, byte[]> inputs, BerthFile file) {
-        boolean stillCurrent(String profile, Map<String, String> vars) {
-            if (!java.util.Objects.equals(this.profile, profile) || !this.vars.equals(vars)) return false;
-            for (Map.Entry<Path, byte[]> e : inputs.entrySet()) {
-                if (e.getValue() == null) return false;
-                try {
-                    if (!java.util.Arrays.equals(e.getValue(), java.nio.file.Files.readAllBytes(e.getKey()))) return false;
-                } catch (java.io.IOException gone) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    private final Map<Path, Parsed> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConfigCache parsed;
 
     private BerthFile loadFile(Path config, String profile, Map<String, String> vars) throws ConfigException {
-        Path key = config.toAbsolutePath().normalize();
-        Parsed last = parsed.get(key);
-        if (last != null && last.stillCurrent(profile, vars)) return last.file();
-        // The inputs are read before parsing, so a file that changes meanwhile is seen as changed
-        // next time. An input not known before this parse (a new env_file) is kept as null, which
-        // makes the next restart parse once more, with every input read first.
-        Map<Path, byte[]> before = new java.util.HashMap<>();
-        before.put(key, readOrNull(key));
-        if (last != null) for (Path p : last.file().inputs()) before.put(p, readOrNull(p));
-        var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
-        BerthFile file = recorded.isPresent()
-                ? new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets).load(config, profile, recorded.get().baseDir(),
-                        recorded.get().envFileCopies())
-                : new BerthFileLoader(vars, defaultLogDir).load(config, profile);
-        Map<Path, byte[]> inputs = new java.util.LinkedHashMap<>();
-        for (Path p : file.inputs()) inputs.put(p, before.get(p));
-        parsed.put(key, new Parsed(profile, java.util.Collections.unmodifiableMap(new java.util.HashMap<>(vars)), inputs, file));
-        if (recorded.isEmpty()) keepLastGood(key, file, profile, vars);
-        return file;
+        return parsed.load(config, profile, vars, () -> {
+            var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
+            if (recorded.isPresent()) {
+                return new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets).load(config, profile, recorded.get().baseDir(),
+                        recorded.get().envFileCopies());
+            }
+            BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
+            keepLastGood(config.toAbsolutePath().normalize(), file, profile, vars);
+            return file;
+        });
     }
 
     /**
@@ -111,14 +88,6 @@ public final class AppCatalog {
     private Path lastGoodDir(Path config) {
         String id = Integer.toHexString(config.toAbsolutePath().normalize().toString().hashCode());
         return defaultLogDir.resolveSibling("last-good").resolve(id + "-" + config.getParent().getFileName());
-    }
-
-    private static byte[] readOrNull(Path p) {
-        try {
-            return java.nio.file.Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 
     private AppSpec loadApp(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
