@@ -26,8 +26,6 @@ final class Instance {
     /** Latest resource sample of the process tree. */
     long rssBytes;
     double cpuPercent;
-    /** Whether the watcher has sampled this process before: CPU is a figure between two samples. */
-    boolean sampled;
     long lastSampleNanos;
     /** Completes with null when the current process became ready, or with why it failed. */
     java.util.concurrent.CompletableFuture<String> outcome;

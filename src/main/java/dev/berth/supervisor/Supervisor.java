@@ -416,7 +416,6 @@ public final class Supervisor implements AutoCloseable {
             inst.startedAt = startedAtMillis == null ? bootRelative(startTicks) : Instant.ofEpochMilli(startedAtMillis);
             inst.adopted = true;
             inst.state = InstanceState.RUNNING;
-            inst.sampled = false;
         }
         persist(a.name, inst);
         event(a.name, inst.index, "adopted", "adopted pid " + pid + " after a daemon restart");
@@ -530,7 +529,6 @@ public final class Supervisor implements AutoCloseable {
             inst.port = port;
             inst.state = InstanceState.STARTING;
             inst.lastExitCode = null;
-            inst.sampled = false;
             inst.rssBytes = 0;
             inst.cpuPercent = 0;
             String changes = EnvDigest.changes(inst.envDigest, digest);
@@ -808,10 +806,10 @@ public final class Supervisor implements AutoCloseable {
                 boolean over;
                 synchronized (a) {
                     inst.rssBytes = s.rssBytes();
-                    if (inst.sampled && s.hasPrevious()) {
+                    // hasPrevious is false for a pid sampled for the first time: a new or adopted process
+                    if (s.hasPrevious()) {
                         inst.cpuPercent = tree.cpuPercent(0, s.cpuTicksSincePrevious(), now - inst.lastSampleNanos);
                     }
-                    inst.sampled = true;
                     inst.lastSampleNanos = now;
                     over = spec.maxMemory() != null && s.rssBytes() > spec.maxMemory() && inst.state == InstanceState.RUNNING;
                 }

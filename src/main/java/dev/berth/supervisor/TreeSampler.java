@@ -40,12 +40,11 @@ final class TreeSampler {
 
     private final ProcessTree tree;
     private final LongSupplier nanoTime;
-    /** Members of each root (the root first when alive), as of the last full pass. */
-    private Map<Long, List<Member>> members = Map.of();
+    /** Members of each root (the root first when alive), as of the last full pass; null before the first. */
+    private Map<Long, List<Member>> members;
     /** CPU ticks of each member at the previous sample, per root. */
     private Map<Long, Map<Member, Long>> previousTicks = Map.of();
     private long lastFullPass;
-    private boolean everFull;
     private long fullPasses;
 
     TreeSampler(ProcessTree tree) {
@@ -61,12 +60,11 @@ final class TreeSampler {
     synchronized Map<Long, Sample> sample(Collection<Long> roots) {
         long now = nanoTime.getAsLong();
         Map<Long, List<ProcessTree.Stat>> stats = null;
-        boolean due = !everFull || now - lastFullPass >= FULL_PASS_EVERY.toNanos() || !members.keySet().containsAll(roots);
+        boolean due = members == null || now - lastFullPass >= FULL_PASS_EVERY.toNanos() || !members.keySet().containsAll(roots);
         if (!due) stats = readKnownMembers(roots);
         if (stats == null) {
             stats = fullPass(roots);
             lastFullPass = now;
-            everFull = true;
             fullPasses++;
         }
 
