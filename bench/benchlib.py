@@ -47,6 +47,28 @@ def free_port_base(count, lo=30000, hi=40000, tries=200):
     raise SystemExit("no free block of %d ports in %d-%d" % (count, lo, hi))
 
 
+def print_rows(head, body):
+    """An aligned text table: the first column to the left, the others to the right."""
+    w = [max(len(str(x)) for x in col) for col in zip(head, *body)]
+    line = lambda cells: "  ".join(str(c).ljust(w[i]) if i == 0 else str(c).rjust(w[i]) for i, c in enumerate(cells))
+    print(line(head))
+    print("  ".join("-" * x for x in w))
+    for b in body:
+        print(line(b))
+
+
+def machine_info():
+    """Cores, load at the start and memory: the header of every benchmark's figures."""
+    info = {"cores": os.cpu_count()}
+    try:
+        info["loadavg_at_start"] = os.getloadavg()
+        with open("/proc/meminfo") as f:
+            info["mem_total_kb"] = int(f.readline().split()[1])
+    except OSError:
+        pass
+    return info
+
+
 def div(a, b):
     return None if a is None or b is None or b == 0 else a / b
 

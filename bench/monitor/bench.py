@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, cpu_ticks, proc_has_tag, free_port_base, div, fmt, sweep  # noqa: E402  (shared with the other benchmarks)
+from benchlib import log, cpu_ticks, proc_has_tag, free_port_base, div, fmt, sweep, print_rows, machine_info  # noqa: E402  (shared with the other benchmarks)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HZ = os.sysconf("SC_CLK_TCK")
@@ -461,26 +461,10 @@ def print_table(rows):
              "" if r["other"] is None else fmt(r["other"]) + (f" ({r['other_is']})" if r["other_is"] else ""),
              fmt(r["ratio"]) + ("x" if r["ratio"] is not None else ""), r["goal"],
              "-" if r["met"] is None else ("PASS" if r["met"] else "FAIL")] for r in rows]
-    w = [max(len(str(x)) for x in col) for col in zip(head, *body)]
-    line = lambda cells: "  ".join(str(c).ljust(w[i]) if i == 0 else str(c).rjust(w[i]) for i, c in enumerate(cells))
-    print(line(head))
-    print("  ".join("-" * x for x in w))
-    for b in body:
-        print(line(b))
+    print_rows(head, body)
 
 
 # ---- entry points ---------------------------------------------------------------------------
-
-def machine_info():
-    info = {"cores": os.cpu_count()}
-    try:
-        info["loadavg_at_start"] = os.getloadavg()
-        with open("/proc/meminfo") as f:
-            info["mem_total_kb"] = int(f.readline().split()[1])
-    except OSError:
-        pass
-    return info
-
 
 def keep_diagnostics(ctx):
     """On failure: the daemon's log and the server's, next to the JSON (the temporary directory goes away)."""

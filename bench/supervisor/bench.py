@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, cpu_ticks, proc_has_tag, free_port_base, div, fmt, sweep  # noqa: E402  (shared with the other benchmarks)
+from benchlib import log, cpu_ticks, proc_has_tag, free_port_base, div, fmt, sweep, print_rows, machine_info  # noqa: E402  (shared with the other benchmarks)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_JS = os.path.join(HERE, "app.js")
@@ -688,24 +688,13 @@ def print_table(rows):
              fmt(r["other"]) + ("" if r["other_is"] == "pm2" or r["other"] is None else f" ({r['other_is']})"),
              fmt(r["ratio"]) + ("x" if r["ratio"] is not None else ""), r["goal"],
              "-" if r["met"] is None else ("yes" if r["met"] else "NO")] for r in rows]
-    w = [max(len(str(x)) for x in col) for col in zip(head, *body)]
-    line = lambda cells: "  ".join(str(c).ljust(w[i]) if i == 0 else str(c).rjust(w[i]) for i, c in enumerate(cells))
-    print(line(head))
-    print("  ".join("-" * x for x in w))
-    for b in body:
-        print(line(b))
+    print_rows(head, body)
 
 
 # ---- entry points ---------------------------------------------------------------------------
 
-def machine_info():
-    info = {"cores": os.cpu_count()}
-    try:
-        info["loadavg_at_start"] = os.getloadavg()
-        with open("/proc/meminfo") as f:
-            info["mem_total_kb"] = int(f.readline().split()[1])
-    except OSError:
-        pass
+def machine_info_with_node():
+    info = machine_info()
     info["node"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
     return info
 
@@ -713,7 +702,7 @@ def machine_info():
 def measure():
     ctx = Ctx()
     res = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-           "machine": machine_info(), "lines": ctx.lines,
+           "machine": machine_info_with_node(), "lines": ctx.lines,
            "berth_version": os.environ.get("BENCH_BERTH_DESC", ""), "pm2_version": os.environ.get("BENCH_PM2_VERSION", ""),
            "ports": {"berth_apps": ctx.berth_ports, "pm2_apps": ctx.pm2_ports, "cold": ctx.cold_port,
                      "berth_api": ctx.berth_api_port}}
