@@ -110,14 +110,8 @@ class LauncherIT {
 
     @Test
     void withoutAJdk21ItSaysWhatItFoundAndWhereItLooked() throws Exception {
-        // A java 17 first on PATH (a stand-in that answers the version query as java 17 does), no
-        // JAVA_HOME, and a system JVM directory that is empty.
-        Path old = Files.createDirectories(tmp.resolve("jdk17/bin"));
-        for (String tool : List.of("java", "javac")) {
-            Path p = old.resolve(tool);
-            Files.writeString(p, "#!/bin/sh\necho '    java.specification.version = 17' >&2\necho 'openjdk version \"17.0.15\"' >&2\n");
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
+        // A java 17 first on PATH, no JAVA_HOME, and a system JVM directory that is empty.
+        Path old = fakeJava17();
         Path empty = Files.createDirectories(tmp.resolve("no-jvms"));
         Map<String, String> env = Map.of("PATH", old + ":/usr/bin:/bin", "BERTH_JVM_DIRS", empty.toString());
 
@@ -133,12 +127,7 @@ class LauncherIT {
 
     @Test
     void skipsAnOldJavaHomeForANewerJdkInTheSystemDirectory() throws Exception {
-        Path old = Files.createDirectories(tmp.resolve("jdk17/bin"));
-        for (String tool : List.of("java", "javac")) {
-            Path p = old.resolve(tool);
-            Files.writeString(p, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
+        Path old = fakeJava17();
         // The JDK running this test (>= 21: the build requires it), seen through a JVM directory.
         Path jvms = Files.createDirectories(tmp.resolve("jvms"));
         Path current = Path.of(System.getProperty("java.home"));
@@ -183,6 +172,17 @@ class LauncherIT {
             throw new AssertionError("./berth " + String.join(" ", args) + " did not finish in 60s");
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** A JDK 17 stand-in (its bin directory): java and javac answer the version query as java 17 does. */
+    private Path fakeJava17() throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("jdk17/bin"));
+        for (String tool : List.of("java", "javac")) {
+            Path p = bin.resolve(tool);
+            Files.writeString(p, "#!/bin/sh\necho '    java.specification.version = 17' >&2\necho 'openjdk version \"17.0.15\"' >&2\n");
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return bin;
     }
 
     private int builds() throws IOException {
