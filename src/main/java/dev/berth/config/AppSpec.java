@@ -42,6 +42,20 @@ public record AppSpec(
         LogSpec logs,
         DeploySpec deploy) {
 
+    /**
+     * The same app running the code of one release: a working directory under the deploy's
+     * `current` link is pinned to `releases/<id>`, so instances started (or brought back) for a
+     * release run that release, whatever `current` points at while a deploy is under way.
+     */
+    public AppSpec inRelease(String releaseId) {
+        if (deploy == null || releaseId == null) return this;
+        Path current = deploy.path().resolve("current");
+        if (!cwd.startsWith(current)) return this;
+        Path pinned = deploy.path().resolve("releases").resolve(releaseId).resolve(current.relativize(cwd));
+        return new AppSpec(name, command, pinned, env, envProfile, instances, port, restart, maxMemory, cronRestart, stopSignal,
+                killTimeout, ready, logs, deploy);
+    }
+
     /** What to execute: a shell command line (`run`) or a program and its arguments (`script` + `args`). */
     public sealed interface Command permits ShellCommand, ExecCommand {
         /** The argv the supervisor executes. A shell is used only for the user's own `run:` line. */

@@ -29,4 +29,10 @@ public record BerthFile(Path path, List<AppSpec> apps, List<Path> inputs, List<B
     public Optional<AppSpec> app(String name) {
         return apps.stream().filter(a -> a.name().equals(name)).findFirst();
     }
+
+    /** This file with one app replaced by another of the same name. */
+    public BerthFile withApp(AppSpec replacement) {
+        List<AppSpec> out = apps.stream().map(a -> a.name().equals(replacement.name()) ? replacement : a).toList();
+        return new BerthFile(path, out, inputs, backups, checks, alerts);
+    }
 }

@@ -1337,6 +1337,7 @@ public final class BerthFileLoader {
             Duration settle = scalar(f, "settle", path, DURATION, Duration.ofSeconds(60), lookup);
             String health = scalar(f, "health", path, NON_EMPTY, null, lookup);
             String backup = scalar(f, "backup", path, NON_EMPTY, null, lookup);
+            boolean preflight = scalar(f, "preflight", path, BOOL, true, lookup);
             if (health != null && !health.startsWith("/")) {
                 problems.at(value(f, "health"), path + ".health", "expected a path starting with /, like /healthz, got \"" + health + "\"");
             }
@@ -1344,7 +1345,7 @@ public final class BerthFileLoader {
                 return null;
             }
             return new DeploySpec(baseDir.resolve(base.strip()).normalize(), source, keepReleases, List.copyOf(shared), List.copyOf(steps),
-                    beforeSwitch, afterSwitch, settle, health, backup == null ? null : backup.strip());
+                    beforeSwitch, afterSwitch, settle, health, backup == null ? null : backup.strip(), preflight);
         }
 
         /** A step: a command line, or a mapping of run and timeout. */

@@ -18,10 +18,12 @@ import java.util.List;
  * @param afterSwitch  hooks run in the new release after the switch and restart
  * @param settle       how long the app is watched after the switch; a crash or a failed health check rolls back
  * @param health       a path GET on every instance's port must answer 200 during settle, or null
+ * @param preflight    try the new release on a private port beside the running app before any instance switches
  * @param backup       the backup (of this berth.yml's backups:) taken before migrate, or null
  */
 public record DeploySpec(Path path, Source source, int keepReleases, List<String> shared, List<Step> steps,
-                         List<String> beforeSwitch, List<String> afterSwitch, Duration settle, String health, String backup) {
+                         List<String> beforeSwitch, List<String> afterSwitch, Duration settle, String health, String backup,
+                         boolean preflight) {
 
     /** The step names in pipeline order. */
     public static final List<String> STEP_NAMES = List.of("install", "build", "test", "migrate");

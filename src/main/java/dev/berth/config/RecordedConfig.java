@@ -22,10 +22,17 @@ public final class RecordedConfig {
     private static final String INFO = "recorded.json";
 
     /** What a recorded berth.yml needs to load as the original did. */
+    /** @param app, release the release this configuration was recorded for (null for a last-good copy) */
     public record Recorded(Path berthYml, Path original, Path baseDir, Map<Path, Path> envFileCopies, String profile,
-                           Map<String, String> variables) {
+                           Map<String, String> variables, String app, String release) {
         public BerthFile load(Path defaultLogDir, SecretBox box) throws ConfigException {
-            return new BerthFileLoader(variables, defaultLogDir).withSecrets(box).load(berthYml, profile, baseDir, envFileCopies);
+            return pin(new BerthFileLoader(variables, defaultLogDir).withSecrets(box).load(berthYml, profile, baseDir, envFileCopies));
+        }
+
+        /** The release's app runs that release's directory, not whatever `current` points at (see AppSpec.inRelease). */
+        public BerthFile pin(BerthFile file) {
+            if (app == null || release == null) return file;
+            return file.app(app).map(a -> file.withApp(a.inRelease(release))).orElse(file);
         }
     }
 
@@ -36,6 +43,12 @@ public final class RecordedConfig {
      * returns the copy of berth.yml.
      */
     public static Path record(Path dir, BerthFile file, String profile, Map<String, String> variables, SecretBox box) throws IOException {
+        return record(dir, file, profile, variables, box, null, null);
+    }
+
+    /** As above, for release `release` of `app`: loading the copy runs that app in that release's directory. */
+    public static Path record(Path dir, BerthFile file, String profile, Map<String, String> variables, SecretBox box,
+                              String app, String release) throws IOException {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".new");
         dev.berth.files.FileTrees.delete(tmp);
         Files.createDirectories(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -43,6 +56,10 @@ public final class RecordedConfig {
         info.put("berth_yml", file.path().toString());
         info.put("base_dir", file.path().getParent().toString());
         info.put("profile", profile);
+        if (release != null) {
+            info.put("app", app);
+            info.put("release", release);
+        }
         info.put("variables_sealed", java.util.Base64.getEncoder().encodeToString(
                 box.seal(Json.write(variables).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         Map<String, String> envCopies = new LinkedHashMap<>();
@@ -84,10 +101,23 @@ public final class RecordedConfig {
             }
             Object profile = info.get("profile");
             return Optional.of(new Recorded(berthYml, Path.of(String.valueOf(info.get("berth_yml"))), Path.of(String.valueOf(info.get("base_dir"))), copies,
-                    profile == null ? null : String.valueOf(profile), vars));
+                    profile == null ? null : String.valueOf(profile), vars,
+                    info.get("app") instanceof String a ? a : legacy(infoFile, 2), info.get("release") instanceof String r ? r : legacy(infoFile, 1)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
+
+    /**
+     * Copies recorded before the release was written into recorded.json: BERTH_HOME/releases/APP/RELEASE
+     * is the layout (up 1: the release, up 2: the app); anything else (a last-good copy) has none.
+     */
+    private static String legacy(Path infoFile, int up) {
+        Path dir = infoFile.getParent();
+        if (dir == null || dir.getParent() == null || dir.getParent().getParent() == null) return null;
+        Path root = dir.getParent().getParent();
+        if (root.getFileName() == null || !root.getFileName().toString().equals("releases")) return null;
+        return (up == 1 ? dir : dir.getParent()).getFileName().toString();
+    }
 }

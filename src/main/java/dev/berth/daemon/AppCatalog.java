@@ -62,8 +62,8 @@ public final class AppCatalog {
         return parsed.load(config, profile, vars, () -> {
             var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
             if (recorded.isPresent()) {
-                return new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets).load(config, profile, recorded.get().baseDir(),
-                        recorded.get().envFileCopies());
+                return recorded.get().pin(new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets).load(config, profile,
+                        recorded.get().baseDir(), recorded.get().envFileCopies()));
             }
             BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
             keepLastGood(config.toAbsolutePath().normalize(), file, profile, vars);
@@ -202,17 +202,24 @@ public final class AppCatalog {
     }
 
     /**
-     * After a deploy switched `current`: registers the app from its berth.yml when it is not yet
-     * (a first deploy), then starts it, or reloads it (rolling) when several instances already
-     * run, or restarts it. Every path rereads berth.yml, so the app runs in the new release.
+     * A deploy moving the app onto a release: registers the app from `config` (the release's
+     * recorded copy), then starts it when it is not supervised yet (a first deploy), or reloads
+     * it, one instance at a time, each ready before the next; with onlyChanged, only the instances
+     * that do not already run it. Every path rereads `config`, so the app runs that release.
      */
-    public Outcome restartDeployed(Path config, AppSpec spec, String profile, Map<String, String> vars) {
+    public Outcome restartDeployed(Path config, AppSpec spec, String profile, Map<String, String> vars, boolean onlyChanged) {
         register(config, spec, profile, vars);
-        if (!supervisor.has(spec.name())) return supervisor.start(spec, sourceFor(spec.name()));
-        var status = supervisor.status(spec.name());
-        boolean running = "running".equals(status.desired()) && !status.instances().isEmpty()
-                && status.instances().stream().allMatch(i -> "running".equals(i.state()));
-        return running && spec.instances() > 1 ? supervisor.reload(spec.name()) : supervisor.restart(spec.name());
+        if (!supervisor.has(spec.name())) {
+            SpecSource source = sourceFor(spec.name());
+            AppSpec fromConfig;
+            try {
+                fromConfig = source.load(spec.name()); // the release's own directory (a recorded copy pins it)
+            } catch (ConfigException e) {
+                return new Outcome(spec.name(), false, config + " does not load: " + e.problems().get(0), List.of());
+            }
+            return supervisor.start(fromConfig, source);
+        }
+        return supervisor.reload(spec.name(), onlyChanged);
     }
 
     /** Variables the CLI sent with restart/reload replace the stored ones of apps from the same berth.yml. */

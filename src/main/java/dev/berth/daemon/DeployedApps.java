@@ -2,6 +2,7 @@ package dev.berth.daemon;
 
 import dev.berth.config.AppSpec;
 import dev.berth.deploy.AppControl;
+import dev.berth.deploy.DeployException;
 import dev.berth.deploy.DeployRequest;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.Outcome;
@@ -21,11 +22,32 @@ final class DeployedApps implements AppControl {
         this.secrets = secrets;
     }
 
-    @Override public Outcome restart(java.nio.file.Path config, DeployRequest request, AppSpec spec) {
+    @Override public Outcome restart(java.nio.file.Path config, DeployRequest request, AppSpec spec, boolean onlyChanged) {
         // A recorded configuration comes with the profile and variables it was deployed with.
         return dev.berth.config.RecordedConfig.of(config, secrets)
-                .map(r -> catalog.restartDeployed(config, spec, r.profile(), r.variables()))
-                .orElseGet(() -> catalog.restartDeployed(config, spec, request.profile(), request.variables()));
+                .map(r -> catalog.restartDeployed(config, spec, r.profile(), r.variables(), onlyChanged))
+                .orElseGet(() -> catalog.restartDeployed(config, spec, request.profile(), request.variables(), onlyChanged));
+    }
+
+    @Override public String preflight(java.nio.file.Path config, DeployRequest request, AppSpec spec,
+                                      java.util.function.IntFunction<String> check) throws DeployException {
+        if (!spec.deploy().preflight()) return "skipped: deploy.preflight is false";
+        if (spec.port() == null) return "skipped: the app has no port to give a second process";
+        if (!supervisor.has(spec.name()) || !"running".equals(supervisor.status(spec.name()).desired())) {
+            return "skipped: " + spec.name() + " is not running, so no traffic is at stake";
+        }
+        AppSpec trial;
+        try {
+            var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
+            trial = recorded.isPresent()
+                    ? catalog.deployable(config, spec.name(), recorded.get().profile(), recorded.get().variables())
+                    : catalog.deployable(config, spec.name(), request.profile(), request.variables());
+        } catch (dev.berth.config.ConfigException e) {
+            throw new DeployException(config + " does not load: " + e.problems().get(0));
+        }
+        String failure = supervisor.preflight(trial, check);
+        if (failure != null) throw new DeployException("the new release did not pass beside the running app: " + failure);
+        return "passed: one process of the new release was ready beside the running app, then stopped";
     }
 
     @Override public Optional<AppStatus> status(String app) {

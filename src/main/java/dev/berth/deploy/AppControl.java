@@ -3,17 +3,27 @@ package dev.berth.deploy;
 import dev.berth.config.AppSpec;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.Outcome;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /** What a deploy needs from supervision; the daemon wires it to its AppCatalog and Supervisor. */
 public interface AppControl {
     /**
-     * Registers the app from `config` (the request's berth.yml, or a release's recorded copy,
-     * see RecordedConfig), then (re)starts it from its live release: a rolling reload when it
-     * already runs several instances, a restart otherwise. Returns once every instance is ready
-     * or has failed.
+     * Registers the app from `config` (a release's recorded copy, see RecordedConfig, which runs
+     * that release's directory), then moves its instances onto it one at a time, each ready
+     * before the next (starts it when it does not run). With onlyChanged, instances already
+     * running exactly that release and config are left alone: how a deploy goes back. Returns
+     * once every instance is ready or one failed (that one is brought back on what it ran).
      */
-    Outcome restart(java.nio.file.Path config, DeployRequest request, AppSpec spec);
+    Outcome restart(Path config, DeployRequest request, AppSpec spec, boolean onlyChanged);
+
+    /**
+     * Tries the app as `config` describes it in one process beside the running instances, on a
+     * private port, until it is ready and `check` (given that port) returns null. Returns what
+     * was done ("passed ...", or "skipped: why"); throws with why it failed. Nothing live changes.
+     */
+    String preflight(Path config, DeployRequest request, AppSpec spec, IntFunction<String> check) throws DeployException;
 
     Optional<AppStatus> status(String app);
 

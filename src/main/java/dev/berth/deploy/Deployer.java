@@ -38,11 +38,13 @@ import java.util.logging.Logger;
 
 /**
  * Ships releases: lock → fetch the source into releases/&lt;id&gt; → link shared → install →
- * build → test → migrate → before_switch → atomic switch of `current` → restart (rolling when
- * several instances run) → after_switch → health gate (readiness, then `settle` under watch)
- * → prune. A failure before the switch removes the half-built release and leaves the live one
- * untouched; a failure after it switches back and restarts the previous release. Every attempt
- * and every step is recorded (see {@link Deployments}), with a log file per step.
+ * build → test → migrate → before_switch → preflight (one process of the release beside the
+ * running app, on a private port) → restart (one instance at a time onto the release's own
+ * directory, each ready before the next) → atomic switch of `current` → after_switch → health
+ * gate (`settle` under watch) → prune. A failure before the restart removes the half-built
+ * release and leaves the live one untouched; a failure after it brings back, one at a time, only
+ * the instances that run the new release. Every attempt and every step is recorded (see
+ * {@link Deployments}), with a log file per step.
  */
 public final class Deployer {
     private static final Logger LOG = Logger.getLogger(Deployer.class.getName());
@@ -201,7 +203,9 @@ public final class Deployer {
                 : req.noBackup() ? "none (--no-backup)"
                 : d.steps().stream().anyMatch(s -> s.name().equals("migrate")) ? "backup " + d.backup() + " before migrate"
                 : "none: there is no migrate step");
-        plan.put("restart", spec.instances() > 1 ? "rolling reload of " + spec.instances() + " instances" : "restart");
+        plan.put("preflight", !d.preflight() ? "none (deploy.preflight: false)" : spec.port() == null ? "none: the app has no port"
+                : "one process of the new release on a private port, beside the running app" + (d.health() != null ? ", GET " + d.health() : ""));
+        plan.put("restart", spec.instances() > 1 ? "one instance at a time onto the new release, each ready before the next" : "restart");
         plan.put("health_gate", "every instance ready, then " + Units.duration(d.settle()) + " under watch"
                 + (d.health() != null ? " with GET " + d.health() + " answering 200" : ""));
         plan.put("prune", prunable(spec.name(), d, live, "(new)"));
@@ -236,7 +240,8 @@ public final class Deployer {
         Path releases = d.path().resolve("releases");
         Path dir = null;
         String releaseId = null;
-        boolean switched = false;
+        // Set once an instance may run the new release: from then on a failure goes back.
+        java.util.concurrent.atomic.AtomicBoolean touched = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             Files.createDirectories(releases);
             Files.createDirectories(d.path().resolve("shared"));
@@ -278,37 +283,68 @@ public final class Deployer {
             }
             for (String hook : d.beforeSwitch()) runShell(id, "before_switch", hook, d.settle().plusMinutes(10), finalDir, spec, releaseId);
 
-            runInJava(id, "switch", "current -> releases/" + releaseId, log -> switchCurrent(d, rid, log));
-            switched = true;
-            afterSwitch(id, spec, req, releaseId, finalDir, req.config());
+            cutOver(id, spec, req, releaseId, finalDir, configOf(app, releaseId, req), true, touched);
             records.saveRelease(new Release(app, releaseId, dir.toString(), "good", commit[0], fetchedRef[0], System.currentTimeMillis(), id));
             runInJava(id, "prune", "keep " + d.keepReleases() + " good releases", log -> prune(app, d, rid, log));
             finish(id, "succeeded", null, "release " + releaseId + " is live" + (commit[0] != null ? " (" + commit[0].substring(0, 12) + ")" : ""));
         } catch (StepFailure f) {
-            fail(id, spec, req, d, releaseId, dir, previous, switched, f.step, f.getMessage());
+            fail(id, spec, req, d, releaseId, dir, previous, touched.get(), f.step, f.getMessage());
         } catch (Exception e) {
-            fail(id, spec, req, d, releaseId, dir, previous, switched, null, e.toString());
+            fail(id, spec, req, d, releaseId, dir, previous, touched.get(), null, e.toString());
         }
     }
 
-    /** restart, after_switch hooks and the health gate: shared by deploy, quick and rollback. */
-    private void afterSwitch(long id, AppSpec spec, DeployRequest req, String releaseId, Path dir, Path config) throws Exception {
+    /**
+     * Moves traffic onto a release, shared by deploy, quick and rollback: a preflight beside the
+     * running app (a release that fails it never takes traffic), the instances one at a time onto
+     * the release's directory and recorded configuration (each ready before the next), then
+     * `current`, the after_switch hooks and the health gate. `current` moves only once every
+     * instance runs the release, so an instance brought back on a failure never runs it.
+     *
+     * @param touched set once an instance may run the release: a failure after it must go back
+     */
+    private void cutOver(long id, AppSpec spec, DeployRequest req, String releaseId, Path dir, Path config, boolean preflight,
+                         java.util.concurrent.atomic.AtomicBoolean touched) throws Exception {
         DeploySpec d = spec.deploy();
-        runInJava(id, "restart", spec.instances() > 1 ? "rolling reload" : "restart", log -> {
-            Outcome o = apps.restart(config, req, spec);
+        if (preflight) {
+            runInJava(id, "preflight", "one process of release " + releaseId + " beside the running app, on a private port"
+                    + (d.health() != null ? ", GET " + d.health() : ""), log -> log.accept(apps.preflight(config, req, spec, port -> healthProblem(d, port))));
+        }
+        touched.set(true);
+        runInJava(id, "restart", spec.instances() > 1 ? "one instance at a time, each ready before the next" : "restart", log -> {
+            Outcome o = apps.restart(config, req, spec, false);
             if (!o.ok()) {
                 throw new StepFailure("restart", o.message() + (o.details().isEmpty() ? "" : ": " + String.join("; ", o.details())));
             }
             log.accept(o.message());
         });
+        if (!releaseId.equals(currentRelease(d).orElse(null))) {
+            runInJava(id, "switch", "current -> releases/" + releaseId, log -> switchCurrent(d, releaseId, log));
+        }
         for (String hook : d.afterSwitch()) runShell(id, "after_switch", hook, Duration.ofMinutes(10), dir, spec, releaseId);
         runInJava(id, "health gate", "watch " + Units.duration(d.settle()) + (d.health() != null ? ", GET " + d.health() : ""),
                 log -> settle(spec, log));
     }
 
+    /** The deploy's health path on a preflight's port: null when it answers 200 (one retry: a dropped connection is no verdict). */
+    private static String healthProblem(DeploySpec d, int port) {
+        if (d.health() == null) return null;
+        String problem = httpProblem(port, d.health());
+        if (problem == null) return null;
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return problem;
+        }
+        problem = httpProblem(port, d.health());
+        return problem == null ? null : "GET " + d.health() + " " + problem;
+    }
+
     private void runQuick(long id, AppSpec spec, DeployRequest req, String live) {
         try {
-            afterSwitch(id, spec, req, live, spec.deploy().path().resolve("releases").resolve(live), req.config());
+            cutOver(id, spec, req, live, spec.deploy().path().resolve("releases").resolve(live), req.config(), true,
+                    new java.util.concurrent.atomic.AtomicBoolean());
             finish(id, "succeeded", null, "restarted release " + live);
         } catch (StepFailure f) {
             finish(id, "failed", f.step, f.getMessage());
@@ -319,23 +355,30 @@ public final class Deployer {
 
     private void runRollback(long id, AppSpec spec, DeployRequest req, String live, String target, Long dataBackup) {
         DeploySpec d = spec.deploy();
+        java.util.concurrent.atomic.AtomicBoolean touched = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            runInJava(id, "switch", "current -> releases/" + target, log -> switchCurrent(d, target, log));
+            Path config = configOf(spec.name(), target, req);
             if (dataBackup != null) {
                 runInJava(id, "restore data", "backup #" + dataBackup + " (taken before release " + live + "'s migrations)", log -> {
-                    backups.restore(configOf(spec.name(), target, req), dataBackup, req.variables());
+                    backups.restore(config, dataBackup, req.variables());
                     log.accept("restored backup #" + dataBackup);
                 });
             }
             try {
-                afterSwitch(id, spec, req, target, d.path().resolve("releases").resolve(target), configOf(spec.name(), target, req));
+                // After a data restore the live release may not run on the data any more: no preflight to keep it serving for.
+                cutOver(id, spec, req, target, d.path().resolve("releases").resolve(target), config, dataBackup == null, touched);
             } catch (StepFailure f) {
+                if (!touched.get()) {
+                    finish(id, "failed", f.step, f.getMessage() + "; release " + live + " is still live, untouched");
+                    return;
+                }
                 // The release we left is still on disk and was good: go back to it.
                 switchBack(id, spec, req, live, f.getMessage());
                 finish(id, "failed", f.step, f.getMessage() + "; back on release " + live);
                 return;
             }
-            records.setReleaseState(spec.name(), live, "rolled_back");
+            // The release left was good: it is superseded by the rollback, not failed (and it can be rolled back to).
+            records.setReleaseState(spec.name(), live, "superseded");
             records.setReleaseState(spec.name(), target, "good");
             finish(id, "succeeded", null, "release " + target + " is live again (was " + live + ")");
         } catch (StepFailure f) {
@@ -346,10 +389,10 @@ public final class Deployer {
     }
 
     private void fail(long id, AppSpec spec, DeployRequest req, DeploySpec d, String releaseId, Path dir, String previous,
-                      boolean switched, String step, String message) {
+                      boolean touched, String step, String message) {
         String app = spec.name();
         try {
-            if (!switched) {
+            if (!touched) {
                 // Nothing live changed: the half-built release goes, its record stays as failed.
                 if (dir != null) FileTrees.delete(dir);
                 if (releaseId != null) records.setReleaseState(app, releaseId, "failed");
@@ -373,13 +416,19 @@ public final class Deployer {
         }
     }
 
+    /**
+     * Back to `release` after a failure: only the instances that run something else are restarted,
+     * one at a time, each ready before the next (those that never left keep serving); `current`
+     * points at it again.
+     */
     private void switchBack(long id, AppSpec spec, DeployRequest req, String release, String why) throws Exception {
         DeploySpec d = spec.deploy();
-        runInJava(id, "rollback", "current -> releases/" + release + " (" + why + ")", log -> {
-            switchCurrent(d, release, log);
-            Outcome o = apps.restart(configOf(spec.name(), release, req), req, spec);
+        runInJava(id, "rollback", "back to release " + release + " (" + why + ")", log -> {
+            Outcome o = apps.restart(configOf(spec.name(), release, req), req, spec, true);
             log.accept(o.message());
-            if (!o.ok()) throw new StepFailure("rollback", "the previous release did not come back either: " + o.message());
+            if (!release.equals(currentRelease(d).orElse(null))) switchCurrent(d, release, log);
+            if (!o.ok()) throw new StepFailure("rollback", "the previous release did not come back either: " + o.message()
+                    + (o.details().isEmpty() ? "" : ": " + String.join("; ", o.details())));
         });
     }
 
@@ -483,7 +532,8 @@ public final class Deployer {
             } catch (ConfigException e) {
                 throw new StepFailure("record config", req.config() + " no longer loads: " + e.problems().get(0));
             }
-            Path copy = RecordedConfig.record(recordRoot.resolve(spec.name()).resolve(releaseId), file, req.profile(), req.variables(), secrets);
+            Path copy = RecordedConfig.record(recordRoot.resolve(spec.name()).resolve(releaseId), file, req.profile(), req.variables(), secrets,
+                    spec.name(), releaseId);
             log.accept("recorded " + file.inputs().size() + " file(s) in " + copy.getParent());
         });
     }
@@ -604,7 +654,7 @@ public final class Deployer {
         try {
             if (incoming != null && !incoming.equals(live)) good.add(incoming);
             for (Release r : records.releases(app)) {
-                if (r.state().equals("good") && !good.contains(r.id())) good.add(r.id());
+                if ((r.state().equals("good") || r.state().equals("superseded")) && !good.contains(r.id())) good.add(r.id());
             }
         } catch (SQLException e) {
             return List.of();

@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 7;
+    private static final int SCHEMA_VERSION = 8;
     private final Connection db;
     private final Path file;
 
@@ -243,6 +243,29 @@ public final class StateStore implements AutoCloseable {
                     // berth.yml files whose checks the daemon runs; their variables (webhook keys, ...) sealed with secret.key
                     s.execute("CREATE TABLE monitor_sources (config_path TEXT PRIMARY KEY, variables_sealed BLOB NOT NULL, added_at INTEGER NOT NULL)");
                     s.execute("PRAGMA user_version=7");
+                }
+                return null;
+            });
+        }
+        if (version < 8) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    // 'superseded': a good release that a rollback replaced (SQLite changes a CHECK only by rebuilding the table)
+                    s.execute("""
+                        CREATE TABLE releases_new (
+                          app TEXT NOT NULL,
+                          id TEXT NOT NULL,
+                          path TEXT NOT NULL,
+                          state TEXT NOT NULL CHECK (state IN ('building','good','failed','rolled_back','superseded','pruned')),
+                          commit_id TEXT,
+                          ref TEXT,
+                          created_at INTEGER NOT NULL,
+                          deployment_id INTEGER,
+                          PRIMARY KEY (app, id))""");
+                    s.execute("INSERT INTO releases_new SELECT app, id, path, state, commit_id, ref, created_at, deployment_id FROM releases");
+                    s.execute("DROP TABLE releases");
+                    s.execute("ALTER TABLE releases_new RENAME TO releases");
+                    s.execute("PRAGMA user_version=8");
                 }
                 return null;
             });

@@ -9,6 +9,10 @@ import java.util.Map;
  */
 final class Instance {
     final int index;
+    /** A preflight process: started beside the app on a private port to try a release, never in a slot, never restarted. */
+    final boolean trial;
+    /** What the current process was started from (see Supervisor.launchOf); null when adopted. */
+    String launch;
     Integer port;
     InstanceState state = InstanceState.STOPPED;
     long generation;
@@ -30,7 +34,12 @@ final class Instance {
     /** Completes with null when the current process became ready, or with why it failed. */
     java.util.concurrent.CompletableFuture<String> outcome;
 
-    Instance(int index) { this.index = index; }
+    Instance(int index) { this(index, false); }
+
+    Instance(int index, boolean trial) {
+        this.index = index;
+        this.trial = trial;
+    }
 
     long uptimeMillis(Instant now) {
         return startedAt == null || !state.isUp() ? 0 : Math.max(0, now.toEpochMilli() - startedAt.toEpochMilli());

@@ -14,5 +14,11 @@ public record LogFiles(Path out, Path err) {
         return new LogFiles(dir.resolve(spec.name() + "-" + index + "-out.log"), dir.resolve(spec.name() + "-" + index + "-err.log"));
     }
 
+    /** A preflight's output (see Supervisor.preflight): one file, replaced at each preflight. */
+    public static LogFiles preflight(AppSpec spec) {
+        Path f = spec.logs().dir().resolve(spec.name() + "-preflight.log");
+        return new LogFiles(f, f);
+    }
+
     public boolean merged() { return out.equals(err); }
 }

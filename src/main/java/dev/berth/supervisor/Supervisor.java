@@ -39,6 +39,8 @@ import java.util.logging.Logger;
 public final class Supervisor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Supervisor.class.getName());
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
+    /** BERTH_INSTANCE of a preflight process. */
+    private static final String PREFLIGHT = "preflight";
 
     private final StateStore store;
     private final ProcessTree tree;
@@ -240,6 +242,15 @@ public final class Supervisor implements AutoCloseable {
      * config, the slots not yet replaced were never touched, and the outcome says so.
      */
     public Outcome reload(String name) {
+        return reload(name, false);
+    }
+
+    /**
+     * As reload(name); with onlyChanged, an instance that is running and was started from exactly
+     * what today's spec would start (same directory, command and env) is left alone. That is how
+     * a deploy goes back: only the instances that run the release being left are restarted.
+     */
+    public Outcome reload(String name, boolean onlyChanged) {
         SupervisedApp a = app(name);
         a.operation.lock();
         try {
@@ -253,10 +264,18 @@ public final class Supervisor implements AutoCloseable {
             }
             persistDesired(a);
             int replaced = 0;
+            int kept = 0;
+            String target = launchOf(spec);
             for (int i = 0; i < spec.instances(); i++) {
                 Instance inst;
+                boolean same;
                 synchronized (a) {
                     inst = a.instance(i);
+                    same = onlyChanged && inst.state == InstanceState.RUNNING && target.equals(inst.launch);
+                }
+                if (same) {
+                    kept++;
+                    continue;
                 }
                 CompletableFuture<String> ready;
                 if (inst.state.isUp() && ports.portFor(spec.port(), i) != null) {
@@ -300,7 +319,7 @@ public final class Supervisor implements AutoCloseable {
                 replaced++;
             }
             dropExtraInstances(a, spec.instances());
-            return Outcome.ok(name, "reloaded " + replaced + " instance(s)");
+            return Outcome.ok(name, "reloaded " + replaced + " instance(s)" + (kept > 0 ? ", " + kept + " already on it" : ""));
         } finally {
             a.operation.unlock();
         }
@@ -322,6 +341,49 @@ public final class Supervisor implements AutoCloseable {
         }
         persist(a.name, shadow);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** What a process of this spec is started from: instances with the same value run the same code and settings. */
+    static String launchOf(AppSpec spec) {
+        java.nio.file.Path dir = spec.cwd();
+        try {
+            dir = dir.toRealPath(); // `current` and the release it points at are the same code
+        } catch (IOException e) {
+            // not there (yet): compared as written
+        }
+        return dir + "\0" + String.join("\0", spec.command().argv()) + "\0" + Json.write(EnvDigest.of(spec.env()));
+    }
+
+    /**
+     * Tries a spec before any instance runs it: one process beside the app, on a free private
+     * port, until it is ready (and passes check, given the port, which returns a problem or
+     * null); then it is stopped. Nothing of the app changes. Returns null when it passed, or
+     * why not. The process writes to the app's preflight log.
+     */
+    public String preflight(AppSpec spec, java.util.function.IntFunction<String> check) {
+        SupervisedApp a = app(spec.name());
+        int port;
+        try {
+            port = PortCheck.freePort();
+        } catch (IOException e) {
+            return "no free port for the preflight: " + e.getMessage();
+        }
+        Instance trial = new Instance(0, true);
+        trial.port = port;
+        LogFiles logs = LogFiles.preflight(spec);
+        try {
+            Files.deleteIfExists(logs.out());
+        } catch (IOException e) {
+            // appended to instead
+        }
+        String failure = await(spawnInto(a, trial, spec, false), spec);
+        try {
+            if (failure == null && check != null) failure = check.apply(port);
+        } finally {
+            stopInstance(a, trial, "preflight over");
+        }
+        event(a.name, null, "preflight", failure == null ? "passed on port " + port : "failed on port " + port + ": " + failure);
+        return failure == null ? null : failure + " (output: " + logs.out() + ")";
     }
 
     public void delete(String name) {
@@ -379,6 +441,7 @@ public final class Supervisor implements AutoCloseable {
                 }
             }
             adopted += adoptUnrecorded(a, spec);
+            stopOrphanedPreflights(a);
             if ("running".equals(desired)) {
                 for (int i = 0; i < spec.instances(); i++) {
                     Instance inst;
@@ -415,6 +478,7 @@ public final class Supervisor implements AutoCloseable {
             inst.startTicks = startTicks;
             inst.startedAt = startedAtMillis == null ? bootRelative(startTicks) : Instant.ofEpochMilli(startedAtMillis);
             inst.adopted = true;
+            inst.launch = null; // not known: a deploy going back restarts it
             inst.state = InstanceState.RUNNING;
         }
         persist(a.name, inst);
@@ -453,6 +517,18 @@ public final class Supervisor implements AutoCloseable {
         return adopted;
     }
 
+    /** A daemon killed during a deploy's preflight leaves its process: it belongs to no slot, so it goes. */
+    private void stopOrphanedPreflights(SupervisedApp a) {
+        String home = baseEnv.get("BERTH_HOME");
+        if (home == null) return;
+        for (long pid : tree.groupLeadersWithEnvironment(Map.of("BERTH_HOME", home, "BERTH_APP", a.name, "BERTH_INSTANCE", PREFLIGHT))) {
+            Long ticks = tree.startTicks(pid).orElse(null);
+            if (ticks == null) continue;
+            tree.signalTree(pid, ticks, "KILL");
+            event(a.name, null, "preflight", "stopped pid " + pid + ", a preflight left by the previous daemon");
+        }
+    }
+
     /** Wall-clock start of a process from its start ticks (after boot), for processes we never saw start. */
     private Instant bootRelative(long startTicks) {
         try {
@@ -478,14 +554,14 @@ public final class Supervisor implements AutoCloseable {
     /** Starts one process for the slot; the future completes with null when ready, or with why it failed. */
     private CompletableFuture<String> spawnInto(SupervisedApp a, Instance inst, AppSpec spec, boolean persistSlot) {
         CompletableFuture<String> outcome = new CompletableFuture<>();
-        Integer port = ports.portFor(spec.port(), inst.index);
+        Integer port = inst.trial ? inst.port : ports.portFor(spec.port(), inst.index);
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
         env.putAll(spec.env());
         if (port != null) env.put("PORT", String.valueOf(port));
         // The marks let a later daemon find this process even if it never learnt its pid (see recover).
         env.put("BERTH_APP", spec.name());
-        env.put("BERTH_INSTANCE", String.valueOf(inst.index));
-        LogFiles logs = LogFiles.of(spec, inst.index);
+        env.put("BERTH_INSTANCE", inst.trial ? PREFLIGHT : String.valueOf(inst.index));
+        LogFiles logs = inst.trial ? LogFiles.preflight(spec) : LogFiles.of(spec, inst.index);
         long gen;
         long logOffset;
         Process process;
@@ -497,6 +573,11 @@ public final class Supervisor implements AutoCloseable {
                 argv.addAll(logRelay.wrap(spec.logs(), logs, spec.command().argv()));
             } else {
                 argv.addAll(logRelay.inOwnSession(spec.command().argv()));
+            }
+            if (port != null) {
+                // The app would only say so in its error log, after a failed start.
+                String holder = PortCheck.inUse(port);
+                if (holder != null) throw new IOException(holder);
             }
             ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.cwd().toFile());
             pb.environment().clear();
@@ -512,6 +593,7 @@ public final class Supervisor implements AutoCloseable {
                 inst.state = InstanceState.ERRORED;
                 inst.reason = "cannot start: " + e.getMessage();
                 inst.pid = null;
+                inst.launch = null;
             }
             if (persistSlot) persist(a.name, inst);
             event(a.name, inst.index, "spawn_error", inst.reason);
@@ -534,6 +616,7 @@ public final class Supervisor implements AutoCloseable {
             String changes = EnvDigest.changes(inst.envDigest, digest);
             if (changes != null) inst.envChanges = changes;
             inst.envDigest = digest;
+            inst.launch = launchOf(spec);
             inst.outcome = outcome;
         }
         if (persistSlot) persist(a.name, inst);
@@ -598,6 +681,12 @@ public final class Supervisor implements AutoCloseable {
             inst.pid = null;
             inst.rssBytes = 0;
             inst.cpuPercent = 0;
+            if (inst.trial) {
+                // A preflight that exits has failed it; the preflight's caller decides what follows.
+                inst.state = InstanceState.STOPPED;
+                if (outcome != null && !outcome.isDone()) outcome.complete(how + " before it was ready");
+                return;
+            }
             if (inst.state == InstanceState.STOPPING || inst.state == InstanceState.STOPPED) {
                 inst.state = InstanceState.STOPPED;
                 message = how + " (stopped)";
@@ -905,6 +994,7 @@ public final class Supervisor implements AutoCloseable {
     // ---- persistence --------------------------------------------------------------------
 
     private void persist(String app, Instance i) {
+        if (i.trial) return;
         StoredInstance s = new StoredInstance(app, i.index, i.pid, i.startTicks, i.startedAt == null ? null : i.startedAt.toEpochMilli(),
                     i.port, i.restarts, i.state.label(), i.reason, Json.write(i.envDigest), i.envChanges);
         try {

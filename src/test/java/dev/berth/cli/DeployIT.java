@@ -135,20 +135,33 @@ class DeployIT extends BerthIT {
         assertEquals("build", failed.get("failed_step"));
         assertFalse(Files.exists(base.resolve("releases").resolve(String.valueOf(failed.get("release")))), "the half-built release is removed");
 
-        // 3. a release that never becomes ready: switched back, the previous release serves again
+        // 3. a release that never becomes ready fails its preflight beside the running app: nothing live is touched
         commit("v3", "CRASH", "1", "build.sh", "echo building again\n");
+        long pidBeforeCrash = berth.pid("web", 0);
         BerthRun.Result crashing = berth.run("deploy", "web");
         assertEquals(1, crashing.exit(), crashing.toString());
-        assertTrue(crashing.err().contains("rolled back"), crashing.toString());
+        assertTrue(crashing.err().contains("preflight"), crashing.toString());
+        assertEquals(v1, live());
+        assertEquals("version=v1", served());
+        assertEquals(pidBeforeCrash, berth.pid("web", 0).longValue(), "the live instance was never restarted");
+        assertEquals("failed", lastDeployment().get("state"));
+        assertEquals("preflight", lastDeployment().get("failed_step"));
+
+        // 3b. the same without a preflight: the instance tries the release and is brought back on the previous one
+        berth.writeConfig(CONFIG.formatted(port, base, repo, 5).replace("      health: /health\n", "      health: /health\n      preflight: false\n"));
+        BerthRun.Result crashing2 = berth.run("deploy", "web", "--force");
+        assertEquals(1, crashing2.exit(), crashing2.toString());
+        assertTrue(crashing2.err().contains("rolled back"), crashing2.toString());
         assertEquals(v1, live());
         BerthRun.await("v1 serving again", Duration.ofSeconds(15), () -> "version=v1".equals(served()));
         assertEquals("rolled_back", lastDeployment().get("state"));
+        writeConfig(5);
 
-        // 4. a release whose health check fails during settle: rolled back too
+        // 4. a release whose health check fails: found by the preflight, before it takes any traffic
         commit("v4", "UNHEALTHY", "1");
         BerthRun.Result unhealthy = berth.run("deploy", "web");
         assertEquals(1, unhealthy.exit(), unhealthy.toString());
-        assertEquals("health gate", lastDeployment().get("failed_step"), unhealthy.toString());
+        assertEquals("preflight", lastDeployment().get("failed_step"), unhealthy.toString());
         assertTrue(String.valueOf(lastDeployment().get("message")).contains("/health"), lastDeployment().toString());
         BerthRun.await("v1 serving again", Duration.ofSeconds(15), () -> "version=v1".equals(served()));
 
