@@ -5,6 +5,8 @@ Files in the release change its behaviour, so a test can make a bad release with
   CRASH      exit 3 at start (never ready)
   UNHEALTHY  / answers (ready passes), but /health answers 500
   DIE_AFTER  exit 4 that many seconds after start (crashes during the settle window)
+  UNHEALTHY_AFTER  /health answers 500 from that many seconds after start on
+  SLOW_START  sleep that many seconds before listening
 Shuts down cleanly on SIGTERM."""
 import os
 import signal
@@ -20,6 +22,10 @@ if os.path.exists("CRASH"):
     print("CRASH file present: exiting", flush=True)
     sys.exit(3)
 unhealthy = os.path.exists("UNHEALTHY")
+started = time.monotonic()
+unhealthy_after = float(open("UNHEALTHY_AFTER").read().strip()) if os.path.exists("UNHEALTHY_AFTER") else None
+if os.path.exists("SLOW_START"):
+    time.sleep(float(open("SLOW_START").read().strip() or "1"))
 if os.path.exists("DIE_AFTER"):
     delay = float(open("DIE_AFTER").read().strip() or "1")
     threading.Timer(delay, lambda: os._exit(4)).start()
@@ -32,7 +38,8 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/env/"):
             self.reply(200, os.environ.get(self.path[5:], ""))
         elif self.path == "/health":
-            self.reply(500 if unhealthy else 200, "unhealthy" if unhealthy else "ok")
+            sick = unhealthy or (unhealthy_after is not None and time.monotonic() - started > unhealthy_after)
+            self.reply(500 if sick else 200, "unhealthy" if sick else "ok")
         else:
             self.reply(404, "no")
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * fail their health gate (rolled back), rollback, the lock, pruning, dry runs, kill -9 mid-deploy.
  */
 class DeployIT extends BerthIT {
+    private TestRepo testRepo;
     private Path repo;
     private Path base;
     private int port;
@@ -49,12 +50,10 @@ class DeployIT extends BerthIT {
             """;
 
     @BeforeEach void makeRepository() throws Exception {
-        repo = tmp.resolve("repo");
+        testRepo = new TestRepo(tmp.resolve("repo"));
+        repo = testRepo.dir;
         base = tmp.resolve("srv/web");
         port = BerthRun.freePort();
-        Files.createDirectories(repo);
-        git("init", "-q", "-b", "main");
-        Files.copy(BerthRun.TESTAPPS.resolve("release_app.py"), repo.resolve("release_app.py"));
         Files.writeString(repo.resolve("install.sh"), "echo installing in $PWD; echo installed > installed.txt\n");
         Files.writeString(repo.resolve("build.sh"), "echo building $BERTH_RELEASE; sleep \"${BUILD_SLEEP:-0}\"\n");
         Files.writeString(repo.resolve("test.sh"), "test -f installed.txt && echo tests pass\n");
@@ -69,20 +68,12 @@ class DeployIT extends BerthIT {
     }
 
     private void git(String... args) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of("git", "-C", repo.toString(), "-c", "user.name=t", "-c", "user.email=t@t"));
-        argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "git " + String.join(" ", args) + ": " + out);
+        testRepo.git(args);
     }
 
-    /** Commits VERSION=version plus any extra files (name -> content; null content deletes). */
+    /** Commits VERSION=version plus any extra files (name -> content). */
     private void commit(String version, String... files) throws Exception {
-        Files.writeString(repo.resolve("VERSION"), version + "\n");
-        for (String f : List.of("CRASH", "UNHEALTHY", "DIE_AFTER")) Files.deleteIfExists(repo.resolve(f));
-        for (int i = 0; i < files.length; i += 2) Files.writeString(repo.resolve(files[i]), files[i + 1]);
-        git("add", "-A");
-        git("commit", "-q", "-m", version);
+        testRepo.commit(version, files);
     }
 
     private String served() {
