@@ -33,6 +33,33 @@ class SupervisionIT extends BerthIT {
         assertTrue(table.out().contains("APP") && table.out().contains("web"), table.toString());
     }
 
+    @Test void aPortInUseIsNamedWithItsHolderInsteadOfACrash() throws Exception {
+        int port = BerthRun.freePorts(2);
+        ProcessBuilder pb = new ProcessBuilder("python3", BerthRun.TESTAPPS.resolve("http_app.py").toString());
+        pb.environment().put("PORT", String.valueOf(port + 1));
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process holder = pb.start();
+        try {
+            await("the other process listens", Duration.ofSeconds(10), () -> httpGet(port + 1, "/health") != null);
+            berth.writeConfig("""
+                    apps:
+                      web:
+                        script: $TESTAPPS/http_app.py
+                        instances: 2
+                        port: %d
+                        ready: { http: /health, timeout: 10s }
+                    """.formatted(port));
+            BerthRun.Result start = berth.run("start");
+            assertEquals(1, start.exit(), start.toString());
+            String expected = "port " + (port + 1) + " is in use by pid " + holder.pid() + " (python3 http_app.py)";
+            assertTrue(start.all().contains(expected), "expected \"" + expected + "\" in " + start);
+            assertTrue(berth.reason("web", 1).contains(expected), berth.reason("web", 1));
+            assertEquals("running", berth.state("web", 0), "the instance whose port was free runs");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
     @Test void crashLoopEndsErroredWithTheReasonInDescribe() throws Exception {
         berth.writeConfig("""
                 apps:
