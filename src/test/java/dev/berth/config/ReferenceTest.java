@@ -113,7 +113,7 @@ class ReferenceTest {
         assertEquals(List.of("dir", "merge", "timestamp", "rotate"), schema.keys("apps.*.logs"));
         assertEquals(List.of("size", "age", "keep", "compress"), schema.keys("apps.*.logs.rotate"));
         assertEquals(Set.of("path", "git", "branch", "dir", "archive", "keep_releases", "shared", "install", "build", "test", "migrate",
-                "step_timeout", "before_switch", "after_switch", "settle", "health", "backup"), Set.copyOf(schema.keys("apps.*.deploy")));
+                "step_timeout", "before_switch", "after_switch", "preflight", "settle", "health", "backup"), Set.copyOf(schema.keys("apps.*.deploy")));
         assertEquals(List.of("run", "timeout"), schema.keys("apps.*.deploy.build"));
         assertEquals(Set.of("endpoint", "region", "bucket", "prefix", "access_key", "secret_key", "path_style", "part_size", "keep_last",
                 "keep_daily", "keep_weekly", "keep_monthly", "max_age"), Set.copyOf(schema.keys("backups.*.offsite")));
