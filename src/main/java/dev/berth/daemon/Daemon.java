@@ -173,6 +173,7 @@ public final class Daemon {
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
+                deployer.finishRecovery(); // an interrupted cut-over goes back, in the background
                 api.start();
                 info.put("port", api.port());
                 SecureFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));

@@ -50,6 +50,22 @@ final class DeployedApps implements AppControl {
         return "passed: one process of the new release was ready beside the running app, then stopped";
     }
 
+    @Override public Outcome goBack(String app, java.nio.file.Path config) {
+        var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
+        String profile = recorded.map(r -> r.profile()).orElse(null);
+        java.util.Map<String, String> vars = recorded.map(r -> r.variables()).orElse(java.util.Map.of());
+        try {
+            AppSpec spec = catalog.deployable(config, app, profile, vars);
+            return catalog.restartDeployed(config, spec, profile, vars, true);
+        } catch (dev.berth.config.ConfigException e) {
+            return new Outcome(app, false, config + " does not load: " + e.problems().get(0), java.util.List.of());
+        }
+    }
+
+    @Override public Optional<java.nio.file.Path> registeredConfig(String app) {
+        return Optional.ofNullable(catalog.registeredConfig(app));
+    }
+
     @Override public Optional<AppStatus> status(String app) {
         return supervisor.has(app) ? Optional.of(supervisor.status(app)) : Optional.empty();
     }

@@ -25,6 +25,15 @@ public interface AppControl {
      */
     String preflight(Path config, DeployRequest request, AppSpec spec, IntFunction<String> check) throws DeployException;
 
+    /**
+     * After a daemon died in the middle of moving the app onto a release: back onto the release
+     * whose recorded configuration is `config`, only the instances not on it, one at a time.
+     */
+    Outcome goBack(String app, Path config);
+
+    /** The berth.yml the app is registered from (a release's recorded copy while a deploy moves it), if registered. */
+    Optional<Path> registeredConfig(String app);
+
     Optional<AppStatus> status(String app);
 
     void stop(String app);

@@ -212,17 +212,34 @@ public final class Deployer {
         return plan;
     }
 
-    /** At daemon start: deployments a dead daemon left running are marked interrupted, their half-built releases removed. */
+    /** Interrupted cut-overs to undo once the apps are recovered (see finishRecovery): app -> [deployment, release to go back to]. */
+    private final List<String[]> goBack = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * At daemon start: deployments a dead daemon left running are marked interrupted. A release
+     * that no instance can run yet is removed. One that instances may already run (the app is
+     * registered from its recorded copy, or `current` points at it) stays until finishRecovery
+     * has brought the app back onto the previous release.
+     */
     public List<Deployments.Deployment> recoverInterrupted() {
         try {
             List<Deployments.Deployment> interrupted = records.interruptRunning("interrupted: the berth daemon stopped during it");
             for (Deployments.Deployment dep : interrupted) {
                 if (dep.release() == null) continue;
                 Optional<Release> r = records.release(dep.app(), dep.release());
-                if (r.isPresent() && r.get().state().equals("building")) {
-                    Path dir = Path.of(r.get().path());
-                    if (!isCurrent(dir)) FileTrees.delete(dir);
+                if (r.isEmpty() || !r.get().state().equals("building")) continue;
+                Path dir = Path.of(r.get().path());
+                Path recorded = recordRoot.resolve(dep.app()).resolve(dep.release()).resolve("berth.yml");
+                boolean touched = isCurrent(dir) || apps.registeredConfig(dep.app()).map(recorded::equals).orElse(false);
+                String previous = dep.previousRelease();
+                if (!touched) {
+                    FileTrees.delete(dir);
                     records.setReleaseState(dep.app(), dep.release(), "failed");
+                } else if (previous != null && Files.isRegularFile(recordRoot.resolve(dep.app()).resolve(previous).resolve("berth.yml"))) {
+                    records.setReleaseState(dep.app(), dep.release(), "rolled_back");
+                    goBack.add(new String[] {String.valueOf(dep.id()), dep.app(), previous, dir.getParent().getParent().toString()});
+                } else {
+                    records.setReleaseState(dep.app(), dep.release(), "failed"); // a first deploy: nothing to go back to; it keeps running
                 }
             }
             return interrupted;
@@ -230,6 +247,31 @@ public final class Deployer {
             LOG.log(Level.WARNING, "cannot mark interrupted deployments", e);
             return List.of();
         }
+    }
+
+    /**
+     * After the apps were recovered: each app whose cut-over a dead daemon interrupted goes back
+     * to the release it left, in the background (only the instances not on it, one at a time),
+     * under the app's deploy lock, and `current` points at that release again.
+     */
+    public void finishRecovery() {
+        for (String[] g : goBack) {
+            long id = Long.parseLong(g[0]);
+            String app = g[1];
+            String previous = g[2];
+            Path deployPath = Path.of(g[3]);
+            Thread.ofVirtual().name("recover-" + id).start(() -> {
+                try (DeployLock lock = DeployLock.acquire(deployPath, app, "berth (undoing the interrupted deployment #" + id + ")")) {
+                    Outcome o = apps.goBack(app, recordRoot.resolve(app).resolve(previous).resolve("berth.yml"));
+                    switchCurrent(deployPath, previous, line -> { });
+                    records.finish(id, "interrupted", null, "interrupted: the berth daemon stopped during it; "
+                            + (o.ok() ? "back on release " + previous + " (" + o.message() + ")" : "going back to release " + previous + " failed: " + o.message()));
+                } catch (DeployException | IOException | SQLException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot undo the interrupted deployment #" + id, e);
+                }
+            });
+        }
+        goBack.clear();
     }
 
     // ---- the pipelines ----------------------------------------------------------------------
@@ -319,7 +361,7 @@ public final class Deployer {
             log.accept(o.message());
         });
         if (!releaseId.equals(currentRelease(d).orElse(null))) {
-            runInJava(id, "switch", "current -> releases/" + releaseId, log -> switchCurrent(d, releaseId, log));
+            runInJava(id, "switch", "current -> releases/" + releaseId, log -> switchCurrent(d.path(), releaseId, log));
         }
         for (String hook : d.afterSwitch()) runShell(id, "after_switch", hook, Duration.ofMinutes(10), dir, spec, releaseId);
         runInJava(id, "health gate", "watch " + Units.duration(d.settle()) + (d.health() != null ? ", GET " + d.health() : ""),
@@ -426,7 +468,7 @@ public final class Deployer {
         runInJava(id, "rollback", "back to release " + release + " (" + why + ")", log -> {
             Outcome o = apps.restart(configOf(spec.name(), release, req), req, spec, true);
             log.accept(o.message());
-            if (!release.equals(currentRelease(d).orElse(null))) switchCurrent(d, release, log);
+            if (!release.equals(currentRelease(d).orElse(null))) switchCurrent(d.path(), release, log);
             if (!o.ok()) throw new StepFailure("rollback", "the previous release did not come back either: " + o.message()
                     + (o.details().isEmpty() ? "" : ": " + String.join("; ", o.details())));
         });
@@ -567,9 +609,9 @@ public final class Deployer {
     }
 
     /** Atomic: a new link next to `current`, renamed over it. Readers always see a complete release. */
-    private static void switchCurrent(DeploySpec d, String releaseId, java.util.function.Consumer<String> log) throws IOException {
-        Path current = d.path().resolve("current");
-        Path tmp = d.path().resolve(".current.new");
+    private static void switchCurrent(Path base, String releaseId, java.util.function.Consumer<String> log) throws IOException {
+        Path current = base.resolve("current");
+        Path tmp = base.resolve(".current.new");
         Files.deleteIfExists(tmp);
         Files.createSymbolicLink(tmp, Path.of("releases", releaseId));
         Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

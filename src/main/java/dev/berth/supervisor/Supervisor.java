@@ -478,7 +478,7 @@ public final class Supervisor implements AutoCloseable {
             inst.startTicks = startTicks;
             inst.startedAt = startedAtMillis == null ? bootRelative(startTicks) : Instant.ofEpochMilli(startedAtMillis);
             inst.adopted = true;
-            inst.launch = null; // not known: a deploy going back restarts it
+            inst.launch = adoptedLaunch(a.spec, pid);
             inst.state = InstanceState.RUNNING;
         }
         persist(a.name, inst);
@@ -515,6 +515,20 @@ public final class Supervisor implements AutoCloseable {
             }
         }
         return adopted;
+    }
+
+    /**
+     * What an adopted process was started from, as far as can be seen: the spec it is registered
+     * with when the process runs in that spec's directory (a deploy going back then leaves it
+     * alone); unknown (null: it is restarted) when it runs elsewhere.
+     */
+    private static String adoptedLaunch(AppSpec spec, long pid) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", String.valueOf(pid), "cwd"));
+            return dir.equals(spec.cwd().toRealPath()) ? launchOf(spec) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A daemon killed during a deploy's preflight leaves its process: it belongs to no slot, so it goes. */

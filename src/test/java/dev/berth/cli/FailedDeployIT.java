@@ -168,6 +168,39 @@ class FailedDeployIT extends BerthIT {
         assertEquals(second, berth.pid("web", 1).longValue(), "instance 1 never left the previous release and was not restarted");
     }
 
+    @Test void aDaemonKilledWhileInstancesMoveOntoTheReleaseIsUndoneByTheNextDaemon() throws Exception {
+        configure(2, "1s", false);
+        berth.ok("deploy", "web");
+        String v1 = live();
+        repo.commit("v2", "SLOW_START", "1.5");
+        ProcessBuilder pb = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "dev.berth.cli.Main", "deploy", "web")).directory(berth.project.toFile());
+        pb.environment().put("BERTH_HOME", berth.home.toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process deploy = pb.start();
+        try {
+            // instance 0 runs v2, instance 1 not yet: the daemon dies in the middle of the restart step
+            BerthRun.await("instance 0 on v2", Duration.ofSeconds(60), () -> "version=v2".equals(BerthRun.httpGet(port, "/")));
+            long daemon = berth.daemonPid();
+            new ProcessBuilder("kill", "-9", String.valueOf(daemon)).start().waitFor();
+            BerthRun.await("the daemon is gone", Duration.ofSeconds(10), () -> ProcessHandle.of(daemon).isEmpty());
+        } finally {
+            deploy.destroyForcibly();
+        }
+        assertEquals(v1, live(), "current was not switched yet");
+        berth.run("status"); // a new daemon (exit 1 while an instance is still starting)
+        BerthRun.await("both instances back on v1", Duration.ofSeconds(60), () -> "version=v1".equals(BerthRun.httpGet(port, "/"))
+                && "version=v1".equals(BerthRun.httpGet(port + 1, "/")));
+        Map<String, Object> d = lastDeployment();
+        BerthRun.await("the deployment says it was undone", Duration.ofSeconds(30),
+                () -> String.valueOf(lastDeployment().get("message")).contains("back on release " + v1));
+        assertEquals("interrupted", d.get("state"));
+        assertEquals(v1, live());
+        assertEquals("rolled_back", releaseState(String.valueOf(d.get("release"))));
+        assertTrue(Files.isDirectory(base.resolve("releases").resolve(String.valueOf(d.get("release")))),
+                "the release instances ran from was not deleted under them");
+    }
+
     @Test void aFailedHealthGateAndARollbackRestartOneInstanceAtATime() throws Exception {
         configure(2, "6s", true);
         berth.ok("deploy", "web");
