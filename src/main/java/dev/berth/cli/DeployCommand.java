@@ -16,7 +16,7 @@ import java.util.Map;
 
 /** `berth deploy` and `berth rollback`: the daemon does the work; this starts it and follows it step by step. */
 final class DeployCommand implements CliCommand {
-    private final Spec spec = new Spec("deploy", "Ship a new release of apps: fetch, build, switch, restart, health gate.")
+    private final Spec spec = new Spec("deploy", "Ship a new release of apps: fetch, build, preflight, restart, switch, health gate.")
             .details("  berth deploy                 every app of ./berth.yml with a deploy section, in order",
                     "  berth deploy backend frontend  these apps, in this order; a failure stops the rest",
                     "  berth deploy --quick web      restart the live release and run the health gate again",
@@ -124,8 +124,9 @@ final class DeployCommand implements CliCommand {
                     .append(s.get("skipped") != null ? "   (skipped: " + s.get("skipped") + ")" : "   (timeout " + s.get("timeout") + ")").append('\n');
         }
         for (String hook : (List<String>) p.get("before_switch")) sb.append("    before_switch ").append(hook).append('\n');
-        sb.append("    switch   current -> the new release\n");
+        sb.append("    preflight ").append(p.get("preflight")).append('\n');
         sb.append("    restart  ").append(p.get("restart")).append('\n');
+        sb.append("    switch   current -> the new release, once every instance runs it\n");
         for (String hook : (List<String>) p.get("after_switch")) sb.append("    after_switch ").append(hook).append('\n');
         sb.append("    health   ").append(p.get("health_gate")).append('\n');
         sb.append("  backups      ").append(p.get("backups")).append('\n');
