@@ -265,7 +265,7 @@ public final class BackupService {
                 if (!sum.equals(e.sha256())) throw new BackupException("the archive's checksum differs from the catalog's: not restoring it");
             }
             if (safety && to == null) {
-                Map<String, Object> s = take(spec, "safety"); // this restore holds the backup's place: no run slips in between
+                Map<String, Object> s = take(spec, BackupCatalog.SAFETY); // this restore holds the backup's place: no run slips in between
                 r.put("safety", s);
                 if (!Boolean.TRUE.equals(s.get("ok"))) throw new BackupException("the safety backup failed, so nothing was restored: " + s.get("error"));
             }
@@ -304,7 +304,7 @@ public final class BackupService {
 
     private List<Map<String, Object>> prune(BackupSpec b, boolean dryRun) throws SQLException {
         List<BackupCatalog.Entry> good = catalog.list(b.name(), 100000).stream().filter(e -> e.state().equals("succeeded")).toList();
-        List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), java.time.Instant.ofEpochMilli(e.startedAt()))).toList();
+        List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), java.time.Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
         List<Long> remove = Retention.toRemove(archives, b.keep(), java.time.Instant.now());
         List<Map<String, Object>> out = new ArrayList<>();
         for (BackupCatalog.Entry e : good) {

@@ -80,7 +80,7 @@ final class OffsiteCopies {
         List<Map<String, Object>> out = new ArrayList<>();
         if (b.offsite() == null) return out;
         List<BackupCatalog.Entry> copies = catalog.list(b.name(), 100000).stream().filter(BackupCatalog.Entry::offsite).toList();
-        List<Retention.Archive> archives = copies.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()))).toList();
+        List<Retention.Archive> archives = copies.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
         List<Long> remove = Retention.toRemove(archives, b.offsite().keep(), Instant.now());
         S3Client s3 = remove.isEmpty() || dryRun ? null : new S3Client(b.offsite());
         for (BackupCatalog.Entry e : copies) {
