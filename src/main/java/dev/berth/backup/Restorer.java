@@ -146,16 +146,25 @@ public final class Restorer {
 
     /** What a restore would overwrite, in words, for the confirmation. */
     public static String describeTarget(BackupSpec b, String to) {
+        return target(b, to) + switch (b.source()) {
+            case BackupSpec.Postgres pg -> " (its tables are dropped and restored)";
+            case BackupSpec.MySql my -> " (the dumped tables are dropped and restored)";
+            case BackupSpec.Sqlite lite -> " (replaced)";
+            case BackupSpec.Dir d -> " (replaced)";
+            case BackupSpec.Redis r -> "";
+            case BackupSpec.Mongo m -> " (its collections are dropped and restored)";
+        };
+    }
+
+    /** The target of a restore in words, like `PostgreSQL database "app" on 127.0.0.1:5432`. */
+    public static String target(BackupSpec b, String to) {
         return switch (b.source()) {
-            case BackupSpec.Postgres pg -> "PostgreSQL database \"" + (to != null ? to : pg.database()) + "\" on " + pg.host() + ":" + pg.port()
-                    + " (its tables are dropped and restored)";
-            case BackupSpec.MySql my -> "MySQL database \"" + (to != null ? to : my.database()) + "\" on " + my.host() + ":" + my.port()
-                    + " (the dumped tables are dropped and restored)";
-            case BackupSpec.Sqlite lite -> "SQLite file " + (to != null ? to : lite.file()) + " (replaced)";
-            case BackupSpec.Dir d -> "directory " + (to != null ? to : d.dir()) + " (replaced)";
+            case BackupSpec.Postgres pg -> "PostgreSQL database \"" + (to != null ? to : pg.database()) + "\" on " + pg.host() + ":" + pg.port();
+            case BackupSpec.MySql my -> "MySQL database \"" + (to != null ? to : my.database()) + "\" on " + my.host() + ":" + my.port();
+            case BackupSpec.Sqlite lite -> "SQLite file " + (to != null ? to : lite.file());
+            case BackupSpec.Dir d -> "directory " + (to != null ? to : d.dir());
             case BackupSpec.Redis r -> "Redis on " + r.host() + ":" + r.port();
-            case BackupSpec.Mongo m -> "MongoDB database \"" + (to != null ? to : m.database()) + "\" on " + m.host() + ":" + m.port()
-                    + " (its collections are dropped and restored)";
+            case BackupSpec.Mongo m -> "MongoDB database \"" + (to != null ? to : m.database()) + "\" on " + m.host() + ":" + m.port();
         };
     }
 
