@@ -169,8 +169,10 @@ public final class Restorer {
     }
 
     /**
-     * Restores an archive over its source (or over `to`). Files and directories are restored
-     * next to the target and renamed into place, so a failure leaves the target as it was.
+     * Restores an archive over its source (or over `to`). A failure leaves the target as it was:
+     * PostgreSQL restores in one transaction; MySQL into a scratch database whose tables are
+     * swapped in with one RENAME TABLE (see MySqlRestore); files and directories are restored
+     * next to the target and renamed into place.
      */
     public static void restore(BackupSpec b, Path file, String compress, String to) throws BackupException {
         Map<String, String> env = b.env();
@@ -185,15 +187,7 @@ public final class Restorer {
                 restore.addAll(List.of("--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction", "-d", db));
                 pipe(file, compress, identity(b), restore, env, "pg_restore into " + db);
             }
-            case BackupSpec.MySql my -> {
-                String db = to != null ? to : my.database();
-                String client = Engines.onPath("mariadb") ? "mariadb" : "mysql";
-                List<String> conn = List.of(client, "-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user());
-                sql(conn, null, env, "CREATE DATABASE IF NOT EXISTS `" + db.replace("`", "``") + "`");
-                List<String> restore = new ArrayList<>(conn);
-                restore.add(db);
-                pipe(file, compress, identity(b), restore, env, client + " into " + db);
-            }
+            case BackupSpec.MySql my -> MySqlRestore.restore(b, my, file, compress, identity(b), to != null ? to : my.database());
             case BackupSpec.Sqlite lite -> {
                 Path target = to != null ? Path.of(to) : lite.file();
                 Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * test (fails it with CI=true), as in BackupIT.
  */
 class BackupRestoreIT extends BerthIT {
-    private final String db = "berth_restore_it_" + Long.toHexString(System.nanoTime());
+    private final String db = "berth_it_restore_" + Long.toHexString(System.nanoTime());
     private String server; // "pg" or "maria", once the database is made
     private static final String CONTENTS = "SELECT md5(string_agg(o::text, ',' ORDER BY id)) FROM orders o";
 
@@ -262,5 +262,91 @@ class BackupRestoreIT extends BerthIT {
     private static List<ProcessHandle> readersOf(Path fifo) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).contains(fifo.toString())).orElse(false)).toList();
+    }
+
+    private String maria(String sql) throws Exception {
+        return sh("mariadb", "-h", "127.0.0.1", "-u", "root", "-N", "-B", db, "-e", sql).strip();
+    }
+
+    private static final String ITEMS = "SELECT md5(group_concat(id, ':', note ORDER BY id)) FROM items";
+
+    /** A MariaDB database with items (a trigger writes audit rows), a named foreign key, a view and a procedure; a backup `db` of it. */
+    private void mariadb() throws Exception {
+        requireServer("MariaDB", 3306);
+        sh("mariadb", "-h", "127.0.0.1", "-u", "root", "-e", "CREATE DATABASE " + db + "; CREATE DATABASE " + db + "_aux");
+        server = "maria";
+        maria("""
+                CREATE TABLE items(id int primary key, note varchar(40));
+                CREATE TABLE audit(item int);
+                CREATE TABLE parts(id int primary key, item int, CONSTRAINT parts_item FOREIGN KEY (item) REFERENCES items(id));
+                INSERT INTO items VALUES (1, 'one'), (2, 'two'), (3, 'three');
+                INSERT INTO parts VALUES (10, 1), (20, 2);
+                CREATE TRIGGER items_audit AFTER INSERT ON items FOR EACH ROW INSERT INTO audit VALUES (NEW.id);
+                CREATE VIEW busy AS SELECT item, count(*) AS n FROM parts GROUP BY item;
+                CREATE PROCEDURE item_count() SELECT count(*) FROM items;
+                """);
+        berth.writeConfig("""
+                backups:
+                  db: {mysql: %s, user: root, to: %s}
+                """.formatted(db, tmp.resolve("backups")));
+    }
+
+    private String leftovers() throws Exception {
+        return sh("mariadb", "-h", "127.0.0.1", "-u", "root", "-N", "-B", "-e",
+                "SELECT count(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'berth\\_restore\\_%' OR SCHEMA_NAME LIKE 'berth\\_aside\\_%'").strip();
+    }
+
+    @Test void aMariadbRestoreSwapsTheTablesInWithTheirTriggersViewsAndRoutines() throws Exception {
+        mariadb();
+        long first = run();
+        String before = maria(ITEMS);
+        maria("UPDATE items SET note = 'changed'; DELETE FROM parts; DROP VIEW busy; DROP PROCEDURE item_count; DROP TRIGGER items_audit;"
+                + " CREATE TABLE notes(x int); INSERT INTO notes VALUES (7)");
+
+        BerthRun.Result r = berth.run("backup", "restore", String.valueOf(first), "--yes");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(before, maria(ITEMS));
+        assertEquals("2", maria("SELECT count(*) FROM parts"));
+        assertEquals("1\t1", maria("SELECT item, n FROM busy WHERE item = 1"), "the view is back");
+        assertEquals("3", maria("CALL item_count()"), "the procedure is back");
+        maria("INSERT INTO items VALUES (4, 'four')");
+        assertEquals("4", maria("SELECT group_concat(item) FROM audit"), "the trigger is back, on the restored table");
+        assertTrue(maria("SELECT count(*) FROM parts p JOIN items i ON i.id = p.item").equals("2"));
+        assertFalse(sh("sh", "-c", "mariadb -h 127.0.0.1 -u root " + db + " -e 'INSERT INTO parts VALUES (30, 99)' 2>&1 || true").isEmpty(),
+                "the foreign key holds on the restored tables");
+        assertEquals("7", maria("SELECT x FROM notes"), "a table the dump does not hold stays");
+        assertEquals("0", leftovers(), "no scratch or aside database is left");
+        assertKept(first);
+
+        // restoring over the restored state: the target's own trigger on a replaced table is replaced too
+        BerthRun.Result again = berth.run("backup", "restore", String.valueOf(first), "--yes");
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals(before, maria(ITEMS));
+        assertEquals("items_audit", maria("SELECT group_concat(TRIGGER_NAME) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '" + db + "'"));
+    }
+
+    /**
+     * The dump's view reads a column of another database that was renamed since the backup:
+     * creating it fails at the end of the dump, after every table. The tables stay as they were
+     * (a plain `mariadb < dump` would have replaced them), and the message names the safety backup.
+     */
+    @Test void aFailedMariadbRestoreLeavesTheDatabaseAsItWas() throws Exception {
+        mariadb();
+        maria("CREATE TABLE " + db + "_aux.rates(rate int); CREATE VIEW priced AS SELECT rate FROM " + db + "_aux.rates");
+        long first = run();
+        maria("ALTER TABLE " + db + "_aux.rates RENAME COLUMN rate TO price; DROP VIEW priced; UPDATE items SET note = 'after the backup'");
+        String now = maria(ITEMS);
+        List<Map<String, Object>> archivesBefore = entries();
+
+        BerthRun.Result r = berth.run("backup", "restore", String.valueOf(first), "--yes");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Unknown column") && r.err().contains("was not changed"), r.toString());
+        Map<String, Object> safety = entries().get(0);
+        assertEquals(true, safety.get("safety"), safety.toString());
+        assertTrue(r.err().contains("the safety backup #" + safety.get("id") + " (" + safety.get("file") + ")"), r.toString());
+        assertEquals(now, maria(ITEMS), "the tables are as they were");
+        assertEquals("1", maria("SELECT count(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '" + db + "'"), "and the trigger");
+        assertEquals(archivesBefore, entries().subList(1, entries().size()));
+        assertEquals("0", leftovers());
     }
 }
