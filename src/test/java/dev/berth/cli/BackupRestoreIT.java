@@ -349,4 +349,24 @@ class BackupRestoreIT extends BerthIT {
         assertEquals(archivesBefore, entries().subList(1, entries().size()));
         assertEquals("0", leftovers());
     }
+
+    /**
+     * The target has a view where the dump has a table, and a view cannot move to another
+     * database: the swap fails whole, and the target's trigger on items, dropped for the swap, is back.
+     */
+    @Test void aMariadbSwapThatFailsPutsTheTargetsTriggersBack() throws Exception {
+        mariadb();
+        long first = run();
+        maria("DROP TABLE parts; CREATE VIEW parts AS SELECT id, id AS item FROM items; UPDATE items SET note = 'after the backup'");
+        String now = maria(ITEMS);
+
+        BerthRun.Result r = berth.run("backup", "restore", String.valueOf(first), "--yes");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("swapping the restored tables") && r.err().contains("was not changed"), r.toString());
+        assertEquals(now, maria(ITEMS));
+        assertEquals("VIEW", maria("SELECT TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db + "' AND TABLE_NAME = 'parts'"));
+        maria("INSERT INTO items VALUES (9, 'nine')");
+        assertEquals("9", maria("SELECT group_concat(item) FROM audit"), "the trigger is back and fires");
+        assertEquals("0", leftovers());
+    }
 }
