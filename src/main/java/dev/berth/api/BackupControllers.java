@@ -89,6 +89,7 @@ public final class BackupControllers {
             m.put("kind", e.kind());
             m.put("state", e.state());
             m.put("trigger", e.trigger());
+            m.put("safety", e.safety()); // a restore took it of the state it overwrote; retention keeps it apart (see Retention)
             m.put("started_at_ms", e.startedAt());
             m.put("finished_at_ms", e.finishedAt());
             m.put("duration_ms", e.finishedAt() == null ? null : e.finishedAt() - e.startedAt());

@@ -24,13 +24,15 @@ public final class BackupService {
 
     private final BackupAlerts alerts;
     private final OffsiteCopies offsite;
+    /** Archives a restore or verify is reading: retention leaves them until it is done. */
+    private final ArchivesInUse inUse = new ArchivesInUse();
 
     /** @param defaultRoot where archives go when a backup sets no `to` (BERTH_HOME/backups) */
     public BackupService(BackupCatalog catalog, Path defaultRoot, BackupAlerts alerts) {
         this.catalog = catalog;
         this.defaultRoot = defaultRoot;
         this.alerts = alerts;
-        this.offsite = new OffsiteCopies(catalog);
+        this.offsite = new OffsiteCopies(catalog, inUse);
         try {
             int n = catalog.interruptRunning();
             if (n > 0) LOG.warning(n + " backup run(s) were interrupted by the previous daemon's end");
@@ -88,8 +90,13 @@ public final class BackupService {
         }
     }
 
-    /** One run, by a caller that holds the backup's place in `running`. */
+    /**
+     * One run, by a caller that holds the backup's place in `running`. Retention runs after a
+     * good regular run; not after a restore's safety backup, so that a restore, good or failed,
+     * leaves every archive as it was.
+     */
     private Map<String, Object> take(BackupSpec b, String trigger) {
+        boolean regular = !trigger.equals(BackupCatalog.SAFETY);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", b.name());
         long id = -1;
@@ -107,8 +114,8 @@ public final class BackupService {
             r.put("duration_ms", a.millis());
             r.put("tool_version", a.toolVersion());
             r.put("server_version", a.serverVersion());
-            if (b.offsite() != null) copyOffsite(b, id, a, r);
-            List<Map<String, Object>> pruned = prune(b, false);
+            if (b.offsite() != null) copyOffsite(b, id, a, r, regular);
+            List<Map<String, Object>> pruned = regular ? prune(b, false) : List.of();
             if (!pruned.isEmpty()) r.put("pruned", pruned);
         } catch (BackupException e) {
             fail(id, e.getMessage());
@@ -129,13 +136,13 @@ public final class BackupService {
      * The off-site copy of a run's archive. A failed upload fails the run (the archive stays on
      * this machine and is uploaded again after the next run): silence is never success.
      */
-    private void copyOffsite(BackupSpec b, long id, BackupRunner.Archive a, Map<String, Object> r) throws SQLException {
+    private void copyOffsite(BackupSpec b, long id, BackupRunner.Archive a, Map<String, Object> r, boolean prune) throws SQLException {
         try {
             String key = offsite.upload(b, id, a.file(), a.sha256(), a.bytes());
             r.put("offsite", "s3://" + b.offsite().bucket() + "/" + key);
             List<Map<String, Object>> retried = offsite.retryFailed(b);
             if (!retried.isEmpty()) r.put("offsite_retried", retried);
-            List<Map<String, Object>> pruned = offsite.prune(b, false);
+            List<Map<String, Object>> pruned = prune ? offsite.prune(b, false) : List.of();
             if (!pruned.isEmpty()) r.put("offsite_pruned", pruned);
         } catch (BackupException e) {
             alerts.raise(b.name(), "offsite_failed", "backup " + b.name() + " #" + id + ": the archive is on this machine, but its off-site "
@@ -151,7 +158,14 @@ public final class BackupService {
      * newest good archive.
      */
     public Map<String, Object> verify(BerthFile file, String target, boolean restore, boolean fromOffsite) throws SQLException {
-        BackupCatalog.Entry e = find(target);
+        long id = find(target).id();
+        try (ArchivesInUse.Hold held = inUse.hold(id)) {
+            // read again under the hold: a prune that came first has marked it pruned by now
+            return verifyHeld(file, catalog.get(id).orElseThrow(), restore, fromOffsite);
+        }
+    }
+
+    private Map<String, Object> verifyHeld(BerthFile file, BackupCatalog.Entry e, boolean restore, boolean fromOffsite) throws SQLException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", e.id());
         r.put("name", e.name());
@@ -227,6 +241,13 @@ public final class BackupService {
      * be overwritten. With safety, first takes a backup of the current state (trigger "safety").
      */
     public Map<String, Object> restore(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite) throws SQLException {
+        try (ArchivesInUse.Hold held = inUse.hold(id)) { // read under the hold: a prune that came first has marked it pruned by now
+            return restoreHeld(file, id, to, confirmed, safety, fromOffsite);
+        }
+    }
+
+    private Map<String, Object> restoreHeld(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite)
+            throws SQLException {
         BackupCatalog.Entry e = catalog.get(id).orElseThrow(() -> new IllegalArgumentException("no backup #" + id + " in the catalog"));
         boolean localFile = e.local() && java.nio.file.Files.isRegularFile(Path.of(e.file()));
         boolean useOffsite = fromOffsite || !localFile;
@@ -254,6 +275,7 @@ public final class BackupService {
             return r;
         }
         Path downloaded = null;
+        String safetyArchive = null; // "#7 (path)", once the safety backup is on disk
         try {
             Path archive;
             if (useOffsite) {
@@ -265,15 +287,17 @@ public final class BackupService {
                 if (!sum.equals(e.sha256())) throw new BackupException("the archive's checksum differs from the catalog's: not restoring it");
             }
             if (safety && to == null) {
-                Map<String, Object> s = take(spec, "safety"); // this restore holds the backup's place: no run slips in between
+                Map<String, Object> s = take(spec, BackupCatalog.SAFETY); // this restore holds the backup's place: no run slips in between
                 r.put("safety", s);
                 if (!Boolean.TRUE.equals(s.get("ok"))) throw new BackupException("the safety backup failed, so nothing was restored: " + s.get("error"));
+                safetyArchive = "#" + s.get("id") + " (" + s.get("file") + ")";
             }
             Restorer.restore(spec, archive, e.compress(), to);
             r.put("ok", true);
         } catch (BackupException x) {
             r.put("ok", false);
-            r.put("error", x.getMessage());
+            r.put("error", x.getMessage() + (safetyArchive == null ? "" : "; the safety backup " + safetyArchive + " holds "
+                    + "the " + Restorer.target(spec, null) + " as it was before this restore"));
         } finally {
             if (downloaded != null) OffsiteCopies.deleteQuietly(downloaded);
             running.remove(e.name());
@@ -304,19 +328,23 @@ public final class BackupService {
 
     private List<Map<String, Object>> prune(BackupSpec b, boolean dryRun) throws SQLException {
         List<BackupCatalog.Entry> good = catalog.list(b.name(), 100000).stream().filter(e -> e.state().equals("succeeded")).toList();
-        List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), java.time.Instant.ofEpochMilli(e.startedAt()))).toList();
+        List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), java.time.Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
         List<Long> remove = Retention.toRemove(archives, b.keep(), java.time.Instant.now());
         List<Map<String, Object>> out = new ArrayList<>();
         for (BackupCatalog.Entry e : good) {
-            if (!remove.contains(e.id())) continue;
+            // one a restore or verify is reading stays until it is done; the next prune removes it
+            if (!remove.contains(e.id()) || inUse.isHeld(e.id())) continue;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.id());
             m.put("name", e.name());
             m.put("file", e.file());
             if (!dryRun) {
                 try {
-                    java.nio.file.Files.deleteIfExists(Path.of(e.file()));
-                    catalog.pruned(e.id());
+                    boolean removed = inUse.removeUnlessHeld(e.id(), () -> {
+                        java.nio.file.Files.deleteIfExists(Path.of(e.file()));
+                        catalog.pruned(e.id());
+                    });
+                    if (!removed) continue;
                 } catch (java.io.IOException x) {
                     m.put("error", "cannot delete: " + x.getMessage());
                 }

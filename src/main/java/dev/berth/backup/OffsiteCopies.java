@@ -27,9 +27,11 @@ final class OffsiteCopies {
     private static final int RETRIES_PER_RUN = 3;
 
     private final BackupCatalog catalog;
+    private final ArchivesInUse inUse;
 
-    OffsiteCopies(BackupCatalog catalog) {
+    OffsiteCopies(BackupCatalog catalog, ArchivesInUse inUse) {
         this.catalog = catalog;
+        this.inUse = inUse;
     }
 
     /** Uploads archive #id and records the outcome; the exception says why it is not off-site. */
@@ -80,19 +82,23 @@ final class OffsiteCopies {
         List<Map<String, Object>> out = new ArrayList<>();
         if (b.offsite() == null) return out;
         List<BackupCatalog.Entry> copies = catalog.list(b.name(), 100000).stream().filter(BackupCatalog.Entry::offsite).toList();
-        List<Retention.Archive> archives = copies.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()))).toList();
+        List<Retention.Archive> archives = copies.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
         List<Long> remove = Retention.toRemove(archives, b.offsite().keep(), Instant.now());
         S3Client s3 = remove.isEmpty() || dryRun ? null : new S3Client(b.offsite());
         for (BackupCatalog.Entry e : copies) {
-            if (!remove.contains(e.id())) continue;
+            // a copy a restore or verify is reading stays until it is done
+            if (!remove.contains(e.id()) || inUse.isHeld(e.id())) continue;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.id());
             m.put("name", e.name());
             m.put("offsite", "s3://" + b.offsite().bucket() + "/" + e.offsiteKey());
             if (!dryRun) {
                 try {
-                    s3.delete(e.offsiteKey());
-                    catalog.offsite(e.id(), "removed", null, null);
+                    boolean removed = inUse.removeUnlessHeld(e.id(), () -> {
+                        s3.delete(e.offsiteKey());
+                        catalog.offsite(e.id(), "removed", null, null);
+                    });
+                    if (!removed) continue;
                 } catch (IOException x) {
                     m.put("error", "cannot delete: " + x.getMessage());
                 }

@@ -146,22 +146,33 @@ public final class Restorer {
 
     /** What a restore would overwrite, in words, for the confirmation. */
     public static String describeTarget(BackupSpec b, String to) {
+        return target(b, to) + switch (b.source()) {
+            case BackupSpec.Postgres pg -> " (its tables are dropped and restored)";
+            case BackupSpec.MySql my -> " (the dumped tables are dropped and restored)";
+            case BackupSpec.Sqlite lite -> " (replaced)";
+            case BackupSpec.Dir d -> " (replaced)";
+            case BackupSpec.Redis r -> "";
+            case BackupSpec.Mongo m -> " (its collections are dropped and restored)";
+        };
+    }
+
+    /** The target of a restore in words, like `PostgreSQL database "app" on 127.0.0.1:5432`. */
+    public static String target(BackupSpec b, String to) {
         return switch (b.source()) {
-            case BackupSpec.Postgres pg -> "PostgreSQL database \"" + (to != null ? to : pg.database()) + "\" on " + pg.host() + ":" + pg.port()
-                    + " (its tables are dropped and restored)";
-            case BackupSpec.MySql my -> "MySQL database \"" + (to != null ? to : my.database()) + "\" on " + my.host() + ":" + my.port()
-                    + " (the dumped tables are dropped and restored)";
-            case BackupSpec.Sqlite lite -> "SQLite file " + (to != null ? to : lite.file()) + " (replaced)";
-            case BackupSpec.Dir d -> "directory " + (to != null ? to : d.dir()) + " (replaced)";
+            case BackupSpec.Postgres pg -> "PostgreSQL database \"" + (to != null ? to : pg.database()) + "\" on " + pg.host() + ":" + pg.port();
+            case BackupSpec.MySql my -> "MySQL database \"" + (to != null ? to : my.database()) + "\" on " + my.host() + ":" + my.port();
+            case BackupSpec.Sqlite lite -> "SQLite file " + (to != null ? to : lite.file());
+            case BackupSpec.Dir d -> "directory " + (to != null ? to : d.dir());
             case BackupSpec.Redis r -> "Redis on " + r.host() + ":" + r.port();
-            case BackupSpec.Mongo m -> "MongoDB database \"" + (to != null ? to : m.database()) + "\" on " + m.host() + ":" + m.port()
-                    + " (its collections are dropped and restored)";
+            case BackupSpec.Mongo m -> "MongoDB database \"" + (to != null ? to : m.database()) + "\" on " + m.host() + ":" + m.port();
         };
     }
 
     /**
-     * Restores an archive over its source (or over `to`). Files and directories are restored
-     * next to the target and renamed into place, so a failure leaves the target as it was.
+     * Restores an archive over its source (or over `to`). A failure leaves the target as it was:
+     * PostgreSQL restores in one transaction; MySQL into a scratch database whose tables are
+     * swapped in with one RENAME TABLE (see MySqlRestore); files and directories are restored
+     * next to the target and renamed into place.
      */
     public static void restore(BackupSpec b, Path file, String compress, String to) throws BackupException {
         Map<String, String> env = b.env();
@@ -176,15 +187,7 @@ public final class Restorer {
                 restore.addAll(List.of("--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction", "-d", db));
                 pipe(file, compress, identity(b), restore, env, "pg_restore into " + db);
             }
-            case BackupSpec.MySql my -> {
-                String db = to != null ? to : my.database();
-                String client = Engines.onPath("mariadb") ? "mariadb" : "mysql";
-                List<String> conn = List.of(client, "-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user());
-                sql(conn, null, env, "CREATE DATABASE IF NOT EXISTS `" + db.replace("`", "``") + "`");
-                List<String> restore = new ArrayList<>(conn);
-                restore.add(db);
-                pipe(file, compress, identity(b), restore, env, client + " into " + db);
-            }
+            case BackupSpec.MySql my -> MySqlRestore.restore(b, my, file, compress, identity(b), to != null ? to : my.database());
             case BackupSpec.Sqlite lite -> {
                 Path target = to != null ? Path.of(to) : lite.file();
                 Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");

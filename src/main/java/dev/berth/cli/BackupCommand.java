@@ -104,14 +104,16 @@ final class BackupCommand implements CliCommand {
             for (Object o : list) {
                 Map<String, Object> b = (Map<String, Object>) o;
                 rows.add(List.of(String.valueOf(b.get("id")), String.valueOf(b.get("name")), String.valueOf(b.get("kind")),
-                        String.valueOf(b.get("state")), Instant.ofEpochMilli(((Number) b.get("started_at_ms")).longValue()).toString(),
+                        String.valueOf(b.get("state")), String.valueOf(b.get("trigger")),
+                        Instant.ofEpochMilli(((Number) b.get("started_at_ms")).longValue()).toString(),
                         b.get("bytes") == null ? "-" : Units.bytes(((Number) b.get("bytes")).longValue()),
                         DeployCommand.duration(b.get("duration_ms")),
                         b.get("sha256") == null ? "-" : String.valueOf(b.get("sha256")).substring(0, 12),
                         String.valueOf(b.get("drill")), String.valueOf(b.get("offsite")),
                         b.get("file") != null ? String.valueOf(b.get("file")) : String.valueOf(b.get("error"))));
             }
-            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "OFFSITE", "FILE / ERROR"), rows));
+            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "TRIGGER", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "OFFSITE",
+                    "FILE / ERROR"), rows));
             return ExitCodes.OK;
         }
     }
@@ -170,8 +172,10 @@ final class BackupCommand implements CliCommand {
     static final class Restore implements CliCommand {
         private final Spec spec = new Spec("restore", "Restore an archive over its source (or --to another target).")
                 .details("Says what will be overwritten and asks, unless --yes. First takes a safety backup of the",
-                        "current state (unless --no-safety-backup or --to). Files and directories are restored next",
-                        "to the target and renamed into place; temporary files are removed in every outcome.",
+                        "current state (unless --no-safety-backup or --to), marked safety in `backup list`: it does",
+                        "not count towards keep_*, and is kept 7 days (the newest one longer). A failed restore says",
+                        "which archive it is. Files and directories are restored next to the target and renamed into",
+                        "place; temporary files are removed in every outcome.",
                         "An archive whose local file is gone is downloaded from its off-site copy (checked against",
                         "the catalog's SHA-256 first); --offsite downloads it even when the local file is there.")
                 .positional("ID", 1, 1, "The catalog id (see `berth backup list`).")
@@ -214,16 +218,23 @@ final class BackupCommand implements CliCommand {
             }
             body.put("confirmed", true);
             Map<String, Object> r = Env.client().post("/api/v1/backups/restore", body);
-            if (args.flag("--json")) Output.json(r);
-            else if (Boolean.TRUE.equals(r.get("ok"))) Output.out("ok     restored #" + r.get("id") + " " + r.get("name"));
-            else Output.err("FAILED restore of #" + r.get("id") + ": " + r.get("error"));
+            if (args.flag("--json")) {
+                Output.json(r);
+            } else if (Boolean.TRUE.equals(r.get("ok"))) {
+                Output.out("ok     restored #" + r.get("id") + " " + r.get("name") + (r.get("safety") instanceof Map<?, ?> s
+                        ? "\n       the safety backup #" + s.get("id") + " (" + s.get("file") + ") holds the state before it" : ""));
+            } else {
+                Output.err("FAILED restore of #" + r.get("id") + ": " + r.get("error"));
+            }
             return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
     static final class Prune implements CliCommand {
         private final Spec spec = new Spec("prune", "Apply each backup's retention (keep_*, max_age) now.")
-                .details("Retention also runs after each good backup. The newest good archive is never removed.")
+                .details("Retention also runs after each good backup (not after a restore's safety backup). The newest",
+                        "good archive, the newest safety archive and any archive a restore or verify is reading now",
+                        "are never removed. Safety archives do not count towards keep_*; each is kept 7 days.")
                 .positional("NAME", 0, -1, "Only these backups.")
                 .flag("--dry-run", "Say what would be removed; remove nothing.")
                 .option("-c, --config", "FILE", "The berth.yml that declares the backups (default ./berth.yml).")

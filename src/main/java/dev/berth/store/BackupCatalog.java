@@ -22,11 +22,19 @@ public final class BackupCatalog {
             return state.equals("succeeded");
         }
 
+        /** A restore took it of the state it was about to overwrite (see Retention for how long it is kept). */
+        public boolean safety() {
+            return SAFETY.equals(trigger);
+        }
+
         /** The archive has a good copy in the off-site bucket. */
         public boolean offsite() {
             return "uploaded".equals(offsiteState);
         }
     }
+
+    /** The trigger of the backup a restore takes first. */
+    public static final String SAFETY = "safety";
 
     private final StateStore store;
 
