@@ -798,17 +798,22 @@ public final class Supervisor implements AutoCloseable {
             }
             for (Instance inst : insts) {
                 Long pid;
+                long gen;
                 synchronized (a) {
                     pid = inst.state.isUp() ? inst.pid : null;
+                    gen = inst.generation;
                 }
                 TreeSampler.Sample s = pid == null ? null : samples.get(pid);
                 if (s == null) continue; // not up, or started after this tick's scan
                 boolean over;
                 synchronized (a) {
+                    if (inst.generation != gen) continue; // stopped or replaced since: the sample is of the old process
                     inst.rssBytes = s.rssBytes();
+                    inst.memoryGeneration = gen;
                     // hasPrevious is false for a pid sampled for the first time: a new or adopted process
                     if (s.hasPrevious()) {
                         inst.cpuPercent = tree.cpuPercent(0, s.cpuTicksSincePrevious(), now - inst.lastSampleNanos);
+                        inst.cpuGeneration = gen;
                     }
                     inst.lastSampleNanos = now;
                     over = spec.maxMemory() != null && s.rssBytes() > spec.maxMemory() && inst.state == InstanceState.RUNNING;
@@ -880,8 +885,10 @@ public final class Supervisor implements AutoCloseable {
             List<InstanceStatus> is = new ArrayList<>();
             List<String> logs = new ArrayList<>();
             for (Instance i : a.instances) {
+                boolean up = i.pid != null && i.state.isUp();
                 is.add(new InstanceStatus(a.name, i.index, i.pid, i.state.label(), i.uptimeMillis(now), i.restarts,
-                        i.cpuPercent, i.rssBytes, i.port, i.adopted, i.reason, i.lastExitCode, i.envChanges,
+                        up && i.cpuGeneration == i.generation ? i.cpuPercent : null,
+                        up && i.memoryGeneration == i.generation ? i.rssBytes : null, i.port, i.adopted, i.reason, i.lastExitCode, i.envChanges,
                         i.startedAt == null ? 0 : i.startedAt.toEpochMilli()));
                 LogFiles lf = LogFiles.of(a.spec, i.index);
                 logs.add(lf.out().toString());
