@@ -62,7 +62,8 @@ abstract class AppVerbCommand implements CliCommand {
 
     static final class Delete extends AppVerbCommand {
         Delete() {
-            super("delete", "Stop apps and forget them.");
+            super("delete", "Stop apps and forget them.",
+                    "Their events and restart counts go too: an app started again under the name starts afresh.");
         }
     }
 }
