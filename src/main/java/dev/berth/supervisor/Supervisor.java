@@ -154,25 +154,45 @@ public final class Supervisor implements AutoCloseable {
         }
         a.operation.lock();
         try {
+            AppSpec running;
+            List<Instance> down = new ArrayList<>();
+            List<Map<String, String>> upEnv = new ArrayList<>();
+            int up;
             synchronized (a) {
-                a.spec = spec;
-                a.scheduleCron();
+                running = a.spec;
                 a.desired = "running";
+                for (int i = 0; i < spec.instances(); i++) {
+                    Instance inst = a.instance(i);
+                    if (!inst.state.isUp() && inst.state != InstanceState.BACKOFF) down.add(inst);
+                }
+                for (Instance inst : a.instances) if (inst.state.isUp() || inst.state == InstanceState.BACKOFF) upEnv.add(inst.envDigest);
+                up = upEnv.size();
+                // Instances that run keep their config: a.spec stays theirs until something starts on the new one.
+                if (!down.isEmpty()) {
+                    a.spec = spec;
+                    a.scheduleCron();
+                }
+            }
+            List<String> changes = up == 0 ? List.of() : SpecChanges.between(running, upEnv, spec);
+            String apply = "; `berth reload " + spec.name() + "` applies it";
+            if (down.isEmpty()) {
+                return Outcome.ok(spec.name(), "already running (" + up + (up == 1 ? " instance)" : " instances)")
+                        + (changes.isEmpty() ? "" : "; berth.yml now says " + String.join(", ", changes) + apply));
             }
             List<CompletableFuture<String>> waits = new ArrayList<>();
             List<Integer> started = new ArrayList<>();
-            for (int i = 0; i < spec.instances(); i++) {
-                Instance inst;
+            for (Instance inst : down) {
                 synchronized (a) {
-                    inst = a.instance(i);
-                    if (inst.state.isUp() || inst.state == InstanceState.BACKOFF) continue;
                     inst.unstableExits = 0;
                 }
                 waits.add(spawn(a, inst, spec));
-                started.add(i);
+                started.add(inst.index);
             }
-            if (started.isEmpty()) return Outcome.ok(spec.name(), "already running");
-            return collect(spec.name(), started, waits, spec, "started");
+            Outcome o = collect(spec.name(), started, waits, spec, "started");
+            List<String> notApplied = changes.stream().filter(c -> !c.startsWith("instances:")).toList();
+            if (notApplied.isEmpty()) return o;
+            return new Outcome(o.app(), o.ok(), o.message() + "; the " + up + " already running keep the previous config ("
+                    + String.join(", ", notApplied) + ")" + apply, o.details());
         } finally {
             a.operation.unlock();
         }
