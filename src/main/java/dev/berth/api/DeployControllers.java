@@ -45,8 +45,9 @@ public final class DeployControllers {
         AppSpec spec = catalog.deployable(req.config(), app, req.profile(), req.variables());
         String release = r.string("release");
         if (release != null && spec.deploy() != null && !java.nio.file.Files.isDirectory(spec.deploy().path().resolve("releases").resolve(release))) {
-            throw new ApiError(404, "NOT_FOUND", "no release " + release + " of " + app + " on disk (never deployed, or pruned); `berth releases "
-                    + app + "` lists them");
+            boolean known = records.releases(app).stream().anyMatch(rel -> rel.id().equals(release));
+            throw new ApiError(404, "NOT_FOUND", (known ? "release " + release + " of " + app + " is no longer on disk (pruned or removed)"
+                    : "no release " + release + " of " + app) + "; `berth releases " + app + "` lists them");
         }
         try {
             return Map.of("id", deployer.rollback(spec, withConfig(req, app), release, flag(r, "with_data")));
