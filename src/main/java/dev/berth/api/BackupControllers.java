@@ -64,6 +64,8 @@ public final class BackupControllers {
         } catch (NumberFormatException e) {
             throw new ApiError(400, "BAD_REQUEST", "a restore takes a catalog id (see `berth backup list`), got \"" + r.string("id") + "\"");
         }
+        // asked before anything else, also before the question: an unknown id is "no such thing"
+        if (catalog.get(id).isEmpty()) throw new ApiError(404, "NOT_FOUND", "no backup #" + id + " in the catalog; `berth backup list` shows them");
         BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
         return service.restore(file, id, r.string("to"), Boolean.TRUE.equals(r.body().get("confirmed")),
                 !Boolean.TRUE.equals(r.body().get("no_safety_backup")), Boolean.TRUE.equals(r.body().get("offsite")));

@@ -103,8 +103,9 @@ public final class MonitorControllers {
         for (AppStatus a : supervisor.status()) {
             for (InstanceStatus i : a.instances()) {
                 Labels l = Labels.of("app", a.name(), "instance", Integer.toString(i.index()));
-                cpu.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.cpuPercent()).build());
-                mem.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.memoryBytes()).build());
+                // not measured yet: no sample rather than a 0
+                if (i.cpuPercent() != null) cpu.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.cpuPercent()).build());
+                if (i.memoryBytes() != null) mem.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.memoryBytes()).build());
                 up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.uptimeMillis() / 1000.0).build());
                 online.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.state().equals("running") ? 1 : 0).build());
                 restarts.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(i.restarts()).build());

@@ -34,7 +34,8 @@ final class Views {
         m.put("uptime_ms", i.uptimeMillis());
         m.put("started_at_ms", i.startedAtMillis());
         m.put("restarts", i.restarts());
-        m.put("cpu_percent", Math.round(i.cpuPercent() * 10) / 10.0);
+        // null until the watcher has measured the process (a start, an adoption): unknown, not 0
+        m.put("cpu_percent", i.cpuPercent() == null ? null : Math.round(i.cpuPercent() * 10) / 10.0);
         m.put("memory_bytes", i.memoryBytes());
         m.put("port", i.port());
         m.put("adopted", i.adopted());

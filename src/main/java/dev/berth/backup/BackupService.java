@@ -63,12 +63,12 @@ public final class BackupService {
             chosen.addAll(file.backups());
         } else {
             for (String n : names) {
-                chosen.add(file.backup(n).orElseThrow(() -> new IllegalArgumentException("no backup named \"" + n + "\" in " + file.path()
+                chosen.add(file.backup(n).orElseThrow(() -> new dev.berth.config.NotFoundException("no backup named \"" + n + "\" in " + file.path()
                         + (file.backups().isEmpty() ? " (it has no backups: section)"
                         : "; backups there: " + String.join(", ", file.backups().stream().map(BackupSpec::name).toList())))));
             }
         }
-        if (chosen.isEmpty()) throw new IllegalArgumentException(file.path() + " has no backups: section");
+        if (chosen.isEmpty()) throw new dev.berth.config.NotFoundException(file.path() + " has no backups: section");
         List<Map<String, Object>> out = new ArrayList<>();
         for (BackupSpec b : chosen) out.add(runOne(b, trigger));
         return out;
@@ -307,12 +307,12 @@ public final class BackupService {
 
     private BackupCatalog.Entry find(String target) throws SQLException {
         if (target.matches("\\d+")) {
-            return catalog.get(Long.parseLong(target)).orElseThrow(() -> new IllegalArgumentException("no backup #" + target + " in the catalog"));
+            return catalog.get(Long.parseLong(target)).orElseThrow(() -> new dev.berth.config.NotFoundException("no backup #" + target + " in the catalog"));
         }
         for (BackupCatalog.Entry e : catalog.list(target, 1000)) {
             if (e.local() || e.offsite()) return e;
         }
-        throw new IllegalArgumentException("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
+        throw new dev.berth.config.NotFoundException("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
     }
 
     /** Applies each backup's retention (see Retention); with dryRun, only says what it would remove. */

@@ -49,16 +49,21 @@ abstract class AppVerbCommand implements CliCommand {
 
     static final class Reload extends AppVerbCommand {
         Reload() {
-            super("reload", "Reload apps one instance at a time, without downtime.",
-                    "The next instance is replaced only after the new one is ready. When a new instance never",
-                    "becomes ready the reload stops there: that instance is brought back on the previous",
-                    "config, the others keep running it, and berth exits 1.");
+            super("reload", "Replace apps' instances one at a time, each after the one before is ready.",
+                    "An instance with a port is stopped before its replacement starts (the port is the old",
+                    "process's): that port answers nothing until the new one is ready. So one instance has a",
+                    "gap, and several (each on its own port + i) keep serving only behind a proxy of yours that",
+                    "spreads requests over their ports. An instance without a port is started beside the old",
+                    "one, which stops once the new one is ready. When a new instance never becomes ready the",
+                    "reload stops there: that instance is brought back on the previous config, the others keep",
+                    "running it, and berth exits 1.");
         }
     }
 
     static final class Delete extends AppVerbCommand {
         Delete() {
-            super("delete", "Stop apps and forget them.");
+            super("delete", "Stop apps and forget them.",
+                    "Their events and restart counts go too: an app started again under the name starts afresh.");
         }
     }
 }

@@ -51,7 +51,7 @@ final class DescribeCommand implements CliCommand {
             if (started > 0) line(sb, "  started", Time.FORMAT.format(Instant.ofEpochMilli(started)));
             if (i.get("pid") != null) {
                 line(sb, "  uptime", Units.duration(Duration.ofMillis(((Number) i.get("uptime_ms")).longValue())));
-                line(sb, "  cpu / memory", i.get("cpu_percent") + "% / " + Units.bytes(((Number) i.get("memory_bytes")).longValue()));
+                line(sb, "  cpu / memory", StatusCommand.cpu(i) + " / " + StatusCommand.memory(i));
             }
             line(sb, "  restarts", i.get("restarts"));
             if (i.get("reason") != null) line(sb, "  last reason", i.get("reason"));

@@ -29,7 +29,7 @@ final class Env {
     /** --config when given (must exist), else ./berth.yml or ./berth.yaml when present, else null. */
     static Path config(Path explicit) {
         if (explicit != null) {
-            if (!Files.isRegularFile(explicit)) throw new CliException(ExitCodes.CONFIG, explicit + ": no such file");
+            if (!Files.isRegularFile(explicit)) throw new CliException(ExitCodes.NOT_FOUND, explicit + ": no such file");
             return explicit.toAbsolutePath().normalize();
         }
         for (String name : new String[] {"berth.yml", "berth.yaml"}) {

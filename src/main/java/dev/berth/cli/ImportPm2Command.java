@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.config.Pm2Import;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,11 +27,14 @@ final class ImportPm2Command implements CliCommand {
         Path output = args.path("--output");
         Path envFile = args.path("--env-file");
         boolean force = args.flag("--force");
-        if (!Files.isRegularFile(ecosystem)) throw new CliException(ExitCodes.CONFIG, ecosystem + ": no such file");
+        if (!Files.isRegularFile(ecosystem)) throw new CliException(ExitCodes.NOT_FOUND, ecosystem + ": no such file");
         Path env = envFile.isAbsolute() ? envFile : output.toAbsolutePath().getParent().resolve(envFile);
         Pm2Import.Result r;
         try {
             r = new Pm2Import().convert(ecosystem, output, env, force);
+        } catch (FileAlreadyExistsException e) {
+            // nothing ran: the output path (or the missing --force) is what to change, like a bad argument
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.CONFIG, e.getMessage());
         }

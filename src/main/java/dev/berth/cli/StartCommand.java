@@ -12,7 +12,8 @@ final class StartCommand implements CliCommand {
                     "  berth start web worker      these apps (from ./berth.yml, or already registered)",
                     "  berth start path/berth.yml  every app of that file",
                     "  berth start all             every app of ./berth.yml, else every registered app",
-                    "Apps already running are left as they are; restart or reload applies changes.")
+                    "Instances already running are left as they are (exit 0), and berth says what of berth.yml",
+                    "they do not run yet (instances, run, env keys, port, ...); `berth reload APP` applies it.")
             .positional("TARGET", 0, -1, "App names, `all`, or a berth.yml path.")
             .option("-c, --config", "FILE", "The berth.yml to use (default ./berth.yml).")
             .option("--env", "PROFILE", "Apply the env_<PROFILE> section (e.g. production).")

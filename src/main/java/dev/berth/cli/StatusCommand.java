@@ -9,8 +9,8 @@ import java.util.Map;
 final class StatusCommand implements CliCommand {
     private final Spec spec = new Spec("status", "Show every app's instances.").alias("ls", "list")
             .details("Columns: pid, state (* = adopted from a previous daemon), uptime, restarts, cpu,",
-                    "memory of the whole process tree, port. Exits 1 when an app that should run has an",
-                    "instance that is not running.")
+                    "memory of the whole process tree (- until the first sample, a second after a start), port.",
+                    "Exits 1 when an app that should run has an instance that is not running.")
             .positional("APP", 0, -1, "Only these apps.")
             .json();
 
@@ -65,12 +65,26 @@ final class StatusCommand implements CliCommand {
                         str(i.get("state")) + (Boolean.TRUE.equals(i.get("adopted")) ? "*" : ""),
                         up ? Units.duration(Duration.ofMillis(((Number) i.get("uptime_ms")).longValue())) : "-",
                         str(i.get("restarts")),
-                        up ? i.get("cpu_percent") + "%" : "-",
-                        up ? Units.bytes(((Number) i.get("memory_bytes")).longValue()) : "-",
+                        up ? cpu(i) : "-",
+                        up ? memory(i) : "-",
                         i.get("port") == null ? "-" : str(i.get("port"))));
             }
         }
-        return Output.table(List.of("APP", "ID", "PID", "STATE", "UPTIME", "RESTARTS", "CPU", "MEM", "PORT"), rows);
+        String table = Output.table(List.of("APP", "ID", "PID", "STATE", "UPTIME", "RESTARTS", "CPU", "MEM", "PORT"), rows);
+        return rows.stream().anyMatch(r -> r.get(3).endsWith("*")) ? table + "\n" + ADOPTED : table;
+    }
+
+    static final String ADOPTED = "* adopted: started by an earlier daemon, supervised by this one since it started";
+
+    /** "-" until the process has been measured (the first second after a start or an adoption), not 0. */
+    static String cpu(Map<String, Object> instance) {
+        Object v = instance.get("cpu_percent");
+        return v == null ? "-" : v + "%";
+    }
+
+    static String memory(Map<String, Object> instance) {
+        Object v = instance.get("memory_bytes");
+        return v == null ? "-" : Units.bytes(((Number) v).longValue());
     }
 
     private static String str(Object o) {

@@ -28,7 +28,7 @@ final class ValidateCommand implements CliCommand {
         String profile = args.value("--env");
         boolean json = args.flag("--json");
         Path config = Env.config(file);
-        if (config == null) throw new CliException(ExitCodes.CONFIG, "no berth.yml in this directory; give a file");
+        if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml in this directory; give a file");
         try {
             BerthFile f = new BerthFileLoader(System.getenv(), Env.home().logs()).load(config, profile);
             if (json) {

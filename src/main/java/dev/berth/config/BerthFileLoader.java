@@ -426,7 +426,10 @@ public final class BerthFileLoader {
             }
 
             int instances = scalar(f, "instances", path, INSTANCES, 1, lookup);
+            int portProblems = problemCount();
             Integer port = scalar(f, "port", path, PORT, null, lookup);
+            // a port already reported as wrong is one problem: what needs the port does not report it again
+            boolean portUnset = port == null && problemCount() == portProblems;
             RestartPolicy defaults = RestartPolicy.defaults();
             RestartPolicy restart = new RestartPolicy(
                     scalar(f, "autorestart", path, BOOL, defaults.autorestart(), lookup),
@@ -443,8 +446,8 @@ public final class BerthFileLoader {
             String cron = scalar(f, "cron_restart", path, CRON, null, lookup);
             String stopSignal = scalar(f, "stop_signal", path, SIGNAL, "TERM", lookup);
             Duration killTimeout = scalar(f, "kill_timeout", path, DURATION, Duration.ofSeconds(5), lookup);
-            Readiness ready = ready(value(f, "ready"), path + ".ready", port, lookup);
-            if (deploy != null && deploy.health() != null && port == null) {
+            Readiness ready = ready(value(f, "ready"), path + ".ready", portUnset, lookup);
+            if (deploy != null && deploy.health() != null && portUnset) {
                 problems.at(value(value(f, "deploy") instanceof MappingNode m ? YamlSource.entries(m, path, problems) : Map.of(), "health"),
                         path + ".deploy.health", "the health check needs the app's port: set " + path + ".port");
             }
@@ -619,7 +622,7 @@ public final class BerthFileLoader {
             return env;
         }
 
-        Readiness ready(Node node, String path, Integer port, Function<String, String> lookup) {
+        Readiness ready(Node node, String path, boolean portUnset, Function<String, String> lookup) {
             if (node == null) {
                 return null;
             }
@@ -644,7 +647,7 @@ public final class BerthFileLoader {
                 problems.at(f.get(kind).getKeyNode(), field, "has no value");
                 return null;
             }
-            if (!kind.equals("log") && port == null) {
+            if (!kind.equals("log") && portUnset) {
                 problems.at(f.get(kind).getKeyNode(), field, "readiness by " + kind + " needs the app's port: set "
                         + path.substring(0, path.length() - ".ready".length()) + ".port");
             }

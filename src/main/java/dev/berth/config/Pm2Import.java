@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -75,7 +76,8 @@ public final class Pm2Import {
 
     /**
      * @param force overwrite outBerthYml and outEnvFile when they exist
-     * @throws IllegalStateException    an output exists and force is false, or node is needed and missing
+     * @throws FileAlreadyExistsException an output exists and force is false
+     * @throws IllegalStateException    node is needed and missing
      * @throws IllegalArgumentException the ecosystem file has no usable app or cannot be evaluated
      */
     public Result convert(Path ecosystemFile, Path outBerthYml, Path outEnvFile, boolean force) throws IOException {
@@ -97,7 +99,7 @@ public final class Pm2Import {
         boolean writesEnv = !c.secrets.isEmpty();
         for (Path out : writesEnv ? List.of(yml, envFile) : List.of(yml)) {
             if (Files.exists(out) && !force) {
-                throw new IllegalStateException(out + " already exists; remove it, choose another output, or use --force to overwrite it");
+                throw new FileAlreadyExistsException(out.toString(), null, "already exists; remove it, choose another output, or use --force to overwrite it");
             }
         }
         if (writesEnv) {

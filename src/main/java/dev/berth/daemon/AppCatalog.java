@@ -189,7 +189,11 @@ public final class AppCatalog {
      * registered with (and that registration's profile and variables when none are given).
      */
     public AppSpec deployable(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
-        if (config != null) return loadApp(config, name, profile, vars);
+        if (config != null) {
+            BerthFile file = loadFile(config, profile, vars);
+            return file.app(name).orElseThrow(() -> new SupervisorException("NOT_FOUND",
+                    "no app \"" + name + "\" in " + config + " (apps there: " + names(file) + ")"));
+        }
         StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND",
                 "no app named \"" + name + "\" is registered, and no berth.yml was given (run in its directory or pass -c)"));
         return loadApp(Path.of(stored.configPath()), name, profile != null ? profile : stored.envProfile(),

@@ -370,11 +370,20 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets an app: its registration, its instances and its events. A new app of the same name
+     * starts with no history: its app:NAME check does not count the restarts of the deleted one.
+     */
     public synchronized void deleteApp(String app) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("DELETE FROM apps WHERE name=?")) {
-            ps.setString(1, app);
-            ps.executeUpdate();
-        }
+        inTransaction(() -> {
+            for (String sql : new String[] {"DELETE FROM events WHERE app=?", "DELETE FROM instances WHERE app=?", "DELETE FROM apps WHERE name=?"}) {
+                try (PreparedStatement ps = db.prepareStatement(sql)) {
+                    ps.setString(1, app);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
     }
 
     public synchronized List<StoredApp> apps() throws SQLException {

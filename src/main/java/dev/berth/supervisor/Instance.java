@@ -31,6 +31,12 @@ final class Instance {
     long rssBytes;
     double cpuPercent;
     long lastSampleNanos;
+    /**
+     * The generation whose process rssBytes (and cpuPercent) were measured for: until the watcher
+     * has sampled the current process, its memory is unknown, not 0. CPU needs a second sample.
+     */
+    long memoryGeneration = -1;
+    long cpuGeneration = -1;
     /** Completes with null when the current process became ready, or with why it failed. */
     java.util.concurrent.CompletableFuture<String> outcome;
 

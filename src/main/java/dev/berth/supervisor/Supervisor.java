@@ -156,25 +156,45 @@ public final class Supervisor implements AutoCloseable {
         }
         a.operation.lock();
         try {
+            AppSpec running;
+            List<Instance> down = new ArrayList<>();
+            List<Map<String, String>> upEnv = new ArrayList<>();
+            int up;
             synchronized (a) {
-                a.spec = spec;
-                a.scheduleCron();
+                running = a.spec;
                 a.desired = "running";
+                for (int i = 0; i < spec.instances(); i++) {
+                    Instance inst = a.instance(i);
+                    if (!inst.state.isUp() && inst.state != InstanceState.BACKOFF) down.add(inst);
+                }
+                for (Instance inst : a.instances) if (inst.state.isUp() || inst.state == InstanceState.BACKOFF) upEnv.add(inst.envDigest);
+                up = upEnv.size();
+                // Instances that run keep their config: a.spec stays theirs until something starts on the new one.
+                if (!down.isEmpty()) {
+                    a.spec = spec;
+                    a.scheduleCron();
+                }
+            }
+            List<String> changes = up == 0 ? List.of() : SpecChanges.between(running, upEnv, spec);
+            String apply = "; `berth reload " + spec.name() + "` applies it";
+            if (down.isEmpty()) {
+                return Outcome.ok(spec.name(), "already running (" + up + (up == 1 ? " instance)" : " instances)")
+                        + (changes.isEmpty() ? "" : "; berth.yml now says " + String.join(", ", changes) + apply));
             }
             List<CompletableFuture<String>> waits = new ArrayList<>();
             List<Integer> started = new ArrayList<>();
-            for (int i = 0; i < spec.instances(); i++) {
-                Instance inst;
+            for (Instance inst : down) {
                 synchronized (a) {
-                    inst = a.instance(i);
-                    if (inst.state.isUp() || inst.state == InstanceState.BACKOFF) continue;
                     inst.unstableExits = 0;
                 }
                 waits.add(spawn(a, inst, spec));
-                started.add(i);
+                started.add(inst.index);
             }
-            if (started.isEmpty()) return Outcome.ok(spec.name(), "already running");
-            return collect(spec.name(), started, waits, spec, "started");
+            Outcome o = collect(spec.name(), started, waits, spec, "started");
+            List<String> notApplied = changes.stream().filter(c -> !c.startsWith("instances:")).toList();
+            if (notApplied.isEmpty()) return o;
+            return new Outcome(o.app(), o.ok(), o.message() + "; the " + up + " already running keep the previous config ("
+                    + String.join(", ", notApplied) + ")" + apply, o.details());
         } finally {
             a.operation.unlock();
         }
@@ -901,17 +921,22 @@ public final class Supervisor implements AutoCloseable {
             }
             for (Instance inst : insts) {
                 Long pid;
+                long gen;
                 synchronized (a) {
                     pid = inst.state.isUp() ? inst.pid : null;
+                    gen = inst.generation;
                 }
                 TreeSampler.Sample s = pid == null ? null : samples.get(pid);
                 if (s == null) continue; // not up, or started after this tick's scan
                 boolean over;
                 synchronized (a) {
+                    if (inst.generation != gen) continue; // stopped or replaced since: the sample is of the old process
                     inst.rssBytes = s.rssBytes();
+                    inst.memoryGeneration = gen;
                     // hasPrevious is false for a pid sampled for the first time: a new or adopted process
                     if (s.hasPrevious()) {
                         inst.cpuPercent = tree.cpuPercent(0, s.cpuTicksSincePrevious(), now - inst.lastSampleNanos);
+                        inst.cpuGeneration = gen;
                     }
                     inst.lastSampleNanos = now;
                     over = spec.maxMemory() != null && s.rssBytes() > spec.maxMemory() && inst.state == InstanceState.RUNNING;
@@ -983,8 +1008,10 @@ public final class Supervisor implements AutoCloseable {
             List<InstanceStatus> is = new ArrayList<>();
             List<String> logs = new ArrayList<>();
             for (Instance i : a.instances) {
+                boolean up = i.pid != null && i.state.isUp();
                 is.add(new InstanceStatus(a.name, i.index, i.pid, i.state.label(), i.uptimeMillis(now), i.restarts,
-                        i.cpuPercent, i.rssBytes, i.port, i.adopted, i.reason, i.lastExitCode, i.envChanges,
+                        up && i.cpuGeneration == i.generation ? i.cpuPercent : null,
+                        up && i.memoryGeneration == i.generation ? i.rssBytes : null, i.port, i.adopted, i.reason, i.lastExitCode, i.envChanges,
                         i.startedAt == null ? 0 : i.startedAt.toEpochMilli()));
                 LogFiles lf = LogFiles.of(a.spec, i.index);
                 logs.add(lf.out().toString());

@@ -145,6 +145,19 @@ class BerthFileLoaderValidationTest {
         assertTrue(problems.contains(expected), () -> "expected\n  " + expected + "\nin\n  " + problems);
     }
 
+    /** One error per cause: a field that needs a value already reported as wrong says nothing more. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            apps: {web: {run: x, port: abc, ready: {http: /up}}}       | 1:28: apps.web.port: expected a port number from 1 to 65535, got "abc"
+            apps: {web: {run: x, port: "${NOPE}", ready: {port: true}}} | 1:28: apps.web.port: variable ${NOPE} is not set
+            apps: {web: {run: x, port: 0, deploy: {path: d, dir: x, health: /h}}} | 1:28: apps.web.port: expected a port number from 1 to 65535, got "0"
+            """)
+    void onlyProblem(String yaml, String expected) throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(yaml));
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), () -> "expected\n  " + expected + "\nin\n  " + e.getMessage());
+    }
+
     @Test
     void appNamesLongerThan64CharactersAreRefused() throws Exception {
         String name = "a".repeat(65);

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -216,15 +217,15 @@ class Pm2ImportTest {
     void refusesToOverwriteUnlessForced() throws Exception {
         Path eco = write("ecosystem.json", ECOSYSTEM_JSON);
         Path yml = write("berth.yml", "# mine\n");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
                 () -> new Pm2Import().convert(eco, yml, dir.resolve(".env.berth")));
-        assertTrue(e.getMessage().startsWith(yml + " already exists"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(yml + ": already exists"), e.getMessage());
         assertEquals("# mine\n", Files.readString(yml));
         assertFalse(Files.exists(dir.resolve(".env.berth")), "nothing is written when one output is refused");
 
         Files.delete(yml);
         Path envFile = write(".env.berth", "KEEP=1\n");
-        assertThrows(IllegalStateException.class, () -> new Pm2Import().convert(eco, yml, envFile));
+        assertThrows(FileAlreadyExistsException.class, () -> new Pm2Import().convert(eco, yml, envFile));
         assertEquals("KEEP=1\n", Files.readString(envFile));
         assertFalse(Files.exists(yml));
 

@@ -209,4 +209,23 @@ class SupervisorTest {
         }
         assertEquals(List.of("sleep", "60"), new AppSpec.ShellCommand("sleep 60").argv(), "no shell for plain words");
     }
+
+    /** Memory and CPU are unknown (null) until the watcher sampled the new process, not 0: status shows "-" meanwhile. */
+    @Test void memoryIsUnknownUntilTheFirstSampleNotZero() throws Exception {
+        AppSpec s = spec("fresh", sh("sleep 30"), Map.of(), policy(3, "3s", "100ms"), null);
+        Thread starter = Thread.ofVirtual().start(() -> supervisor.start(s, n -> s)); // returns after min_uptime
+        await("a pid", () -> {
+            try {
+                return instance("fresh").pid() != null;
+            } catch (RuntimeException notYet) { // not registered, or no instance yet
+                return false;
+            }
+        });
+        Object before = instance("fresh").memoryBytes();
+        assertTrue(before == null || ((Number) before).longValue() > 0, "right after the spawn: unknown or measured, never 0, got " + before);
+        await("the first sample", () -> (Object) instance("fresh").memoryBytes() != null);
+        assertTrue(((Number) instance("fresh").memoryBytes()).longValue() > 0);
+        await("a CPU figure, from the second sample", () -> (Object) instance("fresh").cpuPercent() != null);
+        starter.join();
+    }
 }
