@@ -71,6 +71,7 @@ class SecurityIT {
             if (Files.exists(p)) assertEquals("rw-------", perms(p), companion);
         }
         assertEquals("rw-------", perms(berth.home.resolve("daemon.json")), "daemon.json");
+        assertEquals("rw-------", perms(berth.home.resolve("secret.key")), "secret.key");
     }
 
     /**
@@ -92,33 +93,75 @@ class SecurityIT {
         }
     }
 
-    private record Reply(int status, String body) { }
+    private record Reply(int status, String body) {
+        String code() { return body.isEmpty() ? null : String.valueOf(Json.readMap(body).get("code")); }
+    }
 
     private Reply call(String path, String token) throws IOException {
+        return call("GET", path, token == null ? null : "Bearer " + token, null);
+    }
+
+    /** One request as sent, path bytes untouched: authorization is the whole header (null: none), body is JSON or null. */
+    private Reply call(String method, String path, String authorization, String body) throws IOException {
         Map<String, Object> info = daemonInfo();
         var c = (HttpURLConnection) URI.create("http://127.0.0.1:" + info.get("port") + path).toURL().openConnection();
         c.setConnectTimeout(2000);
-        c.setReadTimeout(5000);
-        if (token != null) c.setRequestProperty("Authorization", "Bearer " + token);
+        c.setReadTimeout(10000);
+        c.setRequestMethod(method);
+        if (authorization != null) c.setRequestProperty("Authorization", authorization);
+        if (body != null) {
+            c.setDoOutput(true);
+            c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
         int status = c.getResponseCode();
         try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
             return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
+    private String token() throws IOException {
+        return Files.readString(berth.home.resolve("token")).trim();
+    }
+
+    /** Every route ApiServer registers, as "METHOD path", read from its source: a new route is covered without editing this test. */
+    private static java.util.List<String> registeredRoutes() throws IOException {
+        String source = Files.readString(BerthRun.ROOT.resolve("src/main/java/dev/berth/api/ApiServer.java"));
+        java.util.List<String> routes = new java.util.ArrayList<>();
+        var m = java.util.regex.Pattern.compile("\\b(get|post)\\(\"(/api/v1/[^\"]*)\"").matcher(source);
+        while (m.find()) routes.add(m.group(1).toUpperCase(java.util.Locale.ROOT) + " " + m.group(2).replaceAll("\\{[a-z]+}", "web"));
+        return routes;
+    }
+
     @Test void theApiRefusesCallsWithoutTheRightTokenAndListensOnLoopbackOnly() throws Exception {
         startApp();
-        for (String token : new String[] {null, "", "not-the-token"}) {
-            for (String path : new String[] {"/api/v1/apps", "/api/v1/ping", "/api/v1/nosuchroute"}) {
-                Reply r = call(path, token);
-                assertEquals(401, r.status(), path + " with token " + token + ": " + r);
-                assertEquals("UNAUTHORIZED", Json.readMap(r.body()).get("code"), r.body());
+        String token = token();
+        java.util.List<String> routes = registeredRoutes();
+        assertTrue(routes.size() > 20 && routes.contains("POST /api/v1/shutdown"), "the routes were found: " + routes);
+        routes.add("GET /api/v1/nosuchroute");
+        // Only the exact token, as a bearer token, opens a route: not a prefix, an extension, another case or scheme.
+        String[] wrong = {null, "", "Bearer", "Bearer ", "Bearer not-the-token", "Bearer " + token + "x", "Bearer " + token.substring(1),
+                "Bearer " + token.substring(0, token.length() - 1), "Bearer " + token.toUpperCase(java.util.Locale.ROOT) + "!", token,
+                "Basic " + token, "Token " + token};
+        for (String route : routes) {
+            String method = route.substring(0, route.indexOf(' '));
+            String path = route.substring(route.indexOf(' ') + 1);
+            for (String authorization : wrong) {
+                Reply r = call(method, path, authorization, method.equals("POST") ? "{\"apps\":[\"web\"]}" : null);
+                assertEquals(401, r.status(), route + " with Authorization: " + authorization + ": " + r);
+                assertEquals("UNAUTHORIZED", r.code(), r.body());
                 assertFalse(r.body().contains(SECRET));
             }
+            Reply inQuery = call(method, path + "?token=" + token + "&access_token=" + token, null, null);
+            assertEquals(401, inQuery.status(), route + " with the token in the query: " + inQuery);
         }
+        assertTrue(berth.daemonAlive(), "an unauthorized shutdown did nothing");
         // The right token works, so the 401s above are about the token and nothing else.
-        String token = Files.readString(berth.home.resolve("token")).trim();
         assertEquals(200, call("/api/v1/apps", token).status());
+        // The routes without the token show names, states and numbers only.
+        for (String open : new String[] {"/health", "/metrics", "/heartbeat/web/" + token}) {
+            Reply r = call(open, null);
+            assertFalse(r.body().contains(SECRET) || r.body().contains(token), open + ": " + r);
+        }
 
         Map<String, Object> info = daemonInfo();
         assertEquals("127.0.0.1", info.get("host"));
