@@ -9,7 +9,7 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** berth.yml (or another input file) has problems. */
     public static final int CONFIG = 3;
-    /** No such app. */
+    /** No such app, release, deployment, backup, archive, check or heartbeat: the message lists those there are. */
     public static final int NOT_FOUND = 4;
     /** The daemon could not be reached or started. */
     public static final int DAEMON = 5;
@@ -22,6 +22,6 @@ public final class ExitCodes {
               1  the operation ran and did not succeed (not ready, crashed, reload stopped, lint warnings)
               2  bad flags or arguments
               3  berth.yml (or another input file) has problems
-              4  no such app
+              4  no such app, release, deployment, backup, check or heartbeat (the message lists those there are)
               5  the daemon could not be reached or started; from ./berth itself: no JDK >= 21, or the build failed""";
 }

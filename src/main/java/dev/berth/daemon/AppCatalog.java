@@ -6,6 +6,7 @@ import dev.berth.config.BerthFileLoader;
 import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
+import dev.berth.files.Names;
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
 import dev.berth.store.StoredApp;
@@ -189,7 +190,10 @@ public final class AppCatalog {
      * registered with (and that registration's profile and variables when none are given).
      */
     public AppSpec deployable(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
-        if (config != null) return loadApp(config, name, profile, vars);
+        if (config != null) {
+            BerthFile file = loadFile(config, profile, vars);
+            return file.app(name).orElseThrow(() -> Names.unknown("app", "in " + config, name, file.apps().stream().map(AppSpec::name).toList()));
+        }
         StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND",
                 "no app named \"" + name + "\" is registered, and no berth.yml was given (run in its directory or pass -c)"));
         return loadApp(Path.of(stored.configPath()), name, profile != null ? profile : stored.envProfile(),
@@ -240,9 +244,7 @@ public final class AppCatalog {
 
     public List<String> resolve(List<String> names) {
         if (names.isEmpty() || names.equals(List.of("all"))) return supervisor.appNames();
-        for (String n : names) {
-            if (!supervisor.has(n)) throw new SupervisorException("NOT_FOUND", "no app named \"" + n + "\" is registered; `berth status` lists them");
-        }
+        for (String n : names) Names.requireListed("app", "registered with the daemon", n, supervisor.appNames());
         return names;
     }
 

@@ -191,4 +191,130 @@ class SecurityIT {
         }
         assertTrue(berth.ok("describe", "web").out().contains("~MY_SETTING"), "describe must still name the changed key");
     }
+
+    /**
+     * A release id is a name Berth made: `rollback` takes only an id `berth releases` lists, never
+     * a path. `../../outside` (from releases/) and an absolute path are refused on the CLI and the
+     * API, with exit 4 / 404 and the list; nothing is started from them and `current` stays.
+     */
+    @Test void aRollbackTakesOnlyAListedReleaseNeverAPath() throws Exception {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.commit("v1");
+        Path base = tmp.resolve("srv/web");
+        // what releases/../../outside reaches: code that must never run
+        Path outside = Files.createDirectories(tmp.resolve("srv/outside"));
+        Files.copy(BerthRun.TESTAPPS.resolve("release_app.py"), outside.resolve("release_app.py"));
+        Files.writeString(outside.resolve("VERSION"), "outside\n");
+        int port = BerthRun.freePort();
+        berth.writeConfig("""
+                apps:
+                  web:
+                    run: python3 release_app.py
+                    port: %d
+                    ready: { http: /, timeout: 10s }
+                    deploy: { path: %s, git: %s, settle: 1s }
+                """.formatted(port, base, repo.dir));
+        berth.ok("deploy", "web");
+        String v1 = TestRepo.read(base.resolve("current"));
+        Thread.sleep(1100); // release ids have a one-second resolution
+        repo.commit("v2");
+        berth.ok("deploy", "web");
+        String v2 = TestRepo.read(base.resolve("current"));
+        Path current = Files.readSymbolicLink(base.resolve("current"));
+
+        for (String given : new String[] {"../../outside", outside.toString(), "..", v1 + "/../../../outside", v1 + "/"}) {
+            BerthRun.Result r = berth.run("rollback", "web", given);
+            assertEquals(4, r.exit(), "rollback web " + given + ": " + r);
+            assertTrue(r.err().contains("releases of web: " + v2 + ", " + v1), "the refusal lists the releases: " + r);
+            String body = Json.write(Map.of("app", "web", "release", given, "config", berth.project.resolve("berth.yml").toString(), "who", "test"));
+            Reply api = call("POST", "/api/v1/rollback", "Bearer " + token(), body);
+            assertEquals(404, api.status(), "POST /api/v1/rollback " + given + ": " + api);
+            assertEquals("NOT_FOUND", api.code(), api.body());
+            assertTrue(api.body().contains(v1), api.body());
+        }
+        assertEquals(current, Files.readSymbolicLink(base.resolve("current")), "current is untouched");
+        assertEquals("version=v2", BerthRun.httpGet(port, "/"));
+        String history = berth.ok("deployments", "web").out();
+        assertFalse(history.contains("rollback"), "no rollback was even begun: " + history);
+
+        // the id of a listed release is what a rollback takes
+        berth.ok("rollback", "web", v1);
+        assertEquals("version=v1", BerthRun.httpGet(port, "/"));
+        assertEquals(v1, TestRepo.read(base.resolve("current")));
+    }
+
+    /**
+     * Every other name a caller gives for a thing on disk (app and log names, deployment ids,
+     * backup names and archive ids, check and heartbeat names) is checked the same way, after all
+     * decoding: refused with exit 4 (404 NOT_FOUND) and the names there are. The heartbeat-URL
+     * route, which decoded its parameter twice, mints no token for `../../api/v1/shutdown`.
+     */
+    @Test void everyNameOfAThingOnDiskIsOneOfTheListedOnesAfterAllDecoding() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        berth.writeConfig("""
+                apps:
+                  web:
+                    script: $TESTAPPS/http_app.py
+                    port: %d
+                    ready: { port: true, timeout: 10s }
+                backups:
+                  files: { dir: %s, compress: gzip }
+                checks:
+                  nightly: { heartbeat: 1d }
+                """.formatted(BerthRun.freePort(), data));
+        berth.ok("start");
+        berth.ok("backup", "run", "files");
+        String beat = berth.ok("check", "--heartbeat-url", "nightly").out().strip();
+        assertEquals(200, call("POST", URI.create(beat).getRawPath(), null, null).status(), "the listed heartbeat works");
+
+        String[][] refused = {
+                {"deployments", "show", "../1", "there are no deployments"},
+                {"backup", "list", "../files", ": files"},
+                {"backup", "verify", "../files", ": files"},
+                {"backup", "restore", "../1", "--yes", ": 1 (files)"},
+                {"backup", "run", "../files", ": files"},
+                {"backup", "prune", "../files", ": files"},
+                {"check", "../nightly", "app:web, nightly"},
+                {"check", "--heartbeat-url", "../nightly", ": nightly"},
+                {"logs", "../web", ": web"},
+                {"describe", "../web", ": web"},
+                {"flush", "../web", ": web"},
+                {"stop", "../web", ": web"},
+        };
+        for (String[] row : refused) {
+            String[] args = java.util.Arrays.copyOf(row, row.length - 1);
+            BerthRun.Result r = berth.run(args);
+            assertEquals(4, r.exit(), "berth " + String.join(" ", args) + ": " + r);
+            assertTrue(r.err().contains(row[row.length - 1]), "berth " + String.join(" ", args) + " lists what there is: " + r);
+        }
+
+        String auth = "Bearer " + token();
+        String config = Json.write(berth.project.resolve("berth.yml").toString());
+        String[][] api = {
+                {"GET", "/api/v1/heartbeats/..%252F..%252Fapi%252Fv1%252Fshutdown", null},
+                {"GET", "/api/v1/heartbeats/..%2F..%2Fapi%2Fv1%2Fshutdown", null},
+                {"GET", "/api/v1/heartbeats/%2E%2E", null},
+                {"GET", "/api/v1/apps/..%2Fweb", null},
+                {"GET", "/api/v1/apps/%252E%252E%252Fweb/releases", null},
+                {"GET", "/api/v1/deployments/..%2F1", null},
+                {"GET", "/api/v1/backups/..%2Ffiles", null},
+                {"POST", "/api/v1/backups/restore", "{\"config\":" + config + ",\"id\":\"../1\"}"},
+                {"POST", "/api/v1/backups/verify", "{\"config\":" + config + ",\"target\":\"/etc/passwd\"}"},
+                {"POST", "/api/v1/checks/run", "{\"config\":" + config + ",\"names\":[\"../nightly\"]}"},
+        };
+        for (String[] row : api) {
+            Reply r = call(row[0], row[1], auth, row[2]);
+            assertEquals(404, r.status(), row[0] + " " + row[1] + ": " + r);
+            assertEquals("NOT_FOUND", r.code(), row[0] + " " + row[1] + ": " + r);
+            assertFalse(r.body().contains("\"url\""), "no heartbeat URL: " + r);
+        }
+        assertEquals(404, call("GET", "/heartbeat/..%2Fnightly/x", null, null).status());
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + berth.home.resolve("state.db"));
+             var rs = db.createStatement().executeQuery("SELECT group_concat(name) FROM heartbeats")) {
+            assertEquals("nightly", rs.next() ? rs.getString(1) : null, "a token was made for the listed heartbeat only");
+        }
+        assertTrue(berth.daemonAlive());
+        assertEquals("running", berth.state("web", 0));
+    }
 }
