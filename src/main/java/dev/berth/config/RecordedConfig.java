@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A release's configuration as it was deployed: a copy of the berth.yml and of every env file
- * it read, kept under BERTH_HOME (0700, files 0600), with a `recorded.json` saying where they
- * came from. The env files and the ${VAR} values hold secrets: they are sealed (SecretBox).
- * Loading the copy gives the app exactly the settings and env it was deployed with, which is
- * what a rollback brings back with the code.
+ * A release's configuration as it was deployed (and the last good copy of a berth.yml): a copy of
+ * the berth.yml and of every env file it read, kept under BERTH_HOME (0700, files 0600), with a
+ * `recorded.json` saying where they came from. All of it that can hold a secret is sealed
+ * (SecretBox): the env files, the ${VAR} values, and the berth.yml too (its env: may have literal
+ * values); only a loader with the key reads the copy (BerthFileLoader.withSecrets). Loading the
+ * copy gives the app exactly the settings and env it was deployed with, which is what a rollback
+ * brings back with the code.
  */
 public final class RecordedConfig {
     private static final String INFO = "recorded.json";
@@ -69,7 +71,7 @@ public final class RecordedConfig {
             String name = i == 0 ? "berth.yml" : "env-" + i + "-" + from.getFileName();
             Path to = tmp.resolve(name);
             byte[] bytes = Files.readAllBytes(from);
-            Files.write(to, i == 0 ? bytes : box.seal(bytes)); // env files hold secrets
+            Files.write(to, box.seal(bytes)); // env files hold secrets, and a berth.yml may
             Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
             if (i > 0) envCopies.put(from.toString(), name);
         }

@@ -96,6 +96,7 @@ public final class Daemon {
                          appBaseEnvironment())) {
                 SecretBox secrets = SecretBox.loadOrCreate(home.dir().resolve("secret.key"));
                 AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets);
+                catalog.sealStoredVariables(); // what an older daemon kept in clear
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("pid", ProcessHandle.current().pid());
                 info.put("version", VERSION);

@@ -317,4 +317,92 @@ class SecurityIT {
         assertTrue(berth.daemonAlive());
         assertEquals("running", berth.state("web", 0));
     }
+
+    /** Every regular file under BERTH_HOME (state.db-wal included) that holds one of the markers, with which. */
+    private java.util.List<String> filesHolding(String... markers) throws IOException {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        try (var files = Files.walk(berth.home)) {
+            for (Path f : files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                for (String m : markers) if (bytes.contains(m)) found.add(berth.home.relativize(f) + " holds " + m);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * What Berth keeps of a secret under BERTH_HOME is sealed: a ${VAR} value the CLI passes (kept
+     * with the app in state.db, and with the watched files' variables), the literal values of a
+     * berth.yml and its env files (in the last good copy and a release's recorded copy). Marker
+     * values are looked for in every file under BERTH_HOME, the WAL included, while the app runs
+     * on them.
+     */
+    @Test void noSecretIsKeptInClearUnderBerthHome() throws Exception {
+        String fromShell = "shell-marker-" + Long.toHexString(System.nanoTime());
+        String literal = "literal-marker-" + Long.toHexString(System.nanoTime());
+        String inEnvFile = "envfile-marker-" + Long.toHexString(System.nanoTime());
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.copy(BerthRun.TESTAPPS.resolve("release_app.py"), src.resolve("release_app.py"));
+        Files.writeString(src.resolve("VERSION"), "v1\n");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "not a secret");
+        Files.writeString(berth.project.resolve("app.env"), "FILE_SECRET=" + inEnvFile + "\n");
+        int port = BerthRun.freePort();
+        berth.writeConfig("""
+                apps:
+                  web:
+                    run: python3 release_app.py
+                    port: %d
+                    ready: { http: /, timeout: 10s }
+                    env_file: app.env
+                    env: { LITERAL: %s, FROM_SHELL: "${MARKER}" }
+                    deploy: { path: %s, dir: %s, settle: 1s }
+                backups:
+                  files: { dir: %s, compress: gzip, exclude: ["${MARKER}"] }
+                checks:
+                  site: { http: "http://127.0.0.1:%d/health" }
+                """.formatted(port, literal, tmp.resolve("srv/web"), src, data, port));
+        Map<String, String> shell = Map.of("MARKER", fromShell);
+        assertEquals(0, berth.run(shell, "deploy", "web").exit());
+        assertEquals(0, berth.run(shell, "start").exit(), "registered from the berth.yml itself: its last good copy is kept");
+        assertEquals(0, berth.run(shell, "restart", "web").exit());
+        assertEquals(0, berth.run(shell, "backup", "run", "files").exit());
+        assertEquals(0, berth.run(shell, "check", "site").exit());
+        assertEquals(fromShell, BerthRun.httpGet(port, "/env/FROM_SHELL"), "the app runs on the values");
+        assertEquals(literal, BerthRun.httpGet(port, "/env/LITERAL"));
+        assertEquals(inEnvFile, BerthRun.httpGet(port, "/env/FILE_SECRET"));
+        assertTrue(Files.isDirectory(berth.home.resolve("last-good")) && Files.isDirectory(berth.home.resolve("releases/web")),
+                "both kinds of recorded copy are there to look at");
+        assertTrue(Files.exists(berth.home.resolve("state.db-wal")), "the WAL is there to look at");
+        assertEquals(java.util.List.of(), filesHolding(fromShell, literal, inEnvFile));
+        // and after a daemon restart, which reads them all back
+        berth.ok("daemon", "stop");
+        assertEquals(0, berth.run(shell, "status").exit());
+        BerthRun.await("web back", java.time.Duration.ofSeconds(15), () -> fromShell.equals(BerthRun.httpGet(port, "/env/FROM_SHELL")));
+        assertEquals(java.util.List.of(), filesHolding(fromShell, literal, inEnvFile));
+    }
+
+    /** A state.db an older daemon wrote, with an app's variables in clear: the next daemon seals them, and no trace is left. */
+    @Test void variablesAnOlderDaemonKeptInClearAreSealedAtStart() throws Exception {
+        String old = "old-marker-" + Long.toHexString(System.nanoTime());
+        int port = BerthRun.freePort();
+        berth.writeConfig("""
+                apps:
+                  web:
+                    script: $TESTAPPS/release_app.py
+                    port: %d
+                    ready: { http: /, timeout: 10s }
+                    env: { FROM_SHELL: "${MARKER}" }
+                """.formatted(port));
+        Files.createDirectories(berth.home);
+        try (var store = new dev.berth.store.StateStore(berth.home.resolve("state.db"))) {
+            store.upsertApp(new dev.berth.store.StoredApp("web", -1, berth.project.resolve("berth.yml").toString(), null, "running",
+                    "{\"MARKER\":\"" + old + "\"}"));
+        }
+        assertEquals(1, filesHolding(old).size(), "the test sees the value where the older daemon left it: " + filesHolding(old));
+        berth.ok("status"); // starts the daemon, which brings web back with its stored variables
+        BerthRun.await("web started with the stored value", java.time.Duration.ofSeconds(15),
+                () -> old.equals(BerthRun.httpGet(port, "/env/FROM_SHELL")));
+        assertEquals(java.util.List.of(), filesHolding(old));
+    }
 }
