@@ -833,8 +833,8 @@ public final class Deployer {
     }
 
     private static void write(Path log, CharSequence text) throws IOException {
-        Files.createDirectories(log.getParent());
-        Files.writeString(log, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        dev.berth.files.PrivateFiles.directories(log.getParent());
+        dev.berth.files.PrivateFiles.append(log, text);
     }
 
     private void finish(long id, String state, String step, String message) {

@@ -27,7 +27,7 @@ public final class StateStore implements AutoCloseable {
     public StateStore(Path file) throws IOException {
         this.file = file;
         try {
-            Files.createDirectories(file.getParent());
+            dev.berth.files.PrivateFiles.directories(file.getParent());
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }

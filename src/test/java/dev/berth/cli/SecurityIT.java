@@ -82,6 +82,11 @@ class SecurityIT {
     @Test void anExistingBerthHomeIsMadePrivateToo() throws Exception {
         try (BerthRun existing = new BerthRun(tmp.resolve("existing"))) {
             Files.setPosixFilePermissions(existing.home, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // what an older Berth left with the umask's modes
+            Path logs = Files.createDirectories(existing.home.resolve("logs"));
+            Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path oldLog = Files.writeString(logs.resolve("web-0-out.log"), "from before\n");
+            Files.setPosixFilePermissions(oldLog, PosixFilePermissions.fromString("rw-r--r--"));
             existing.writeConfig("""
                     apps:
                       web:
@@ -90,6 +95,8 @@ class SecurityIT {
                     """);
             existing.ok("start");
             assertEquals("rwx------", perms(existing.home), "BERTH_HOME");
+            assertEquals("rwx------", perms(logs), "logs/ an older Berth made");
+            assertEquals("rw-------", perms(oldLog), "a log an older Berth made");
         }
     }
 
@@ -404,5 +411,72 @@ class SecurityIT {
         BerthRun.await("web started with the stored value", java.time.Duration.ofSeconds(15),
                 () -> old.equals(BerthRun.httpGet(port, "/env/FROM_SHELL")));
         assertEquals(java.util.List.of(), filesHolding(old));
+    }
+
+    /**
+     * Everything Berth makes under BERTH_HOME is 0700 / 0600 whatever the umask: the daemon's log
+     * and lock, app logs (straight from the kernel, and from berth-logd, rotated and gzipped), a
+     * deploy's step logs and recorded configuration, archives, the last good copy. Run under
+     * umask 022, where anything made with the default mode would be readable by others.
+     */
+    @Test void everythingBerthMakesUnderBerthHomeIsPrivateWhateverTheUmask() throws Exception {
+        berth.withUmask("022");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.copy(BerthRun.TESTAPPS.resolve("release_app.py"), src.resolve("release_app.py"));
+        Files.writeString(src.resolve("VERSION"), "v1\n");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "a");
+        Path appLogs = tmp.resolve("app-logs/plain");
+        berth.writeConfig("""
+                apps:
+                  web:
+                    run: python3 release_app.py
+                    port: %d
+                    ready: { http: /, timeout: 10s }
+                    deploy: { path: %s, dir: %s, install: "echo installing $BERTH_RELEASE", settle: 1s }
+                  chatty:
+                    script: $TESTAPPS/chatty.py
+                    env: { LINES: "20000" }
+                    logs: { timestamp: true, rotate: { size: 100K, keep: 3, compress: true } }
+                  plain:
+                    script: $TESTAPPS/http_app.py
+                    port: %d
+                    ready: { port: true, timeout: 10s }
+                    logs: { dir: %s }
+                backups:
+                  files: { dir: %s, compress: gzip }
+                """.formatted(BerthRun.freePort(), tmp.resolve("srv/web"), src, BerthRun.freePort(), appLogs, data));
+        berth.ok("start", "chatty", "plain");
+        berth.ok("deploy", "web");
+        berth.ok("backup", "run", "files");
+        berth.ok("save");
+        Path logs = berth.home.resolve("logs");
+        BerthRun.await("a rotated, gzipped log", java.time.Duration.ofSeconds(30), () -> {
+            try (var files = Files.list(logs)) {
+                return files.anyMatch(f -> f.getFileName().toString().matches("chatty-0-out\\.log\\..*\\.gz"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        for (String made : new String[] {"daemon.log", "daemon.lock", "state.db", "state.db-wal", "token", "secret.key", "port", "daemon.json",
+                "dump.json", "logs/web-0-out.log", "logs/chatty-0-out.log", "logs/chatty-0-err.log", "last-good", "releases/web", "deploys",
+                "backups/files"}) {
+            assertTrue(Files.exists(berth.home.resolve(made)), made + " is there to look at");
+        }
+        try (var deploys = Files.walk(berth.home.resolve("deploys"))) {
+            assertTrue(deploys.anyMatch(f -> f.getFileName().toString().endsWith("-install.log")), "a step's log is there to look at");
+        }
+        java.util.List<String> open = new java.util.ArrayList<>();
+        try (var all = Files.walk(berth.home)) {
+            for (Path p : all.filter(p -> !Files.isSymbolicLink(p)).toList()) {
+                String mode = perms(p);
+                if (!mode.endsWith("------")) open.add(berth.home.relativize(p) + " " + mode);
+            }
+        }
+        assertEquals(java.util.List.of(), open, "made with group or other permissions");
+        // an app's logs in a directory of their own are private too
+        assertEquals("rwx------", perms(appLogs));
+        assertEquals("rw-------", perms(appLogs.resolve("plain-0-out.log")));
+        assertEquals("rw-------", perms(appLogs.resolve("plain-0-err.log")));
     }
 }
