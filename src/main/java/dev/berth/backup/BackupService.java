@@ -310,6 +310,7 @@ public final class BackupService {
 
     /** Applies each backup's retention (see Retention); with dryRun, only says what it would remove. */
     public List<Map<String, Object>> prune(BerthFile file, List<String> names, boolean dryRun) throws SQLException {
+        if (names.equals(List.of("all"))) names = List.of();
         for (String n : names) if (file.backup(n).isEmpty()) throw unknownBackup(file, n);
         List<Map<String, Object>> out = new ArrayList<>();
         for (BackupSpec b : file.backups()) {

@@ -296,6 +296,8 @@ class SecurityIT {
             assertTrue(r.err().contains(row[row.length - 1]), "berth " + String.join(" ", args) + " lists what there is: " + r);
         }
 
+        assertEquals(0, berth.run("backup", "prune", "all", "--dry-run").exit(), "all is not a name but every backup");
+
         String auth = "Bearer " + token();
         String config = Json.write(berth.project.resolve("berth.yml").toString());
         String[][] api = {
