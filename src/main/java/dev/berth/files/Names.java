@@ -17,14 +17,9 @@ public final class Names {
 
     /** A name that is not one of the listed ones; the message says which ones there are. */
     public static final class Unknown extends RuntimeException {
-        private final List<String> known;
-
-        public Unknown(String message, List<String> known) {
+        public Unknown(String message) {
             super(message);
-            this.known = List.copyOf(known);
         }
-
-        public List<String> known() { return known; }
     }
 
     /**
@@ -41,29 +36,15 @@ public final class Names {
     /** The refusal requireListed throws, for callers that decide membership themselves. */
     public static Unknown unknown(String kind, String owner, String given, Collection<String> listed) {
         String of = owner == null ? "" : " " + owner;
-        return new Unknown("no " + kind + " " + shown(given) + of + "; " + list(kind + "s" + of, listed), List.copyOf(listed));
+        return new Unknown("no " + kind + " " + shown(given) + of + "; " + list(kind + "s" + of, listed));
     }
 
     /** "KINDS: a, b, c" (the first 20, then how many more), or "there are no KINDS". */
-    public static String list(String what, Collection<String> listed) {
+    private static String list(String what, Collection<String> listed) {
         if (listed.isEmpty()) return "there are no " + what;
         List<String> all = List.copyOf(listed);
         String head = String.join(", ", all.subList(0, Math.min(SHOWN, all.size())));
         return what + ": " + head + (all.size() > SHOWN ? " and " + (all.size() - SHOWN) + " more" : "");
-    }
-
-    /**
-     * Whether s can stand for one entry of a directory: not empty, not . or .., no slash, no NUL
-     * and no control character. A listed name always is; this guards the places that build a path
-     * from a name before or without a list.
-     */
-    public static boolean isPlain(String s) {
-        if (s == null || s.isEmpty() || s.equals(".") || s.equals("..")) return false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '/' || c < 0x20 || c == 0x7f) return false;
-        }
-        return true;
     }
 
     /** The given name quoted, with control characters escaped (it goes into messages and terminals). */

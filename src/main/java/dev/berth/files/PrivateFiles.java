@@ -30,11 +30,11 @@ public final class PrivateFiles {
 
     private PrivateFiles() { }
 
-    public static FileAttribute<Set<PosixFilePermission>> directoryMode() {
+    private static FileAttribute<Set<PosixFilePermission>> directoryMode() {
         return PosixFilePermissions.asFileAttribute(DIRECTORY);
     }
 
-    public static FileAttribute<Set<PosixFilePermission>> fileMode() {
+    private static FileAttribute<Set<PosixFilePermission>> fileMode() {
         return PosixFilePermissions.asFileAttribute(FILE);
     }
 
