@@ -386,7 +386,7 @@ class SecurityIT {
         assertEquals(java.util.List.of(), filesHolding(fromShell, literal, inEnvFile));
         // and after a daemon restart, which reads them all back
         berth.ok("daemon", "stop");
-        assertEquals(0, berth.run(shell, "status").exit());
+        assertTrue(berth.run(shell, "status").exit() <= 1, "the next daemon starts");
         BerthRun.await("web back", java.time.Duration.ofSeconds(15), () -> fromShell.equals(BerthRun.httpGet(port, "/env/FROM_SHELL")));
         assertEquals(java.util.List.of(), filesHolding(fromShell, literal, inEnvFile));
     }
@@ -409,7 +409,7 @@ class SecurityIT {
                     "{\"MARKER\":\"" + old + "\"}"));
         }
         assertEquals(1, filesHolding(old).size(), "the test sees the value where the older daemon left it: " + filesHolding(old));
-        berth.ok("status"); // starts the daemon, which brings web back with its stored variables
+        berth.status(); // starts the daemon, which brings web back with its stored variables (exit 1 while it is starting)
         BerthRun.await("web started with the stored value", java.time.Duration.ofSeconds(15),
                 () -> old.equals(BerthRun.httpGet(port, "/env/FROM_SHELL")));
         assertEquals(java.util.List.of(), filesHolding(old));
