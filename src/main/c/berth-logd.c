@@ -77,8 +77,10 @@ static void write_all(int fd, const char *p, size_t n) {
     }
 }
 
+/* Log files are 0600 whatever the umask: apps print secrets. (The relay itself runs under umask
+ * 077, so what gzip writes is private too; the app keeps the umask it was given.) */
 static void open_sink(struct sink *s) {
-    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    s->fd = open(s->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (s->fd < 0) die(s->path);
     struct stat st;
     s->size = fstat(s->fd, &st) == 0 ? st.st_size : 0;
@@ -325,6 +327,7 @@ int main(int argc, char **argv) {
         /* Double fork: the relay is nobody's child but init's, in its own session, outside the app's tree. */
         if (fork() != 0) _exit(0);
         setsid();
+        umask(077);
         signal(SIGHUP, SIG_IGN);
         signal(SIGINT, SIG_IGN);
         signal(SIGTERM, SIG_IGN);

@@ -6,6 +6,7 @@ import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
 import dev.berth.config.NotFoundException;
 import dev.berth.daemon.Token;
+import dev.berth.files.Names;
 import dev.berth.json.Json;
 import dev.berth.supervisor.SupervisorException;
 import java.io.IOException;
@@ -133,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** /health, /metrics and heartbeats answer without the token: load balancers, Prometheus and cron jobs call them. */
     private boolean dispatchPublic(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
+        String path = ex.getRequestURI().getRawPath();
         String method = ex.getRequestMethod();
         MonitorControllers.Raw raw;
         try {
@@ -145,7 +146,14 @@ public final class ApiServer implements AutoCloseable {
                 String[] parts = path.split("/");
                 if (parts.length != 4) return false;
                 ex.getRequestBody().readNBytes(MAX_BODY); // a job may post its output; it is not kept
-                raw = monitor.heartbeat(parts[2], parts[3]);
+                String name = null, beatToken = null;
+                try {
+                    name = decode(parts[2]);
+                    beatToken = decode(parts[3]);
+                } catch (IllegalArgumentException malformed) {
+                    // no heartbeat has that name: the store answers 404 below
+                }
+                raw = monitor.heartbeat(name, beatToken);
             } else {
                 return false;
             }
@@ -178,7 +186,9 @@ public final class ApiServer implements AutoCloseable {
                 if (auth == null || !auth.startsWith("Bearer ") || !Token.matches(token, auth.substring(7).trim())) {
                     throw new ApiError(401, "UNAUTHORIZED", "missing or wrong token (it is in BERTH_HOME/token)");
                 }
-                String path = ex.getRequestURI().getPath();
+                // Routed on the raw path, each parameter decoded once: an encoded slash stays inside its parameter,
+                // and what a handler sees is what it checks (see Names).
+                String path = ex.getRequestURI().getRawPath();
                 Route route = null;
                 List<String> params = new ArrayList<>();
                 boolean pathMatched = false;
@@ -220,6 +230,9 @@ public final class ApiServer implements AutoCloseable {
                 status = 422;
                 result = error("CONFIG_INVALID", "berth.yml has " + e.problems().size() + " problem(s)",
                         e.problems().stream().map(ConfigProblem::toString).toList());
+            } catch (Names.Unknown e) {
+                status = 404;
+                result = error("NOT_FOUND", e.getMessage(), List.of());
             } catch (SupervisorException e) {
                 status = "NOT_FOUND".equals(e.code()) ? 404 : 409;
                 result = error(e.code(), e.getMessage(), List.of());
@@ -256,10 +269,15 @@ public final class ApiServer implements AutoCloseable {
         if (actual.length != parts.length) return null;
         List<String> params = new ArrayList<>();
         for (int i = 0; i < parts.length; i++) {
-            if (parts[i].startsWith("{")) params.add(java.net.URLDecoder.decode(actual[i], StandardCharsets.UTF_8));
+            if (parts[i].startsWith("{")) params.add(decode(actual[i]));
             else if (!parts[i].equals(actual[i])) return null;
         }
         return params;
+    }
+
+    /** One path segment, percent-decoded once (a malformed escape is a 400). */
+    private static String decode(String segment) {
+        return java.net.URLDecoder.decode(segment, StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> readBody(InputStream in) throws IOException {

@@ -3,6 +3,7 @@ package dev.berth.api;
 import dev.berth.backup.BackupService;
 import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
+import dev.berth.files.Names;
 import dev.berth.store.BackupCatalog;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -58,14 +59,7 @@ public final class BackupControllers {
     Object restore(ApiServer.Request r) throws Exception {
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "a restore needs the berth.yml that declares the backup");
-        long id;
-        try {
-            id = Long.parseLong(String.valueOf(r.string("id")));
-        } catch (NumberFormatException e) {
-            throw new ApiError(400, "BAD_REQUEST", "a restore takes a catalog id (see `berth backup list`), got \"" + r.string("id") + "\"");
-        }
-        // asked before anything else, also before the question: an unknown id is "no such thing"
-        if (catalog.get(id).isEmpty()) throw new ApiError(404, "NOT_FOUND", "no backup #" + id + " in the catalog; `berth backup list` shows them");
+        long id = service.archive(r.string("id")).id(); // a catalog id, or refused with the list
         BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
         return service.restore(file, id, r.string("to"), Boolean.TRUE.equals(r.body().get("confirmed")),
                 !Boolean.TRUE.equals(r.body().get("no_safety_backup")), Boolean.TRUE.equals(r.body().get("offsite")));
@@ -82,7 +76,7 @@ public final class BackupControllers {
 
     /** GET /api/v1/backups and /api/v1/backups/{name}: the catalog, newest first. */
     Object list(ApiServer.Request r) throws SQLException {
-        String name = r.pathParams().isEmpty() ? null : r.param(0);
+        String name = r.pathParams().isEmpty() ? null : Names.requireListed("backup", "in the backup catalog", r.param(0), catalog.names());
         List<Object> out = new ArrayList<>();
         for (BackupCatalog.Entry e : catalog.list(name, 500)) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.berth.api;
 
 import dev.berth.daemon.AppCatalog;
+import dev.berth.files.Names;
 import dev.berth.store.StateStore;
 import dev.berth.store.StoredEvent;
 import dev.berth.supervisor.AppStatus;
@@ -44,7 +45,7 @@ public final class Controllers {
     }
 
     Object describeApp(ApiServer.Request r) throws Exception {
-        AppStatus a = supervisor.status(r.param(0));
+        AppStatus a = supervisor.status(Names.requireListed("app", "registered with the daemon", r.param(0), supervisor.appNames()));
         Map<String, Object> out = Views.app(a);
         List<Object> events = new ArrayList<>();
         for (StoredEvent e : store.events(a.name(), 30)) events.add(Views.event(e));

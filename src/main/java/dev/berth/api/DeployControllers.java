@@ -5,6 +5,7 @@ import dev.berth.daemon.AppCatalog;
 import dev.berth.deploy.DeployException;
 import dev.berth.deploy.DeployRequest;
 import dev.berth.deploy.Deployer;
+import dev.berth.files.Names;
 import dev.berth.store.Deployments;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -66,13 +67,12 @@ public final class DeployControllers {
 
     /** GET /api/v1/deployments/{id}: the deployment with its steps. */
     Object show(ApiServer.Request r) throws SQLException {
-        long id;
-        try {
-            id = Long.parseLong(r.param(0));
-        } catch (NumberFormatException e) {
-            throw new ApiError(400, "BAD_REQUEST", "a deployment id is a number, got \"" + r.param(0) + "\"");
+        String given = r.param(0);
+        Deployments.Deployment d = given.matches("[0-9]{1,18}") ? records.get(Long.parseLong(given)).orElse(null) : null;
+        if (d == null) {
+            throw Names.unknown("deployment", null, given, records.list(null, 20).stream().map(x -> String.valueOf(x.id())).toList());
         }
-        Deployments.Deployment d = records.get(id).orElseThrow(() -> new ApiError(404, "NOT_FOUND", "no deployment #" + id));
+        long id = d.id();
         Map<String, Object> out = view(d);
         List<Object> steps = new ArrayList<>();
         for (Deployments.Step s : records.steps(id)) {

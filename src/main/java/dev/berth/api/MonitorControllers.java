@@ -7,6 +7,7 @@ import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
 import dev.berth.config.CheckSpec;
 import dev.berth.config.Durations;
+import dev.berth.files.Names;
 import dev.berth.json.Json;
 import dev.berth.monitor.CheckContext;
 import dev.berth.monitor.CheckRunner;
@@ -250,12 +251,7 @@ public final class MonitorControllers {
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml whose checks to run");
         BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
         List<String> names = r.strings("names");
-        for (String n : names) {
-            if (file.check(n).isEmpty()) {
-                throw new ApiError(404, "NOT_FOUND", "no check named \"" + n + "\" in " + file.path() + "; checks: "
-                        + String.join(", ", file.checks().stream().map(CheckSpec::name).toList()));
-            }
-        }
+        for (String n : names) Names.requireListed("check", "in " + file.path(), n, file.checks().stream().map(CheckSpec::name).toList());
         monitor.watch(file.path(), r.stringMap("variables"));
         List<CheckSpec> chosen = file.checks().stream().filter(c -> names.isEmpty() || names.contains(c.name())).toList();
         // a log's error rate is counted over time: the daemon's own running count, when it has one, is the answer
@@ -362,9 +358,12 @@ public final class MonitorControllers {
         return Map.of("ended", store.endSilences(r.string("target"), System.currentTimeMillis()));
     }
 
-    /** GET /api/v1/heartbeats/{name}: the URL a job calls (its token is made on first ask). */
+    /**
+     * GET /api/v1/heartbeats/{name}: the URL a job calls (its token is made on first ask), for a
+     * heartbeat check of a watched berth.yml only: a token is never minted for any other name.
+     */
     Object heartbeatUrl(ApiServer.Request r, String base) throws SQLException {
-        String name = r.param(0);
+        String name = Names.requireListed("heartbeat check", "in the berth.yml files the daemon watches", r.param(0), monitor.heartbeats());
         return Map.of("name", name, "url", base + "/heartbeat/" + name + "/" + store.heartbeatToken(name));
     }
 }

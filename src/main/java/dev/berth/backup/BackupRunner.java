@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
@@ -39,7 +38,7 @@ public final class BackupRunner {
         long t0 = System.nanoTime();
         Engines.Dump dump = Engines.plan(b);
         try {
-            Files.createDirectories(dir);
+            dev.berth.files.PrivateFiles.directories(dir); // archives are databases: 0700, and the files 0600
         } catch (IOException e) {
             throw new BackupException("cannot create the backup directory " + dir + ": " + e.getMessage());
         }
@@ -92,8 +91,7 @@ public final class BackupRunner {
             sha = Hasher.start();
             long bytes = 0;
             try (InputStream in = ps.get(ps.size() - 1).getInputStream();
-                 FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+                 FileChannel out = dev.berth.files.PrivateFiles.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[1 << 16];
                 long unsynced = 0;
                 // sync as it goes, so the disk writes while the dump runs and the last sync is short; on

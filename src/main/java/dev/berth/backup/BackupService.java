@@ -2,6 +2,7 @@ package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
+import dev.berth.files.Names;
 import dev.berth.store.BackupCatalog;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -62,11 +63,7 @@ public final class BackupService {
         if (names.isEmpty() || names.equals(List.of("all"))) {
             chosen.addAll(file.backups());
         } else {
-            for (String n : names) {
-                chosen.add(file.backup(n).orElseThrow(() -> new dev.berth.config.NotFoundException("no backup named \"" + n + "\" in " + file.path()
-                        + (file.backups().isEmpty() ? " (it has no backups: section)"
-                        : "; backups there: " + String.join(", ", file.backups().stream().map(BackupSpec::name).toList())))));
-            }
+            for (String n : names) chosen.add(file.backup(n).orElseThrow(() -> unknownBackup(file, n)));
         }
         if (chosen.isEmpty()) throw new dev.berth.config.NotFoundException(file.path() + " has no backups: section");
         List<Map<String, Object>> out = new ArrayList<>();
@@ -158,7 +155,7 @@ public final class BackupService {
      * newest good archive.
      */
     public Map<String, Object> verify(BerthFile file, String target, boolean restore, boolean fromOffsite) throws SQLException {
-        long id = find(target).id();
+        long id = find(file, target).id();
         try (ArchivesInUse.Hold held = inUse.hold(id)) {
             // read again under the hold: a prune that came first has marked it pruned by now
             return verifyHeld(file, catalog.get(id).orElseThrow(), restore, fromOffsite);
@@ -248,7 +245,7 @@ public final class BackupService {
 
     private Map<String, Object> restoreHeld(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite)
             throws SQLException {
-        BackupCatalog.Entry e = catalog.get(id).orElseThrow(() -> new IllegalArgumentException("no backup #" + id + " in the catalog"));
+        BackupCatalog.Entry e = archive(String.valueOf(id));
         boolean localFile = e.local() && java.nio.file.Files.isRegularFile(Path.of(e.file()));
         boolean useOffsite = fromOffsite || !localFile;
         if (useOffsite && !e.offsite()) {
@@ -305,9 +302,18 @@ public final class BackupService {
         return r;
     }
 
-    private BackupCatalog.Entry find(String target) throws SQLException {
-        if (target.matches("\\d+")) {
-            return catalog.get(Long.parseLong(target)).orElseThrow(() -> new dev.berth.config.NotFoundException("no backup #" + target + " in the catalog"));
+    /** target: a catalog id, or the name of a backup in the catalog or in file; anything else is refused with the list. */
+    private BackupCatalog.Entry find(BerthFile file, String target) throws SQLException {
+        if (target.matches("[0-9]{1,18}")) {
+            var e = catalog.get(Long.parseLong(target));
+            if (e.isPresent()) return e.get();
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>(catalog.names());
+        for (BackupSpec b : file.backups()) names.add(b.name());
+        if (!names.contains(target)) {
+            List<String> known = new ArrayList<>(names);
+            for (BackupCatalog.Entry e : catalog.list(null, 10)) known.add(String.valueOf(e.id()));
+            throw Names.unknown("backup or archive id", null, target, known);
         }
         for (BackupCatalog.Entry e : catalog.list(target, 1000)) {
             if (e.local() || e.offsite()) return e;
@@ -315,8 +321,21 @@ public final class BackupService {
         throw new dev.berth.config.NotFoundException("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
     }
 
+    /** An archive of the catalog by its id (as given); anything else is refused with the newest ids. */
+    public BackupCatalog.Entry archive(String id) throws SQLException {
+        var e = id != null && id.matches("[0-9]{1,18}") ? catalog.get(Long.parseLong(id)) : java.util.Optional.<BackupCatalog.Entry>empty();
+        if (e.isPresent()) return e.get();
+        throw Names.unknown("archive", "in the backup catalog", id, catalog.list(null, 20).stream().map(x -> x.id() + " (" + x.name() + ")").toList());
+    }
+
+    private static Names.Unknown unknownBackup(BerthFile file, String name) {
+        return Names.unknown("backup", "in " + file.path(), name, file.backups().stream().map(BackupSpec::name).toList());
+    }
+
     /** Applies each backup's retention (see Retention); with dryRun, only says what it would remove. */
     public List<Map<String, Object>> prune(BerthFile file, List<String> names, boolean dryRun) throws SQLException {
+        if (names.equals(List.of("all"))) names = List.of();
+        for (String n : names) if (file.backup(n).isEmpty()) throw unknownBackup(file, n);
         List<Map<String, Object>> out = new ArrayList<>();
         for (BackupSpec b : file.backups()) {
             if (!names.isEmpty() && !names.contains(b.name())) continue;

@@ -130,9 +130,10 @@ final class OffsiteCopies {
         Path tmp = dir.resolve(".download-" + e.id() + "-" + Long.toHexString(System.nanoTime()) + ".partial");
         MessageDigest sha = S3Client.digest("SHA-256");
         try {
-            Files.createDirectories(dir);
+            dev.berth.files.PrivateFiles.directories(dir);
             try (InputStream in = s3.get(e.offsiteKey());
-                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(
+                         dev.berth.files.PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
                 byte[] buf = new byte[1 << 16];
                 for (int n; (n = in.read(buf)) > 0; ) {
                     sha.update(buf, 0, n);

@@ -39,9 +39,8 @@ final class CheckCommand implements CliCommand {
         if (args.value("--heartbeat-url") != null) {
             String name = args.value("--heartbeat-url");
             BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
-            if (file.check(name).filter(c -> c.kind().equals("heartbeat")).isEmpty()) {
-                throw new CliException(ExitCodes.NOT_FOUND, "no heartbeat check named \"" + name + "\" in " + config);
-            }
+            dev.berth.files.Names.requireListed("heartbeat check", "in " + config, name,
+                    file.checks().stream().filter(c -> c.kind().equals("heartbeat")).map(dev.berth.config.CheckSpec::name).toList());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config.toString());
             body.put("variables", vars);
@@ -63,10 +62,7 @@ final class CheckCommand implements CliCommand {
         } else {
             BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
             for (String n : args.positionals()) {
-                if (file.check(n).isEmpty()) {
-                    throw new CliException(ExitCodes.NOT_FOUND, "no check named \"" + n + "\" in " + config + "; checks: "
-                            + String.join(", ", file.checks().stream().map(dev.berth.config.CheckSpec::name).toList()));
-                }
+                dev.berth.files.Names.requireListed("check", "in " + config, n, file.checks().stream().map(dev.berth.config.CheckSpec::name).toList());
             }
             try {
                 result = LocalChecks.run(file, args.positionals(), Env.home().stateDb(), args.flag("--alert"));

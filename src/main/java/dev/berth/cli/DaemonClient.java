@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.daemon.BerthHome;
 import dev.berth.daemon.Token;
+import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -137,6 +138,7 @@ final class DaemonClient {
     long startDaemon() {
         try {
             home.ensure();
+            PrivateFiles.file(home.daemonLog()); // appended to by the redirect below, which would create it with the umask's mode
         } catch (IOException e) {
             throw new CliException(ExitCodes.DAEMON, "cannot create BERTH_HOME " + home.dir() + ": " + e.getMessage());
         }
@@ -184,15 +186,19 @@ final class DaemonClient {
         Path jar = Path.of(cp);
         if (cp.contains(java.io.File.pathSeparator) || !cp.endsWith(".jar") || !Files.isRegularFile(jar)) return cp;
         try {
-            Path lib = Files.createDirectories(home.dir().resolve("lib"));
+            Path lib = PrivateFiles.directories(home.dir().resolve("lib"));
             String stamp = Long.toHexString(Files.size(jar)) + "-" + Long.toHexString(Files.getLastModifiedTime(jar).toMillis());
             Path dir = lib.resolve(stamp);
             Path copy = dir.resolve("berth.jar");
             if (!Files.exists(copy)) {
                 Path tmp = Files.createTempDirectory(lib, ".new-");
                 Files.copy(jar, tmp.resolve("berth.jar"));
+                Files.setPosixFilePermissions(tmp.resolve("berth.jar"), PrivateFiles.FILE); // tmp is 0700: nobody else saw it meanwhile
                 Path logd = jar.resolveSibling("berth-logd");
-                if (Files.exists(logd)) Files.copy(logd, tmp.resolve("berth-logd"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                if (Files.exists(logd)) {
+                    Files.copy(logd, tmp.resolve("berth-logd"));
+                    Files.setPosixFilePermissions(tmp.resolve("berth-logd"), PrivateFiles.DIRECTORY); // rwx------
+                }
                 try {
                     Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException raced) {

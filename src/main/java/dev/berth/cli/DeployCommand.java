@@ -149,10 +149,11 @@ final class DeployCommand implements CliCommand {
         private final Spec spec = new Spec("rollback", "Go back to a kept release (default: the previous good one).")
                 .details("  berth rollback web                    the newest good release before the live one",
                         "  berth rollback web 20261122-094512    that release (see `berth releases web`)",
+                        "RELEASE is an id `berth releases APP` lists; anything else (a path) is refused, exit 4.",
                         "The release's directory must still be on disk. The health gate runs as after a deploy;",
                         "when it fails, Berth goes back to the release that was live.")
                 .positional("APP", 0, 1, "The app (default: the only app of ./berth.yml with a deploy section).")
-                .positional("RELEASE", 0, 1, "The release id.")
+                .positional("RELEASE", 0, 1, "The release id (as `berth releases` lists it).")
                 .option("-c, --config", "FILE", "The berth.yml to use (default ./berth.yml).")
                 .flag("--with-data", "Also restore the database backup taken before that deployment's migrations.")
                 .json();

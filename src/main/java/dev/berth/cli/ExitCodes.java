@@ -9,7 +9,7 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** berth.yml (or another input file) has problems. */
     public static final int CONFIG = 3;
-    /** No such thing: the app, check, backup, archive, deployment, release, channel or file named does not exist. */
+    /** No such thing: the app, release, deployment, backup, archive, check, heartbeat, alert channel or file named does not exist (the message lists those there are). */
     public static final int NOT_FOUND = 4;
     /** The daemon could not be reached or started. */
     public static final int DAEMON = 5;
@@ -23,8 +23,8 @@ public final class ExitCodes {
                  lint warnings)
               2  bad flags or arguments (also: an output file that exists, without --force)
               3  berth.yml (or another input file) has problems
-              4  no such thing: the app, check, backup, archive id, deployment, release, alert channel or file named
-                 does not exist
+              4  no such thing: the app, release, deployment, backup, archive id, check, heartbeat, alert channel or
+                 file named does not exist (the message lists those there are)
               5  the daemon could not be reached or started; from ./berth itself: no JDK >= 21, or the build failed
             `berth check` exits with the health instead: 0 HEALTHY, 1 WARNING, 2 UNHEALTHY.""";
 }

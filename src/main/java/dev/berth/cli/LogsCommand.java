@@ -50,7 +50,7 @@ final class LogsCommand implements CliCommand {
                 sources.add(new Source(name.replace(".log", ""), Path.of(f)));
             }
         }
-        if (!found) throw new CliException(ExitCodes.NOT_FOUND, "no app named \"" + app + "\" is registered");
+        if (!found) throw dev.berth.files.Names.unknown("app", "registered with the daemon", app, apps.stream().map(o -> String.valueOf(((Map<String, Object>) o).get("name"))).toList());
         List<Tail> tails = new ArrayList<>();
         for (Source s : sources) {
             Tail t = new Tail(s);

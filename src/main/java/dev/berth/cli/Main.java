@@ -25,6 +25,9 @@ public final class Main {
             Output.err("berth: " + e.getMessage());
             for (String d : e.details) Output.err("  " + d);
             return e.exitCode;
+        } catch (dev.berth.files.Names.Unknown e) { // a name checked here, before the daemon is asked
+            Output.err("berth: " + e.getMessage());
+            return ExitCodes.NOT_FOUND;
         } catch (dev.berth.config.ConfigException e) {
             Output.err("berth: " + e.problems().size() + " problem(s) in the berth.yml:");
             for (var p : e.problems()) Output.err("  " + p);

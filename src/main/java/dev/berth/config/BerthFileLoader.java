@@ -324,7 +324,7 @@ public final class BerthFileLoader {
         }
 
         List<AppSpec> file() {
-            Node root = YamlSource.read(problems.file(), problems);
+            Node root = YamlSource.read(problems.file(), problems, secrets);
             if (root == null) {
                 return List.of();
             }

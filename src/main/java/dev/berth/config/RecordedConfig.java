@@ -1,22 +1,24 @@
 package dev.berth.config;
 
+import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A release's configuration as it was deployed: a copy of the berth.yml and of every env file
- * it read, kept under BERTH_HOME (0700, files 0600), with a `recorded.json` saying where they
- * came from. The env files and the ${VAR} values hold secrets: they are sealed (SecretBox).
- * Loading the copy gives the app exactly the settings and env it was deployed with, which is
- * what a rollback brings back with the code.
+ * A release's configuration as it was deployed (and the last good copy of a berth.yml): a copy of
+ * the berth.yml and of every env file it read, kept under BERTH_HOME (0700, files 0600), with a
+ * `recorded.json` saying where they came from. All of it that can hold a secret is sealed
+ * (SecretBox): the env files, the ${VAR} values, and the berth.yml too (its env: may have literal
+ * values); only a loader with the key reads the copy (BerthFileLoader.withSecrets). Loading the
+ * copy gives the app exactly the settings and env it was deployed with, which is what a rollback
+ * brings back with the code.
  */
 public final class RecordedConfig {
     private static final String INFO = "recorded.json";
@@ -51,7 +53,7 @@ public final class RecordedConfig {
                               String app, String release) throws IOException {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".new");
         dev.berth.files.FileTrees.delete(tmp);
-        Files.createDirectories(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        PrivateFiles.directories(tmp);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("berth_yml", file.path().toString());
         info.put("base_dir", file.path().getParent().toString());
@@ -69,14 +71,12 @@ public final class RecordedConfig {
             String name = i == 0 ? "berth.yml" : "env-" + i + "-" + from.getFileName();
             Path to = tmp.resolve(name);
             byte[] bytes = Files.readAllBytes(from);
-            Files.write(to, i == 0 ? bytes : box.seal(bytes)); // env files hold secrets
-            Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
+            PrivateFiles.write(to, box.seal(bytes)); // env files hold secrets, and a berth.yml may
             if (i > 0) envCopies.put(from.toString(), name);
         }
         info.put("env_files", envCopies);
         Path infoFile = tmp.resolve(INFO);
-        Files.writeString(infoFile, Json.pretty(info) + "\n");
-        Files.setPosixFilePermissions(infoFile, PosixFilePermissions.fromString("rw-------"));
+        PrivateFiles.write(infoFile, (Json.pretty(info) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         dev.berth.files.FileTrees.delete(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir.resolve("berth.yml");

@@ -14,9 +14,10 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals what Berth keeps of other people's secrets (a release's recorded env files and
- * variables) with AES-256-GCM under a key of its own, BERTH_HOME/secret.key (0600, made once).
- * A copy of the releases directory, or of a backup of it, then holds no readable secret.
+ * Seals what Berth keeps of other people's secrets (the ${VAR} values the CLI passes, kept with
+ * each app in state.db; the recorded copies of berth.yml and its env files, for releases and as
+ * the last good copy) with AES-256-GCM under a key of its own, BERTH_HOME/secret.key (0600, made
+ * once). A copy of BERTH_HOME without that key, or of a backup of it, then holds no readable secret.
  */
 public final class SecretBox {
     private static final byte[] MAGIC = "BERTH-SEALED-1\n".getBytes(StandardCharsets.US_ASCII);
@@ -75,6 +76,27 @@ public final class SecretBox {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot open a sealed file: another BERTH_HOME's key, or the file was changed", e);
         }
+    }
+
+    private static final String TEXT_PREFIX = "sealed:";
+
+    /** For a text column: "sealed:" and the sealed bytes in base64. */
+    public String sealText(String plain) {
+        return TEXT_PREFIX + java.util.Base64.getEncoder().encodeToString(seal(plain.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** What sealText sealed; text without its prefix (written before it was sealed) comes back as it is. */
+    public String openText(String stored) throws IOException {
+        if (!isSealedText(stored)) return stored;
+        try {
+            return new String(open(java.util.Base64.getDecoder().decode(stored.substring(TEXT_PREFIX.length()))), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not sealed by Berth: " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean isSealedText(String stored) {
+        return stored != null && stored.startsWith(TEXT_PREFIX);
     }
 
     public static boolean isSealed(byte[] bytes) {

@@ -32,10 +32,23 @@ final class YamlSource {
 
     /** The root node, or null when the file is missing, unreadable, empty or not valid YAML (a problem says which). */
     static Node read(Path file, Problems problems) {
+        return read(file, problems, null);
+    }
+
+    /** As above; a file Berth sealed (a recorded copy) is opened with box, and is a problem without it. */
+    static Node read(Path file, Problems problems, SecretBox box) {
         String text;
         try {
+            byte[] bytes = Files.readAllBytes(file);
+            if (SecretBox.isSealed(bytes)) {
+                if (box == null) {
+                    problems.inFile(null, "sealed by Berth (a recorded copy): only the daemon, with BERTH_HOME/secret.key, reads it");
+                    return null;
+                }
+                bytes = box.open(bytes);
+            }
             // a strict decoder: a Latin-1 file should be reported, not read with replacement characters
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (NoSuchFileException e) {
             problems.inFile(null, "file not found");
             return null;

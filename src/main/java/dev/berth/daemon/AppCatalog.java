@@ -6,6 +6,7 @@ import dev.berth.config.BerthFileLoader;
 import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
+import dev.berth.files.Names;
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
 import dev.berth.store.StoredApp;
@@ -48,7 +49,7 @@ public final class AppCatalog {
     private SpecSource sourceFor(String app) {
         return name -> {
             StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND", "app " + name + " is not registered"));
-            return loadApp(Path.of(stored.configPath()), name, stored.envProfile(), Json.readStringMap(stored.variablesJson()));
+            return loadApp(Path.of(stored.configPath()), name, stored.envProfile(), variables(stored));
         };
     }
 
@@ -170,7 +171,7 @@ public final class AppCatalog {
         try {
             StoredApp before = stored(spec.name()).orElse(null);
             store.upsertApp(new StoredApp(spec.name(), before == null ? -1 : before.position(),
-                    config.toAbsolutePath().toString(), profile, "running", Json.write(vars)));
+                    config.toAbsolutePath().toString(), profile, "running", sealed(vars)));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot save app " + spec.name() + ": " + e.getMessage(), e);
         }
@@ -191,13 +192,12 @@ public final class AppCatalog {
     public AppSpec deployable(Path config, String name, String profile, Map<String, String> vars) throws ConfigException {
         if (config != null) {
             BerthFile file = loadFile(config, profile, vars);
-            return file.app(name).orElseThrow(() -> new SupervisorException("NOT_FOUND",
-                    "no app \"" + name + "\" in " + config + " (apps there: " + names(file) + ")"));
+            return file.app(name).orElseThrow(() -> Names.unknown("app", "in " + config, name, file.apps().stream().map(AppSpec::name).toList()));
         }
         StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND",
                 "no app named \"" + name + "\" is registered, and no berth.yml was given (run in its directory or pass -c)"));
         return loadApp(Path.of(stored.configPath()), name, profile != null ? profile : stored.envProfile(),
-                vars.isEmpty() ? Json.readStringMap(stored.variablesJson()) : vars);
+                vars.isEmpty() ? variables(stored) : vars);
     }
 
     /** The berth.yml an app is registered from, or null. */
@@ -232,9 +232,9 @@ public final class AppCatalog {
         try {
             for (StoredApp a : store.apps()) {
                 if (a.configPath().equals(config.toAbsolutePath().toString())) {
-                    Map<String, String> merged = new LinkedHashMap<>(Json.readStringMap(a.variablesJson()));
+                    Map<String, String> merged = new LinkedHashMap<>(variables(a));
                     merged.putAll(vars);
-                    store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(), Json.write(merged)));
+                    store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(), sealed(merged)));
                 }
             }
         } catch (SQLException e) {
@@ -242,11 +242,49 @@ public final class AppCatalog {
         }
     }
 
+    /**
+     * The ${VAR} values kept with an app's registration are what the CLI's shell had: passwords,
+     * keys. They are kept sealed (SecretBox), never as plain JSON in state.db.
+     */
+    private String sealed(Map<String, String> vars) {
+        return secrets.sealText(Json.write(vars));
+    }
+
+    private Map<String, String> variables(StoredApp a) {
+        try {
+            return Json.readStringMap(secrets.openText(a.variablesJson()));
+        } catch (IOException e) {
+            LOG.warning("cannot open the variables of " + a.name() + " (was secret.key replaced?): " + e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /**
+     * At daemon start: seals the variables an older daemon kept as plain JSON, and has the
+     * database drop every trace of them (secure_delete zeroes the old rows; the checkpoint
+     * empties the WAL).
+     */
+    public void sealStoredVariables() {
+        try {
+            int n = 0;
+            for (StoredApp a : store.apps()) {
+                if (dev.berth.config.SecretBox.isSealedText(a.variablesJson())) continue;
+                store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(),
+                        sealed(Json.readStringMap(a.variablesJson()))));
+                n++;
+            }
+            if (n > 0) {
+                store.checkpoint();
+                LOG.info("sealed the stored variables of " + n + " app(s)");
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot seal the stored variables", e);
+        }
+    }
+
     public List<String> resolve(List<String> names) {
         if (names.isEmpty() || names.equals(List.of("all"))) return supervisor.appNames();
-        for (String n : names) {
-            if (!supervisor.has(n)) throw new SupervisorException("NOT_FOUND", "no app named \"" + n + "\" is registered; `berth status` lists them");
-        }
+        for (String n : names) Names.requireListed("app", "registered with the daemon", n, supervisor.appNames());
         return names;
     }
 
@@ -261,14 +299,14 @@ public final class AppCatalog {
         }
         for (StoredApp a : all) {
             try {
-                AppSpec spec = loadApp(Path.of(a.configPath()), a.name(), a.envProfile(), Json.readStringMap(a.variablesJson()));
+                AppSpec spec = loadApp(Path.of(a.configPath()), a.name(), a.envProfile(), variables(a));
                 out.add(supervisor.recover(spec, sourceFor(a.name()), a.desired(), store.instances(a.name())));
             } catch (ConfigException e) {
                 Path copy = lastGoodDir(Path.of(a.configPath())).resolve("berth.yml");
                 try {
                     // adopted with the last berth.yml that loaded: live processes stay supervised; restarts go on
                     // using it (with a config event) until the file is fixed
-                    AppSpec spec = loadApp(copy, a.name(), a.envProfile(), Json.readStringMap(a.variablesJson()));
+                    AppSpec spec = loadApp(copy, a.name(), a.envProfile(), variables(a));
                     Outcome o = supervisor.recover(spec, sourceFor(a.name()), a.desired(), store.instances(a.name()));
                     LOG.warning(a.name() + ": its berth.yml does not load (" + e.problems().get(0) + "); recovered with the last good copy");
                     out.add(new Outcome(a.name(), o.ok(), o.message() + " (with the last good berth.yml: " + e.problems().get(0) + ")", o.details()));

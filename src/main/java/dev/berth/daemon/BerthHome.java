@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,8 @@ import java.util.Map;
 
 /**
  * BERTH_HOME: where one daemon keeps its token, its state database, its logs and the file
- * that tells the CLI where it listens. Default ~/.berth. The directory is 0700.
+ * that tells the CLI where it listens. Default ~/.berth. The directory is 0700, and everything
+ * Berth makes in it is 0700 / 0600 (see PrivateFiles).
  */
 public record BerthHome(Path dir) {
 
@@ -34,6 +36,11 @@ public record BerthHome(Path dir) {
             // made beforehand (mkdir, provisioning): logs and state inside must not be readable by others
             Files.setPosixFilePermissions(dir, privateDir);
         }
-        Files.createDirectories(logs());
+        PrivateFiles.directories(logs());
+    }
+
+    /** At daemon start: what an older Berth made in here with the umask's mode loses its group and other bits. */
+    public int tighten() throws IOException {
+        return PrivateFiles.tighten(dir);
     }
 }

@@ -87,7 +87,9 @@ public final class Daemon {
 
     private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
-        try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        int tightened = home.tighten();
+        if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
+        try (FileChannel lockChannel = dev.berth.files.PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lockChannel.tryLock()) {
             if (lock == null) throw new IllegalStateException("another berth daemon is running for " + home.dir());
             String token = Token.loadOrCreate(home.token());
@@ -96,6 +98,7 @@ public final class Daemon {
                          appBaseEnvironment())) {
                 SecretBox secrets = SecretBox.loadOrCreate(home.dir().resolve("secret.key"));
                 AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets);
+                catalog.sealStoredVariables(); // what an older daemon kept in clear
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("pid", ProcessHandle.current().pid());
                 info.put("version", VERSION);

@@ -8,6 +8,7 @@ import dev.berth.config.DeploySpec;
 import dev.berth.config.RecordedConfig;
 import dev.berth.config.SecretBox;
 import dev.berth.files.FileTrees;
+import dev.berth.files.Names;
 import dev.berth.json.Json;
 import dev.berth.store.Deployments;
 import dev.berth.store.Deployments.Release;
@@ -120,9 +121,14 @@ public final class Deployer {
         return id;
     }
 
-    /** Goes back to a kept release (default: the newest good one before the live one). */
+    /**
+     * Goes back to a kept release (default: the newest good one before the live one). A release id
+     * is a name Berth made: anything but the id of one of the app's listed releases is refused
+     * (Names.Unknown), so it never reaches a path.
+     */
     public long rollback(AppSpec spec, DeployRequest req, String releaseId, boolean withData) throws DeployException {
         DeploySpec d = requireDeploy(spec);
+        if (releaseId != null) Names.requireListed("release", "of " + spec.name(), releaseId, releaseIds(spec.name()));
         String live = currentRelease(d).orElseThrow(() -> new DeployException(spec.name() + " has no live release to roll back from"));
         String target = releaseId != null ? releaseId : previousGood(spec.name(), live)
                 .orElseThrow(() -> new DeployException("no earlier good release of " + spec.name() + " to roll back to; `berth releases "
@@ -725,6 +731,15 @@ public final class Deployer {
         }
     }
 
+    /** The ids of the app's releases, as `berth releases` lists them (newest first). */
+    private List<String> releaseIds(String app) throws DeployException {
+        try {
+            return records.releases(app).stream().map(Release::id).toList();
+        } catch (SQLException e) {
+            throw new DeployException("cannot read the releases: " + e.getMessage(), e);
+        }
+    }
+
     private Optional<Release> release(String app, String id) {
         try {
             return records.release(app, id);
@@ -818,8 +833,8 @@ public final class Deployer {
     }
 
     private static void write(Path log, CharSequence text) throws IOException {
-        Files.createDirectories(log.getParent());
-        Files.writeString(log, text, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        dev.berth.files.PrivateFiles.directories(log.getParent());
+        dev.berth.files.PrivateFiles.append(log, text);
     }
 
     private void finish(long id, String state, String step, String message) {

@@ -25,7 +25,7 @@ final class StepRunner {
     private StepRunner() { }
 
     static Result run(String commandLine, Path dir, Map<String, String> env, Path log, Duration timeout) throws IOException {
-        Files.createDirectories(log.getParent());
+        dev.berth.files.PrivateFiles.file(log); // 0600 before the redirect appends: step output often echoes secrets
         ProcessBuilder pb = new ProcessBuilder(List.of("setsid", "/bin/sh", "-c", commandLine)).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);

@@ -384,6 +384,25 @@ public final class Monitor implements AutoCloseable {
 
     public record CheckView(CheckSpec spec, CheckState state, Instant since, ProbeResult last, Instant lastRun) { }
 
+    /**
+     * The names of the heartbeat checks of every watched berth.yml, read from the files now (the
+     * schedule catches up with a newly watched file a moment later): the only names a heartbeat
+     * URL is made for.
+     */
+    public List<String> heartbeats() {
+        List<Map.Entry<Path, Map<String, String>>> files;
+        synchronized (watched) {
+            files = List.copyOf(watched.entrySet());
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (var e : files) {
+            BerthFile f = load(e.getKey(), e.getValue());
+            if (f == null) continue;
+            for (CheckSpec c : f.checks()) if (c.probe() instanceof CheckSpec.Heartbeat) names.add(c.name());
+        }
+        return List.copyOf(names);
+    }
+
     public List<CheckView> checks() {
         List<CheckView> out = new ArrayList<>();
         for (Scheduled s : checks.values()) out.add(new CheckView(s.spec, s.status.state(), s.status.since(), s.status.last(), s.status.lastRun()));

@@ -182,6 +182,17 @@ public final class BackupCatalog {
         return null;
     }
 
+    /** The names of the backups the catalog has runs of, sorted. */
+    public List<String> names() throws SQLException {
+        return store.withConnection(db -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT name FROM backups ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        });
+    }
+
     /** Newest first; name null for every backup. */
     public List<Entry> list(String name, int limit) throws SQLException {
         return name == null ? select("", null, limit) : select(" WHERE name=?", name, limit);

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The daemon's embedded SQLite database (WAL mode) under BERTH_HOME. Every write is one
  * transaction, so a kill -9 at any moment leaves either the old or the new row, never half.
- * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
+ * The file and its WAL/SHM companions are 0600; the secrets it keeps (an app's ${VAR} values, the
+ * variables of watched files) are sealed by their writers (SecretBox) before they get here.
  */
 public final class StateStore implements AutoCloseable {
     private static final int SCHEMA_VERSION = 8;
@@ -26,7 +27,7 @@ public final class StateStore implements AutoCloseable {
     public StateStore(Path file) throws IOException {
         this.file = file;
         try {
-            Files.createDirectories(file.getParent());
+            dev.berth.files.PrivateFiles.directories(file.getParent());
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
@@ -36,6 +37,8 @@ public final class StateStore implements AutoCloseable {
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=5000");
                 s.execute("PRAGMA foreign_keys=ON");
+                // what a row held before it was changed or deleted is zeroed, not left in free space
+                s.execute("PRAGMA secure_delete=ON");
             }
             migrate();
             restrictCompanionFiles();
@@ -269,6 +272,13 @@ public final class StateStore implements AutoCloseable {
                 }
                 return null;
             });
+        }
+    }
+
+    /** Copies the WAL into the database and empties it (after secrets were sealed: no old frame keeps them). */
+    public synchronized void checkpoint() throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         }
     }
 

@@ -600,8 +600,10 @@ public final class Supervisor implements AutoCloseable {
         long logOffset;
         Process process;
         try {
-            Files.createDirectories(logs.out().getParent());
-            logOffset = Files.exists(logs.out()) ? Files.size(logs.out()) : 0;
+            // 0600, made here: the redirects below and berth-logd would create them with the umask's mode
+            dev.berth.files.PrivateFiles.file(logs.out());
+            if (!logs.merged()) dev.berth.files.PrivateFiles.file(logs.err());
+            logOffset = Files.size(logs.out());
             List<String> argv = new ArrayList<>();
             if (LogRelay.needed(spec.logs())) {
                 argv.addAll(logRelay.wrap(spec.logs(), logs, spec.command().argv()));

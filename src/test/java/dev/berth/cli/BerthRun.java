@@ -51,6 +51,15 @@ final class BerthRun implements AutoCloseable {
         this.scratch = scratch;
     }
 
+    /** The umask the CLI runs with (and so the daemon it starts, and the apps); null: this JVM's. */
+    private String umask;
+
+    /** Runs every command under `sh -c 'umask MASK; exec ...'`. */
+    BerthRun withUmask(String mask) {
+        this.umask = mask;
+        return this;
+    }
+
     void writeConfig(String yaml) throws IOException {
         Files.writeString(project.resolve("berth.yml"), yaml.replace("$TESTAPPS", TESTAPPS.toString()));
     }
@@ -64,6 +73,7 @@ final class BerthRun implements AutoCloseable {
             List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.berth.cli.Main"));
             argv.addAll(List.of(args));
+            if (umask != null) argv.addAll(0, List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
             ProcessBuilder pb = new ProcessBuilder(argv).directory(project.toFile());
             pb.environment().put("BERTH_HOME", home.toString());
             pb.environment().putAll(extraEnv);

@@ -152,7 +152,7 @@ class MonitorIT extends BerthIT {
         assertFalse(berth.daemonAlive(), "berth check needs no daemon");
 
         BerthRun.Result unknown = berth.run("check", "nope");
-        assertTrue(unknown.exit() != 0 && unknown.err().contains("no check named \"nope\""), unknown.toString());
+        assertTrue(unknown.exit() != 0 && unknown.err().contains("no check \"nope\""), unknown.toString());
 
         // --alert without a daemon sends what is not OK straight away, one message per channel...
         BerthRun.Result alerted = berth.run("check", "closed", "--alert");

@@ -1,0 +1,117 @@
+package dev.berth.files;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * How Berth creates what it keeps (under BERTH_HOME: logs, step logs, recorded configuration,
+ * archives, the state): directories 0700, files 0600, whatever the umask. The mode is given when
+ * a file or directory is created (a umask only takes bits away), never set after, so there is no
+ * moment when another user could open it. Step logs echo secrets, archives are databases.
+ */
+public final class PrivateFiles {
+    public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private PrivateFiles() { }
+
+    private static FileAttribute<Set<PosixFilePermission>> directoryMode() {
+        return PosixFilePermissions.asFileAttribute(DIRECTORY);
+    }
+
+    private static FileAttribute<Set<PosixFilePermission>> fileMode() {
+        return PosixFilePermissions.asFileAttribute(FILE);
+    }
+
+    /** dir and each missing parent, created 0700 (those that exist keep their mode). */
+    public static Path directories(Path dir) throws IOException {
+        return Files.createDirectories(dir, directoryMode());
+    }
+
+    /**
+     * Creates file 0600 (and its directory 0700) when it does not exist, for whoever opens it next:
+     * a redirect of a child's output, or another process (berth-logd, SQLite) that appends to it.
+     */
+    public static Path file(Path file) throws IOException {
+        if (file.getParent() != null) directories(file.getParent());
+        try {
+            Files.createFile(file, fileMode());
+        } catch (FileAlreadyExistsException existing) {
+            // appended to as it is
+        }
+        return file;
+    }
+
+    /** FileChannel.open, with 0600 for a file it creates. */
+    public static FileChannel open(Path file, OpenOption... options) throws IOException {
+        return FileChannel.open(file, Set.of(options), fileMode());
+    }
+
+    public static void write(Path file, byte[] content) throws IOException {
+        try (FileChannel ch = open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content);
+            while (b.hasRemaining()) ch.write(b);
+        }
+    }
+
+    public static void append(Path file, CharSequence text) throws IOException {
+        try (FileChannel ch = open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(text));
+            while (b.hasRemaining()) ch.write(b);
+        }
+    }
+
+    /**
+     * Takes the group and other bits off everything under root (symbolic links are neither
+     * followed nor changed): what an older Berth made with the umask's mode. Returns how many it changed.
+     */
+    public static int tighten(Path root) throws IOException {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) return 0;
+        int[] changed = {0};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                tightenOne(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (!attrs.isSymbolicLink()) tightenOne(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // gone meanwhile (a log rotated away)
+            }
+
+            private void tightenOne(Path p) throws IOException {
+                Set<PosixFilePermission> perms;
+                try {
+                    perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    return;
+                }
+                Set<PosixFilePermission> own = new HashSet<>(perms);
+                own.removeIf(x -> !x.name().startsWith("OWNER"));
+                if (own.size() == perms.size()) return;
+                Files.setPosixFilePermissions(p, own);
+                changed[0]++;
+            }
+        });
+        return changed[0];
+    }
+}
