@@ -47,15 +47,31 @@ public final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     public static final String VERSION = "0.1.0";
 
+    /** The exit code of `daemon run --unless-running` when another daemon holds BERTH_HOME (EX_TEMPFAIL). */
+    public static final int LOCK_HELD = 75;
+
     private final BerthHome home;
     private final String host;
     private final int port;
+    private final boolean waitForLock;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public Daemon(BerthHome home, String host, int port) {
+    /** Thrown by run() when another daemon holds BERTH_HOME and this one was not to wait for it. */
+    public static final class LockHeld extends Exception {
+        public LockHeld(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param waitForLock when another daemon holds BERTH_HOME: wait to take over when it ends (systemd,
+     *                    a foreground `daemon run`), or else give up at once (a CLI's background start)
+     */
+    public Daemon(BerthHome home, String host, int port, boolean waitForLock) {
         this.home = home;
         this.host = host;
         this.port = port;
+        this.waitForLock = waitForLock;
     }
 
     /** What every app starts from: a login-like environment, plus BERTH_HOME so the app's own `berth` calls reach this daemon. */
@@ -74,6 +90,19 @@ public final class Daemon {
         }
     }
 
+    /**
+     * The daemon's lock on BERTH_HOME. Held by another daemon: that one may still be adopting
+     * (it publishes daemon.json only once it answers), so either wait for it to end or say so.
+     */
+    private FileLock takeLock(FileChannel ch) throws IOException, LockHeld {
+        FileLock lock = ch.tryLock();
+        if (lock != null) return lock;
+        String holder = home.lockHolder().map(p -> "pid " + p).orElse("another process");
+        if (!waitForLock) throw new LockHeld("another berth daemon (" + holder + ") holds " + home.daemonLock());
+        LOG.info("another berth daemon (" + holder + ") serves " + home.dir() + "; this one takes over when it ends");
+        return ch.lock();
+    }
+
     public void run() throws Exception {
         // On SIGTERM the JVM exits as soon as its shutdown hooks return: the hook waits until
         // run() has closed the API, the supervisor and the store, so nothing is cut off half-way.
@@ -88,8 +117,10 @@ public final class Daemon {
     private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
         try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = lockChannel.tryLock()) {
-            if (lock == null) throw new IllegalStateException("another berth daemon is running for " + home.dir());
+             FileLock lock = takeLock(lockChannel)) {
+            // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
+            lockChannel.truncate(0);
+            lockChannel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
             String token = Token.loadOrCreate(home.token());
             try (StateStore store = new StateStore(home.stateDb());
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
