@@ -19,7 +19,11 @@ public final class BackupControllers {
 
     private final dev.berth.backup.BackupScheduler scheduler;
 
-    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, dev.berth.backup.BackupScheduler scheduler) {
+    private final dev.berth.backup.BackupReconciler reconciler;
+
+    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, dev.berth.backup.BackupScheduler scheduler,
+                             dev.berth.backup.BackupReconciler reconciler) {
+        this.reconciler = reconciler;
         this.service = service;
         this.catalog = catalog;
         this.defaultLogDir = defaultLogDir;
@@ -107,6 +111,15 @@ public final class BackupControllers {
             if (e.drillResult() != null) m.put("drill_result", dev.berth.json.Json.readMap(e.drillResult()));
             out.add(m);
         }
-        return Map.of("backups", out);
+        List<Object> unknown = new ArrayList<>();
+        for (var f : reconciler.unknownFiles(name)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.backup());
+            m.put("file", f.file().toString());
+            m.put("bytes", f.bytes());
+            m.put("modified_at_ms", f.modifiedAt());
+            unknown.add(m);
+        }
+        return Map.of("backups", out, "unknown_files", unknown);
     }
 }

@@ -98,7 +98,9 @@ public final class BackupService {
             r.put("id", id);
             Path dir = b.to() != null ? b.to() : defaultRoot.resolve(b.name());
             removeStalePartials(dir); // no run of this backup is going (the running map says so): any .partial is a killed run's
-            BackupRunner.Archive a = BackupRunner.run(b, dir, lastBytes(b.name()));
+            long run = id;
+            BackupRunner.Archive a = BackupRunner.run(b, dir, lastBytes(b.name()),
+                    done -> catalog.renaming(run, done.file().toString(), done.bytes(), done.sha256(), done.toolVersion(), done.serverVersion()));
             catalog.succeeded(id, a.file().toString(), a.bytes(), a.sha256(), a.toolVersion(), a.serverVersion());
             r.put("ok", true);
             r.put("file", a.file().toString());

@@ -38,6 +38,7 @@ final class OffsiteCopies {
         S3Client s3 = new S3Client(target);
         String key = target.prefix() + file.getFileName();
         try {
+            catalog.offsite(id, "uploading", key, null); // a daemon killed during the upload leaves this: the next one marks it failed, to retry
             long onDisk = Files.size(file);
             if (onDisk != bytes) {
                 throw new IOException("the archive " + file + " is " + onDisk + " bytes, the catalog says " + bytes + ": not uploading it");

@@ -9,6 +9,7 @@ import dev.berth.alert.ChannelSender;
 import dev.berth.monitor.Monitor;
 import dev.berth.store.Monitoring;
 import java.nio.file.Path;
+import dev.berth.backup.BackupReconciler;
 import dev.berth.backup.BackupService;
 import dev.berth.backup.BackupScheduler;
 import dev.berth.backup.BackupAlerts;
@@ -143,13 +144,16 @@ public final class Daemon {
                         LOG.warning("cannot record the alert event: " + e.getMessage());
                     }
                 };
+                // before the service takes any run: a run the previous daemon left is settled against its archive
+                BackupReconciler reconciler = new BackupReconciler(backupCatalog, home.dir().resolve("backups"), backupAlerts);
+                reconciler.reconcile();
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
                 // the backup scheduler and the monitor read the same berth.yml files: one cache parses each edit once
                 ConfigCache configs = new ConfigCache(home.logs());
                 BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets);
                 schedule.resume();
                 Monitoring monitoring = new Monitoring(store);
-                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring);
+                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring, reconciler);
                 Monitor monitor = new Monitor(monitoring, alertsConfig -> new AlertRouter(monitoring, new ChannelSender(), alertsConfig,
                         Clock.systemUTC(), java.time.ZoneId.systemDefault()), checkContext, configs);
                 monitor.onWatch((p, vars) -> {
@@ -187,7 +191,7 @@ public final class Daemon {
                             }
                         });
                 DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments);
-                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule);
+                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler);
                 MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs());
                 // Without --port / BERTH_PORT the daemon takes the port it had before when it is free: heartbeat
                 // URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
