@@ -69,21 +69,21 @@ public final class Controllers {
 
     Object stop(ApiServer.Request r) {
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.stop(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.stop(n));
         return results(out);
     }
 
     Object restart(ApiServer.Request r) {
         refreshVariables(r);
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.restart(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.restart(n));
         return results(out);
     }
 
     Object reload(ApiServer.Request r) {
         refreshVariables(r);
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.reload(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n));
         return results(out);
     }
 

@@ -169,4 +169,110 @@ public final class BackupReconciler {
         out.sort(java.util.Comparator.comparingLong(UnknownFile::modifiedAt).reversed());
         return out;
     }
+
+    /**
+     * A restore drill of #id that a dead daemon left: its scratch database (named
+     * berth_drill_NAME_ID_HEXMILLIS by BackupService, made after startedAt) is dropped, and the
+     * catalog says the drill was interrupted. Scratch directories are under BERTH_HOME/tmp, which
+     * the daemon empties at start. Returns what it did, for the backup's events.
+     */
+    public String interruptedDrill(dev.berth.config.BackupSpec spec, long id, long startedAt) {
+        String prefix = ("berth_drill_" + spec.name() + "_" + id + "_").replaceAll("[^A-Za-z0-9_]", "_");
+        List<String> dropped = new ArrayList<>();
+        String problem = null;
+        try {
+            switch (spec.source()) {
+                case dev.berth.config.BackupSpec.Postgres pg -> {
+                    List<String> conn = List.of("psql", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w", "-d", "postgres",
+                            "-At", "-v", "ON_ERROR_STOP=1", "-c");
+                    for (String db : Engines.run(with(conn, "SELECT datname FROM pg_database"), spec.env(), "psql").lines().map(String::strip).toList()) {
+                        if (!scratchOf(db, prefix, startedAt)) continue;
+                        Engines.run(with(conn, "DROP DATABASE IF EXISTS " + db), spec.env(), "psql");
+                        dropped.add(db);
+                    }
+                }
+                case dev.berth.config.BackupSpec.MySql my -> {
+                    List<String> conn = List.of(Engines.onPath("mariadb") ? "mariadb" : "mysql", "-h", my.host(), "-P", String.valueOf(my.port()),
+                            "-u", my.user(), "-N", "-B", "-e");
+                    for (String db : Engines.run(with(conn, "SHOW DATABASES"), spec.env(), conn.get(0)).lines().map(String::strip).toList()) {
+                        if (!scratchOf(db, prefix, startedAt)) continue;
+                        Engines.run(with(conn, "DROP DATABASE IF EXISTS `" + db + "`"), spec.env(), conn.get(0));
+                        dropped.add(db);
+                    }
+                }
+                default -> { }
+            }
+        } catch (BackupException e) {
+            problem = e.getMessage();
+        }
+        try {
+            catalog.drilled(id, false, dev.berth.json.Json.write(Map.of("error", "interrupted: the berth daemon stopped during the drill")));
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "cannot record the interrupted drill of #" + id, e);
+        }
+        return "the restore drill of " + spec.name() + " #" + id + " was interrupted by the berth daemon's end; "
+                + (problem != null ? "its scratch database could not be looked for: " + problem
+                : dropped.isEmpty() ? "it left no scratch database" : "its scratch database " + String.join(", ", dropped) + " was dropped");
+    }
+
+    private static List<String> with(List<String> argv, String last) {
+        List<String> out = new ArrayList<>(argv);
+        out.add(last);
+        return out;
+    }
+
+    /** A drill's scratch database of this run: the prefix, then the hex time it was made at, not before the drill began. */
+    private static boolean scratchOf(String db, String prefix, long startedAt) {
+        if (!db.startsWith(prefix)) return false;
+        try {
+            return Long.parseLong(db.substring(prefix.length()), 16) >= startedAt - 1000;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A restore of #id that a dead daemon left (the tools it ran were stopped with it, see the
+     * daemon's LeftoverProcesses): a directory set aside is put back, or removed when the
+     * restored one is already in its place, and the scratch copies go. Returns what the target is
+     * now, as far as can be known, for the backup's events and an alert.
+     */
+    public String interruptedRestore(dev.berth.config.BackupSpec spec, long id, String to) {
+        String head = "the restore of " + spec.name() + " #" + id + " into " + Restorer.describeTarget(spec, to)
+                + " was interrupted by the berth daemon's end: ";
+        return head + switch (spec.source()) {
+            case dev.berth.config.BackupSpec.Postgres pg -> "pg_restore runs in one transaction, so the database is as it was unless the restore had"
+                    + " just committed; check it, and run the restore again";
+            case dev.berth.config.BackupSpec.MySql my -> "the dump is applied statement by statement, so the database may be partly restored;"
+                    + " run the restore again";
+            case dev.berth.config.BackupSpec.Mongo m -> "the database may be partly restored; run the restore again";
+            case dev.berth.config.BackupSpec.Redis r -> "nothing was changed";
+            case dev.berth.config.BackupSpec.Sqlite lite -> {
+                Path target = to != null ? Path.of(to) : lite.file();
+                dev.berth.files.FileTrees.deleteQuietly(target.resolveSibling("." + target.getFileName() + ".restoring"));
+                yield "the file is replaced by one rename, so it is either as it was or fully restored; run the restore again to be sure";
+            }
+            case dev.berth.config.BackupSpec.Dir d -> {
+                Path target = to != null ? Path.of(to) : d.dir();
+                Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");
+                Path old = target.resolveSibling("." + target.getFileName() + ".before-restore");
+                String state;
+                try {
+                    if (Files.exists(old) && !Files.exists(target)) {
+                        Files.move(old, target);
+                        state = target + " was put back as it was before the restore; run the restore again";
+                    } else if (Files.exists(old)) {
+                        dev.berth.files.FileTrees.deleteQuietly(old);
+                        state = target + " had been restored (the previous contents set aside were removed)";
+                    } else {
+                        state = target + " is as it was before the restore; run the restore again";
+                    }
+                } catch (IOException e) {
+                    state = "its previous contents are in " + old + " and could not be put back: " + e.getMessage();
+                }
+                dev.berth.files.FileTrees.deleteQuietly(fresh);
+                yield state;
+            }
+        };
+    }
 }

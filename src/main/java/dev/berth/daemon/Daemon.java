@@ -104,6 +104,24 @@ public final class Daemon {
         return ch.lock();
     }
 
+    /**
+     * The daemon's temporary files (a drill's scratch directory, the tools' error output) go to
+     * BERTH_HOME/tmp: everything there is this daemon's, so what a killed one left is removed
+     * here, before any operation starts. Set before anything made a temporary file (the JDK reads
+     * java.io.tmpdir once); SQLite's native library is still unpacked where it was before.
+     */
+    private void useOwnTempDir() throws IOException {
+        Path tmp = home.dir().resolve("tmp");
+        if (Files.isDirectory(tmp)) {
+            try (var left = Files.list(tmp)) {
+                for (Path p : left.toList()) dev.berth.files.FileTrees.deleteQuietly(p);
+            }
+        }
+        Files.createDirectories(tmp);
+        if (System.getProperty("org.sqlite.tmpdir") == null) System.setProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
+        System.setProperty("java.io.tmpdir", tmp.toString());
+    }
+
     public void run() throws Exception {
         // On SIGTERM the JVM exits as soon as its shutdown hooks return: the hook waits until
         // run() has closed the API, the supervisor and the store, so nothing is cut off half-way.
@@ -119,9 +137,14 @@ public final class Daemon {
         home.ensure();
         try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = takeLock(lockChannel)) {
+            // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
+            java.util.Optional<Long> previousDaemon = home.lockHolder();
             // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
             lockChannel.truncate(0);
             lockChannel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+            previousDaemon.map(LeftoverProcesses::endSessionOf).filter(l -> !l.isEmpty())
+                    .ifPresent(l -> LOG.warning("stopped " + l.size() + " process(es) the previous daemon's restore or drill left running: " + l));
+            useOwnTempDir();
             String token = Token.loadOrCreate(home.token());
             try (StateStore store = new StateStore(home.stateDb());
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
@@ -134,6 +157,7 @@ public final class Daemon {
                 info.put("home", home.dir().toString());
                 info.put("started_at", Instant.now().toString());
                 Deployments deployments = new Deployments(store);
+                dev.berth.store.Operations operations = new dev.berth.store.Operations(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
                 // Backup problems are alert events, under "backup:<name>", for the monitoring capability to send.
                 BackupAlerts backupAlerts = (name, kind, message) -> {
@@ -150,7 +174,7 @@ public final class Daemon {
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
                 // the backup scheduler and the monitor read the same berth.yml files: one cache parses each edit once
                 ConfigCache configs = new ConfigCache(home.logs());
-                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets);
+                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets, operations);
                 schedule.resume();
                 Monitoring monitoring = new Monitoring(store);
                 DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring, reconciler);
@@ -179,7 +203,9 @@ public final class Daemon {
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
                         home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), secrets), secrets);
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
-                    LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
+                    String what = d.kind() + " #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end";
+                    LOG.warning(what);
+                    store.addEvent(d.app(), null, "interrupted", what + "; `berth deployments show " + d.id() + "` has its steps");
                 }
                 Controllers controllers = new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
                             monitor.watch(config, vars); // its checks and alerts, and the built-in app checks
@@ -191,7 +217,7 @@ public final class Daemon {
                             }
                         });
                 DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments);
-                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler);
+                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler, operations);
                 MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs());
                 // Without --port / BERTH_PORT the daemon takes the port it had before when it is free: heartbeat
                 // URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
@@ -209,6 +235,8 @@ public final class Daemon {
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 deployer.finishRecovery(); // an interrupted cut-over goes back, in the background
+                // restarts, reloads, stops, restores and drills the previous daemon was in the middle of
+                new InterruptedOperations(operations, store, supervisor, reconciler, home.logs()).settle();
                 api.start();
                 info.put("port", api.port());
                 SecureFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));

@@ -19,7 +19,7 @@ import java.util.List;
  * The file holds env values (secrets), so it and its WAL/SHM companions are 0600.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 8;
+    private static final int SCHEMA_VERSION = 9;
     private final Connection db;
     private final Path file;
 
@@ -266,6 +266,23 @@ public final class StateStore implements AutoCloseable {
                     s.execute("DROP TABLE releases");
                     s.execute("ALTER TABLE releases_new RENAME TO releases");
                     s.execute("PRAGMA user_version=8");
+                }
+                return null;
+            });
+        }
+        if (version < 9) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    // operations under way (restart, reload, stop, restore, drill): written before, removed after;
+                    // what a dead daemon left here was interrupted, and the next one says so
+                    s.execute("""
+                        CREATE TABLE operations (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          kind TEXT NOT NULL,
+                          target TEXT NOT NULL,
+                          started_at INTEGER NOT NULL,
+                          detail_json TEXT NOT NULL DEFAULT '{}')""");
+                    s.execute("PRAGMA user_version=9");
                 }
                 return null;
             });
