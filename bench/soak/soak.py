@@ -119,7 +119,7 @@ def read_proc(pid):
             env = {}
             for kv in f.read().split(b"\0"):
                 k, _, v = kv.partition(b"=")
-                if k in (b"BERTH_HOME", b"BERTH_APP", b"BERTH_INSTANCE", b"BENCH_TAG"):
+                if k in (b"BERTH_HOME", b"BERTH_APP", b"BERTH_INSTANCE", b"BENCH_TAG", b"BERTH_DEPLOY_PATH", b"BERTH_RELEASE"):
                     env[k.decode()] = v.decode(errors="replace")
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
@@ -237,7 +237,7 @@ def write_config(port):
       path: {SRV}/web
       dir: {SRC}
       install: sleep {STEP_S}
-      build: sleep {STEP_S}
+      build: sleep {float(STEP_S) * 3}
       keep_releases: 4
       settle: {SETTLE}
       health: /health
@@ -331,6 +331,7 @@ class Round:
         self.problems = {"lost": [], "duplicated": [], "orphaned": [], "forgotten": []}
         self.recovery_s = None
         self.cli_exit = None
+        self.cut = False  # the operation's CLI was still waiting for its answer at the kill
         self.before = {}
 
     def add(self, column, what):
@@ -407,6 +408,11 @@ def recover(r, killed_at, port):
         start.kill()
     if r.recovery_s is None:
         r.add("lost", "not serving again within 90 s of the kill (slots %s)" % sorted(expected_slots() - set(slots())))
+    # the next daemon is up: no step of a deployment the dead one ran may still be going (a new deploy is not started yet)
+    running = {d["release"] for d in query("SELECT release FROM deployments WHERE state='running'")}
+    for p in processes():
+        if p["env"].get("BERTH_DEPLOY_PATH") == os.path.join(SRV, "web") and p["env"].get("BERTH_RELEASE") not in running:
+            r.add("orphaned", f"deploy step pid {p['pid']} ({p['cmd'][:60]}) of release {p['env'].get('BERTH_RELEASE')}, whose deployment is over")
 
 
 def daemon_info_stale():
@@ -621,6 +627,10 @@ def run(t_start, port, s3):
     given = dict((kv.split("=")[0], float(kv.split("=")[1])) for kv in os.environ.get("BENCH_WINDOWS", "").split(",") if "=" in kv)
     windows = {k: given[k] if k in given else calibrate(k, 1000 + j) for j, k in enumerate(kinds)}
     log("kill windows (s): " + ", ".join(f"{k} {v:.2f}" for k, v in windows.items()))
+    t0 = time.monotonic()
+    berth("daemon", "status")
+    overhead = float(given.get("cli", time.monotonic() - t0)) * 0.8
+    log(f"a CLI call takes {overhead / 0.8:.2f} s before its request is out: kills of operations come after {overhead:.2f} s")
     if "rollback" in kinds and "rollback" not in given:
         berth("deploy", "web", timeout=300)  # the calibration rollback left one good release ahead
     plan = [k for k in kinds for _ in range(KILLS)]
@@ -640,10 +650,12 @@ def run(t_start, port, s3):
             continue
         if kind == "rollback" and len(query("SELECT id FROM releases WHERE app='web' AND state='good'")) < 2:
             berth("deploy", "web", timeout=300)
-        delay = rnd.uniform(0.05, windows[kind] * 1.1)
+        # a kill before the CLI's JVM has even sent the request interrupts nothing: from then on, to the end
+        delay = rnd.uniform(0.05, windows[kind] * 1.1) if not argv else rnd.uniform(min(overhead, windows[kind]), windows[kind] * 1.1)
         load.kind = kind
         cli = spawn_berth(*argv) if argv else None
         time.sleep(delay)
+        r.cut = cli is not None and cli.poll() is None
         dead = kill_daemon()
         r.killed_at_ms = time.time() * 1000
         killed_at = time.monotonic()
@@ -670,7 +682,7 @@ def run(t_start, port, s3):
 
 def report(rounds, logs, load, kinds, t_start):
     cols = ["lost", "duplicated", "orphaned", "forgotten"]
-    head = ["kind", "kills", "lost", "duplicated", "orphaned", "forgotten", "recovery median s", "recovery max s", "failed requests"]
+    head = ["kind", "kills", "cut short", "lost", "duplicated", "orphaned", "forgotten", "recovery median s", "recovery max s", "failed requests"]
     body = []
     figures = {"seed": SEED, "kills_per_kind": KILLS, "machine": machine_info(), "kinds": {}}
 
@@ -679,8 +691,9 @@ def report(rounds, logs, load, kinds, t_start):
         counts = {c: sum(len(x.problems[c]) for x in rs) for c in cols}
         med = statistics.median(rec) if rec else None
         mx = max(rec) if rec else None
-        body.append([name, len(rs)] + [counts[c] for c in cols] + ["-" if med is None else f"{med:.2f}", "-" if mx is None else f"{mx:.2f}", failed])
-        return {"kills": len(rs), **counts, "recovery_median_s": med, "recovery_max_s": mx, "failed_requests": failed,
+        cut = sum(1 for x in rs if x.cut)
+        body.append([name, len(rs), cut] + [counts[c] for c in cols] + ["-" if med is None else f"{med:.2f}", "-" if mx is None else f"{mx:.2f}", failed])
+        return {"kills": len(rs), "cut_short": cut, **counts, "recovery_median_s": med, "recovery_max_s": mx, "failed_requests": failed,
                 "problems": [p for x in rs for c in cols for p in x.problems[c]]}
 
     for k in kinds:
@@ -688,7 +701,7 @@ def report(rounds, logs, load, kinds, t_start):
         if rs:
             figures["kinds"][k] = row(k, rs, load.failed.get(k, 0))
     figures["all"] = row("all", rounds, sum(load.failed.values()))
-    log_row = ["log lines (logger)", logs["lines"], logs["lost"], logs["duplicated"], "-", "-", "-", "-", "-"]
+    log_row = ["log lines (logger)", logs["lines"], "-", logs["lost"], logs["duplicated"], "-", "-", "-", "-", "-"]
     body.append(log_row)
     figures["logs"] = logs
     figures["requests"] = load.total
@@ -696,7 +709,7 @@ def report(rounds, logs, load, kinds, t_start):
     print(f"bench/soak: seed {SEED}, {len(rounds)} kills, {KILLS} per kind, {figures['seconds']:.0f} s, "
           f"{load.total} requests, {logs['files']} log files")
     print_rows(head, body)
-    print("(failed requests: GETs of web that failed while a kill of that kind was being recovered from; "
+    print("(cut short: the operation's CLI was still waiting for its answer when the daemon died; failed requests: GETs of web that failed while a kill of that kind was being recovered from; "
           "restart, reload, deploy and rollback restart web themselves)")
     if OUT_JSON:
         with open(OUT_JSON, "w") as f:
