@@ -527,6 +527,20 @@ public final class StateStore implements AutoCloseable {
         return out.reversed();
     }
 
+    /** The newest events of every app and backup:NAME together, oldest first. */
+    public synchronized List<StoredEvent> recentEvents(int limit) throws SQLException {
+        List<StoredEvent> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT at, app, idx, kind, message FROM events ORDER BY id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return out.reversed();
+    }
+
     @Override public synchronized void close() throws SQLException {
         db.close();
     }

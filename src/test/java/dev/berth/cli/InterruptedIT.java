@@ -48,6 +48,7 @@ class InterruptedIT extends BerthIT {
         assertTrue(events.contains("interrupted") && events.contains("the restart of worker"), events);
         assertTrue(events.contains("instance(s) 0, 1 run a new process"), events);
         assertTrue(berth.ok("describe", "worker").out().contains("was interrupted by the berth daemon's end"), "describe's text shows it too");
+        assertTrue(berth.ok("events").out().contains("the restart of worker"), "and `berth events`");
     }
 
     @Test void aStopKilledHalfWayIsFinishedByTheNextDaemon() throws Exception {
@@ -96,6 +97,8 @@ class InterruptedIT extends BerthIT {
         BerthRun.await("an alert says the restore was interrupted", Duration.ofSeconds(20),
                 () -> berth.ok("alerts").out().contains("restore interrupted"));
         assertTrue(berth.ok("alerts").out().contains("put back as it was before the restore"), alerts);
+        String events = berth.ok("events", "backup:files").out();
+        assertTrue(events.contains("restore_interrupted") && events.contains("put back as it was before the restore"), events);
     }
 
     @Test void aDrillKilledAfterMakingItsScratchDatabaseLeavesNoneBehind() throws Exception {
