@@ -26,7 +26,10 @@ public record BerthHome(Path dir) {
     public Path stateDb() { return dir.resolve("state.db"); }
     public Path logs() { return dir.resolve("logs"); }
 
-    /** The pid the daemon holding daemon.lock wrote into it (it may have died since: check it), or empty. */
+    /**
+     * The pid the daemon holding daemon.lock wrote into it (it may have died since: check it), or
+     * empty. Not for the daemon holding the lock: closing any descriptor of the file drops it.
+     */
     public java.util.Optional<Long> lockHolder() {
         try {
             return java.util.Optional.of(Long.parseLong(Files.readString(daemonLock()).strip()));

@@ -122,6 +122,16 @@ public final class Daemon {
         System.setProperty("java.io.tmpdir", tmp.toString());
     }
 
+    private static java.util.Optional<Long> pidIn(FileChannel ch) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(32);
+        ch.read(buf, 0);
+        try {
+            return java.util.Optional.of(Long.parseLong(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip()));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public void run() throws Exception {
         // On SIGTERM the JVM exits as soon as its shutdown hooks return: the hook waits until
         // run() has closed the API, the supervisor and the store, so nothing is cut off half-way.
@@ -135,10 +145,12 @@ public final class Daemon {
 
     private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
-        try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel lockChannel = FileChannel.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = takeLock(lockChannel)) {
             // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
-            java.util.Optional<Long> previousDaemon = home.lockHolder();
+            // Read through the locked channel: opening and closing the file any other way would drop the
+            // lock (POSIX locks belong to the process and go with the first close of any descriptor).
+            java.util.Optional<Long> previousDaemon = pidIn(lockChannel);
             // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
             lockChannel.truncate(0);
             lockChannel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);

@@ -41,6 +41,7 @@ class DaemonStartIT extends BerthIT {
                 assertEquals(0, r.exit(), "round " + round + ": every caller reaches the daemon: " + r + "\n--- daemon.log\n" + berth.daemonLog());
             }
             assertEquals(3, berth.instances("worker").size());
+            assertEquals(1, daemonsOf(berth.home.toString()).size(), "round " + round + ": one daemon: " + daemonsOf(berth.home.toString()));
         }
     }
 
@@ -62,8 +63,12 @@ class DaemonStartIT extends BerthIT {
         Process foreground = pb.start();
         berth.alsoKill.add(foreground.pid());
         try {
-            BerthRun.await("the foreground daemon says it waits", Duration.ofSeconds(20),
-                    () -> read(berth.home.resolve("foreground.log")).contains("takes over when it ends"));
+            try {
+                BerthRun.await("the foreground daemon says it waits", Duration.ofSeconds(30),
+                        () -> read(berth.home.resolve("foreground.log")).contains("takes over when it ends"));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n--- foreground.log\n" + read(berth.home.resolve("foreground.log")), e);
+            }
             assertTrue(foreground.isAlive(), "it waits instead of failing (systemd would restart it every 2 s)");
             assertEquals(first, berth.daemonPid(), "the first daemon still serves");
 
@@ -79,6 +84,24 @@ class DaemonStartIT extends BerthIT {
         } finally {
             foreground.destroyForcibly();
         }
+    }
+
+    /** Live `daemon run` processes whose BERTH_HOME is home. */
+    static List<Long> daemonsOf(String home) throws java.io.IOException {
+        List<Long> out = new ArrayList<>();
+        try (var procs = Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path d : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmd = Files.readString(d.resolve("cmdline"));
+                    String env = Files.readString(d.resolve("environ"));
+                    long pid = Long.parseLong(d.getFileName().toString());
+                    if (cmd.contains("dev.berth.cli.Main\0daemon\0run") && env.contains("BERTH_HOME=" + home + "\0") && BerthRun.alive(pid)) out.add(pid);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // exited
+                }
+            }
+        }
+        return out;
     }
 
     private static String read(java.nio.file.Path p) {
