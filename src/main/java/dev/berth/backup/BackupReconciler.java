@@ -48,6 +48,18 @@ public final class BackupReconciler {
         List<String> done = new ArrayList<>();
         try {
             for (BackupCatalog.Entry e : catalog.inState("running")) done.add(settle(e));
+            for (BackupCatalog.Entry e : catalog.inState("pruned")) {
+                // a prune records the row first, then deletes the file: a daemon killed in between left it
+                if (e.file() != null && Files.isRegularFile(Path.of(e.file()))) {
+                    try {
+                        Files.deleteIfExists(Path.of(e.file()));
+                        done.add("backup " + e.name() + " #" + e.id() + " was pruned, but the berth daemon stopped before its archive "
+                                + e.file() + " was deleted; deleted now");
+                    } catch (IOException x) {
+                        LOG.warning("cannot delete " + e.file() + " of pruned #" + e.id() + ": " + x.getMessage());
+                    }
+                }
+            }
             int uploads = catalog.interruptUploads("interrupted: the berth daemon stopped during the upload; it is uploaded again after the next run");
             if (uploads > 0) done.add(uploads + " off-site upload(s) were interrupted; they are retried after the next run");
         } catch (SQLException e) {

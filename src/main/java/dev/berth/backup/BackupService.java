@@ -317,8 +317,11 @@ public final class BackupService {
             m.put("file", e.file());
             if (!dryRun) {
                 try {
-                    java.nio.file.Files.deleteIfExists(Path.of(e.file()));
+                    // recorded first: a daemon killed in between leaves a file of a pruned row, which the next
+                    // one deletes (BackupReconciler), never a succeeded row without its file
                     catalog.pruned(e.id());
+                    dev.berth.fault.CrashPoints.reach("prune.recorded");
+                    java.nio.file.Files.deleteIfExists(Path.of(e.file()));
                 } catch (java.io.IOException x) {
                     m.put("error", "cannot delete: " + x.getMessage());
                 }

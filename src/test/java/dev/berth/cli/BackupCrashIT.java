@@ -101,4 +101,28 @@ class BackupCrashIT extends BerthIT {
         assertEquals(1, check.exit(), "a WARNING: " + check);
         assertTrue(check.out().contains("no catalog row names"), check.out());
     }
+
+    @Test void aKillDuringRetentionLeavesNoSucceededRunWithoutItsArchive() throws Exception {
+        data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("a.txt"), "alpha\n");
+        backups = tmp.resolve("backups");
+        berth.writeConfig("""
+                backups:
+                  files: {dir: %s, to: %s, compress: gzip, keep_last: 1}
+                """.formatted(data, backups));
+        berth.ok("backup", "run", "files");
+        Thread.sleep(1100); // another second, another archive name
+        berth.ok("daemon", "stop");
+        berth.ok(Map.of("BERTH_CRASH_AT", "prune.recorded"), "daemon", "start");
+        assertEquals(5, berth.run("backup", "run", "files").exit(), "killed while the first archive was being pruned");
+
+        List<Map<String, Object>> rows = catalog(); // the next daemon
+        for (Map<String, Object> r : rows) {
+            if ("succeeded".equals(r.get("state"))) assertTrue(Files.exists(Path.of(String.valueOf(r.get("file")))), "a good run has its archive: " + rows);
+            if ("pruned".equals(r.get("state"))) assertFalse(Files.exists(Path.of(String.valueOf(r.get("file")))), "a pruned one's archive is gone: " + rows);
+        }
+        assertEquals(List.of("pruned", "succeeded"), rows.stream().map(r -> String.valueOf(r.get("state"))).sorted().toList(), rows.toString());
+        assertEquals(1, filesIn(backups).size(), filesIn(backups).toString());
+        assertEquals(0, berth.run("backup", "verify", "files").exit());
+    }
 }
