@@ -482,6 +482,20 @@ def check(r, dead_daemons, port):
                 r.add("orphaned", f"partial file {path}")
             elif not f.startswith(".") and path not in named:
                 r.add("forgotten", f"archive {path} that no succeeded row names")
+    # off-site copies (S3Proxy's filesystem store: an object is a file under the bucket's directory)
+    if S3_PORT:
+        offsite = query("SELECT id, bytes, offsite_state, offsite_key FROM backups WHERE offsite_key IS NOT NULL")
+        accounted = {o["offsite_key"] for o in offsite if o["offsite_state"] in ("uploaded", "uploading", "removing", "failed")}
+        for o in offsite:
+            obj = os.path.join(S3DIR, BUCKET, o["offsite_key"])
+            if o["offsite_state"] == "uploaded" and (not os.path.isfile(obj) or os.path.getsize(obj) != o["bytes"]):
+                r.add("lost", f"backup #{o['id']}: its off-site copy {o['offsite_key']} is recorded as uploaded but is not in the bucket whole")
+        bucket = os.path.join(S3DIR, BUCKET)
+        for root, _, files in os.walk(bucket):
+            for f in files:
+                key = os.path.relpath(os.path.join(root, f), bucket)
+                if not key.startswith(".") and key not in accounted:
+                    r.add("orphaned", f"object {key} in the bucket that no catalog row accounts for")
     # drills: no scratch database left
     try:
         left = [x for x in psql(f"SELECT datname FROM pg_database WHERE datname LIKE 'berth_drill_pgdb_%'").split() if x]
