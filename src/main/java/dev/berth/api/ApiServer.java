@@ -78,6 +78,8 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/ping", c::ping);
         get("/api/v1/apps", c::listApps);
         get("/api/v1/apps/{name}", c::describeApp);
+        get("/api/v1/events", c::events);
+        get("/api/v1/events/{target}", c::events);
         post("/api/v1/start", c::start);
         post("/api/v1/stop", c::stop);
         post("/api/v1/restart", c::restart);

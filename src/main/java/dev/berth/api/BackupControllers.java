@@ -20,7 +20,24 @@ public final class BackupControllers {
 
     private final dev.berth.backup.BackupScheduler scheduler;
 
-    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, dev.berth.backup.BackupScheduler scheduler) {
+    private final dev.berth.backup.BackupReconciler reconciler;
+    /** Restores and drills under way are recorded there: the next daemon cleans up after one its predecessor died in. */
+    private final dev.berth.store.Operations operations;
+
+    /** What the next daemon needs about a restore or drill it finds interrupted. */
+    private static String detail(String config, Map<String, String> vars, long id, String to) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("config", config);
+        d.put("variables", vars);
+        d.put("id", id);
+        d.put("to", to);
+        return dev.berth.json.Json.write(d);
+    }
+
+    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, dev.berth.backup.BackupScheduler scheduler,
+                             dev.berth.backup.BackupReconciler reconciler, dev.berth.store.Operations operations) {
+        this.operations = operations;
+        this.reconciler = reconciler;
         this.service = service;
         this.catalog = catalog;
         this.defaultLogDir = defaultLogDir;
@@ -52,7 +69,12 @@ public final class BackupControllers {
         if (offsite && config == null) throw new ApiError(400, "BAD_REQUEST", "reading an off-site copy needs the berth.yml that declares the backup");
         BerthFile file = config == null ? new BerthFile(Path.of("/dev/null"), List.of())
                 : new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
-        return service.verify(file, target, restore, offsite);
+        if (!restore) return service.verify(file, target, false, offsite);
+        BackupCatalog.Entry e = target.matches("\\d+") ? catalog.get(Long.parseLong(target)).orElse(null)
+                : catalog.list(target, 1000).stream().filter(x -> x.local() || x.offsite()).findFirst().orElse(null);
+        if (e == null) return service.verify(file, target, true, offsite); // it says what is wrong
+        return operations.during("drill", "backup:" + e.name(), detail(config, r.stringMap("variables"), e.id(), null),
+                () -> service.verify(file, target, true, offsite));
     }
 
     /** POST /api/v1/backups/restore: {config, id, to, confirmed, no_safety_backup, offsite}; unconfirmed, it only says what it would overwrite. */
@@ -61,8 +83,13 @@ public final class BackupControllers {
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "a restore needs the berth.yml that declares the backup");
         long id = service.archive(r.string("id")).id(); // a catalog id, or refused with the list
         BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
-        return service.restore(file, id, r.string("to"), Boolean.TRUE.equals(r.body().get("confirmed")),
-                !Boolean.TRUE.equals(r.body().get("no_safety_backup")), Boolean.TRUE.equals(r.body().get("offsite")));
+        boolean confirmed = Boolean.TRUE.equals(r.body().get("confirmed"));
+        boolean safety = !Boolean.TRUE.equals(r.body().get("no_safety_backup"));
+        boolean offsite = Boolean.TRUE.equals(r.body().get("offsite"));
+        BackupCatalog.Entry e = catalog.get(id).orElse(null);
+        if (!confirmed || e == null) return service.restore(file, id, r.string("to"), confirmed, safety, offsite);
+        return operations.during("restore", "backup:" + e.name(), detail(config, r.stringMap("variables"), id, r.string("to")),
+                () -> service.restore(file, id, r.string("to"), true, safety, offsite));
     }
 
     /** POST /api/v1/backups/prune: {config, names, dry_run}. */
@@ -104,6 +131,15 @@ public final class BackupControllers {
             if (e.drillResult() != null) m.put("drill_result", dev.berth.json.Json.readMap(e.drillResult()));
             out.add(m);
         }
-        return Map.of("backups", out);
+        List<Object> unknown = new ArrayList<>();
+        for (var f : reconciler.unknownFiles(name)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", f.backup());
+            m.put("file", f.file().toString());
+            m.put("bytes", f.bytes());
+            m.put("modified_at_ms", f.modifiedAt());
+            unknown.add(m);
+        }
+        return Map.of("backups", out, "unknown_files", unknown);
     }
 }

@@ -53,6 +53,25 @@ public final class Controllers {
         return out;
     }
 
+    /** GET /api/v1/events[/{target}]?limit=N: an app's or backup:NAME's events, or everyone's, oldest first. */
+    Object events(ApiServer.Request r) throws Exception {
+        int limit;
+        try {
+            limit = r.string("limit") == null ? 50 : Math.max(1, Math.min(10000, Integer.parseInt(r.string("limit"))));
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "BAD_REQUEST", "limit must be a number, got \"" + r.string("limit") + "\"");
+        }
+        List<StoredEvent> found = r.pathParams().isEmpty() ? store.recentEvents(limit) : store.events(r.param(0), limit);
+        List<Object> out = new ArrayList<>();
+        for (StoredEvent e : found) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("target", e.app());
+            m.putAll(Views.event(e));
+            out.add(m);
+        }
+        return Map.of("events", out);
+    }
+
     Object start(ApiServer.Request r) throws Exception {
         String config = r.string("config");
         Object out = results(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
@@ -70,21 +89,21 @@ public final class Controllers {
 
     Object stop(ApiServer.Request r) {
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.stop(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.stop(n));
         return results(out);
     }
 
     Object restart(ApiServer.Request r) {
         refreshVariables(r);
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.restart(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.restart(n));
         return results(out);
     }
 
     Object reload(ApiServer.Request r) {
         refreshVariables(r);
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(supervisor.reload(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n));
         return results(out);
     }
 

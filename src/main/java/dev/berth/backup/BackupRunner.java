@@ -29,12 +29,23 @@ public final class BackupRunner {
     /** A completed archive. */
     public record Archive(Path file, long bytes, String sha256, long millis, String toolVersion, String serverVersion) { }
 
+    /** Told of the archive once it is complete and synced, before it is renamed into place. */
+    @FunctionalInterface
+    public interface BeforeRename {
+        void record(Archive complete) throws java.sql.SQLException;
+    }
+
     /** Below this much free space a dump does not start (or below 1.5x the last archive, when that is more). */
     static final long MIN_FREE_BYTES = 64L << 20;
 
     private BackupRunner() { }
 
-    public static Archive run(BackupSpec b, Path dir, long lastArchiveBytes) throws BackupException {
+    /**
+     * beforeRename records the final name and checksum while the archive is still `.partial`: a
+     * daemon killed right after the rename leaves a row that names the file, so the next one can
+     * check it and adopt it (see BackupReconciler) instead of forgetting a finished backup.
+     */
+    public static Archive run(BackupSpec b, Path dir, long lastArchiveBytes, BeforeRename beforeRename) throws BackupException {
         long t0 = System.nanoTime();
         Engines.Dump dump = Engines.plan(b);
         try {
@@ -127,10 +138,15 @@ public final class BackupRunner {
                     throw new BackupException(stages.get(i).command().get(0) + " failed (exit " + p.exitValue() + "): " + tail(errs.get(i)));
                 }
             }
+            Archive done = new Archive(target, bytes, sha256, (System.nanoTime() - t0) / 1_000_000, dump.toolVersion(), dump.serverVersion());
+            beforeRename.record(done);
+            dev.berth.fault.CrashPoints.reach("backup.recorded");
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(dir);
-            return new Archive(target, bytes, sha256, (System.nanoTime() - t0) / 1_000_000,
-                    dump.toolVersion(), dump.serverVersion());
+            dev.berth.fault.CrashPoints.reach("backup.renamed");
+            return done;
+        } catch (java.sql.SQLException e) {
+            throw new BackupException("cannot record the archive in the catalog: " + e.getMessage());
         } catch (IOException e) {
             throw new BackupException("writing " + partial + " failed: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -42,8 +42,12 @@ public final class BackupScheduler implements AutoCloseable {
     /** Seals the variables kept in the state store (they may hold passwords); null keeps them as they are (tests). */
     private final dev.berth.config.SecretBox secrets;
 
+    /** Where a drill under way is recorded (null: nowhere, in tests), so that a daemon killed meanwhile leaves its scratch database to the next one. */
+    private final dev.berth.store.Operations operations;
+
     public BackupScheduler(BackupService service, BackupCatalog catalog, dev.berth.config.ConfigCache configs, BackupAlerts alerts,
-                           dev.berth.config.SecretBox secrets) {
+                           dev.berth.config.SecretBox secrets, dev.berth.store.Operations operations) {
+        this.operations = operations;
         this.secrets = secrets;
         this.alerts = alerts;
         this.service = service;
@@ -101,6 +105,15 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
+    /** What the next daemon needs to clean up after a drill killed with its daemon: the file, its variables, the archive drilled. */
+    private String drillDetail(Path config, String name) throws SQLException {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("config", config.toString());
+        d.put("variables", variables.getOrDefault(config, Map.of()));
+        d.put("id", catalog.list(name, 1000).stream().filter(e -> e.local() || e.offsite()).map(BackupCatalog.Entry::id).findFirst().orElse(-1L));
+        return dev.berth.json.Json.write(d);
+    }
+
     private void loop() {
         while (!closed) {
             try {
@@ -125,7 +138,8 @@ public final class BackupScheduler implements AutoCloseable {
                     busy.add(b.name() + "#drill");
                     Thread.ofVirtual().name("drill-" + b.name()).start(() -> {
                         try {
-                            Map<String, Object> r = service.verify(file, b.name(), true, false);
+                            Map<String, Object> r = operations == null ? service.verify(file, b.name(), true, false)
+                                    : operations.during("drill", "backup:" + b.name(), drillDetail(p, b.name()), () -> service.verify(file, b.name(), true, false));
                             if (!Boolean.TRUE.equals(r.get("ok"))) LOG.warning("scheduled drill of " + b.name() + " failed: " + r.get("error"));
                         } catch (SQLException | RuntimeException e) {
                             LOG.log(Level.WARNING, "scheduled drill of " + b.name() + " failed", e);

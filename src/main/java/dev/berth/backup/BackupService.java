@@ -102,7 +102,9 @@ public final class BackupService {
             r.put("id", id);
             Path dir = b.to() != null ? b.to() : defaultRoot.resolve(b.name());
             removeStalePartials(dir); // no run of this backup is going (the running map says so): any .partial is a killed run's
-            BackupRunner.Archive a = BackupRunner.run(b, dir, lastBytes(b.name()));
+            long run = id;
+            BackupRunner.Archive a = BackupRunner.run(b, dir, lastBytes(b.name()),
+                    done -> catalog.renaming(run, done.file().toString(), done.bytes(), done.sha256(), done.toolVersion(), done.serverVersion()));
             catalog.succeeded(id, a.file().toString(), a.bytes(), a.sha256(), a.toolVersion(), a.serverVersion());
             r.put("ok", true);
             r.put("file", a.file().toString());
@@ -360,8 +362,11 @@ public final class BackupService {
             if (!dryRun) {
                 try {
                     boolean removed = inUse.removeUnlessHeld(e.id(), () -> {
-                        java.nio.file.Files.deleteIfExists(Path.of(e.file()));
+                        // recorded first: a daemon killed in between leaves a file of a pruned row, which the next
+                        // one deletes (BackupReconciler), never a succeeded row without its file
                         catalog.pruned(e.id());
+                        dev.berth.fault.CrashPoints.reach("prune.recorded");
+                        java.nio.file.Files.deleteIfExists(Path.of(e.file()));
                     });
                     if (!removed) continue;
                 } catch (java.io.IOException x) {

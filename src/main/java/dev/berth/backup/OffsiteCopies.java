@@ -40,6 +40,7 @@ final class OffsiteCopies {
         S3Client s3 = new S3Client(target);
         String key = target.prefix() + file.getFileName();
         try {
+            catalog.offsite(id, "uploading", key, null); // a daemon killed during the upload leaves this: the next one marks it failed, to retry
             long onDisk = Files.size(file);
             if (onDisk != bytes) {
                 throw new IOException("the archive " + file + " is " + onDisk + " bytes, the catalog says " + bytes + ": not uploading it");
@@ -81,7 +82,20 @@ final class OffsiteCopies {
     List<Map<String, Object>> prune(BackupSpec b, boolean dryRun) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
         if (b.offsite() == null) return out;
-        List<BackupCatalog.Entry> copies = catalog.list(b.name(), 100000).stream().filter(BackupCatalog.Entry::offsite).toList();
+        List<BackupCatalog.Entry> all = catalog.list(b.name(), 100000);
+        List<BackupCatalog.Entry> copies = all.stream().filter(BackupCatalog.Entry::offsite).toList();
+        if (!dryRun) {
+            // copies a daemon killed while it removed them: S3's DELETE can be sent again
+            for (BackupCatalog.Entry e : all) {
+                if (!"removing".equals(e.offsiteState())) continue;
+                try {
+                    new S3Client(b.offsite()).delete(e.offsiteKey());
+                    catalog.offsite(e.id(), "removed", null, null);
+                } catch (IOException x) {
+                    // tried again at the next prune
+                }
+            }
+        }
         List<Retention.Archive> archives = copies.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
         List<Long> remove = Retention.toRemove(archives, b.offsite().keep(), Instant.now());
         S3Client s3 = remove.isEmpty() || dryRun ? null : new S3Client(b.offsite());
@@ -95,6 +109,9 @@ final class OffsiteCopies {
             if (!dryRun) {
                 try {
                     boolean removed = inUse.removeUnlessHeld(e.id(), () -> {
+                        // 'removing' first: a daemon killed before the DELETE leaves a row the next prune finishes,
+                        // never an 'uploaded' row whose object is gone
+                        catalog.offsite(e.id(), "removing", null, null);
                         s3.delete(e.offsiteKey());
                         catalog.offsite(e.id(), "removed", null, null);
                     });

@@ -49,6 +49,7 @@ public final class Restorer {
             case BackupSpec.Postgres pg -> {
                 List<String> conn = List.of("-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w");
                 psql(conn, "postgres", env, "CREATE DATABASE " + scratchName);
+                dev.berth.fault.CrashPoints.reach("drill.scratch-made");
                 try {
                     List<String> restore = new ArrayList<>(List.of("pg_restore"));
                     restore.addAll(conn);
@@ -214,6 +215,7 @@ public final class Restorer {
                     Path inside = fresh.resolve(d.dir().getFileName());
                     if (!Files.isDirectory(inside)) throw new BackupException("the archive does not hold " + d.dir().getFileName() + "/");
                     if (Files.exists(target)) Files.move(target, old);
+                    dev.berth.fault.CrashPoints.reach("restore.set-aside");
                     Files.move(inside, target);
                     dev.berth.files.FileTrees.deleteQuietly(old);
                 } catch (IOException e) {

@@ -91,15 +91,26 @@ final class BackupCommand implements CliCommand {
         @Override public int run(Parsed args) {
             String path = args.positionals().isEmpty() ? "/api/v1/backups"
                     : "/api/v1/backups/" + URLEncoder.encode(args.positionals().get(0), StandardCharsets.UTF_8);
-            List<Object> list = (List<Object>) Env.client().get(path).get("backups");
+            Map<String, Object> answer = Env.client().get(path);
+            List<Object> list = (List<Object>) answer.get("backups");
+            List<Object> unknown = answer.get("unknown_files") instanceof List<?> u ? (List<Object>) u : List.of();
             if (args.flag("--json")) {
-                Output.json(list);
+                // files no row names come last, as entries without an id in state "unknown"
+                List<Object> all = new ArrayList<>(list);
+                for (Object o : unknown) {
+                    Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) o);
+                    m.put("id", null);
+                    m.put("state", "unknown");
+                    all.add(m);
+                }
+                Output.json(all);
                 return ExitCodes.OK;
             }
-            if (list.isEmpty()) {
+            if (list.isEmpty() && unknown.isEmpty()) {
                 Output.out("no backups yet; `berth backup run NAME` takes one");
                 return ExitCodes.OK;
             }
+            if (list.isEmpty()) Output.out("no backups in the catalog");
             List<List<String>> rows = new ArrayList<>();
             for (Object o : list) {
                 Map<String, Object> b = (Map<String, Object>) o;
@@ -112,8 +123,19 @@ final class BackupCommand implements CliCommand {
                         String.valueOf(b.get("drill")), String.valueOf(b.get("offsite")),
                         b.get("file") != null ? String.valueOf(b.get("file")) : String.valueOf(b.get("error"))));
             }
-            Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "TRIGGER", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "OFFSITE",
-                    "FILE / ERROR"), rows));
+            if (!rows.isEmpty()) {
+                Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "TRIGGER", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "OFFSITE", "FILE / ERROR"), rows));
+            }
+            if (!unknown.isEmpty()) {
+                List<List<String>> files = new ArrayList<>();
+                for (Object o : unknown) {
+                    Map<String, Object> f = (Map<String, Object>) o;
+                    files.add(List.of(String.valueOf(f.get("name")), Instant.ofEpochMilli(((Number) f.get("modified_at_ms")).longValue()).toString(),
+                            Units.bytes(((Number) f.get("bytes")).longValue()), String.valueOf(f.get("file"))));
+                }
+                Output.out("\narchive files that no catalog row names (not verified, restored or pruned by Berth; delete them or keep them by hand):\n"
+                        + Output.table(List.of("NAME", "MODIFIED (UTC)", "SIZE", "FILE"), files));
+            }
             return ExitCodes.OK;
         }
     }

@@ -36,6 +36,25 @@ final class DaemonClient {
     }
 
     /**
+     * As ping(), but when a daemon holds BERTH_HOME without answering yet (it is adopting what a
+     * killed one left), waits for it to answer, up to the usual 20 s; null when none is there.
+     */
+    Map<String, Object> pingOrAwait() {
+        Map<String, Object> info = ping();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (info == null && lockHolderAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            info = ping();
+        }
+        return info;
+    }
+
+    /**
      * daemon.json when the daemon it names is alive, else null. Checking the pid keeps the
      * token from going to whatever else took the port of a daemon that died.
      */
@@ -134,7 +153,12 @@ final class DaemonClient {
         return info;
     }
 
-    /** Spawns `berth daemon run` in its own session with the same JVM and classpath as this CLI. */
+    /**
+     * Makes sure a daemon serves BERTH_HOME and returns its pid once it answers. Several CLIs
+     * (systemd, cron, two operators) may start one at the same moment: one daemon takes the
+     * lock, the others' daemons exit at once, and every CLI waits, within the same deadline, for
+     * the holder of the lock to answer (it publishes daemon.json only after adopting the apps).
+     */
     long startDaemon() {
         try {
             home.ensure();
@@ -142,31 +166,25 @@ final class DaemonClient {
         } catch (IOException e) {
             throw new CliException(ExitCodes.DAEMON, "cannot create BERTH_HOME " + home.dir() + ": " + e.getMessage());
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = new ArrayList<>(List.of("setsid", java));
-        String opts = System.getenv("BERTH_DAEMON_JAVA_OPTS");
-        argv.addAll(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+")) : DaemonJvm.OPTIONS);
-        argv.addAll(List.of("-cp", daemonClasspath(), "dev.berth.cli.Main", "daemon", "run"));
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().put("BERTH_HOME", home.dir().toString());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.daemonLog().toFile()));
-        pb.redirectErrorStream(true);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.DAEMON, "cannot start the daemon (" + argv.get(1) + "): " + e.getMessage());
-        }
         long deadline = System.nanoTime() + 20_000_000_000L;
+        Process p = lockHolderAlive() ? null : spawnDaemon();
+        int spawned = p == null ? 0 : 1;
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                Map<String, Object> other = ping(); // another CLI may have started one at the same time
-                if (other != null) return ((Number) other.get("pid")).longValue();
-                throw new CliException(ExitCodes.DAEMON, "the daemon exited at start (code " + p.exitValue() + "):\n" + tail(home.daemonLog(), 15));
-            }
             Map<String, Object> info = ping();
             if (info != null) return ((Number) info.get("pid")).longValue();
+            if (p != null && !p.isAlive()) {
+                if (p.exitValue() != dev.berth.daemon.Daemon.LOCK_HELD) {
+                    Map<String, Object> other = ping();
+                    if (other != null) return ((Number) other.get("pid")).longValue();
+                    throw new CliException(ExitCodes.DAEMON, "the daemon exited at start (code " + p.exitValue() + "):\n" + tail(home.daemonLog(), 15));
+                }
+                p = null; // another daemon holds the lock: wait for it to answer
+            }
+            if (p == null && !lockHolderAlive() && spawned < 5) {
+                // the holder ended without answering (it was stopping, or failed at start): start one again
+                p = spawnDaemon();
+                spawned++;
+            }
             try {
                 Thread.sleep(30);
             } catch (InterruptedException e) {
@@ -174,7 +192,32 @@ final class DaemonClient {
                 break;
             }
         }
-        throw new CliException(ExitCodes.DAEMON, "the daemon did not answer within 20s; see " + home.daemonLog());
+        String holder = home.lockHolder().filter(DaemonClient::isBerthDaemon).map(pid -> " (the daemon holding BERTH_HOME is pid " + pid + ")").orElse("");
+        throw new CliException(ExitCodes.DAEMON, "the daemon did not answer within 20s" + holder + "; see " + home.daemonLog());
+    }
+
+    /** Whether the pid daemon.lock names is a live berth daemon: one holds BERTH_HOME, and may not answer yet. */
+    private boolean lockHolderAlive() {
+        return home.lockHolder().filter(DaemonClient::isBerthDaemon).isPresent();
+    }
+
+    /** Spawns `berth daemon run --unless-running` in its own session with the same JVM and classpath as this CLI. */
+    private Process spawnDaemon() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> argv = new ArrayList<>(List.of("setsid", java));
+        String opts = System.getenv("BERTH_DAEMON_JAVA_OPTS");
+        argv.addAll(opts != null && !opts.isBlank() ? List.of(opts.trim().split("\\s+")) : DaemonJvm.OPTIONS);
+        argv.addAll(List.of("-cp", daemonClasspath(), "dev.berth.cli.Main", "daemon", "run", "--unless-running"));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().put("BERTH_HOME", home.dir().toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.daemonLog().toFile()));
+        pb.redirectErrorStream(true);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.DAEMON, "cannot start the daemon (" + argv.get(1) + "): " + e.getMessage());
+        }
     }
 
     /**

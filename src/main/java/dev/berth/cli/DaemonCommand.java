@@ -25,7 +25,7 @@ final class DaemonCommand implements CliCommand {
 
         @Override public int run(Parsed args) {
             DaemonClient c = Env.client();
-            Map<String, Object> info = c.ping();
+            Map<String, Object> info = c.pingOrAwait();
             if (info != null) {
                 Output.err("daemon already running: pid " + info.get("pid") + ", port " + info.get("port"));
                 return ExitCodes.OK;
@@ -45,7 +45,7 @@ final class DaemonCommand implements CliCommand {
 
         @Override public int run(Parsed args) throws InterruptedException {
             DaemonClient c = Env.client();
-            Map<String, Object> info = c.ping();
+            Map<String, Object> info = c.pingOrAwait();
             if (info == null) {
                 Output.err("daemon is not running");
                 return ExitCodes.OK;
@@ -69,7 +69,7 @@ final class DaemonCommand implements CliCommand {
         }
 
         @Override public int run(Parsed args) {
-            Map<String, Object> info = Env.client().ping();
+            Map<String, Object> info = Env.client().pingOrAwait();
             if (args.flag("--json")) Output.json(info == null ? Map.of("running", false) : Map.of("running", true, "daemon", info));
             else if (info == null) Output.out("daemon: not running (BERTH_HOME=" + Env.home().dir() + ")");
             else Output.out("daemon: running, pid " + info.get("pid") + ", " + info.get("host") + ":" + info.get("port")
@@ -81,7 +81,9 @@ final class DaemonCommand implements CliCommand {
     static final class Run implements CliCommand {
         private final Spec spec = new Spec("run", "Run the daemon in the foreground (what `daemon start` and the systemd unit run).")
                 .option("--host", "ADDRESS", "Address to listen on.", "127.0.0.1")
-                .option("--port", "PORT", "Port; default BERTH_PORT, else a free one (written to BERTH_HOME/daemon.json).");
+                .option("--port", "PORT", "Port; default BERTH_PORT, else a free one (written to BERTH_HOME/daemon.json).")
+                .flag("--unless-running", "When another daemon holds BERTH_HOME, exit " + dev.berth.daemon.Daemon.LOCK_HELD
+                        + " at once instead of waiting to take over when it ends.");
 
         @Override public Spec spec() {
             return spec;
@@ -97,7 +99,12 @@ final class DaemonCommand implements CliCommand {
                 throw new CliException(ExitCodes.USAGE, "daemon run: --port expects a number, got \"" + port + "\"");
             }
             dev.berth.daemon.DaemonLog.install();
-            new Daemon(BerthHome.fromEnvironment(System.getenv()), args.value("--host"), p).run();
+            try {
+                new Daemon(BerthHome.fromEnvironment(System.getenv()), args.value("--host"), p, !args.flag("--unless-running")).run();
+            } catch (Daemon.LockHeld e) {
+                Output.err("berth daemon: " + e.getMessage());
+                return Daemon.LOCK_HELD;
+            }
             return ExitCodes.OK;
         }
     }

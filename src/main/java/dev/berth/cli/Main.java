@@ -46,7 +46,7 @@ public final class Main {
                         "backs up databases and files, runs health checks and sends alerts. The first command",
                         "that needs the daemon starts it (state in BERTH_HOME, default ~/.berth)."),
                 List.of(new StartCommand(), new AppVerbCommand.Stop(), new AppVerbCommand.Restart(), new AppVerbCommand.Reload(),
-                        new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new LogsCommand(), new FlushCommand(),
+                        new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new EventsCommand(), new LogsCommand(), new FlushCommand(),
                         new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new MonitCommand(), new ValidateCommand(),
                         new LintCommand(), new ImportPm2Command(), new DeployCommand(), new DeployCommand.Rollback(),
                         new DeploymentsCommand.Releases(), new DeploymentsCommand(), new BackupCommand(), new CheckCommand(), new MonitorCommand(),

@@ -36,6 +36,7 @@ public final class AppCatalog {
     private final Path defaultLogDir;
 
     public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir, dev.berth.config.SecretBox secrets) {
+        this.operations = new dev.berth.store.Operations(store);
         this.store = store;
         this.supervisor = supervisor;
         this.defaultLogDir = defaultLogDir;
@@ -224,6 +225,34 @@ public final class AppCatalog {
             return supervisor.start(fromConfig, source);
         }
         return supervisor.reload(spec.name(), onlyChanged);
+    }
+
+    private final dev.berth.store.Operations operations;
+
+    /** Stops every instance, then starts them again with today's berth.yml; recorded as under way while it runs. */
+    public Outcome restart(String app) {
+        return journaled("restart", app, () -> supervisor.restart(app));
+    }
+
+    /** Rolling reload; recorded as under way while it runs. */
+    public Outcome reload(String app) {
+        return journaled("reload", app, () -> supervisor.reload(app));
+    }
+
+    /** Stops the app; recorded as under way while it runs (a daemon killed meanwhile leaves the next one to finish it). */
+    public Outcome stop(String app) {
+        return journaled("stop", app, () -> supervisor.stop(app));
+    }
+
+    /**
+     * Runs an operation with a durable record of it (and of the instances' pids before it) written
+     * first and removed after: a daemon killed in the middle leaves the record, and the next one
+     * says in the app's events what was done and what was not (see InterruptedOperations).
+     */
+    private Outcome journaled(String kind, String app, java.util.function.Supplier<Outcome> work) {
+        List<Object> pids = new ArrayList<>();
+        for (var i : supervisor.status(app).instances()) pids.add(i.pid());
+        return operations.during(kind, app, Json.write(Map.of("pids", pids)), work::get);
     }
 
     /** Variables the CLI sent with restart/reload replace the stored ones of apps from the same berth.yml. */

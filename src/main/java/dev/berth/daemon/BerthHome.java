@@ -28,6 +28,18 @@ public record BerthHome(Path dir) {
     public Path stateDb() { return dir.resolve("state.db"); }
     public Path logs() { return dir.resolve("logs"); }
 
+    /**
+     * The pid the daemon holding daemon.lock wrote into it (it may have died since: check it), or
+     * empty. Not for the daemon holding the lock: closing any descriptor of the file drops it.
+     */
+    public java.util.Optional<Long> lockHolder() {
+        try {
+            return java.util.Optional.of(Long.parseLong(Files.readString(daemonLock()).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public void ensure() throws IOException {
         var privateDir = PosixFilePermissions.fromString("rwx------");
         if (!Files.isDirectory(dir)) {

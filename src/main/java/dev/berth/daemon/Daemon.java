@@ -9,6 +9,7 @@ import dev.berth.alert.ChannelSender;
 import dev.berth.monitor.Monitor;
 import dev.berth.store.Monitoring;
 import java.nio.file.Path;
+import dev.berth.backup.BackupReconciler;
 import dev.berth.backup.BackupService;
 import dev.berth.backup.BackupScheduler;
 import dev.berth.backup.BackupAlerts;
@@ -47,15 +48,31 @@ public final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     public static final String VERSION = "0.1.0";
 
+    /** The exit code of `daemon run --unless-running` when another daemon holds BERTH_HOME (EX_TEMPFAIL). */
+    public static final int LOCK_HELD = 75;
+
     private final BerthHome home;
     private final String host;
     private final int port;
+    private final boolean waitForLock;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public Daemon(BerthHome home, String host, int port) {
+    /** Thrown by run() when another daemon holds BERTH_HOME and this one was not to wait for it. */
+    public static final class LockHeld extends Exception {
+        public LockHeld(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param waitForLock when another daemon holds BERTH_HOME: wait to take over when it ends (systemd,
+     *                    a foreground `daemon run`), or else give up at once (a CLI's background start)
+     */
+    public Daemon(BerthHome home, String host, int port, boolean waitForLock) {
         this.home = home;
         this.host = host;
         this.port = port;
+        this.waitForLock = waitForLock;
     }
 
     /** What every app starts from: a login-like environment, plus BERTH_HOME so the app's own `berth` calls reach this daemon. */
@@ -74,6 +91,47 @@ public final class Daemon {
         }
     }
 
+    /**
+     * The daemon's lock on BERTH_HOME. Held by another daemon: that one may still be adopting
+     * (it publishes daemon.json only once it answers), so either wait for it to end or say so.
+     */
+    private FileLock takeLock(FileChannel ch) throws IOException, LockHeld {
+        FileLock lock = ch.tryLock();
+        if (lock != null) return lock;
+        String holder = home.lockHolder().map(p -> "pid " + p).orElse("another process");
+        if (!waitForLock) throw new LockHeld("another berth daemon (" + holder + ") holds " + home.daemonLock());
+        LOG.info("another berth daemon (" + holder + ") serves " + home.dir() + "; this one takes over when it ends");
+        return ch.lock();
+    }
+
+    /**
+     * The daemon's temporary files (a drill's scratch directory, the tools' error output) go to
+     * BERTH_HOME/tmp: everything there is this daemon's, so what a killed one left is removed
+     * here, before any operation starts. Set before anything made a temporary file (the JDK reads
+     * java.io.tmpdir once); SQLite's native library is still unpacked where it was before.
+     */
+    private void useOwnTempDir() throws IOException {
+        Path tmp = home.dir().resolve("tmp");
+        if (Files.isDirectory(tmp)) {
+            try (var left = Files.list(tmp)) {
+                for (Path p : left.toList()) dev.berth.files.FileTrees.deleteQuietly(p);
+            }
+        }
+        dev.berth.files.PrivateFiles.directories(tmp); // 0700 whatever the umask, like all of BERTH_HOME
+        if (System.getProperty("org.sqlite.tmpdir") == null) System.setProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
+        System.setProperty("java.io.tmpdir", tmp.toString());
+    }
+
+    private static java.util.Optional<Long> pidIn(FileChannel ch) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(32);
+        ch.read(buf, 0);
+        try {
+            return java.util.Optional.of(Long.parseLong(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip()));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public void run() throws Exception {
         // On SIGTERM the JVM exits as soon as its shutdown hooks return: the hook waits until
         // run() has closed the API, the supervisor and the store, so nothing is cut off half-way.
@@ -89,9 +147,18 @@ public final class Daemon {
         home.ensure();
         int tightened = home.tighten();
         if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
-        try (FileChannel lockChannel = dev.berth.files.PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = lockChannel.tryLock()) {
-            if (lock == null) throw new IllegalStateException("another berth daemon is running for " + home.dir());
+        try (FileChannel lockChannel = dev.berth.files.PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             FileLock lock = takeLock(lockChannel)) {
+            // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
+            // Read through the locked channel: opening and closing the file any other way would drop the
+            // lock (POSIX locks belong to the process and go with the first close of any descriptor).
+            java.util.Optional<Long> previousDaemon = pidIn(lockChannel);
+            // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
+            lockChannel.truncate(0);
+            lockChannel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+            previousDaemon.map(LeftoverProcesses::endSessionOf).filter(l -> !l.isEmpty())
+                    .ifPresent(l -> LOG.warning("stopped " + l.size() + " process(es) the previous daemon's restore or drill left running: " + l));
+            useOwnTempDir();
             String token = Token.loadOrCreate(home.token());
             try (StateStore store = new StateStore(home.stateDb());
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
@@ -105,6 +172,7 @@ public final class Daemon {
                 info.put("home", home.dir().toString());
                 info.put("started_at", Instant.now().toString());
                 Deployments deployments = new Deployments(store);
+                dev.berth.store.Operations operations = new dev.berth.store.Operations(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
                 // Backup problems are alert events, under "backup:<name>", for the monitoring capability to send.
                 BackupAlerts backupAlerts = (name, kind, message) -> {
@@ -115,13 +183,16 @@ public final class Daemon {
                         LOG.warning("cannot record the alert event: " + e.getMessage());
                     }
                 };
+                // before the service takes any run: a run the previous daemon left is settled against its archive
+                BackupReconciler reconciler = new BackupReconciler(backupCatalog, home.dir().resolve("backups"), backupAlerts);
+                reconciler.reconcile();
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
                 // the backup scheduler and the monitor read the same berth.yml files: one cache parses each edit once
                 ConfigCache configs = new ConfigCache(home.logs());
-                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets);
+                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets, operations);
                 schedule.resume();
                 Monitoring monitoring = new Monitoring(store);
-                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring);
+                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring, reconciler);
                 Monitor monitor = new Monitor(monitoring, alertsConfig -> new AlertRouter(monitoring, new ChannelSender(), alertsConfig,
                         Clock.systemUTC(), java.time.ZoneId.systemDefault()), checkContext, configs);
                 monitor.onWatch((p, vars) -> {
@@ -147,7 +218,9 @@ public final class Daemon {
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
                         home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), secrets), secrets);
                 for (Deployments.Deployment d : deployer.recoverInterrupted()) {
-                    LOG.warning("deployment #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end");
+                    String what = d.kind() + " #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end";
+                    LOG.warning(what);
+                    store.addEvent(d.app(), null, "interrupted", what + "; `berth deployments show " + d.id() + "` has its steps");
                 }
                 Controllers controllers = new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
                             monitor.watch(config, vars); // its checks and alerts, and the built-in app checks
@@ -159,7 +232,7 @@ public final class Daemon {
                             }
                         });
                 DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments);
-                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule);
+                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler, operations);
                 MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs());
                 // Without --port / BERTH_PORT the daemon takes the port it had before when it is free: heartbeat
                 // URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
@@ -177,6 +250,8 @@ public final class Daemon {
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 deployer.finishRecovery(); // an interrupted cut-over goes back, in the background
+                // restarts, reloads, stops, restores and drills the previous daemon was in the middle of
+                new InterruptedOperations(operations, store, supervisor, reconciler, home.logs()).settle();
                 api.start();
                 info.put("port", api.port());
                 SecureFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));

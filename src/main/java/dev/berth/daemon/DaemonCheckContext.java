@@ -20,7 +20,10 @@ final class DaemonCheckContext implements CheckContext {
     private final long since = System.currentTimeMillis();
     private volatile HostStats host;
 
-    DaemonCheckContext(Supervisor supervisor, StateStore store, BackupCatalog backups, Monitoring monitoring) {
+    private final dev.berth.backup.BackupReconciler reconciler;
+
+    DaemonCheckContext(Supervisor supervisor, StateStore store, BackupCatalog backups, Monitoring monitoring, dev.berth.backup.BackupReconciler reconciler) {
+        this.reconciler = reconciler;
         this.supervisor = supervisor;
         this.store = store;
         this.backups = backups;
@@ -52,6 +55,10 @@ final class DaemonCheckContext implements CheckContext {
         } catch (SQLException e) {
             return null;
         }
+    }
+
+    @Override public List<String> unknownArchives(String name) {
+        return reconciler.unknownFiles(name).stream().map(f -> f.file().toString()).toList();
     }
 
     @Override public Long lastBeat(String name) {

@@ -233,6 +233,7 @@ public final class Deployer {
             for (Deployments.Deployment dep : interrupted) {
                 if (dep.release() == null) continue;
                 Optional<Release> r = records.release(dep.app(), dep.release());
+                if (r.isPresent()) stopLeftoverSteps(dep, Path.of(r.get().path()).getParent().getParent());
                 if (r.isEmpty() || !r.get().state().equals("building")) continue;
                 Path dir = Path.of(r.get().path());
                 Path recorded = recordRoot.resolve(dep.app()).resolve(dep.release()).resolve("berth.yml");
@@ -252,6 +253,20 @@ public final class Deployer {
         } catch (SQLException | IOException e) {
             LOG.log(Level.WARNING, "cannot mark interrupted deployments", e);
             return List.of();
+        }
+    }
+
+    /**
+     * A step runs in a session of its own (StepRunner), so the daemon's death does not end it: an
+     * `npm ci` or a build would go on writing into a release that is about to be removed. Its
+     * environment names the deployment's app, release and path.
+     */
+    private static void stopLeftoverSteps(Deployments.Deployment dep, Path deployPath) {
+        dev.berth.supervisor.ProcessTree tree = new dev.berth.supervisor.ProcessTree();
+        for (long pid : tree.groupLeadersWithEnvironment(Map.of("BERTH_APP", dep.app(), "BERTH_RELEASE", dep.release(),
+                "BERTH_DEPLOY_PATH", deployPath.toString()))) {
+            tree.startTicks(pid).ifPresent(ticks -> tree.signalTree(pid, ticks, "KILL"));
+            LOG.warning("deployment #" + dep.id() + " of " + dep.app() + ": stopped its step pid " + pid + ", left running by the previous daemon");
         }
     }
 

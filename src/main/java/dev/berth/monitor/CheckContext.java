@@ -16,6 +16,11 @@ public interface CheckContext {
     /** When the newest good archive of a backup was taken (epoch ms), or null. */
     Long lastGoodBackup(String name);
 
+    /** Archive files of a backup in its directory that no catalog row names (see BackupReconciler). */
+    default java.util.List<String> unknownArchives(String name) {
+        return java.util.List.of();
+    }
+
     /** When the heartbeat was last called (epoch ms), or null. */
     Long lastBeat(String name);
 

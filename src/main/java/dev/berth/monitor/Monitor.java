@@ -372,7 +372,7 @@ public final class Monitor implements AutoCloseable {
     public void onEvent(StoredEvent e) {
         String kind = e.kind();
         boolean alerting = Set.of("errored", "spawn_error", "deploy_failed", "deploy_rolled_back", "backup_failed", "backup_missed",
-                "drill_failed", "offsite_failed").contains(kind);
+                "drill_failed", "offsite_failed", "restore_interrupted").contains(kind);
         if (!alerting) return;
         String app = e.app();
         String subject = app.startsWith("backup:") ? "backup " + app.substring(7) : (kind.startsWith("deploy_") ? "deploy " : "app ") + app;

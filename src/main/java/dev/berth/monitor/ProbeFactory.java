@@ -133,8 +133,15 @@ final class ProbeFactory {
         double age = (now.toEpochMilli() - last) / 1000.0;
         Thresholds t = Thresholds.above(warning, critical);
         CheckState s = t.state(age);
-        return new ProbeResult(s, age, "s", "newest good archive of " + b.backup() + " is " + human(age) + " old"
-                + (s == CheckState.OK ? "" : " (" + s.label() + ": older than " + human(s == CheckState.CRITICAL ? critical : warning) + ")"), 0);
+        String text = "newest good archive of " + b.backup() + " is " + human(age) + " old"
+                + (s == CheckState.OK ? "" : " (" + s.label() + ": older than " + human(s == CheckState.CRITICAL ? critical : warning) + ")");
+        java.util.List<String> unknown = ctx.unknownArchives(b.backup());
+        if (!unknown.isEmpty()) {
+            // disk that nothing accounts for: worth a look, not an outage
+            if (s == CheckState.OK) s = CheckState.WARNING;
+            text += "; " + unknown.size() + " archive file(s) that no catalog row names, e.g. " + unknown.get(0) + " (see `berth backup list`)";
+        }
+        return new ProbeResult(s, age, "s", text, 0);
     }
 
     static ProbeResult heartbeat(String name, CheckSpec.Heartbeat h, CheckContext ctx, Instant now) {

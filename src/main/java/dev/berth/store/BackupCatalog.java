@@ -61,6 +61,61 @@ public final class BackupCatalog {
         });
     }
 
+    /**
+     * The archive of a running run is complete under its `.partial` name and about to be renamed
+     * to `file`: the name and checksum are recorded first, the state stays running.
+     */
+    public void renaming(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    UPDATE backups SET file=?, bytes=?, sha256=?, tool_version=?, server_version=? WHERE id=? AND state='running'""")) {
+                ps.setString(1, file);
+                ps.setLong(2, bytes);
+                ps.setString(3, sha256);
+                ps.setString(4, toolVersion);
+                ps.setString(5, serverVersion);
+                ps.setLong(6, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** A run a dead daemon left running whose archive is complete and matches its checksum: it counts as done. */
+    public void adopted(long id, long finishedAt, String note) throws SQLException {
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='succeeded', finished_at=?, error=? WHERE id=? AND state='running'")) {
+                ps.setLong(1, finishedAt);
+                ps.setString(2, note);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Off-site uploads a dead daemon left under way: failed, so that the next run of the backup uploads them again. */
+    public int interruptUploads(String error) throws SQLException {
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE backups SET offsite_state='failed', offsite_at=?, offsite_error=? WHERE offsite_state='uploading'")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setString(2, error);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Every run in a state, newest first. */
+    public List<Entry> inState(String state) throws SQLException {
+        return select(" WHERE state=?", state, 100000);
+    }
+
+    /** Every archive file a row names, in any state. */
+    public List<Entry> withFiles() throws SQLException {
+        return select(" WHERE file IS NOT NULL", null, 1000000);
+    }
+
     public void succeeded(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) throws SQLException {
         store.withConnection(db -> {
             try (PreparedStatement ps = db.prepareStatement("""

@@ -20,7 +20,7 @@ import java.util.List;
  * variables of watched files) are sealed by their writers (SecretBox) before they get here.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 8;
+    private static final int SCHEMA_VERSION = 9;
     private final Connection db;
     private final Path file;
 
@@ -273,6 +273,23 @@ public final class StateStore implements AutoCloseable {
                 return null;
             });
         }
+        if (version < 9) {
+            inTransaction(() -> {
+                try (Statement s = db.createStatement()) {
+                    // operations under way (restart, reload, stop, restore, drill): written before, removed after;
+                    // what a dead daemon left here was interrupted, and the next one says so
+                    s.execute("""
+                        CREATE TABLE operations (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          kind TEXT NOT NULL,
+                          target TEXT NOT NULL,
+                          started_at INTEGER NOT NULL,
+                          detail_json TEXT NOT NULL DEFAULT '{}')""");
+                    s.execute("PRAGMA user_version=9");
+                }
+                return null;
+            });
+        }
     }
 
     /** Copies the WAL into the database and empties it (after secrets were sealed: no old frame keeps them). */
@@ -520,6 +537,20 @@ public final class StateStore implements AutoCloseable {
                 "SELECT at, app, idx, kind, message FROM events WHERE app=? ORDER BY id DESC LIMIT ?")) {
             ps.setString(1, app);
             ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return out.reversed();
+    }
+
+    /** The newest events of every app and backup:NAME together, oldest first. */
+    public synchronized List<StoredEvent> recentEvents(int limit) throws SQLException {
+        List<StoredEvent> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT at, app, idx, kind, message FROM events ORDER BY id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));

@@ -208,6 +208,7 @@ public final class Supervisor implements AutoCloseable {
                 a.desired = "stopped";
             }
             persistDesired(a);
+            dev.berth.fault.CrashPoints.reach("stop.desired");
             stopAll(a, "stopped by request");
             return Outcome.ok(name, "stopped");
         } finally {
@@ -237,6 +238,7 @@ public final class Supervisor implements AutoCloseable {
             }
             persistDesired(a);
             stopAll(a, "restart");
+            dev.berth.fault.CrashPoints.reach("restart.stopped");
             dropExtraInstances(a, spec.instances());
             List<CompletableFuture<String>> waits = new ArrayList<>();
             List<Integer> started = new ArrayList<>();

@@ -100,7 +100,12 @@ final class BerthRun implements AutoCloseable {
 
     /** Runs and asserts exit 0. */
     Result ok(String... args) {
-        Result r = run(args);
+        return ok(Map.of(), args);
+    }
+
+    /** Runs with extra environment and asserts exit 0. */
+    Result ok(Map<String, String> extraEnv, String... args) {
+        Result r = run(extraEnv, args);
         if (r.exit() != 0) throw new AssertionError("berth " + String.join(" ", args) + " failed: " + r);
         return r;
     }

@@ -214,6 +214,8 @@ class DeployIT extends BerthIT {
         assertEquals("interrupted", after.get("state"), after.toString());
         assertEquals(v1, live(), "current still points at the complete release");
         assertFalse(Files.exists(base.resolve("releases").resolve(String.valueOf(after.get("release")))), "the half-built release is removed");
+        assertEquals(List.of(), withEnvironment("BERTH_RELEASE=" + after.get("release")),
+                "the build step the dead daemon started (in a session of its own) is stopped, not left writing into the removed release");
         // and the lock the dead daemon held is free again
         Files.writeString(repo.resolve("build.sh"), "echo quick build\n");
         git("commit", "-q", "-am", "fast build");
@@ -478,5 +480,23 @@ class DeployIT extends BerthIT {
         } finally {
             BackupIT.sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-w", "-c", "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         }
+    }
+
+    /** Pids of live processes whose environment holds KEY=VALUE. */
+    private static List<Long> withEnvironment(String keyValue) throws java.io.IOException {
+        List<Long> out = new java.util.ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path d : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (List.of(Files.readString(d.resolve("environ")).split("\0")).contains(keyValue)
+                            && BerthRun.alive(Long.parseLong(d.getFileName().toString()))) {
+                        out.add(Long.parseLong(d.getFileName().toString()));
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // exited, or not ours to read
+                }
+            }
+        }
+        return out;
     }
 }
