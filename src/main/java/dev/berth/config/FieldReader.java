@@ -36,6 +36,13 @@ class FieldReader {
     final Map<Path, Path> envFileCopies;
     /** Every env file read so far, shared by all sections of the file. */
     final List<Path> envFilesRead;
+    /** What is left of {@link YamlSource#MAX_EXPANDED} for the file's values with ${VAR} expanded, shared likewise. */
+    private final Budget budget;
+
+    private static final class Budget {
+        long left = YamlSource.MAX_EXPANDED;
+        boolean spent;
+    }
 
     FieldReader(Problems problems, Path baseDir, Map<String, String> variables, Path defaultLogDir, ReferenceSchema schema,
                 SecretBox secrets, Map<Path, Path> envFileCopies) {
@@ -47,6 +54,7 @@ class FieldReader {
         this.secrets = secrets;
         this.envFileCopies = envFileCopies;
         this.envFilesRead = new ArrayList<>();
+        this.budget = new Budget();
     }
 
     /** A reader of another section of the same file: the same problems, directory and env files read. */
@@ -59,6 +67,7 @@ class FieldReader {
         this.secrets = file.secrets;
         this.envFileCopies = file.envFileCopies;
         this.envFilesRead = file.envFilesRead;
+        this.budget = file.budget;
     }
 
     Path cwd(Node node, String field, Function<String, String> lookup) {
@@ -229,11 +238,16 @@ class FieldReader {
             problems.at(node, field, kind.expected() + ", got " + YamlSource.describe(node));
             return null;
         }
-        Interpolation.Result expanded = Interpolation.expand(scalar.getValue(), lookup);
+        if (budget.spent) {
+            return null; // said once, at the value that went over
+        }
+        Interpolation.Result expanded = Interpolation.expand(scalar.getValue(), lookup, budget.left);
         if (!expanded.problems().isEmpty()) {
+            budget.spent = expanded.value() == null;
             expanded.problems().forEach(p -> problems.at(node, field, p));
             return null;
         }
+        budget.left -= expanded.value().length();
         try {
             return kind.parse().apply(expanded.value());
         } catch (IllegalArgumentException e) {

@@ -63,6 +63,22 @@ class InputLimitsTest {
                 e.getMessage());
     }
 
+    /** ${VAR} was expanded without a bound: a line of references to a large env value stood for gigabytes. */
+    @Test void referencesToALargeEnvValueAreBoundedLikeAliases() throws Exception {
+        Files.writeString(dir.resolve(".env"), "BIG=" + "z".repeat(900 << 10) + "\n");
+        Path file = dir.resolve("berth.yml");
+        String expected = "with ${VAR} expanded, the values of this file come to more than 8M characters";
+        Files.writeString(file, "apps:\n  web:\n    run: x\n    env_file: .env\n    env: {ONE: \"" + "${BIG}".repeat(20) + "\"}\n");
+        ConfigException one = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThrows(ConfigException.class, () -> load(file)));
+        assertEquals(file + ":5:16: apps.web.env.ONE: " + expected, one.getMessage());
+
+        StringBuilder many = new StringBuilder("apps:\n  web:\n    run: x\n    env_file: .env\n    env:\n");
+        for (int i = 0; i < 20; i++) many.append("      V").append(i).append(": ${BIG}\n");
+        Files.writeString(file, many);
+        ConfigException e = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThrows(ConfigException.class, () -> load(file)));
+        assertEquals(file + ":15:11: apps.web.env.V9: " + expected, e.getMessage(), "said once, at the value that went over");
+    }
+
     /** The scanner used to copy what it had read of a scalar again every 1024 characters: 4 MB took 6.5 s. */
     @Test void theLargestFileAllowedIsReadInLinearTime() throws Exception {
         Path file = dir.resolve("berth.yml");
