@@ -121,23 +121,42 @@ class FieldReader {
                         + " (env_file paths are relative to the berth.yml directory)");
                 continue;
             }
+            String system = systemTree(envFile);
+            if (system != null) {
+                // /proc/self/environ would hand the reader's own environment to the app
+                problems.at(item, fields.get(i), "env file " + envFile + " is not a file on disk but the kernel's (under " + system + ")");
+                continue;
+            }
             envFilesRead.add(envFile);
             try {
-                byte[] bytes = Files.readAllBytes(envFile);
+                byte[] bytes = InputFiles.read(envFile);
                 if (SecretBox.isSealed(bytes)) {
                     if (secrets == null) throw new IOException("it is sealed, and this reader has no key");
-                    String text = new String(secrets.open(bytes), java.nio.charset.StandardCharsets.UTF_8);
-                    values.putAll(Dotenv.parse(text.lines().toList(), envFile));
-                } else {
-                    values.putAll(Dotenv.parse(envFile));
+                    bytes = secrets.open(bytes);
                 }
+                values.putAll(Dotenv.parse(bytes, envFile));
             } catch (ConfigException e) {
                 e.problems().forEach(problems::add);
+            } catch (InputFiles.TooLarge e) {
+                problems.at(item, fields.get(i), "env file " + envFile + " " + e.reason());
             } catch (IOException e) {
                 problems.at(item, fields.get(i), "cannot read env file " + envFile + ": " + e.getMessage());
             }
         }
         return values;
+    }
+
+    /** /proc, /sys or /dev when the file is in one of them (after links), else null. */
+    private static String systemTree(Path file) {
+        try {
+            Path real = file.toRealPath();
+            for (String root : List.of("/proc", "/sys", "/dev")) {
+                if (real.startsWith(root)) return root;
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // read below, which says why it cannot be
+        }
     }
 
     Map<String, String> envMap(Node node, String field, Function<String, String> lookup) {

@@ -2,8 +2,13 @@ package dev.berth.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -54,5 +59,33 @@ public final class InputFiles {
             if (bytes.length > MAX_BYTES) throw new TooLarge(file, -1);
             return bytes;
         }
+    }
+
+    /**
+     * The text of a UTF-8 file, decoded strictly: a Latin-1 file is reported, not read with replacement characters.
+     *
+     * @throws ConfigException one problem, at the line and column of the first byte that is not UTF-8
+     */
+    static String utf8(byte[] bytes, Path file) throws ConfigException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        if (decoder.decode(in, out, true).isError()) {
+            int at = in.position();
+            int line = 1;
+            int column = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    column = 1;
+                } else if ((bytes[i] & 0xC0) != 0x80) {
+                    column++;
+                }
+            }
+            throw new ConfigException(List.of(new ConfigProblem(file, line, column, null,
+                    String.format(Locale.ROOT, "not a UTF-8 text file: the byte 0x%02X here is not UTF-8", bytes[at] & 0xFF))));
+        }
+        decoder.flush(out);
+        return out.flip().toString();
     }
 }

@@ -28,11 +28,6 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -79,35 +74,12 @@ final class YamlSource {
             problems.inFile(null, "cannot read the file: " + e.getMessage());
             return null;
         }
-        String text = decode(bytes, file, problems);
-        return text == null ? null : parse(text, file, problems);
-    }
-
-    /** The text of a UTF-8 file, or null with a problem at the first byte that is not UTF-8. */
-    static String decode(byte[] bytes, Path file, Problems problems) {
-        // a strict decoder: a Latin-1 file should be reported, not read with replacement characters
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isError()) {
-            int at = in.position();
-            int line = 1;
-            int column = 1;
-            for (int i = 0; i < at; i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                    column = 1;
-                } else if ((bytes[i] & 0xC0) != 0x80) {
-                    column++;
-                }
-            }
-            problems.add(new ConfigProblem(file, line, column, null,
-                    String.format(Locale.ROOT, "not a UTF-8 text file: the byte 0x%02X here is not UTF-8", bytes[at] & 0xFF)));
+        try {
+            return parse(InputFiles.utf8(bytes, file), file, problems);
+        } catch (ConfigException e) {
+            e.problems().forEach(problems::add);
             return null;
         }
-        decoder.flush(out);
-        return out.flip().toString();
     }
 
     static Node parse(String text, Path file, Problems problems) {

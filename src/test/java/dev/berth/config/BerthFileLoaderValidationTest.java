@@ -78,6 +78,7 @@ class BerthFileLoaderValidationTest {
             env_file: missing.env           | 4:15: apps.web.env_file: env file
             env_file: [.env, missing.env]   | 4:22: apps.web.env_file[1]: env file
             env_file: {a: b}                | 4:15: apps.web.env_file: expected a path to a .env file or a list of them, got a mapping
+            env_file: /proc/self/environ    | 4:15: apps.web.env_file: env file /proc/self/environ is not a file on disk but the kernel's (under /proc)
             port: ${NOPE}                   | 4:11: apps.web.port: variable ${NOPE} is not set: set NOPE in the environment or in an env_file, or give a default with ${NOPE:-value}
             env: {A: "${BROKEN"}            | 4:14: apps.web.env.A: "${" is never closed; write $${ for a literal "${"
             env: {A: "${1X}"}               | 4:14: apps.web.env.A: "${1X}" is not a valid reference
