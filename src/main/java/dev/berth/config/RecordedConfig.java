@@ -68,7 +68,7 @@ public final class RecordedConfig {
             Path from = inputs.get(i);
             String name = i == 0 ? "berth.yml" : "env-" + i + "-" + from.getFileName();
             Path to = tmp.resolve(name);
-            byte[] bytes = Files.readAllBytes(from);
+            byte[] bytes = InputFiles.read(from);
             Files.write(to, i == 0 ? bytes : box.seal(bytes)); // env files hold secrets
             Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
             if (i > 0) envCopies.put(from.toString(), name);

@@ -61,6 +61,9 @@ class InputLimitsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> load(file));
         assertEquals(file + ": the file is 2,147,483,653 bytes, more than the 1 MiB (1,048,576 bytes) Berth reads of an input file",
                 e.getMessage());
+        // the daemon reads every input before it parses, to see what changed
+        ConfigException cached = assertThrows(ConfigException.class, () -> new ConfigCache(dir.resolve("logs")).load(file, Map.of()));
+        assertEquals(e.getMessage(), cached.getMessage());
     }
 
     /** ${VAR} was expanded without a bound: a line of references to a large env value stood for gigabytes. */
