@@ -47,13 +47,16 @@ import java.util.Set;
  * <p>
  * Whatever the input, reading ends in a tree or in problems, in time and memory that grow with the
  * file's size alone: the file is at most {@link InputFiles#MAX_BYTES}, nested at most
- * {@link #MAX_NESTING} levels, and with its aliases expanded at most {@link #MAX_EXPANDED} characters.
+ * {@link #MAX_NESTING} levels, its keys at most {@link #MAX_KEY} characters, and with its aliases expanded
+ * at most {@link #MAX_EXPANDED} characters.
  */
 final class YamlSource {
     /** Mappings and lists inside each other; berth.yml itself needs 6 (apps.web.logs.rotate.size), and SnakeYAML composes recursively. */
     static final int MAX_NESTING = 50;
     /** Aliases of mappings and lists (a shared env: block, say) in one file. */
     static final int MAX_COLLECTION_ALIASES = 50;
+    /** Characters of a key (app names have at most 64). */
+    static final int MAX_KEY = 256;
     /** Characters of the file with every alias expanded, and again of all its values with every ${VAR} expanded. */
     static final int MAX_EXPANDED = 8 << 20;
 
@@ -209,8 +212,9 @@ final class YamlSource {
 
     /**
      * Whether the tree, with every alias expanded, has at most {@link #MAX_EXPANDED} characters (each scalar
-     * counts its length, each node one more); the first alias past the limit, or one inside its own anchor, is
-     * a problem. Iterative, and it stops at the limit: the walk costs no more than the limit.
+     * counts its length, each node one more) and keys of at most {@link #MAX_KEY}; the first alias past the
+     * limit, one inside its own anchor, or a longer key is a problem. Iterative, and it stops at the limit: the
+     * walk costs no more than the limit.
      */
     private static boolean expandedSize(Node root, Path file, Problems problems) {
         long size = 0;
@@ -240,6 +244,11 @@ final class YamlSource {
             List<Node> children = new ArrayList<>();
             if (node instanceof MappingNode m) {
                 for (NodeTuple t : m.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && k.getValue().length() > MAX_KEY) {
+                        // every field under a key repeats it in its path
+                        problems.at(k, null, "a key of " + k.getValue().length() + " characters; keys have at most " + MAX_KEY);
+                        return false;
+                    }
                     children.add(t.getKeyNode());
                     children.add(t.getValueNode());
                 }

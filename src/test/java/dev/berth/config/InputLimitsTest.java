@@ -36,6 +36,8 @@ class InputLimitsTest {
                         + "\"" + ", *s".repeat(20_000) + "]\n", "berth.yml:4:12: with its aliases expanded, the file is more than 8M characters"),
                 row("a mapping holding an alias of itself", "apps: &a\n  web:\n    run: x\n    env: *a\n",
                         "berth.yml:1:7: this mapping or list holds an alias of itself"),
+                row("a key of 300 characters over 10,000 entries", "apps:\n  web:\n    run: x\n    env:\n      " + "K".repeat(300) + ":\n"
+                        + "        a: b\n".repeat(10_000), "berth.yml:5:7: a key of 300 characters; keys have at most 256"),
                 row("a 2 MiB scalar", "apps:\n  web:\n    run: \"" + "x".repeat(2 << 20) + "\"\n",
                         "berth.yml: the file is 2,097,177 bytes, more than the 1 MiB (1,048,576 bytes) Berth reads of an input file"),
                 row("a NUL character", "apps:\n  web:\n    run: \"a\0b\"\n", "berth.yml:3:12: invalid YAML: the character U+0000 is not allowed"),
