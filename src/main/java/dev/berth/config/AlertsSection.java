@@ -36,8 +36,9 @@ final class AlertsSection extends FieldReader {
         List<AlertsSpec.Maintenance> windows = new ArrayList<>();
         Node m = value(f, "maintenance");
         if (m instanceof MappingNode mm) {
-            for (NodeTuple t : YamlSource.entries(mm, "alerts.maintenance", problems).values()) {
-                String field = "alerts.maintenance." + ((ScalarNode) t.getKeyNode()).getValue();
+            for (Map.Entry<String, NodeTuple> e : YamlSource.entries(mm, "alerts.maintenance", problems).entrySet()) {
+                NodeTuple t = e.getValue();
+                String field = "alerts.maintenance." + e.getKey();
                 if (!(t.getValueNode() instanceof MappingNode wm)) {
                     problems.at(t.getValueNode(), field, "expected cron: and duration:, got " + YamlSource.describe(t.getValueNode()));
                     continue;
@@ -68,7 +69,8 @@ final class AlertsSection extends FieldReader {
     static final List<String> CHANNEL_KINDS = List.of("wecom", "dingtalk", "feishu", "slack", "email", "webhook");
 
     AlertsSpec.Channel channel(NodeTuple t, Function<String, String> lookup) {
-        String name = ((ScalarNode) t.getKeyNode()).getValue();
+        if (!(t.getKeyNode() instanceof ScalarNode key)) return null; // entries() has reported it
+        String name = key.getValue();
         String path = "alerts.channels." + name;
         int before = problemCount();
         if (!BerthFileLoader.APP_NAME.matcher(name).matches()) {

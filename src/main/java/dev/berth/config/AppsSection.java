@@ -46,8 +46,8 @@ final class AppsSection extends FieldReader {
 
     /** One app, or null when it has problems (they are recorded). */
     AppSpec app(NodeTuple tuple) {
-        Node nameNode = tuple.getKeyNode();
-        String name = ((ScalarNode) nameNode).getValue();
+        if (!(tuple.getKeyNode() instanceof ScalarNode nameNode)) return null; // entries() has reported it
+        String name = nameNode.getValue();
         String path = "apps." + name;
         int before = problemCount();
         if (!BerthFileLoader.APP_NAME.matcher(name).matches() || name.length() > BerthFileLoader.APP_NAME_MAX) {
@@ -267,13 +267,14 @@ final class AppsSection extends FieldReader {
 
     /** deploy.backup must name a backup of this file. */
     void checkDeployBackup(NodeTuple app, List<BackupSpec> backups) {
-        if (!(app.getValueNode() instanceof MappingNode appNode)) return;
+        // a key that is not a plain string, say a list, has been reported already
+        if (!(app.getKeyNode() instanceof ScalarNode appName) || !(app.getValueNode() instanceof MappingNode appNode)) return;
         Node deploy = value(YamlSource.entries(appNode, "", new Problems(problems.file())), "deploy");
         if (!(deploy instanceof MappingNode d)) return;
         NodeTuple b = YamlSource.entries(d, "", new Problems(problems.file())).get("backup");
         if (b == null || !(b.getValueNode() instanceof ScalarNode name) || name.getValue().isBlank()) return;
         if (backups.stream().noneMatch(x -> x.name().equals(name.getValue().strip()))) {
-            String field = "apps." + ((ScalarNode) app.getKeyNode()).getValue() + ".deploy.backup";
+            String field = "apps." + appName.getValue() + ".deploy.backup";
             problems.at(name, field, "no backup named \"" + name.getValue().strip() + "\" in this file's backups:"
                     + (backups.isEmpty() ? " (it has none)" : "; backups: " + String.join(", ", backups.stream().map(BackupSpec::name).toList()))
                     + Suggestions.didYouMean(name.getValue().strip(), backups.stream().map(BackupSpec::name).toList()));

@@ -39,7 +39,8 @@ final class BackupsSection extends FieldReader {
     }
 
     BackupSpec backup(NodeTuple tuple) {
-        String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+        if (!(tuple.getKeyNode() instanceof ScalarNode key)) return null; // entries() has reported it
+        String name = key.getValue();
         String path = "backups." + name;
         int before = problemCount();
         if (!BerthFileLoader.APP_NAME.matcher(name).matches() || name.length() > BerthFileLoader.APP_NAME_MAX) {

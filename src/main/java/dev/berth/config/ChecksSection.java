@@ -106,7 +106,8 @@ final class ChecksSection extends FieldReader {
             "app", "backup", "heartbeat");
 
     CheckSpec check(NodeTuple tuple, MonitorDefaults monitor, List<AppSpec> apps) {
-        String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+        if (!(tuple.getKeyNode() instanceof ScalarNode key)) return null; // entries() has reported it
+        String name = key.getValue();
         String path = "checks." + name;
         int before = problemCount();
         if (!CHECK_NAME.matcher(name).matches()) {

@@ -302,7 +302,11 @@ final class YamlSource {
         if (isNull(node)) {
             return "nothing";
         }
-        return "\"" + ((ScalarNode) node).getValue() + "\"";
+        if (!(node instanceof ScalarNode scalar)) {
+            return "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        String value = scalar.getValue();
+        return "\"" + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "\"";
     }
 
     static String join(String path, String key) {

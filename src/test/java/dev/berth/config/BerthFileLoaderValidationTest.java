@@ -119,6 +119,8 @@ class BerthFileLoaderValidationTest {
             apps: {-web: {run: x}}              | 1:8: apps.-web: app names are lowercase letters
             apps: {web: {}}                     | 1:8: apps.web: expected run (a command line) or script (a program, with args)
             apps: {web: node server.js}         | 1:13: apps.web: expected a mapping of app settings (run or script, ...), got "node server.js"
+            apps: {web: %s}                     | 1:13: apps.web: expected a mapping of app settings (run or script, ...), got "%60s..."
+            apps: {[a]: {run: x, deploy: {path: d, dir: ., backup: nope}}} | 1:8: apps: a key must be a plain string, got a list
             apps: {web: {run: ""}}              | 1:19: apps.web.run: expected a non-empty string
             apps: {web: {run: [a]}}             | 1:19: apps.web.run: expected a non-empty string, got a list
             apps: {web: {run: x}                | 1:21: invalid YAML: expected ',' or '}', but got <stream end> (while parsing a flow mapping)
@@ -142,8 +144,12 @@ class BerthFileLoaderValidationTest {
             monitor: {cpu: {warning: 80%, critcal: 90%}}| monitor.cpu.critcal: unknown key "critcal"; did you mean "critical"?
             """)
     void wholeFile(String yaml, String expected) throws Exception {
-        String problems = problemsOf(yaml.replace("\\n", "\n").replace("\\t", "\t"));
-        assertTrue(problems.contains(expected), () -> "expected\n  " + expected + "\nin\n  " + problems);
+        // %s is a value of 70 characters, %60s its first 60
+        String longValue = "v".repeat(70);
+        expected = expected.replace("%60s", longValue.substring(0, 60));
+        String problems = problemsOf(yaml.replace("\\n", "\n").replace("\\t", "\t").replace("%s", longValue));
+        String wanted = expected;
+        assertTrue(problems.contains(wanted), () -> "expected\n  " + wanted + "\nin\n  " + problems);
     }
 
     @Test
