@@ -81,6 +81,10 @@ final class AppsSection extends FieldReader {
                 if (key.equals("env_" + profile)) {
                     env.putAll(envMap(value(f, key), path + "." + key, lookup));
                     appliedProfile = profile;
+                } else {
+                    // every profile is checked, whichever is applied; its ${VAR} need not be set here (production's
+                    // variables on a staging machine), only well formed
+                    envMap(value(f, key), path + "." + key, unused -> "");
                 }
             }
         }

@@ -74,6 +74,10 @@ class BerthFileLoaderValidationTest {
             env: {1BAD: x}                  | 4:11: apps.web.env.1BAD: environment variable names are letters, digits and _, not starting with a digit
             env: {A: {nested: 1}}           | 4:14: apps.web.env.A: expected a string, number or boolean, got a mapping
             env: {A: 1, A: 2}               | 4:17: apps.web.env.A: duplicate key "A" (first defined at line 4)
+            env_production: abc             | 4:21: apps.web.env_production: expected a mapping of NAME: value, got "abc"
+            env_staging: {1X: y}            | 4:19: apps.web.env_staging.1X: environment variable names are letters, digits and _
+            env_staging: {A: [y]}           | 4:22: apps.web.env_staging.A: expected a string, number or boolean, got a list
+            env_staging: {A: "${B"}         | 4:22: apps.web.env_staging.A: "${" is never closed
             env_Production: {A: b}          | 4:5: apps.web.env_Production: profile names are lowercase letters, digits and _ (env_<profile>, like env_production), got "env_Production"
             env_file: missing.env           | 4:15: apps.web.env_file: env file
             env_file: [.env, missing.env]   | 4:22: apps.web.env_file[1]: env file
@@ -217,6 +221,15 @@ class BerthFileLoaderValidationTest {
                 + "defined profiles: production, staging"), e.getMessage());
         ConfigException none = assertThrows(ConfigException.class, () -> load("apps: {web: {run: x}}", "production"));
         assertTrue(none.getMessage().contains("no app defines an env_<profile> key"), none.getMessage());
+    }
+
+    @Test
+    void aProfileNotAppliedMayNameVariablesThatAreNotSetHere() throws Exception {
+        String yml = "apps:\n  web:\n    run: x\n    env_production: {DB: \"${PROD_ONLY_VARIABLE}\"}\n    env_staging: {DB: s}\n";
+        assertEquals("s", load(yml, "staging").apps().get(0).env().get("DB"));
+        ConfigException applied = assertThrows(ConfigException.class, () -> load(yml, "production"));
+        assertTrue(applied.getMessage().contains("4:26: apps.web.env_production.DB: variable ${PROD_ONLY_VARIABLE} is not set"),
+                "unless it is applied: " + applied.getMessage());
     }
 
     private String problemsOf(String yaml) throws Exception {
