@@ -267,6 +267,11 @@ class FieldReader {
             return null;
         }
         budget.left -= expanded.value().length();
+        if (expanded.value().indexOf('\0') >= 0) {
+            // "\0" in a quoted YAML string; execve ends every argument and variable at the first NUL
+            problems.at(node, field, "holds a NUL character, which no command line, environment variable or path can carry");
+            return null;
+        }
         try {
             return kind.parse().apply(expanded.value());
         } catch (IllegalArgumentException e) {

@@ -74,6 +74,8 @@ class BerthFileLoaderValidationTest {
             env: {1BAD: x}                  | 4:11: apps.web.env.1BAD: environment variable names are letters, digits and _, not starting with a digit
             env: {A: {nested: 1}}           | 4:14: apps.web.env.A: expected a string, number or boolean, got a mapping
             env: {A: 1, A: 2}               | 4:17: apps.web.env.A: duplicate key "A" (first defined at line 4)
+            env: {A: "a\\0b"}               | 4:14: apps.web.env.A: holds a NUL character, which no command line, environment variable or path can carry
+            cwd: "x\\0"                     | 4:10: apps.web.cwd: holds a NUL character
             env_production: abc             | 4:21: apps.web.env_production: expected a mapping of NAME: value, got "abc"
             env_staging: {1X: y}            | 4:19: apps.web.env_staging.1X: environment variable names are letters, digits and _
             env_staging: {A: [y]}           | 4:22: apps.web.env_staging.A: expected a string, number or boolean, got a list
@@ -126,6 +128,7 @@ class BerthFileLoaderValidationTest {
             apps: {web: %s}                     | 1:13: apps.web: expected a mapping of app settings (run or script, ...), got "%60s..."
             apps: {[a]: {run: x, deploy: {path: d, dir: ., backup: nope}}} | 1:8: apps: a key must be a plain string, got a list
             apps: {web: {run: ""}}              | 1:19: apps.web.run: expected a non-empty string
+            apps: {web: {run: "rm -rf /tmp/x\\0 /"}}| 1:19: apps.web.run: holds a NUL character, which no command line
             apps: {web: {run: [a]}}             | 1:19: apps.web.run: expected a non-empty string, got a list
             apps: {web: {run: x}                | 1:21: invalid YAML: expected ',' or '}', but got <stream end> (while parsing a flow mapping)
             apps:\\n  web:\\n\\trun: x          | 3:1: invalid YAML
