@@ -152,7 +152,7 @@ final class ChecksSection extends FieldReader {
                 Set<Integer> expect = new java.util.LinkedHashSet<>();
                 for (String s : commands(value(f, "expect_status"), path + ".expect_status", lookup)) {
                     try {
-                        int code = Integer.parseInt(s.strip());
+                        int code = asciiInteger(s.strip());
                         if (code < 100 || code > 599) throw new NumberFormatException();
                         expect.add(code);
                     } catch (NumberFormatException e) {

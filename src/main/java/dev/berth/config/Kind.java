@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * How one kind of scalar value is read; {@code parse} throws IllegalArgumentException saying what is valid.
@@ -15,10 +16,18 @@ record Kind<T>(String expected, Function<String, T> parse) {
         return new IllegalArgumentException(expected + ", got \"" + shown + "\"");
     }
 
+    private static final Pattern ASCII_INTEGER = Pattern.compile("[+-]?[0-9]+");
+
+    /** Integer.parseInt of ASCII digits only: parseInt also reads the digits of other scripts ("٣٠٠٠" is 3000 to it). */
+    static int asciiInteger(String s) {
+        if (!ASCII_INTEGER.matcher(s).matches()) throw new NumberFormatException("not ASCII digits: " + s);
+        return Integer.parseInt(s);
+    }
+
     static Kind<Integer> integer(int min, int max, String expected) {
         return new Kind<>(expected, s -> {
             try {
-                int n = Integer.parseInt(s.trim());
+                int n = asciiInteger(s.trim());
                 if (n >= min && n <= max) {
                     return n;
                 }
@@ -111,7 +120,7 @@ record Kind<T>(String expected, Function<String, T> parse) {
             String host = colon < 0 ? v : v.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
             try {
-                int port = colon < 0 ? (defaultPort == null ? -1 : defaultPort) : Integer.parseInt(v.substring(colon + 1));
+                int port = colon < 0 ? (defaultPort == null ? -1 : defaultPort) : asciiInteger(v.substring(colon + 1));
                 if (host.isEmpty() || port < 1 || port > 65535 || host.contains("/")) throw invalid(expected, s);
                 return new HostPort(host, port);
             } catch (NumberFormatException e) {

@@ -33,6 +33,8 @@ class BerthFileLoaderValidationTest {
             instances: two                  | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "two"
             instances: 0                    | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "0"
             port: 70000                     | 4:11: apps.web.port: expected a port number from 1 to 65535, got "70000"
+            port: "٣٠٠٠"                    | 4:11: apps.web.port: expected a port number from 1 to 65535, got "٣٠٠٠"
+            instances: "２"                 | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "２"
             port: [3000]                    | 4:11: apps.web.port: expected a port number from 1 to 65535, got a list
             max_memroy: 500M                | 4:5: apps.web.max_memroy: unknown key "max_memroy"; did you mean "max_memory"?
             maxMemory: 500M                 | 4:5: apps.web.maxMemory: unknown key "maxMemory"; did you mean "max_memory"?
@@ -134,6 +136,8 @@ class BerthFileLoaderValidationTest {
             apps:\\n  web:\\n\\trun: x          | 3:1: invalid YAML
             checks: {api: {http: ftp://x}}      | 1:22: checks.api.http: expected an http:// or https:// URL, got "ftp://x"
             checks: {db: {tcp: localhost}}      | 1:20: checks.db.tcp: expected host:port, like 127.0.0.1:5432, got "localhost"
+            checks: {db: {tcp: "x:٥٤٣٢"}}       | 1:20: checks.db.tcp: expected host:port, like 127.0.0.1:5432, got "x:٥٤٣٢"
+            checks: {a: {http: "http://x", expect_status: ["٢٠٠"]}}| checks.a.expect_status: expected HTTP status codes (100 to 599), got "٢٠٠"
             checks: {d: {disk: /, warning: 120%}}| 1:32: checks.d.warning: expected a percentage from 0% to 100%, like 85%, got "120%"
             checks: {a: {http: http://x, tcp: "x:1"}}| 1:13: checks.a: expected exactly one kind: http, tcp, tls, command
             checks: {a: {tcp: "x:1", pattern: E}}| 1:26: checks.a.pattern: applies only to a log check
@@ -258,6 +262,7 @@ class BerthFileLoaderValidationTest {
             b: {postgres: app, compress: xz}    | backups.b.compress: expected zstd, gzip or none, got "xz"
             b: {postgres: app, schedule: hourly} | backups.b.schedule: expected a 5-field cron expression
             b: {postgres: app, port: 99999}     | backups.b.port: expected a port number from 1 to 65535, got "99999"
+            b: {postgres: app, port: "٥٤٣٢"}    | backups.b.port: expected a port number from 1 to 65535, got "٥٤٣٢"
             b: {dir: x, host: h}                | backups.b.host: does not apply to a dir backup
             b: {sqlite: x, exclude: [a]}        | backups.b.exclude: applies only to a dir backup
             b: {redis: false}                   | backups.b.redis: true is the only value
