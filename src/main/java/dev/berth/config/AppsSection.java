@@ -91,6 +91,11 @@ final class AppsSection extends FieldReader {
 
         int instances = scalar(f, "instances", path, INSTANCES, 1, lookup);
         Integer port = scalar(f, "port", path, PORT, null, lookup);
+        if (port != null && port + (long) instances - 1 > 65535) {
+            // instance i listens on port + i
+            problems.at(value(f, "port"), path + ".port", "with " + instances + " instances, instance " + (instances - 1) + " would listen on "
+                    + (port + (long) instances - 1) + ": the port is at most " + Math.max(1, 65536 - instances));
+        }
         RestartPolicy defaults = RestartPolicy.defaults();
         RestartPolicy restart = new RestartPolicy(
                 scalar(f, "autorestart", path, BOOL, defaults.autorestart(), lookup),

@@ -131,6 +131,7 @@ class BerthFileLoaderValidationTest {
             apps: {[a]: {run: x, deploy: {path: d, dir: ., backup: nope}}} | 1:8: apps: a key must be a plain string, got a list
             apps: {web: {run: ""}}              | 1:19: apps.web.run: expected a non-empty string
             apps: {web: {run: "rm -rf /tmp/x\\0 /"}}| 1:19: apps.web.run: holds a NUL character, which no command line
+            apps: {web: {run: x, port: 65535, instances: 2}}| 1:28: apps.web.port: with 2 instances, instance 1 would listen on 65536: the port is at most 65534
             apps: {web: {run: [a]}}             | 1:19: apps.web.run: expected a non-empty string, got a list
             apps: {web: {run: x}                | 1:21: invalid YAML: expected ',' or '}', but got <stream end> (while parsing a flow mapping)
             apps:\\n  web:\\n\\trun: x          | 3:1: invalid YAML
