@@ -63,14 +63,15 @@ final class BackupsSection extends FieldReader {
             return null;
         }
         String kind = kinds.get(0);
-        String host = scalar(f, "host", path, NON_EMPTY, "127.0.0.1", lookup);
+        // database, host and user go on the dump tool's command line
+        String host = scalar(f, "host", path, NOT_AN_OPTION, "127.0.0.1", lookup);
         BackupSpec.Source source = switch (kind) {
-            case "postgres" -> new BackupSpec.Postgres(scalar(f, kind, path, NON_EMPTY, null, lookup), host,
-                    scalar(f, "port", path, PORT, 5432, lookup), scalar(f, "user", path, NON_EMPTY, "postgres", lookup));
-            case "mysql" -> new BackupSpec.MySql(scalar(f, kind, path, NON_EMPTY, null, lookup), host,
-                    scalar(f, "port", path, PORT, 3306, lookup), scalar(f, "user", path, NON_EMPTY, "root", lookup));
-            case "mongo" -> new BackupSpec.Mongo(scalar(f, kind, path, NON_EMPTY, null, lookup), host,
-                    scalar(f, "port", path, PORT, 27017, lookup), scalar(f, "user", path, NON_EMPTY, null, lookup));
+            case "postgres" -> new BackupSpec.Postgres(scalar(f, kind, path, POSTGRES_DATABASE, null, lookup), host,
+                    scalar(f, "port", path, PORT, 5432, lookup), scalar(f, "user", path, NOT_AN_OPTION, "postgres", lookup));
+            case "mysql" -> new BackupSpec.MySql(scalar(f, kind, path, NOT_AN_OPTION, null, lookup), host,
+                    scalar(f, "port", path, PORT, 3306, lookup), scalar(f, "user", path, NOT_AN_OPTION, "root", lookup));
+            case "mongo" -> new BackupSpec.Mongo(scalar(f, kind, path, NOT_AN_OPTION, null, lookup), host,
+                    scalar(f, "port", path, PORT, 27017, lookup), scalar(f, "user", path, NOT_AN_OPTION, null, lookup));
             case "sqlite" -> {
                 String file = scalar(f, kind, path, NON_EMPTY, null, lookup);
                 yield file == null ? null : new BackupSpec.Sqlite(baseDir.resolve(file.strip()).normalize());

@@ -45,13 +45,14 @@ final class DeploySection extends FieldReader {
                     + " (.tar.gz, .tgz, .zip or .jar)" + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
         } else {
             String kind = kinds.get(0);
-            String v = scalar(f, kind, path, NON_EMPTY, null, lookup);
+            // a repository goes on git's command line
+            String v = scalar(f, kind, path, kind.equals("git") ? NOT_AN_OPTION : NON_EMPTY, null, lookup);
             if (v != null) {
                 v = v.strip();
                 source = switch (kind) {
                     // a URL stays as it is; a local repository path is taken from the berth.yml directory
                     case "git" -> new DeploySpec.GitSource(v.contains("://") || v.contains("@") ? v : baseDir.resolve(v).normalize().toString(),
-                            scalar(f, "branch", path, NON_EMPTY, null, lookup));
+                            scalar(f, "branch", path, GIT_BRANCH, null, lookup));
                     case "dir" -> new DeploySpec.DirSource(baseDir.resolve(v).normalize());
                     default -> {
                         String lower = v.toLowerCase(Locale.ROOT);

@@ -192,6 +192,29 @@ record Kind<T>(String expected, Function<String, T> parse) {
         if (!s.strip().matches("[^@\\s]+@[^@\\s]+")) throw invalid("expected an email address", s);
         return s.strip();
     });
+    /**
+     * A value Berth hands a program as an argument (a database, host or user name, a git repository or branch):
+     * one starting with - would be read as an option ({@code -oProxyCommand=...}, {@code --help}).
+     */
+    static final Kind<String> NOT_AN_OPTION = new Kind<>("expected a non-empty string", s -> {
+        if (s.isBlank()) throw invalid("expected a non-empty string", s);
+        if (s.strip().startsWith("-")) throw invalid("expected a name, not an option: it may not start with -", s.strip());
+        return s;
+    });
+    /** pg_dump and psql read a database "name" with = or a postgres:// prefix as a connection string (host=..., password=...). */
+    static final Kind<String> POSTGRES_DATABASE = new Kind<>("expected a database name", s -> {
+        String name = NOT_AN_OPTION.parse().apply(s).strip();
+        if (name.contains("=") || name.startsWith("postgres://") || name.startsWith("postgresql://")) {
+            throw invalid("expected a database name, not a connection string (set host, port and user instead)", name);
+        }
+        return s;
+    });
+    /** What git check-ref-format allows of a branch, as far as the command line goes: no option, no space or control character. */
+    static final Kind<String> GIT_BRANCH = new Kind<>("expected a branch name", s -> {
+        String name = NOT_AN_OPTION.parse().apply(s).strip();
+        if (name.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) throw invalid("expected a branch name, without spaces", name);
+        return s;
+    });
     static final Kind<String> NON_EMPTY = new Kind<>("expected a non-empty string", s -> {
         if (s.isBlank()) {
             throw invalid("expected a non-empty string", s);

@@ -54,6 +54,10 @@ class BerthFileLoaderValidationTest {
             deploy: {path: d}               | 4:13: apps.web.deploy: expected exactly one source: git (a repository), dir (a directory) or archive (.tar.gz, .tgz, .zip or .jar)
             deploy: {path: d, git: r, dir: x} | 4:13: apps.web.deploy: expected exactly one source: git (a repository), dir (a directory) or archive (.tar.gz, .tgz, .zip or .jar), got git and dir
             deploy: {path: d, archive: a.rar} | 4:32: apps.web.deploy.archive: expected a .tar.gz, .tgz, .zip or .jar file, got "a.rar"
+            deploy: {path: d, git: "-oProxyCommand=touch /tmp/x"} | 4:28: apps.web.deploy.git: expected a name, not an option: it may not start with -, got "-oProxyCommand=touch /tmp/x"
+            deploy: {path: d, git: "--upload-pack=touch /tmp/x@h:r"} | 4:28: apps.web.deploy.git: expected a name, not an option
+            deploy: {path: d, git: r.git, branch: --help} | 4:43: apps.web.deploy.branch: expected a name, not an option: it may not start with -, got "--help"
+            deploy: {path: d, git: r.git, branch: "a b"} | 4:43: apps.web.deploy.branch: expected a branch name, without spaces, got "a b"
             deploy: {path: d, dir: x, branch: main} | 4:31: apps.web.deploy.branch: applies only to a git source
             deploy: {path: d, dir: x, shared: [../up]} | 4:39: apps.web.deploy.shared: expected paths inside the release, like .env or uploads/, got "../up"
             deploy: {path: d, dir: x, instal: npm ci} | 4:31: apps.web.deploy.instal: unknown key "instal"; did you mean "install"?
@@ -264,6 +268,13 @@ class BerthFileLoaderValidationTest {
             b: {postgres: app, schedule: hourly} | backups.b.schedule: expected a 5-field cron expression
             b: {postgres: app, port: 99999}     | backups.b.port: expected a port number from 1 to 65535, got "99999"
             b: {postgres: app, port: "٥٤٣٢"}    | backups.b.port: expected a port number from 1 to 65535, got "٥٤٣٢"
+            b: {postgres: --help}               | 2:17: backups.b.postgres: expected a name, not an option: it may not start with -, got "--help"
+            b: {postgres: "host=evil.example"}  | 2:17: backups.b.postgres: expected a database name, not a connection string (set host, port and user instead), got "host=evil.example"
+            b: {postgres: "postgresql://x/y"}   | 2:17: backups.b.postgres: expected a database name, not a connection string
+            b: {mysql: app, host: -oProxyCommand=x} | 2:25: backups.b.host: expected a name, not an option
+            b: {mysql: app, user: --print-defaults} | 2:25: backups.b.user: expected a name, not an option
+            b: {mongo: --eval, user: u}         | 2:14: backups.b.mongo: expected a name, not an option
+            b: {redis: true, host: -x}          | 2:26: backups.b.host: expected a name, not an option
             b: {dir: x, host: h}                | backups.b.host: does not apply to a dir backup
             b: {sqlite: x, exclude: [a]}        | backups.b.exclude: applies only to a dir backup
             b: {redis: false}                   | backups.b.redis: true is the only value
