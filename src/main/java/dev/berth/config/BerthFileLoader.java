@@ -164,12 +164,11 @@ public final class BerthFileLoader {
                     monitor, apps);
             NodeTuple alertsEntry = entries.get("alerts");
             alerts = new AlertsSection(file).alerts(alertsEntry == null || YamlSource.isNull(alertsEntry.getValueNode()) ? null : alertsEntry.getValueNode());
-            for (CheckSpec c : checks) {
-                for (String ch : c.channels()) {
-                    if (alerts.channels().stream().noneMatch(x -> x.name().equals(ch))) {
-                        problems.inFile(null, "checks." + c.name() + ".channels: no channel named \"" + ch + "\" in alerts.channels"
-                                + Suggestions.didYouMean(ch, alerts.channels().stream().map(AlertsSpec.Channel::name).toList()));
-                    }
+            List<String> channelNames = alerts.channels().stream().map(AlertsSpec.Channel::name).toList();
+            for (ChecksSection.ChannelRef ref : checksSection.channelRefs) {
+                if (!channelNames.contains(ref.channel())) {
+                    problems.at(ref.node(), ref.field(), "no channel named \"" + ref.channel() + "\" in alerts.channels"
+                            + Suggestions.didYouMean(ref.channel(), channelNames));
                 }
             }
             Set<String> definedProfiles = appsSection.definedProfiles;

@@ -23,6 +23,12 @@ import static dev.berth.config.Kind.*;
 final class ChecksSection extends FieldReader {
     private static final java.util.regex.Pattern CHECK_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.:-]{0,62}");
 
+    /** A channel a check sends to, where the file names it: it must be one of alerts.channels, which are read later. */
+    record ChannelRef(String field, String channel, Node node) { }
+
+    /** The channels the checks read without problems name, in file order. */
+    final List<ChannelRef> channelRefs = new ArrayList<>();
+
     /** The backups of the file, which backup checks name. */
     private final List<BackupSpec> backups;
 
@@ -130,7 +136,8 @@ final class ChecksSection extends FieldReader {
         Duration interval = scalar(f, "interval", path, INTERVAL, monitor.interval(), lookup);
         Duration timeout = scalar(f, "timeout", path, DURATION, Duration.ofSeconds(10), lookup);
         int failures = scalar(f, "failures", path, KEEP, 2, lookup); // the users' "down for 60 s" at the 30 s interval
-        List<String> channels = commands(value(f, "channels"), path + ".channels", lookup);
+        List<Node> channelPlaces = new ArrayList<>();
+        List<String> channels = channels(value(f, "channels"), path + ".channels", lookup, channelPlaces);
         Map<String, List<String>> only = Map.of(
                 "method", List.of("http"), "headers", List.of("http"), "body", List.of("http"), "expect_status", List.of("http"),
                 "body_contains", List.of("http"), "json_path", List.of("http"), "json_equals", List.of("http"), "tls_verify", List.of("http"),
@@ -273,7 +280,26 @@ final class ChecksSection extends FieldReader {
         };
         if (problemCount() == before && probe != null) limitsInOrder(probe, node, path);
         if (problemCount() > before || probe == null) return null;
+        for (int i = 0; i < channels.size(); i++) channelRefs.add(new ChannelRef(path + ".channels", channels.get(i), channelPlaces.get(i)));
         return new CheckSpec(name, probe, interval, timeout, failures, channels, false);
+    }
+
+    /** channels: one name or a list, as {@link #commands} reads them, with where each is written. */
+    private List<String> channels(Node node, String field, Function<String, String> lookup, List<Node> places) {
+        List<String> out = new ArrayList<>();
+        List<Node> items = node instanceof SequenceNode seq ? seq.getValue() : node == null ? List.of() : List.of(node);
+        if (node != null && !(node instanceof SequenceNode) && !(node instanceof ScalarNode)) {
+            problems.at(node, field, "expected a string or a list of strings, got " + YamlSource.describe(node));
+            return out;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String s = text(items.get(i), node instanceof SequenceNode ? field + "[" + i + "]" : field, NON_EMPTY, lookup);
+            if (s != null) {
+                out.add(s.strip());
+                places.add(items.get(i));
+            }
+        }
+        return out;
     }
 
     private static List<String> words(String s) {

@@ -147,7 +147,8 @@ class BerthFileLoaderValidationTest {
             checks: {a: {http: http://x, tcp: "x:1"}}| 1:13: checks.a: expected exactly one kind: http, tcp, tls, command
             checks: {a: {tcp: "x:1", pattern: E}}| 1:26: checks.a.pattern: applies only to a log check
             checks: {a: {tcp: "x:1", interval: 0s}}| 1:36: checks.a.interval: expected a duration like 500ms, 10s, 5m, 1h or 2d (or combined, like 1m30s), at least 1s
-            checks: {a: {tcp: "x:1", channels: [nope]}}| checks.a.channels: no channel named "nope" in alerts.channels
+            checks: {a: {tcp: "x:1", channels: [nope]}}| 1:37: checks.a.channels: no channel named "nope" in alerts.channels
+            {checks: {a: {tcp: "x:1", channels: opps}}, alerts: {channels: {ops: {slack: "http://x"}}}}| 1:37: checks.a.channels: no channel named "opps" in alerts.channels; did you mean "ops"?
             checks: {e: {log: web, pattern: "("}}| checks.e.log: no app named "web"
             checks: {e: {log: ./x.log, pattern: "("}}| 1:37: checks.e.pattern: expected a regular expression: Unclosed group
             checks: {Api: {tcp: "x:1"}}         | 1:10: checks.Api: check names are lowercase letters
