@@ -51,7 +51,7 @@ import java.util.Set;
  * at most {@link #MAX_EXPANDED} characters.
  */
 final class YamlSource {
-    /** Mappings and lists inside each other; berth.yml itself needs 6 (apps.web.logs.rotate.size), and SnakeYAML composes recursively. */
+    /** Mappings and lists inside each other: reference.yml needs 5 (apps.web.logs.rotate), and SnakeYAML composes recursively. */
     static final int MAX_NESTING = 50;
     /** Aliases of mappings and lists (a shared env: block, say) in one file. */
     static final int MAX_COLLECTION_ALIASES = 50;
