@@ -24,13 +24,9 @@ final class Interpolation {
         return text.contains("${");
     }
 
-    static Result expand(String text, Function<String, String> lookup) {
-        return expand(text, lookup, Integer.MAX_VALUE);
-    }
-
     /**
-     * As {@link #expand(String, Function)}, stopping with a problem (and a null value) once the value would be
-     * longer than maxLength: a short line of ${VAR} can stand for gigabytes.
+     * The text with its references expanded, stopping with a problem (and a null value) once it would be longer
+     * than maxLength: a short line of ${VAR} can stand for gigabytes.
      */
     static Result expand(String text, Function<String, String> lookup, long maxLength) {
         StringBuilder out = new StringBuilder((int) Math.min(text.length(), maxLength));

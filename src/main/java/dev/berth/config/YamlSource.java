@@ -107,19 +107,20 @@ final class YamlSource {
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(limits.last);
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
-            problems.add(at(file, mark, text, "invalid YAML: " + e.getProblem() + context));
+            problems.add(at(file, mark, "invalid YAML: " + e.getProblem() + context));
             return null;
         } catch (ReaderException e) {
             problems.add(atCodePoint(file, text, e.getPosition(), String.format(Locale.ROOT,
                     "invalid YAML: the character U+%04X is not allowed in YAML text", e.getCodePoint())));
             return null;
         } catch (YamlEngineException e) {
-            problems.add(at(file, limits.last, text, "invalid YAML: " + e.getMessage()));
+            problems.add(at(file, limits.last, "invalid YAML: " + e.getMessage()));
             return null;
         }
     }
 
-    private static ConfigProblem at(Path file, Mark mark, String text, String message) {
+    /** A problem at the mark, or at the start of the file for an error that has none and comes before any event. */
+    private static ConfigProblem at(Path file, Mark mark, String message) {
         return mark == null ? new ConfigProblem(file, 1, 1, null, message)
                 : new ConfigProblem(file, mark.getLine() + 1, mark.getColumn() + 1, null, message);
     }
