@@ -36,8 +36,7 @@ final class Engines {
                         "-d", pg.database(), "-w", "-At", "-c", "show server_version"), env, "psql (to ask the server its version)"));
                 String pgDump = pgDumpFor(major(server));
                 String tool = firstLine(run(List.of(pgDump, "--version"), env, pgDump));
-                yield new Dump(List.of(pgDump, "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w",
-                        "--format=custom", "--compress=0", pg.database()), env, "pgdump", tool, "PostgreSQL " + server);
+                yield new Dump(pgDumpArgv(pgDump, pg), env, "pgdump", tool, "PostgreSQL " + server);
             }
             case BackupSpec.MySql my -> {
                 String dumpTool = onPath("mariadb-dump") ? "mariadb-dump" : "mysqldump";
@@ -48,12 +47,7 @@ final class Engines {
                 ask.addAll(List.of("-N", "-B", "-e", "select version()"));
                 String server = firstLine(run(ask, env, client + " (to ask the server its version)"));
                 String tool = firstLine(run(List.of(dumpTool, "--version"), env, dumpTool));
-                List<String> argv = new ArrayList<>(List.of(dumpTool));
-                argv.addAll(conn);
-                // one consistent snapshot of InnoDB tables, without locking the app out
-                // without --databases: the dump names no database, so it restores into any (a scratch one for a drill)
-                argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob", my.database()));
-                yield new Dump(argv, env, "sql", tool, server);
+                yield new Dump(mysqlDumpArgv(dumpTool, my), env, "sql", tool, server);
             }
             case BackupSpec.Mongo mongo -> {
                 // The password goes in a 0600 config file mongodump reads, not on its command line.
@@ -81,12 +75,33 @@ final class Engines {
             }
             case BackupSpec.Dir d -> {
                 if (!Files.isDirectory(d.dir())) throw new BackupException("directory " + d.dir() + " does not exist");
-                List<String> argv = new ArrayList<>(List.of("tar", "-C", d.dir().getParent().toString(), "-cf", "-"));
-                for (String x : d.exclude()) argv.add("--exclude=" + x);
-                argv.add(d.dir().getFileName().toString());
-                yield new Dump(argv, env, "tar", firstLine(run(List.of("tar", "--version"), env, "tar")), null);
+                yield new Dump(tarArgv(d), env, "tar", firstLine(run(List.of("tar", "--version"), env, "tar")), null);
             }
         };
+    }
+
+    // The dump commands as data. Each positional value (a database, a directory's name) comes after --, so
+    // that none is read as an option, whatever it is called.
+
+    static List<String> pgDumpArgv(String pgDump, BackupSpec.Postgres pg) {
+        return List.of(pgDump, "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w",
+                "--format=custom", "--compress=0", "--", pg.database());
+    }
+
+    static List<String> mysqlDumpArgv(String dumpTool, BackupSpec.MySql my) {
+        List<String> argv = new ArrayList<>(List.of(dumpTool, "-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user()));
+        // one consistent snapshot of InnoDB tables, without locking the app out
+        // without --databases: the dump names no database, so it restores into any (a scratch one for a drill)
+        argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events", "--hex-blob", "--", my.database()));
+        return argv;
+    }
+
+    static List<String> tarArgv(BackupSpec.Dir d) {
+        List<String> argv = new ArrayList<>(List.of("tar", "-C", d.dir().getParent().toString(), "-cf", "-"));
+        for (String x : d.exclude()) argv.add("--exclude=" + x);
+        argv.add("--");
+        argv.add(d.dir().getFileName().toString());
+        return argv;
     }
 
     /** A mongodump/mongorestore --config file holding only the password (0600, removed on exit). */

@@ -72,7 +72,7 @@ public final class Restorer {
                 sql(conn, null, env, "CREATE DATABASE `" + scratchName + "`");
                 try {
                     List<String> restore = new ArrayList<>(conn);
-                    restore.add(scratchName);
+                    restore.addAll(List.of("--", scratchName));
                     pipe(file, compress, identity(b), restore, env, client + " into the scratch database " + scratchName);
                     Map<String, Object> rows = new LinkedHashMap<>();
                     for (String t : sql(conn, scratchName, env, "SHOW TABLES").lines().filter(l -> !l.isBlank()).toList()) {
@@ -303,10 +303,15 @@ public final class Restorer {
     }
 
     private static String sql(List<String> conn, String db, Map<String, String> env, String sql) throws BackupException {
+        return Engines.run(sqlArgv(conn, db, sql), env, conn.get(0));
+    }
+
+    /** The mysql client running one statement; the database last, after --, so that no name is read as an option. */
+    static List<String> sqlArgv(List<String> conn, String db, String sql) {
         List<String> argv = new ArrayList<>(conn);
-        if (db != null) argv.add(db);
         argv.addAll(List.of("-N", "-B", "-e", sql));
-        return Engines.run(argv, env, conn.get(0));
+        if (db != null) argv.addAll(List.of("--", db));
+        return argv;
     }
 
     private static Path tempDir(String prefix) throws BackupException {

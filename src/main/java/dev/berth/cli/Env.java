@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.config.InputFiles;
 import dev.berth.daemon.BerthHome;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,11 +45,14 @@ final class Env {
         Map<String, String> out = new LinkedHashMap<>();
         if (config == null) return out;
         try {
-            Matcher m = Var.PATTERN.matcher(Files.readString(config));
+            // decoded leniently: a file too large or not UTF-8 is the loader's to report, at its place
+            Matcher m = Var.PATTERN.matcher(new String(InputFiles.read(config), java.nio.charset.StandardCharsets.UTF_8));
             while (m.find()) {
                 String v = System.getenv(m.group(1));
                 if (v != null) out.put(m.group(1), v);
             }
+        } catch (InputFiles.TooLarge e) {
+            return out;
         } catch (IOException e) {
             throw new CliException(ExitCodes.CONFIG, "cannot read " + config + ": " + e.getMessage());
         }

@@ -19,8 +19,12 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        return run(cli(), args);
+    }
+
+    static int run(Cli cli, String... args) {
         try {
-            return cli().run(args);
+            return cli.run(args);
         } catch (CliException e) {
             Output.err("berth: " + e.getMessage());
             for (String d : e.details) Output.err("  " + d);
@@ -35,6 +39,12 @@ public final class Main {
         } catch (Exception e) {
             if ("1".equals(System.getenv("BERTH_DEBUG"))) e.printStackTrace();
             Output.err("berth: " + e);
+            return ExitCodes.FAILED;
+        } catch (Error e) {
+            // StackOverflowError, OutOfMemoryError: a message like any other failure, never a stack trace
+            // (which could also hold pieces of the input); BERTH_DEBUG=1 still shows where
+            if ("1".equals(System.getenv("BERTH_DEBUG"))) e.printStackTrace();
+            Output.err("berth: internal error: " + e.getClass().getName() + " (BERTH_DEBUG=1 shows where)");
             return ExitCodes.FAILED;
         }
     }

@@ -1,7 +1,6 @@
 package dev.berth.config;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,7 +80,7 @@ public final class ConfigCache {
     /** The bytes of p, or null when it cannot be read (never equal to what was read before). */
     private static byte[] read(Path p) {
         try {
-            return Files.readAllBytes(p);
+            return InputFiles.read(p);
         } catch (IOException e) {
             return null;
         }

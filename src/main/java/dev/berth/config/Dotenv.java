@@ -1,8 +1,6 @@
 package dev.berth.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +23,7 @@ import java.util.regex.Pattern;
 public final class Dotenv {
     private static final Pattern LINE = Pattern.compile("\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)");
     static final String EXPECTED = "expected KEY=VALUE (KEY made of letters, digits and _, not starting with a digit)";
+    static final String NUL = "the value holds a NUL character, which no environment variable can carry";
 
     private Dotenv() { }
 
@@ -33,7 +32,12 @@ public final class Dotenv {
      * @throws IOException     the file cannot be read
      */
     public static LinkedHashMap<String, String> parse(Path file) throws IOException, ConfigException {
-        return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file);
+        return parse(InputFiles.read(file), file);
+    }
+
+    /** The env file's bytes (at most {@link InputFiles#MAX_BYTES}), as UTF-8. */
+    static LinkedHashMap<String, String> parse(byte[] bytes, Path file) throws ConfigException {
+        return parse(InputFiles.utf8(bytes, file).lines().toList(), file);
     }
 
     static LinkedHashMap<String, String> parse(List<String> lines, Path file) throws ConfigException {
@@ -59,10 +63,18 @@ public final class Dotenv {
                 char quote = rest.charAt(0);
                 // a quoted value may go on over the following lines until its closing quote
                 StringBuilder raw = new StringBuilder(rest.substring(1));
-                int close = closingQuote(raw, quote);
-                while (close < 0 && i + 1 < lines.size()) {
+                // each line is searched once: the search goes on where it stopped
+                int from = 0;
+                int close = -1;
+                while (true) {
+                    int found = closingQuote(raw, quote, from);
+                    if (found >= 0) {
+                        close = found;
+                        break;
+                    }
+                    if (i + 1 >= lines.size()) break;
+                    from = -found - 1;
                     raw.append('\n').append(lines.get(++i));
-                    close = closingQuote(raw, quote);
                 }
                 if (close < 0) {
                     problems.add(new ConfigProblem(file, lineNo, valueColumn, key, "the value's " + quote + " is never closed"));
@@ -75,7 +87,14 @@ public final class Dotenv {
                     continue;
                 }
                 String body = raw.substring(0, close);
-                values.put(key, quote == '"' ? unescape(body) : body);
+                String value = quote == '"' ? unescape(body) : body;
+                if (value.indexOf('\0') >= 0) {
+                    problems.add(new ConfigProblem(file, lineNo, valueColumn, key, NUL));
+                    continue;
+                }
+                values.put(key, value);
+            } else if (rest.indexOf('\0') >= 0) {
+                problems.add(new ConfigProblem(file, lineNo, valueColumn + rest.indexOf('\0'), key, NUL));
             } else {
                 values.put(key, stripInlineComment(rest));
             }
@@ -105,8 +124,10 @@ public final class Dotenv {
         return sb.append('"').toString();
     }
 
-    private static int closingQuote(CharSequence s, char quote) {
-        for (int i = 0; i < s.length(); i++) {
+    /** The index of the closing quote at or after {@code from}; when there is none, -1 - where to go on once more text is appended. */
+    private static int closingQuote(CharSequence s, char quote, int from) {
+        int i = from;
+        for (; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote == '"' && c == '\\') {
                 i++; // skip the escaped character, which may be a quote
@@ -114,7 +135,7 @@ public final class Dotenv {
                 return i;
             }
         }
-        return -1;
+        return -1 - i;
     }
 
     private static String unescape(String s) {

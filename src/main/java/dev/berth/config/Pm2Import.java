@@ -120,14 +120,16 @@ public final class Pm2Import {
         }
         String name = source.getFileName().toString();
         if (name.endsWith(".json")) {
-            String text = Files.readString(source);
             try {
-                return dev.berth.json.Json.read(text);
+                return dev.berth.json.Json.read(InputFiles.utf8(InputFiles.read(source), source));
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + ": " + e.getMessage());
             }
         }
         if (name.endsWith(".js") || name.endsWith(".cjs")) {
+            InputFiles.read(source); // node reads it; a file of gigabytes is refused first
             return dev.berth.json.Json.read(evaluateWithNode(source));
         }
         throw new IllegalArgumentException(source + ": expected an ecosystem file ending in .js, .cjs or .json");
@@ -170,7 +172,10 @@ public final class Pm2Import {
     private static CompletableFuture<String> readAsync(InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                // what node prints is bounded like an input file (the rest is read and dropped, so node can finish)
+                String text = new String(in.readNBytes(InputFiles.MAX_BYTES), StandardCharsets.UTF_8);
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+                return text;
             } catch (IOException e) {
                 return "";
             }

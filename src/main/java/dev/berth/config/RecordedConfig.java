@@ -70,7 +70,7 @@ public final class RecordedConfig {
             Path from = inputs.get(i);
             String name = i == 0 ? "berth.yml" : "env-" + i + "-" + from.getFileName();
             Path to = tmp.resolve(name);
-            byte[] bytes = Files.readAllBytes(from);
+            byte[] bytes = InputFiles.read(from);
             PrivateFiles.write(to, box.seal(bytes)); // env files hold secrets, and a berth.yml may
             if (i > 0) envCopies.put(from.toString(), name);
         }

@@ -20,13 +20,15 @@ final class SecretDetector {
     private static final List<Shape> SHAPES = List.of(
             new Shape(Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----"), "looks like a private key", "PRIVATE_KEY"),
             new Shape(Pattern.compile("(?<![A-Z0-9])AKIA[0-9A-Z]{16}(?![A-Z0-9])"), "looks like an AWS access key id", "AWS_ACCESS_KEY_ID"),
-            new Shape(Pattern.compile("eyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), "looks like a JWT", "TOKEN"),
+            // each shape that a long run of its own characters could start at every position begins where that run begins,
+            // so that a long value is searched in linear time, not from every position again
+            new Shape(Pattern.compile("(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), "looks like a JWT", "TOKEN"),
             new Shape(Pattern.compile("xox[baprs]-[A-Za-z0-9-]{10,}"), "looks like a Slack token", "SLACK_TOKEN"),
             new Shape(Pattern.compile("(?<![A-Za-z0-9])[sr]k_live_[A-Za-z0-9]{10,}"), "looks like a Stripe secret key", "STRIPE_SECRET_KEY"),
             new Shape(Pattern.compile("(?<![A-Za-z0-9])(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
                     "looks like a GitHub token", "GITHUB_TOKEN"),
             // scheme://user:password@host; the password part is what makes it secret
-            new Shape(Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:[^/\\s@]+@"), "is a URL with a password in it", "URL"));
+            new Shape(Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:[^/\\s@]+@"), "is a URL with a password in it", "URL"));
 
     /** Key names that say "secret"; auth only as its own word, so AUTHOR is not one. */
     private static final Pattern SECRET_NAME = Pattern.compile(

@@ -87,7 +87,7 @@ public final class ReleaseSources {
                 Resolved r = resolveGit(git, ref, cacheDir, timeout, log);
                 log.accept("git: writing the tree of " + abbreviate(r.commit()) + " into " + target);
                 // the tree alone: a release never carries the repository or its credentials
-                pipe(git(cacheDir, "archive", "--format=tar", r.commit()),
+                pipe(git(cacheDir, "archive", "--format=tar", "--end-of-options", r.commit()),
                         command("tar", "-x", "--no-same-owner", "-C", target.toString()), timeout, "git archive | tar -x",
                         "git: cannot write the tree of " + abbreviate(r.commit()) + " of " + redact(git.repository()) + " into " + target);
                 return new Fetched(r.commit(), r.ref());
@@ -133,10 +133,10 @@ public final class ReleaseSources {
         if (!isMirror(cacheDir)) throw new DeployException("git: there is no mirror in " + cacheDir + " to list commits from");
         requireRevision(to, "commit");
         boolean fromKnown = from != null && !from.startsWith("-")
-                && run(git(cacheDir, "cat-file", "-e", from + "^{commit}"), timeout, "git cat-file").ok();
+                && run(git(cacheDir, "cat-file", "-e", "--end-of-options", from + "^{commit}"), timeout, "git cat-file").ok();
         List<String> logCommand = fromKnown
-                ? git(cacheDir, "log", "--oneline", "--no-decorate", "-n", String.valueOf(RANGE_LIMIT), from + ".." + to)
-                : git(cacheDir, "log", "--oneline", "--no-decorate", "-n", String.valueOf(RECENT_LIMIT), to);
+                ? git(cacheDir, "log", "--oneline", "--no-decorate", "-n", String.valueOf(RANGE_LIMIT), "--end-of-options", from + ".." + to)
+                : git(cacheDir, "log", "--oneline", "--no-decorate", "-n", String.valueOf(RECENT_LIMIT), "--end-of-options", to);
         Finished out = run(logCommand, timeout, "git log");
         if (!out.ok()) {
             throw new DeployException("git: cannot list the commits up to " + to + " in " + cacheDir + said("git", out.stderr()));
@@ -177,7 +177,7 @@ public final class ReleaseSources {
             notFound = "git: the default branch \"" + name + "\" of " + shown + " has no commit"
                     + " (set deploy.branch in berth.yml, or pass --ref)";
         }
-        Finished parsed = run(git(mirror, "rev-parse", "--verify", revision), timeout, "git rev-parse");
+        Finished parsed = run(verifyArgv(mirror, revision), timeout, "git rev-parse");
         String commit = parsed.stdout().strip();
         if (!parsed.ok() || !OBJECT_ID.matcher(commit).matches()) {
             throw new DeployException(notFound + said("git", parsed.stderr()) + branchesHint(mirror, timeout));
@@ -194,7 +194,7 @@ public final class ReleaseSources {
             if (!url.stdout().strip().equals(repository)) {
                 // berth.yml now names another repository: follow it rather than deploy the old one
                 log.accept("git: the repository is now " + shown + "; pointing the mirror at it");
-                Finished set = run(git(mirror, "config", "remote.origin.url", repository), timeout, "git config");
+                Finished set = run(setUrlArgv(mirror, repository), timeout, "git config");
                 if (!set.ok()) {
                     throw new DeployException("git: cannot point the mirror " + mirror + " at " + shown + said("git", set.stderr()));
                 }
@@ -260,6 +260,17 @@ public final class ReleaseSources {
         } catch (DeployException e) {
             return "";
         }
+    }
+
+    // Values that come from the user (a --ref, a branch, a repository) go after --end-of-options, or -- where
+    // git takes no revisions, so that none is read as an option whatever it is.
+
+    static List<String> verifyArgv(Path mirror, String revision) {
+        return git(mirror, "rev-parse", "--verify", "--end-of-options", revision);
+    }
+
+    static List<String> setUrlArgv(Path mirror, String repository) {
+        return git(mirror, "config", "--", "remote.origin.url", repository);
     }
 
     private static List<String> git(Path gitDir, String... args) {

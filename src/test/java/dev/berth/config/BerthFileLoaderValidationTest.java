@@ -33,6 +33,8 @@ class BerthFileLoaderValidationTest {
             instances: two                  | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "two"
             instances: 0                    | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "0"
             port: 70000                     | 4:11: apps.web.port: expected a port number from 1 to 65535, got "70000"
+            port: "٣٠٠٠"                    | 4:11: apps.web.port: expected a port number from 1 to 65535, got "٣٠٠٠"
+            instances: "２"                 | 4:16: apps.web.instances: expected an integer >= 1 or "max", got "２"
             port: [3000]                    | 4:11: apps.web.port: expected a port number from 1 to 65535, got a list
             max_memroy: 500M                | 4:5: apps.web.max_memroy: unknown key "max_memroy"; did you mean "max_memory"?
             maxMemory: 500M                 | 4:5: apps.web.maxMemory: unknown key "maxMemory"; did you mean "max_memory"?
@@ -52,6 +54,10 @@ class BerthFileLoaderValidationTest {
             deploy: {path: d}               | 4:13: apps.web.deploy: expected exactly one source: git (a repository), dir (a directory) or archive (.tar.gz, .tgz, .zip or .jar)
             deploy: {path: d, git: r, dir: x} | 4:13: apps.web.deploy: expected exactly one source: git (a repository), dir (a directory) or archive (.tar.gz, .tgz, .zip or .jar), got git and dir
             deploy: {path: d, archive: a.rar} | 4:32: apps.web.deploy.archive: expected a .tar.gz, .tgz, .zip or .jar file, got "a.rar"
+            deploy: {path: d, git: "-oProxyCommand=touch /tmp/x"} | 4:28: apps.web.deploy.git: expected a name, not an option: it may not start with -, got "-oProxyCommand=touch /tmp/x"
+            deploy: {path: d, git: "--upload-pack=touch /tmp/x@h:r"} | 4:28: apps.web.deploy.git: expected a name, not an option
+            deploy: {path: d, git: r.git, branch: --help} | 4:43: apps.web.deploy.branch: expected a name, not an option: it may not start with -, got "--help"
+            deploy: {path: d, git: r.git, branch: "a b"} | 4:43: apps.web.deploy.branch: expected a branch name, without spaces, got "a b"
             deploy: {path: d, dir: x, branch: main} | 4:31: apps.web.deploy.branch: applies only to a git source
             deploy: {path: d, dir: x, shared: [../up]} | 4:39: apps.web.deploy.shared: expected paths inside the release, like .env or uploads/, got "../up"
             deploy: {path: d, dir: x, instal: npm ci} | 4:31: apps.web.deploy.instal: unknown key "instal"; did you mean "install"?
@@ -74,10 +80,17 @@ class BerthFileLoaderValidationTest {
             env: {1BAD: x}                  | 4:11: apps.web.env.1BAD: environment variable names are letters, digits and _, not starting with a digit
             env: {A: {nested: 1}}           | 4:14: apps.web.env.A: expected a string, number or boolean, got a mapping
             env: {A: 1, A: 2}               | 4:17: apps.web.env.A: duplicate key "A" (first defined at line 4)
+            env: {A: "a\\0b"}               | 4:14: apps.web.env.A: holds a NUL character, which no command line, environment variable or path can carry
+            cwd: "x\\0"                     | 4:10: apps.web.cwd: holds a NUL character
+            env_production: abc             | 4:21: apps.web.env_production: expected a mapping of NAME: value, got "abc"
+            env_staging: {1X: y}            | 4:19: apps.web.env_staging.1X: environment variable names are letters, digits and _
+            env_staging: {A: [y]}           | 4:22: apps.web.env_staging.A: expected a string, number or boolean, got a list
+            env_staging: {A: "${B"}         | 4:22: apps.web.env_staging.A: "${" is never closed
             env_Production: {A: b}          | 4:5: apps.web.env_Production: profile names are lowercase letters, digits and _ (env_<profile>, like env_production), got "env_Production"
             env_file: missing.env           | 4:15: apps.web.env_file: env file
             env_file: [.env, missing.env]   | 4:22: apps.web.env_file[1]: env file
             env_file: {a: b}                | 4:15: apps.web.env_file: expected a path to a .env file or a list of them, got a mapping
+            env_file: /proc/self/environ    | 4:15: apps.web.env_file: env file /proc/self/environ is not a file on disk but the kernel's (under /proc)
             port: ${NOPE}                   | 4:11: apps.web.port: variable ${NOPE} is not set: set NOPE in the environment or in an env_file, or give a default with ${NOPE:-value}
             env: {A: "${BROKEN"}            | 4:14: apps.web.env.A: "${" is never closed; write $${ for a literal "${"
             env: {A: "${1X}"}               | 4:14: apps.web.env.A: "${1X}" is not a valid reference
@@ -118,17 +131,24 @@ class BerthFileLoaderValidationTest {
             apps: {-web: {run: x}}              | 1:8: apps.-web: app names are lowercase letters
             apps: {web: {}}                     | 1:8: apps.web: expected run (a command line) or script (a program, with args)
             apps: {web: node server.js}         | 1:13: apps.web: expected a mapping of app settings (run or script, ...), got "node server.js"
+            apps: {web: %s}                     | 1:13: apps.web: expected a mapping of app settings (run or script, ...), got "%60s..."
+            apps: {[a]: {run: x, deploy: {path: d, dir: ., backup: nope}}} | 1:8: apps: a key must be a plain string, got a list
             apps: {web: {run: ""}}              | 1:19: apps.web.run: expected a non-empty string
+            apps: {web: {run: "rm -rf /tmp/x\\0 /"}}| 1:19: apps.web.run: holds a NUL character, which no command line
+            apps: {web: {run: x, port: 65535, instances: 2}}| 1:28: apps.web.port: with 2 instances, instance 1 would listen on 65536: the port is at most 65534
             apps: {web: {run: [a]}}             | 1:19: apps.web.run: expected a non-empty string, got a list
             apps: {web: {run: x}                | 1:21: invalid YAML: expected ',' or '}', but got <stream end> (while parsing a flow mapping)
             apps:\\n  web:\\n\\trun: x          | 3:1: invalid YAML
             checks: {api: {http: ftp://x}}      | 1:22: checks.api.http: expected an http:// or https:// URL, got "ftp://x"
             checks: {db: {tcp: localhost}}      | 1:20: checks.db.tcp: expected host:port, like 127.0.0.1:5432, got "localhost"
+            checks: {db: {tcp: "x:٥٤٣٢"}}       | 1:20: checks.db.tcp: expected host:port, like 127.0.0.1:5432, got "x:٥٤٣٢"
+            checks: {a: {http: "http://x", expect_status: ["٢٠٠"]}}| checks.a.expect_status: expected HTTP status codes (100 to 599), got "٢٠٠"
             checks: {d: {disk: /, warning: 120%}}| 1:32: checks.d.warning: expected a percentage from 0% to 100%, like 85%, got "120%"
             checks: {a: {http: http://x, tcp: "x:1"}}| 1:13: checks.a: expected exactly one kind: http, tcp, tls, command
             checks: {a: {tcp: "x:1", pattern: E}}| 1:26: checks.a.pattern: applies only to a log check
             checks: {a: {tcp: "x:1", interval: 0s}}| 1:36: checks.a.interval: expected a duration like 500ms, 10s, 5m, 1h or 2d (or combined, like 1m30s), at least 1s
-            checks: {a: {tcp: "x:1", channels: [nope]}}| checks.a.channels: no channel named "nope" in alerts.channels
+            checks: {a: {tcp: "x:1", channels: [nope]}}| 1:37: checks.a.channels: no channel named "nope" in alerts.channels
+            {checks: {a: {tcp: "x:1", channels: opps}}, alerts: {channels: {ops: {slack: "http://x"}}}}| 1:37: checks.a.channels: no channel named "opps" in alerts.channels; did you mean "ops"?
             checks: {e: {log: web, pattern: "("}}| checks.e.log: no app named "web"
             checks: {e: {log: ./x.log, pattern: "("}}| 1:37: checks.e.pattern: expected a regular expression: Unclosed group
             checks: {Api: {tcp: "x:1"}}         | 1:10: checks.Api: check names are lowercase letters
@@ -141,8 +161,12 @@ class BerthFileLoaderValidationTest {
             monitor: {cpu: {warning: 80%, critcal: 90%}}| monitor.cpu.critcal: unknown key "critcal"; did you mean "critical"?
             """)
     void wholeFile(String yaml, String expected) throws Exception {
-        String problems = problemsOf(yaml.replace("\\n", "\n").replace("\\t", "\t"));
-        assertTrue(problems.contains(expected), () -> "expected\n  " + expected + "\nin\n  " + problems);
+        // %s is a value of 70 characters, %60s its first 60
+        String longValue = "v".repeat(70);
+        expected = expected.replace("%60s", longValue.substring(0, 60));
+        String problems = problemsOf(yaml.replace("\\n", "\n").replace("\\t", "\t").replace("%s", longValue));
+        String wanted = expected;
+        assertTrue(problems.contains(wanted), () -> "expected\n  " + wanted + "\nin\n  " + problems);
     }
 
     /** One error per cause: a field that needs a value already reported as wrong says nothing more. */
@@ -225,6 +249,15 @@ class BerthFileLoaderValidationTest {
         assertTrue(none.getMessage().contains("no app defines an env_<profile> key"), none.getMessage());
     }
 
+    @Test
+    void aProfileNotAppliedMayNameVariablesThatAreNotSetHere() throws Exception {
+        String yml = "apps:\n  web:\n    run: x\n    env_production: {DB: \"${PROD_ONLY_VARIABLE}\"}\n    env_staging: {DB: s}\n";
+        assertEquals("s", load(yml, "staging").apps().get(0).env().get("DB"));
+        ConfigException applied = assertThrows(ConfigException.class, () -> load(yml, "production"));
+        assertTrue(applied.getMessage().contains("4:26: apps.web.env_production.DB: variable ${PROD_ONLY_VARIABLE} is not set"),
+                "unless it is applied: " + applied.getMessage());
+    }
+
     private String problemsOf(String yaml) throws Exception {
         ConfigException e = assertThrows(ConfigException.class, () -> load(yaml));
         return e.getMessage();
@@ -248,6 +281,14 @@ class BerthFileLoaderValidationTest {
             b: {postgres: app, compress: xz}    | backups.b.compress: expected zstd, gzip or none, got "xz"
             b: {postgres: app, schedule: hourly} | backups.b.schedule: expected a 5-field cron expression
             b: {postgres: app, port: 99999}     | backups.b.port: expected a port number from 1 to 65535, got "99999"
+            b: {postgres: app, port: "٥٤٣٢"}    | backups.b.port: expected a port number from 1 to 65535, got "٥٤٣٢"
+            b: {postgres: --help}               | 2:17: backups.b.postgres: expected a name, not an option: it may not start with -, got "--help"
+            b: {postgres: "host=evil.example"}  | 2:17: backups.b.postgres: expected a database name, not a connection string (set host, port and user instead), got "host=evil.example"
+            b: {postgres: "postgresql://x/y"}   | 2:17: backups.b.postgres: expected a database name, not a connection string
+            b: {mysql: app, host: -oProxyCommand=x} | 2:25: backups.b.host: expected a name, not an option
+            b: {mysql: app, user: --print-defaults} | 2:25: backups.b.user: expected a name, not an option
+            b: {mongo: --eval, user: u}         | 2:14: backups.b.mongo: expected a name, not an option
+            b: {redis: true, host: -x}          | 2:26: backups.b.host: expected a name, not an option
             b: {dir: x, host: h}                | backups.b.host: does not apply to a dir backup
             b: {sqlite: x, exclude: [a]}        | backups.b.exclude: applies only to a dir backup
             b: {redis: false}                   | backups.b.redis: true is the only value

@@ -205,6 +205,16 @@ class Pm2ImportTest {
     }
 
     @Test
+    void anEcosystemFileOfMoreThan1MiBIsRefused() throws Exception {
+        Path eco = write("ecosystem.json", "{\"apps\": [{\"name\": \"web\", \"script\": \"server.js\", \"env\": {\"PAD\": \""
+                + " ".repeat(InputFiles.MAX_BYTES) + "\"}}]}");
+        InputFiles.TooLarge e = assertThrows(InputFiles.TooLarge.class,
+                () -> new Pm2Import().convert(eco, dir.resolve("berth.yml"), dir.resolve(".env")));
+        assertTrue(e.getMessage().contains("more than the 1 MiB"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("berth.yml")));
+    }
+
+    @Test
     void missingNodeSaysWhatToDo() throws Exception {
         Path eco = write("ecosystem.config.js", "module.exports = {apps: []};\n");
         IllegalStateException e = assertThrows(IllegalStateException.class,

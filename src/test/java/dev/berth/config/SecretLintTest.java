@@ -7,11 +7,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SecretLintTest {
@@ -23,6 +25,15 @@ class SecretLintTest {
     private static final String SLACK = "xoxb-" + "123456789012-abcdefghijkl";
     private static final String JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
     private static final String RANDOM = "q8Vz3LmP0xT7rK2wN9bY4cJ6hD1sF5gA";
+
+    /** Two shapes were searched for from every position of a value: a long run of letters took minutes. */
+    @ParameterizedTest
+    @CsvSource({"x", "eyJ", "x+"})
+    void aValueOfAMegabyteIsScannedInLinearTime(String run) throws Exception {
+        String value = run.repeat((1000 << 10) / run.length());
+        List<LintWarning> warnings = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> scan("apps:\n  web:\n    run: " + value + "\n"));
+        assertEquals(List.of(), warnings);
+    }
 
     @Test
     void findsLiteralSecretsByKeyNameAndShape() throws Exception {

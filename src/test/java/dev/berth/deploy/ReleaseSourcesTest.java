@@ -60,6 +60,15 @@ class ReleaseSourcesTest {
 
     // ---- git ----------------------------------------------------------------------------------
 
+    /** As data: a ref, branch or repository from the user reaches git after --end-of-options (or --), never as an option. */
+    @Test void gitTakesWhatTheUserNamesAfterTheEndOfItsOptions() {
+        Path mirror = Path.of("/cache/repo.git");
+        assertEquals(List.of("git", "--git-dir=/cache/repo.git", "rev-parse", "--verify", "--end-of-options", "--output=x^{commit}"),
+                ReleaseSources.verifyArgv(mirror, "--output=x^{commit}"));
+        assertEquals(List.of("git", "--git-dir=/cache/repo.git", "config", "--", "remote.origin.url", "-oProxyCommand=x"),
+                ReleaseSources.setUrlArgv(mirror, "-oProxyCommand=x"));
+    }
+
     @Test void gitFetchesTheDefaultBranchWithoutGitDirectoryAndKeepsTheExecutableBit() throws Exception {
         Path target = release("r1");
         ReleaseSources.Fetched f = ReleaseSources.fetch(gitSource(null), null, cache, target, TIMEOUT, log::add);
