@@ -197,15 +197,26 @@ public final class BackupReconciler {
                 case dev.berth.config.BackupSpec.Postgres pg -> {
                     List<String> conn = List.of("psql", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w", "-d", "postgres",
                             "-At", "-v", "ON_ERROR_STOP=1", "-c");
+                    // the server finishes a CREATE DATABASE whose psql was killed with the daemon: wait for it, or the
+                    // database would appear after it was looked for
+                    String creating = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE DATABASE " + prefix.replace("_", "\\_") + "%'";
+                    for (int i = 0; i < 300 && !Engines.run(with(conn, creating), spec.env(), "psql").strip().equals("0"); i++) pause();
                     for (String db : Engines.run(with(conn, "SELECT datname FROM pg_database"), spec.env(), "psql").lines().map(String::strip).toList()) {
                         if (!scratchOf(db, prefix, startedAt)) continue;
-                        Engines.run(with(conn, "DROP DATABASE IF EXISTS " + db), spec.env(), "psql");
+                        try {
+                            // FORCE: a pg_restore killed with the daemon may still hold a connection to it (PostgreSQL 13+)
+                            Engines.run(with(conn, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"), spec.env(), "psql");
+                        } catch (BackupException older) {
+                            Engines.run(with(conn, "DROP DATABASE IF EXISTS " + db), spec.env(), "psql");
+                        }
                         dropped.add(db);
                     }
                 }
                 case dev.berth.config.BackupSpec.MySql my -> {
                     List<String> conn = List.of(Engines.onPath("mariadb") ? "mariadb" : "mysql", "-h", my.host(), "-P", String.valueOf(my.port()),
                             "-u", my.user(), "-N", "-B", "-e");
+                    String creating = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE DATABASE `" + prefix.replace("_", "\\_") + "%'";
+                    for (int i = 0; i < 300 && !Engines.run(with(conn, creating), spec.env(), conn.get(0)).strip().equals("0"); i++) pause();
                     for (String db : Engines.run(with(conn, "SHOW DATABASES"), spec.env(), conn.get(0)).lines().map(String::strip).toList()) {
                         if (!scratchOf(db, prefix, startedAt)) continue;
                         Engines.run(with(conn, "DROP DATABASE IF EXISTS `" + db + "`"), spec.env(), conn.get(0));
@@ -225,6 +236,14 @@ public final class BackupReconciler {
         return "the restore drill of " + spec.name() + " #" + id + " was interrupted by the berth daemon's end; "
                 + (problem != null ? "its scratch database could not be looked for: " + problem
                 : dropped.isEmpty() ? "it left no scratch database" : "its scratch database " + String.join(", ", dropped) + " was dropped");
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<String> with(List<String> argv, String last) {
