@@ -94,17 +94,26 @@ public final class Controllers {
     }
 
     Object restart(ApiServer.Request r) {
-        refreshVariables(r);
+        // the first app's record is written before anything else (the variables too): a daemon
+        // killed from then on leaves the record, and the next one says what was not done
+        Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.restart(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.restart(n, refresh));
         return results(out);
     }
 
     Object reload(ApiServer.Request r) {
-        refreshVariables(r);
+        Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
-        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n));
+        for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n, refresh));
         return results(out);
+    }
+
+    private static Runnable once(Runnable r) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) r.run();
+        };
     }
 
     private void refreshVariables(ApiServer.Request r) {

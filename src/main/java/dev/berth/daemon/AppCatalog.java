@@ -229,14 +229,23 @@ public final class AppCatalog {
 
     private final dev.berth.store.Operations operations;
 
-    /** Stops every instance, then starts them again with today's berth.yml; recorded as under way while it runs. */
-    public Outcome restart(String app) {
-        return journaled("restart", app, () -> supervisor.restart(app));
+    /**
+     * Stops every instance, then starts them again with today's berth.yml; recorded as under way
+     * while it runs. first runs inside the record, before the restart (the request's variables).
+     */
+    public Outcome restart(String app, Runnable first) {
+        return journaled("restart", app, () -> {
+            first.run();
+            return supervisor.restart(app);
+        });
     }
 
-    /** Rolling reload; recorded as under way while it runs. */
-    public Outcome reload(String app) {
-        return journaled("reload", app, () -> supervisor.reload(app));
+    /** Rolling reload; recorded as under way while it runs (first: as for restart). */
+    public Outcome reload(String app, Runnable first) {
+        return journaled("reload", app, () -> {
+            first.run();
+            return supervisor.reload(app);
+        });
     }
 
     /** Stops the app; recorded as under way while it runs (a daemon killed meanwhile leaves the next one to finish it). */
