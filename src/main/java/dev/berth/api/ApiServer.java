@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
-import dev.berth.config.NotFoundException;
 import dev.berth.daemon.Token;
 import dev.berth.files.Names;
 import dev.berth.json.Json;
@@ -238,9 +237,6 @@ public final class ApiServer implements AutoCloseable {
             } catch (SupervisorException e) {
                 status = "NOT_FOUND".equals(e.code()) ? 404 : 409;
                 result = error(e.code(), e.getMessage(), List.of());
-            } catch (NotFoundException e) {
-                status = 404;
-                result = error("NOT_FOUND", e.getMessage(), List.of());
             } catch (IllegalArgumentException e) {
                 status = 400;
                 result = error("BAD_REQUEST", e.getMessage(), List.of());

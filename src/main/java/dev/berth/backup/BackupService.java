@@ -65,7 +65,7 @@ public final class BackupService {
         } else {
             for (String n : names) chosen.add(file.backup(n).orElseThrow(() -> unknownBackup(file, n)));
         }
-        if (chosen.isEmpty()) throw new dev.berth.config.NotFoundException(file.path() + " has no backups: section");
+        if (chosen.isEmpty()) throw new Names.Unknown(file.path() + " has no backups: section");
         List<Map<String, Object>> out = new ArrayList<>();
         for (BackupSpec b : chosen) out.add(runOne(b, trigger));
         return out;
@@ -320,7 +320,7 @@ public final class BackupService {
         for (BackupCatalog.Entry e : catalog.list(target, 1000)) {
             if (e.local() || e.offsite()) return e;
         }
-        throw new dev.berth.config.NotFoundException("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
+        throw new Names.Unknown("no good archive of \"" + target + "\" in the catalog; `berth backup list` shows them");
     }
 
     /** An archive of the catalog by its id (as given); anything else is refused with the newest ids. */

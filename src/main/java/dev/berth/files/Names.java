@@ -15,7 +15,7 @@ public final class Names {
 
     private Names() { }
 
-    /** A name that is not one of the listed ones; the message says which ones there are. */
+    /** No such thing: a name that is not one of the listed ones (the message says which there are). The CLI exits 4, the API answers 404 NOT_FOUND. */
     public static final class Unknown extends RuntimeException {
         public Unknown(String message) {
             super(message);
