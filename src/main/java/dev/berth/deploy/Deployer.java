@@ -218,8 +218,10 @@ public final class Deployer {
         return plan;
     }
 
-    /** Interrupted cut-overs to undo once the apps are recovered (see finishRecovery): app -> [deployment, release to go back to]. */
-    private final List<String[]> goBack = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** An interrupted cut-over to undo once the apps are recovered (see finishRecovery). */
+    private record GoBack(long deployment, String app, String release, Path deployPath) { }
+
+    private final List<GoBack> goBack = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * At daemon start: deployments a dead daemon left running are marked interrupted. A release
@@ -236,15 +238,15 @@ public final class Deployer {
                 if (r.isPresent()) stopLeftoverSteps(dep, Path.of(r.get().path()).getParent().getParent());
                 if (r.isEmpty() || !r.get().state().equals("building")) continue;
                 Path dir = Path.of(r.get().path());
-                Path recorded = recordRoot.resolve(dep.app()).resolve(dep.release()).resolve("berth.yml");
+                Path recorded = recordedConfig(dep.app(), dep.release());
                 boolean touched = isCurrent(dir) || apps.registeredConfig(dep.app()).map(recorded::equals).orElse(false);
                 String previous = dep.previousRelease();
                 if (!touched) {
                     FileTrees.delete(dir);
                     records.setReleaseState(dep.app(), dep.release(), "failed");
-                } else if (previous != null && Files.isRegularFile(recordRoot.resolve(dep.app()).resolve(previous).resolve("berth.yml"))) {
+                } else if (previous != null && Files.isRegularFile(recordedConfig(dep.app(), previous))) {
                     records.setReleaseState(dep.app(), dep.release(), "rolled_back");
-                    goBack.add(new String[] {String.valueOf(dep.id()), dep.app(), previous, dir.getParent().getParent().toString()});
+                    goBack.add(new GoBack(dep.id(), dep.app(), previous, dir.getParent().getParent()));
                 } else {
                     records.setReleaseState(dep.app(), dep.release(), "failed"); // a first deploy: nothing to go back to; it keeps running
                 }
@@ -276,14 +278,14 @@ public final class Deployer {
      * under the app's deploy lock, and `current` points at that release again.
      */
     public void finishRecovery() {
-        for (String[] g : goBack) {
-            long id = Long.parseLong(g[0]);
-            String app = g[1];
-            String previous = g[2];
-            Path deployPath = Path.of(g[3]);
+        for (GoBack g : goBack) {
+            long id = g.deployment();
+            String app = g.app();
+            String previous = g.release();
+            Path deployPath = g.deployPath();
             Thread.ofVirtual().name("recover-" + id).start(() -> {
                 try (DeployLock lock = DeployLock.acquire(deployPath, app, "berth (undoing the interrupted deployment #" + id + ")")) {
-                    Outcome o = apps.goBack(app, recordRoot.resolve(app).resolve(previous).resolve("berth.yml"));
+                    Outcome o = apps.goBack(app, recordedConfig(app, previous));
                     switchCurrent(deployPath, previous, line -> { });
                     records.finish(id, "interrupted", null, "interrupted: the berth daemon stopped during it; "
                             + (o.ok() ? "back on release " + previous + " (" + o.message() + ")" : "going back to release " + previous + " failed: " + o.message()));
@@ -601,9 +603,14 @@ public final class Deployer {
         });
     }
 
+    /** Where the berth.yml a release was deployed with is recorded (see recordConfig). */
+    private Path recordedConfig(String app, String releaseId) {
+        return recordRoot.resolve(app).resolve(releaseId).resolve("berth.yml");
+    }
+
     /** The configuration a release was deployed with, when it was recorded; else today's berth.yml. */
     private Path configOf(String app, String releaseId, DeployRequest req) {
-        Path recorded = recordRoot.resolve(app).resolve(releaseId).resolve("berth.yml");
+        Path recorded = recordedConfig(app, releaseId);
         return Files.isRegularFile(recorded) ? recorded : req.config();
     }
 
