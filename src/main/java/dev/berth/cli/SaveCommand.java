@@ -1,6 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.daemon.SecureFiles;
+import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ final class SaveCommand implements CliCommand {
             snapshot.add(s);
         }
         Path dump = Env.home().dir().resolve("dump.json");
-        SecureFiles.writeAtomically(dump, Json.pretty(Map.of("apps", snapshot)).getBytes(StandardCharsets.UTF_8));
+        PrivateFiles.writeAtomically(dump, Json.pretty(Map.of("apps", snapshot)).getBytes(StandardCharsets.UTF_8));
         Output.err("state is saved on every change; snapshot of " + snapshot.size() + " app(s) written to " + dump);
         return ExitCodes.OK;
     }

@@ -254,9 +254,9 @@ public final class Daemon {
                 new InterruptedOperations(operations, store, supervisor, reconciler, home.logs()).settle();
                 api.start();
                 info.put("port", api.port());
-                SecureFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
+                dev.berth.files.PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
                 info.put("host", host);
-                SecureFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
+                dev.berth.files.PrivateFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
                 LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     stopped.countDown();

@@ -25,7 +25,7 @@ public final class Token {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        SecureFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
+        dev.berth.files.PrivateFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
         return token;
     }
 
