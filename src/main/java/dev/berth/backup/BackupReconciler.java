@@ -82,7 +82,13 @@ public final class BackupReconciler {
             try {
                 sum = Restorer.sha256(file);
             } catch (BackupException x) {
-                sum = "unreadable: " + x.getMessage();
+                // unreadable now (permissions, a mount that hiccups) is not broken: keep it for a person to look at
+                catalog.failed(e.id(), "interrupted", "the berth daemon stopped during it; its archive could not be read to check it and was kept: "
+                        + x.getMessage());
+                message = run + " was interrupted by the berth daemon's end; its archive " + file + " could not be read to check it ("
+                        + x.getMessage() + "), so it was kept; `berth backup list` shows it as a file no good run names";
+                events.raise(e.name(), "interrupted", message);
+                return message;
             }
             if (sum.equals(e.sha256())) {
                 long at = file.toFile().lastModified();

@@ -247,6 +247,10 @@ public final class BackupService {
 
     private Map<String, Object> restoreHeld(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite)
             throws SQLException {
+        // a database or a path, handed to the restore tools: never one they would read as an option
+        if (to != null && (to.isBlank() || to.startsWith("-"))) {
+            throw new IllegalArgumentException("--to takes a database name or a path, not \"" + (to.length() > 60 ? to.substring(0, 60) + "..." : to) + "\"");
+        }
         BackupCatalog.Entry e = archive(String.valueOf(id));
         boolean localFile = e.local() && java.nio.file.Files.isRegularFile(Path.of(e.file()));
         boolean useOffsite = fromOffsite || !localFile;

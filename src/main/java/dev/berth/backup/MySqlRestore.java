@@ -135,7 +135,7 @@ final class MySqlRestore {
         List<String> argv = new ArrayList<>(List.of(dumpTool));
         argv.addAll(conn);
         argv.addAll(what);
-        argv.addAll(List.of("--skip-comments", "--skip-lock-tables", db));
+        argv.addAll(List.of("--skip-comments", "--skip-lock-tables", "--", db)); // after --: no name is read as an option
         argv.addAll(tables);
         return run(argv, dumpTool + " of " + db);
     }
@@ -159,7 +159,7 @@ final class MySqlRestore {
     private List<String> command(String db) {
         List<String> argv = new ArrayList<>(List.of(client));
         argv.addAll(conn);
-        argv.add(db);
+        argv.addAll(List.of("--", db));
         return argv;
     }
 
