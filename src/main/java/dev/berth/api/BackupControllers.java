@@ -23,20 +23,14 @@ public final class BackupControllers {
     private final dev.berth.backup.BackupReconciler reconciler;
     /** Restores and drills under way are recorded there: the next daemon cleans up after one its predecessor died in. */
     private final dev.berth.store.Operations operations;
-
-    /** What the next daemon needs about a restore or drill it finds interrupted. */
-    private static String detail(String config, Map<String, String> vars, long id, String to) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("config", config);
-        d.put("variables", vars);
-        d.put("id", id);
-        d.put("to", to);
-        return dev.berth.json.Json.write(d);
-    }
+    /** Seals the variables in those records. */
+    private final dev.berth.config.SecretBox secrets;
 
     public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, dev.berth.backup.BackupScheduler scheduler,
-                             dev.berth.backup.BackupReconciler reconciler, dev.berth.store.Operations operations) {
+                             dev.berth.backup.BackupReconciler reconciler, dev.berth.store.Operations operations,
+                             dev.berth.config.SecretBox secrets) {
         this.operations = operations;
+        this.secrets = secrets;
         this.reconciler = reconciler;
         this.service = service;
         this.catalog = catalog;
@@ -73,7 +67,7 @@ public final class BackupControllers {
         BackupCatalog.Entry e = target.matches("\\d+") ? catalog.get(Long.parseLong(target)).orElse(null)
                 : catalog.list(target, 1000).stream().filter(x -> x.local() || x.offsite()).findFirst().orElse(null);
         if (e == null) return service.verify(file, target, true, offsite); // it says what is wrong
-        return operations.during("drill", "backup:" + e.name(), detail(config, r.stringMap("variables"), e.id(), null),
+        return operations.during("drill", "backup:" + e.name(), new dev.berth.backup.RestoreRecord(Path.of(config), r.stringMap("variables"), e.id(), null).write(secrets),
                 () -> service.verify(file, target, true, offsite));
     }
 
@@ -88,7 +82,7 @@ public final class BackupControllers {
         boolean offsite = Boolean.TRUE.equals(r.body().get("offsite"));
         BackupCatalog.Entry e = catalog.get(id).orElse(null);
         if (!confirmed || e == null) return service.restore(file, id, r.string("to"), confirmed, safety, offsite);
-        return operations.during("restore", "backup:" + e.name(), detail(config, r.stringMap("variables"), id, r.string("to")),
+        return operations.during("restore", "backup:" + e.name(), new dev.berth.backup.RestoreRecord(Path.of(config), r.stringMap("variables"), id, r.string("to")).write(secrets),
                 () -> service.restore(file, id, r.string("to"), true, safety, offsite));
     }
 

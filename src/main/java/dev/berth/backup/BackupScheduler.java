@@ -87,18 +87,14 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    private static final String SEALED = "sealed:";
-
     private String seal(String json) {
-        if (secrets == null) return json;
-        return SEALED + java.util.Base64.getEncoder().encodeToString(secrets.seal(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return secrets == null ? json : secrets.sealText(json);
     }
 
     /** Sealed variables, or the plain JSON an older daemon wrote. */
     private String open(String stored) {
-        if (!stored.startsWith(SEALED)) return stored;
         try {
-            return new String(secrets.open(java.util.Base64.getDecoder().decode(stored.substring(SEALED.length()))), java.nio.charset.StandardCharsets.UTF_8);
+            return secrets == null ? stored : secrets.openText(stored);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warning("cannot open the variables of a watched berth.yml (was secret.key replaced?): " + e.getMessage());
             return "{}";
@@ -107,11 +103,8 @@ public final class BackupScheduler implements AutoCloseable {
 
     /** What the next daemon needs to clean up after a drill killed with its daemon: the file, its variables, the archive drilled. */
     private String drillDetail(Path config, String name) throws SQLException {
-        Map<String, Object> d = new java.util.LinkedHashMap<>();
-        d.put("config", config.toString());
-        d.put("variables", variables.getOrDefault(config, Map.of()));
-        d.put("id", catalog.list(name, 1000).stream().filter(e -> e.local() || e.offsite()).map(BackupCatalog.Entry::id).findFirst().orElse(-1L));
-        return dev.berth.json.Json.write(d);
+        long id = catalog.list(name, 1000).stream().filter(e -> e.local() || e.offsite()).map(BackupCatalog.Entry::id).findFirst().orElse(-1L);
+        return new RestoreRecord(config, variables.getOrDefault(config, Map.of()), id, null).write(secrets);
     }
 
     private void loop() {

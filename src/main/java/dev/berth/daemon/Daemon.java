@@ -232,7 +232,7 @@ public final class Daemon {
                             }
                         });
                 DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments);
-                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler, operations);
+                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler, operations, secrets);
                 MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs());
                 // Without --port / BERTH_PORT the daemon takes the port it had before when it is free: heartbeat
                 // URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
@@ -251,7 +251,7 @@ public final class Daemon {
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 deployer.finishRecovery(); // an interrupted cut-over goes back, in the background
                 // restarts, reloads, stops, restores and drills the previous daemon was in the middle of
-                new InterruptedOperations(operations, store, supervisor, reconciler, home.logs()).settle();
+                new InterruptedOperations(operations, store, supervisor, reconciler, home.logs(), secrets).settle();
                 api.start();
                 info.put("port", api.port());
                 dev.berth.files.PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));

@@ -35,7 +35,12 @@ final class InterruptedOperations {
     private final BackupReconciler backups;
     private final Path defaultLogDir;
 
-    InterruptedOperations(Operations operations, StateStore store, Supervisor supervisor, BackupReconciler backups, Path defaultLogDir) {
+    /** Opens the variables a restore or drill record keeps sealed. */
+    private final dev.berth.config.SecretBox secrets;
+
+    InterruptedOperations(Operations operations, StateStore store, Supervisor supervisor, BackupReconciler backups, Path defaultLogDir,
+                          dev.berth.config.SecretBox secrets) {
+        this.secrets = secrets;
         this.operations = operations;
         this.store = store;
         this.supervisor = supervisor;
@@ -118,10 +123,10 @@ final class InterruptedOperations {
 
     private BackupSpec spec(Map<String, Object> detail, String name) {
         try {
-            Map<String, String> vars = Json.readStringMap(Json.write(detail.getOrDefault("variables", Map.of())));
-            BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(Path.of(String.valueOf(detail.get("config"))), null);
+            var record = dev.berth.backup.RestoreRecord.read(detail, secrets);
+            BerthFile file = new BerthFileLoader(record.variables(), defaultLogDir).load(record.config(), null);
             return file.backup(name).orElse(null);
-        } catch (ConfigException | RuntimeException e) {
+        } catch (ConfigException | java.io.IOException | RuntimeException e) {
             LOG.warning("cannot load " + detail.get("config") + " for the interrupted operation on " + name + ": " + e.getMessage());
             return null;
         }
