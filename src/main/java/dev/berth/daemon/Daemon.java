@@ -145,14 +145,15 @@ public final class Daemon {
 
     private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
-        int tightened = home.tighten();
-        if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
         try (FileChannel lockChannel = dev.berth.files.PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = takeLock(lockChannel)) {
             // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
             // Read through the locked channel: opening and closing the file any other way would drop the
             // lock (POSIX locks belong to the process and go with the first close of any descriptor).
             java.util.Optional<Long> previousDaemon = pidIn(lockChannel);
+            // only the daemon that holds the lock walks BERTH_HOME (a starter that loses the race exits at once)
+            int tightened = home.tighten();
+            if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
             // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
             lockChannel.truncate(0);
             lockChannel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
@@ -272,6 +273,9 @@ public final class Daemon {
                 monitor.close();
                 Files.deleteIfExists(home.daemonInfo());
             }
+            // A clean end leaves no pid: the next daemon looks for a dead one's leftovers only after a crash
+            // (a pid kept after a clean stop could name, by then, an unrelated session).
+            lockChannel.truncate(0);
         }
     }
 }
