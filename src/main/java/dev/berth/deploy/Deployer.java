@@ -136,7 +136,8 @@ public final class Deployer {
         if (target.equals(live)) throw new DeployException("release " + target + " is already live");
         Path dir = d.path().resolve("releases").resolve(target);
         if (!Files.isDirectory(dir)) {
-            throw new DeployException("release " + target + " of " + spec.name() + " is no longer on disk (" + dir
+            // no such thing any more: exit 4 / 404, like an id Berth never made
+            throw new Names.Unknown("release " + target + " of " + spec.name() + " is no longer on disk (" + dir
                     + " was pruned or removed); releases on disk: " + String.join(", ", releasesOnDisk(d)));
         }
         Long dataBackup = withData ? backupBefore(spec.name(), live) : null;
