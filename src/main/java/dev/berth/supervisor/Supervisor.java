@@ -287,7 +287,7 @@ public final class Supervisor implements AutoCloseable {
             persistDesired(a);
             int replaced = 0;
             int kept = 0;
-            String target = launchOf(spec);
+            String target = launchOf(spec, EnvDigest.of(spec.env()));
             for (int i = 0; i < spec.instances(); i++) {
                 Instance inst;
                 boolean same;
@@ -366,14 +366,18 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** What a process of this spec is started from: instances with the same value run the same code and settings. */
-    static String launchOf(AppSpec spec) {
+    static String launchOf(AppSpec spec, Map<String, String> envDigest) {
         java.nio.file.Path dir = spec.cwd();
         try {
             dir = dir.toRealPath(); // `current` and the release it points at are the same code
         } catch (IOException e) {
             // not there (yet): compared as written
         }
-        return dir + "\0" + String.join("\0", spec.command().argv()) + "\0" + Json.write(EnvDigest.of(spec.env()));
+        return launchKey(dir, spec.command().argv(), envDigest);
+    }
+
+    private static String launchKey(java.nio.file.Path realDir, List<String> argv, Map<String, String> envDigest) {
+        return realDir + "\0" + String.join("\0", argv) + "\0" + Json.write(envDigest);
     }
 
     /**
@@ -500,7 +504,7 @@ public final class Supervisor implements AutoCloseable {
             inst.startTicks = startTicks;
             inst.startedAt = startedAtMillis == null ? bootRelative(startTicks) : Instant.ofEpochMilli(startedAtMillis);
             inst.adopted = true;
-            inst.launch = adoptedLaunch(a.spec, pid);
+            inst.launch = adoptedLaunch(a.spec, pid, inst.envDigest);
             inst.state = InstanceState.RUNNING;
         }
         persist(a.name, inst);
@@ -540,14 +544,14 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /**
-     * What an adopted process was started from, as far as can be seen: the spec it is registered
-     * with when the process runs in that spec's directory (a deploy going back then leaves it
-     * alone); unknown (null: it is restarted) when it runs elsewhere.
+     * What an adopted process was started from, as far as can be seen: the directory it runs in
+     * (/proc/PID/cwd), the env digest its slot recorded, and the registered spec's command; null
+     * (it is restarted when a deploy goes back) when its directory cannot be read.
      */
-    private static String adoptedLaunch(AppSpec spec, long pid) {
+    private static String adoptedLaunch(AppSpec spec, long pid, Map<String, String> envDigest) {
         try {
             java.nio.file.Path dir = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", String.valueOf(pid), "cwd"));
-            return dir.equals(spec.cwd().toRealPath()) ? launchOf(spec) : null;
+            return launchKey(dir, spec.command().argv(), envDigest);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -634,12 +638,13 @@ public final class Supervisor implements AutoCloseable {
                 inst.launch = null;
             }
             if (persistSlot) persist(a.name, inst);
-            event(a.name, inst.index, "spawn_error", inst.reason);
+            slotEvent(a, inst, "spawn_error", inst.reason);
             outcome.complete(inst.reason);
             return outcome;
         }
         long pid = process.pid();
         Map<String, String> digest = EnvDigest.of(spec.env());
+        String launch = launchOf(spec, digest); // a path lookup: outside the app's lock
         synchronized (a) {
             gen = ++inst.generation;
             inst.pid = pid;
@@ -654,11 +659,11 @@ public final class Supervisor implements AutoCloseable {
             String changes = EnvDigest.changes(inst.envDigest, digest);
             if (changes != null) inst.envChanges = changes;
             inst.envDigest = digest;
-            inst.launch = launchOf(spec);
+            inst.launch = launch;
             inst.outcome = outcome;
         }
         if (persistSlot) persist(a.name, inst);
-        event(a.name, inst.index, "started", "pid " + pid + (port == null ? "" : " port " + port)
+        slotEvent(a, inst, "started", "pid " + pid + (port == null ? "" : " port " + port)
                 + (inst.envChanges != null ? "; env changed since the previous start: " + inst.envChanges : ""));
         process.onExit().thenAccept(p -> onExit(a, inst, gen, p.exitValue()));
         tasks.execute(() -> awaitReady(a, inst, gen, spec, logs, logOffset, persistSlot));
@@ -690,7 +695,7 @@ public final class Supervisor implements AutoCloseable {
             if (persistSlot) persist(a.name, inst);
             outcome.complete(null);
         } else if (failure != null) {
-            event(a.name, inst.index, "not_ready", failure);
+            slotEvent(a, inst, "not_ready", failure);
             outcome.complete(failure);
             // Never ready counts as a failed start: the process is stopped and the restart policy decides.
             stopProcessTree(inst.pid, inst.startTicks, spec);
@@ -806,7 +811,7 @@ public final class Supervisor implements AutoCloseable {
             ticks = inst.startTicks;
         }
         persist(a.name, inst);
-        event(a.name, inst.index, "stopping", why + (pid == null ? "" : ": pid " + pid));
+        slotEvent(a, inst, "stopping", why + (pid == null ? "" : ": pid " + pid));
         stopProcessTree(pid, ticks, spec);
         synchronized (a) {
             // The exit callback may not have run yet (adopted processes are polled).
@@ -1055,6 +1060,15 @@ public final class Supervisor implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot save the desired state of " + a.name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An instance's event; a preflight's is the app's, kind "preflight" (it is no slot's history,
+     * and its failure is the deployment's to report, not an alert of its own).
+     */
+    private void slotEvent(SupervisedApp a, Instance inst, String kind, String message) {
+        if (inst.trial) event(a.name, null, "preflight", kind.replace('_', ' ') + ": " + message);
+        else event(a.name, inst.index, kind, message);
     }
 
     private void event(String app, Integer index, String kind, String message) {
