@@ -23,8 +23,12 @@ import java.util.Optional;
 public final class RecordedConfig {
     private static final String INFO = "recorded.json";
 
-    /** What a recorded berth.yml needs to load as the original did. */
-    /** @param app, release the release this configuration was recorded for (null for a last-good copy) */
+    /**
+     * What a recorded berth.yml needs to load as the original did.
+     *
+     * @param app     the app whose release this configuration was recorded for (null for a last-good copy)
+     * @param release that release's id (null for a last-good copy)
+     */
     public record Recorded(Path berthYml, Path original, Path baseDir, Map<Path, Path> envFileCopies, String profile,
                            Map<String, String> variables, String app, String release) {
         public BerthFile load(Path defaultLogDir, SecretBox box) throws ConfigException {
