@@ -3,17 +3,25 @@ package dev.berth.alert;
 import dev.berth.config.AlertsSpec;
 import dev.berth.json.Json;
 import dev.berth.store.Monitoring;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -68,14 +76,14 @@ public final class AlertRouter implements AutoCloseable {
 
     public static String localHostName() {
         try {
-            String h = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hostname")).strip();
+            String h = Files.readString(Path.of("/etc/hostname")).strip();
             if (!h.isEmpty()) return h;
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // fall back to the resolver below
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return "localhost";
         }
     }
@@ -87,9 +95,9 @@ public final class AlertRouter implements AutoCloseable {
     public void resumeQueued() {
         long now = clock.millis();
         try {
-            java.util.Set<Long> held;
+            Set<Long> held;
             synchronized (this) {
-                held = new java.util.HashSet<>(ids.values());
+                held = new HashSet<>(ids.values());
             }
             for (Monitoring.AlertRecord r : store.queued()) {
                 if (held.contains(r.id())) continue; // raised by this daemon already
@@ -110,7 +118,7 @@ public final class AlertRouter implements AutoCloseable {
                 }
                 if (!already.isEmpty()) {
                     synchronized (this) {
-                        sentTo.put(r.id(), new java.util.TreeSet<>(already));
+                        sentTo.put(r.id(), new TreeSet<>(already));
                     }
                 }
                 synchronized (this) {
@@ -249,7 +257,7 @@ public final class AlertRouter implements AutoCloseable {
     }
 
     /** Waits until every queued message has been sent or given up on. */
-    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
         flush(true);
         return outbox.awaitIdle(timeout);
     }
@@ -261,8 +269,8 @@ public final class AlertRouter implements AutoCloseable {
             synchronized (this) {
                 Long id = ids.get(a);
                 if (id == null) continue;
-                if (d.delivered()) sentTo.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(d.channel());
-                else failedAt.computeIfAbsent(id, k -> new java.util.TreeMap<>()).put(d.channel(), d.problem());
+                if (d.delivered()) sentTo.computeIfAbsent(id, k -> new TreeSet<>()).add(d.channel());
+                else failedAt.computeIfAbsent(id, k -> new TreeMap<>()).put(d.channel(), d.problem());
                 Set<String> ok = sentTo.getOrDefault(id, Set.of());
                 Map<String, String> bad = failedAt.getOrDefault(id, Map.of());
                 boolean done = ok.size() + bad.size() >= expected.getOrDefault(id, 0);

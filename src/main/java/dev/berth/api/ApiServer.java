@@ -12,12 +12,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -118,13 +122,13 @@ public final class ApiServer implements AutoCloseable {
     private void get(String path, Handler h) { routes.add(new Route("GET", path.split("/"), h)); }
     private void post(String path, Handler h) { routes.add(new Route("POST", path.split("/"), h)); }
 
-    private volatile java.util.function.BiConsumer<java.nio.file.Path, Map<String, String>> configSeen = (p, v) -> { };
+    private volatile BiConsumer<Path, Map<String, String>> configSeen = (p, v) -> { };
 
     /**
      * Called with each berth.yml a request names (start, deploy, backup, check, ...): the monitor
      * watches it, so its alert channels carry what that request raises (a failed deploy or backup).
      */
-    public ApiServer onConfig(java.util.function.BiConsumer<java.nio.file.Path, Map<String, String>> seen) {
+    public ApiServer onConfig(BiConsumer<Path, Map<String, String>> seen) {
         this.configSeen = seen;
         return this;
     }
@@ -213,15 +217,15 @@ public final class ApiServer implements AutoCloseable {
                     body = new LinkedHashMap<>(body);
                     for (String kv : query.split("&")) {
                         int eq = kv.indexOf('=');
-                        String k = java.net.URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-                        String v = eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                        String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+                        String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
                         body.putIfAbsent(k, v);
                     }
                 }
                 Request request = new Request(ex.getRequestMethod(), path, params, body);
                 if (request.string("config") != null && ex.getRequestMethod().equals("POST")) {
-                    java.nio.file.Path config = java.nio.file.Path.of(request.string("config"));
-                    if (config.isAbsolute() && java.nio.file.Files.isRegularFile(config)) configSeen.accept(config, request.stringMap("variables"));
+                    Path config = Path.of(request.string("config"));
+                    if (config.isAbsolute() && Files.isRegularFile(config)) configSeen.accept(config, request.stringMap("variables"));
                 }
                 result = route.handler.handle(request);
             } catch (ApiError e) {
@@ -275,7 +279,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** One path segment, percent-decoded once (a malformed escape is a 400). */
     private static String decode(String segment) {
-        return java.net.URLDecoder.decode(segment, StandardCharsets.UTF_8);
+        return URLDecoder.decode(segment, StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> readBody(InputStream in) throws IOException {

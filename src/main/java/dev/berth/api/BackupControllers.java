@@ -1,10 +1,16 @@
 package dev.berth.api;
 
+import dev.berth.backup.BackupReconciler;
+import dev.berth.backup.BackupScheduler;
 import dev.berth.backup.BackupService;
+import dev.berth.backup.RestoreRecord;
 import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
+import dev.berth.config.SecretBox;
 import dev.berth.files.Names;
+import dev.berth.json.Json;
 import dev.berth.store.BackupCatalog;
+import dev.berth.store.Operations;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -18,17 +24,17 @@ public final class BackupControllers {
     private final BackupCatalog catalog;
     private final Path defaultLogDir;
 
-    private final dev.berth.backup.BackupScheduler scheduler;
+    private final BackupScheduler scheduler;
 
-    private final dev.berth.backup.BackupReconciler reconciler;
+    private final BackupReconciler reconciler;
     /** Restores and drills under way are recorded there: the next daemon cleans up after one its predecessor died in. */
-    private final dev.berth.store.Operations operations;
+    private final Operations operations;
     /** Seals the variables in those records. */
-    private final dev.berth.config.SecretBox secrets;
+    private final SecretBox secrets;
 
-    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, dev.berth.backup.BackupScheduler scheduler,
-                             dev.berth.backup.BackupReconciler reconciler, dev.berth.store.Operations operations,
-                             dev.berth.config.SecretBox secrets) {
+    public BackupControllers(BackupService service, BackupCatalog catalog, Path defaultLogDir, BackupScheduler scheduler,
+                             BackupReconciler reconciler, Operations operations,
+                             SecretBox secrets) {
         this.operations = operations;
         this.secrets = secrets;
         this.reconciler = reconciler;
@@ -67,7 +73,7 @@ public final class BackupControllers {
         BackupCatalog.Entry e = target.matches("\\d+") ? catalog.get(Long.parseLong(target)).orElse(null)
                 : catalog.list(target, 1000).stream().filter(x -> x.local() || x.offsite()).findFirst().orElse(null);
         if (e == null) return service.verify(file, target, true, offsite); // it says what is wrong
-        return operations.during("drill", "backup:" + e.name(), new dev.berth.backup.RestoreRecord(Path.of(config), r.stringMap("variables"), e.id(), null).write(secrets),
+        return operations.during("drill", "backup:" + e.name(), new RestoreRecord(Path.of(config), r.stringMap("variables"), e.id(), null).write(secrets),
                 () -> service.verify(file, target, true, offsite));
     }
 
@@ -82,7 +88,7 @@ public final class BackupControllers {
         boolean offsite = Boolean.TRUE.equals(r.body().get("offsite"));
         BackupCatalog.Entry e = catalog.get(id).orElse(null);
         if (!confirmed || e == null) return service.restore(file, id, r.string("to"), confirmed, safety, offsite);
-        return operations.during("restore", "backup:" + e.name(), new dev.berth.backup.RestoreRecord(Path.of(config), r.stringMap("variables"), id, r.string("to")).write(secrets),
+        return operations.during("restore", "backup:" + e.name(), new RestoreRecord(Path.of(config), r.stringMap("variables"), id, r.string("to")).write(secrets),
                 () -> service.restore(file, id, r.string("to"), true, safety, offsite));
     }
 
@@ -122,7 +128,7 @@ public final class BackupControllers {
             m.put("offsite_key", e.offsiteKey());
             m.put("offsite_error", e.offsiteError());
             m.put("drill_at_ms", e.drillAt());
-            if (e.drillResult() != null) m.put("drill_result", dev.berth.json.Json.readMap(e.drillResult()));
+            if (e.drillResult() != null) m.put("drill_result", Json.readMap(e.drillResult()));
             out.add(m);
         }
         List<Object> unknown = new ArrayList<>();

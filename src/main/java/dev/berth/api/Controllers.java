@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /** The API's handlers: each turns a request into a call on the catalog or supervisor and the result into JSON values. */
 public final class Controllers {
@@ -80,9 +82,9 @@ public final class Controllers {
     }
 
     /** Told of every berth.yml apps are started from (the daemon watches it for scheduled backups). */
-    private java.util.function.BiConsumer<Path, Map<String, String>> onStart;
+    private BiConsumer<Path, Map<String, String>> onStart;
 
-    public Controllers onStart(java.util.function.BiConsumer<Path, Map<String, String>> listener) {
+    public Controllers onStart(BiConsumer<Path, Map<String, String>> listener) {
         this.onStart = listener;
         return this;
     }
@@ -110,7 +112,7 @@ public final class Controllers {
     }
 
     private static Runnable once(Runnable r) {
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
         return () -> {
             if (done.compareAndSet(false, true)) r.run();
         };

@@ -1,12 +1,15 @@
 package dev.berth.api;
 
 import dev.berth.config.AppSpec;
+import dev.berth.config.RecordedConfig;
 import dev.berth.daemon.AppCatalog;
 import dev.berth.deploy.DeployException;
 import dev.berth.deploy.DeployRequest;
 import dev.berth.deploy.Deployer;
 import dev.berth.files.Names;
+import dev.berth.json.Json;
 import dev.berth.store.Deployments;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -102,7 +105,7 @@ public final class DeployControllers {
             m.put("ref", rel.ref());
             m.put("created_at_ms", rel.createdAt());
             m.put("path", rel.path());
-            m.put("on_disk", java.nio.file.Files.isDirectory(Path.of(rel.path())));
+            m.put("on_disk", Files.isDirectory(Path.of(rel.path())));
             m.put("deployment", rel.deploymentId());
             out.add(m);
         }
@@ -129,7 +132,7 @@ public final class DeployControllers {
         m.put("duration_ms", d.finishedAt() == null ? null : d.finishedAt() - d.startedAt());
         m.put("failed_step", d.failedStep());
         m.put("message", d.message());
-        m.put("options", dev.berth.json.Json.readMap(d.optionsJson()));
+        m.put("options", Json.readMap(d.optionsJson()));
         m.put("backup", d.backupId());
         return m;
     }
@@ -138,7 +141,7 @@ public final class DeployControllers {
         if (req.config() != null) return req;
         Path registered = catalog.registeredConfig(app);
         // After a rollback the app runs on a release's recorded copy; a new deploy reads the real berth.yml.
-        if (registered != null) registered = dev.berth.config.RecordedConfig.of(registered, null).map(r -> r.original()).orElse(registered);
+        if (registered != null) registered = RecordedConfig.of(registered, null).map(r -> r.original()).orElse(registered);
         return new DeployRequest(registered, req.profile(), req.variables(), req.ref(), req.skipTests(), req.skipBuild(),
                 req.noBackup(), req.force(), req.quick(), req.who());
     }

@@ -35,6 +35,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -255,12 +256,12 @@ public final class MonitorControllers {
         monitor.watch(file.path(), r.stringMap("variables"));
         List<CheckSpec> chosen = file.checks().stream().filter(c -> names.isEmpty() || names.contains(c.name())).toList();
         // a log's error rate is counted over time: the daemon's own running count, when it has one, is the answer
-        Map<String, ProbeResult> counted = new java.util.HashMap<>();
+        Map<String, ProbeResult> counted = new HashMap<>();
         for (Monitor.CheckView v : monitor.checks()) {
             if (v.spec().probe() instanceof CheckSpec.LogErrors && v.last() != null) counted.put(v.spec().name(), v.last());
         }
         List<CheckSpec> toRun = chosen.stream().filter(c -> !(c.probe() instanceof CheckSpec.LogErrors && counted.containsKey(c.name()))).toList();
-        Map<String, CheckRunner.Outcome> ran = new java.util.HashMap<>();
+        Map<String, CheckRunner.Outcome> ran = new HashMap<>();
         for (CheckRunner.Outcome o : CheckRunner.runAll(toRun, context, n -> file.backup(n).orElse(null))) ran.put(o.spec().name(), o);
         List<CheckRunner.Outcome> outcomes = chosen.stream().map(c -> ran.containsKey(c.name()) ? ran.get(c.name())
                 : new CheckRunner.Outcome(c, counted.get(c.name()))).toList();

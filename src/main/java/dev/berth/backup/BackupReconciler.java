@@ -1,11 +1,16 @@
 package dev.berth.backup;
 
+import dev.berth.config.BackupSpec;
+import dev.berth.files.FileTrees;
+import dev.berth.json.Json;
 import dev.berth.store.BackupCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -152,7 +157,7 @@ public final class BackupReconciler {
      * name only after the rename. Newest first; name null for every backup.
      */
     public List<UnknownFile> unknownFiles(String name) {
-        Set<String> named = new java.util.HashSet<>();
+        Set<String> named = new HashSet<>();
         Map<Path, Set<String>> backupsOfDir = new LinkedHashMap<>();
         try {
             for (BackupCatalog.Entry e : catalog.withFiles()) {
@@ -184,7 +189,7 @@ public final class BackupReconciler {
                 LOG.warning("cannot list " + d.getKey() + ": " + e.getMessage());
             }
         }
-        out.sort(java.util.Comparator.comparingLong(UnknownFile::modifiedAt).reversed());
+        out.sort(Comparator.comparingLong(UnknownFile::modifiedAt).reversed());
         return out;
     }
 
@@ -194,13 +199,13 @@ public final class BackupReconciler {
      * catalog says the drill was interrupted. Scratch directories are under BERTH_HOME/tmp, which
      * the daemon empties at start. Returns what it did, for the backup's events.
      */
-    public String interruptedDrill(dev.berth.config.BackupSpec spec, long id, long startedAt) {
+    public String interruptedDrill(BackupSpec spec, long id, long startedAt) {
         String prefix = ("berth_drill_" + spec.name() + "_" + id + "_").replaceAll("[^A-Za-z0-9_]", "_");
         List<String> dropped = new ArrayList<>();
         String problem = null;
         try {
             switch (spec.source()) {
-                case dev.berth.config.BackupSpec.Postgres pg -> {
+                case BackupSpec.Postgres pg -> {
                     List<String> conn = List.of("psql", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w", "-d", "postgres",
                             "-At", "-v", "ON_ERROR_STOP=1", "-c");
                     // the server finishes a CREATE DATABASE whose psql was killed with the daemon: wait for it, or the
@@ -218,7 +223,7 @@ public final class BackupReconciler {
                         dropped.add(db);
                     }
                 }
-                case dev.berth.config.BackupSpec.MySql my -> {
+                case BackupSpec.MySql my -> {
                     List<String> conn = List.of(Engines.onPath("mariadb") ? "mariadb" : "mysql", "-h", my.host(), "-P", String.valueOf(my.port()),
                             "-u", my.user(), "-N", "-B", "-e");
                     String creating = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE DATABASE `" + prefix.replace("_", "\\_") + "%'";
@@ -235,7 +240,7 @@ public final class BackupReconciler {
             problem = e.getMessage();
         }
         try {
-            catalog.drilled(id, false, dev.berth.json.Json.write(Map.of("error", "interrupted: the berth daemon stopped during the drill")));
+            catalog.drilled(id, false, Json.write(Map.of("error", "interrupted: the berth daemon stopped during the drill")));
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "cannot record the interrupted drill of #" + id, e);
         }
@@ -274,22 +279,22 @@ public final class BackupReconciler {
      * restored one is already in its place, and the scratch copies go. Returns what the target is
      * now, as far as can be known, for the backup's events and an alert.
      */
-    public String interruptedRestore(dev.berth.config.BackupSpec spec, long id, String to) {
+    public String interruptedRestore(BackupSpec spec, long id, String to) {
         String head = "the restore of " + spec.name() + " #" + id + " into " + Restorer.describeTarget(spec, to)
                 + " was interrupted by the berth daemon's end: ";
         return head + switch (spec.source()) {
-            case dev.berth.config.BackupSpec.Postgres pg -> "pg_restore runs in one transaction, so the database is as it was unless the restore had"
+            case BackupSpec.Postgres pg -> "pg_restore runs in one transaction, so the database is as it was unless the restore had"
                     + " just committed; check it, and run the restore again";
-            case dev.berth.config.BackupSpec.MySql my -> "the dump is applied statement by statement, so the database may be partly restored;"
+            case BackupSpec.MySql my -> "the dump is applied statement by statement, so the database may be partly restored;"
                     + " run the restore again";
-            case dev.berth.config.BackupSpec.Mongo m -> "the database may be partly restored; run the restore again";
-            case dev.berth.config.BackupSpec.Redis r -> "nothing was changed";
-            case dev.berth.config.BackupSpec.Sqlite lite -> {
+            case BackupSpec.Mongo m -> "the database may be partly restored; run the restore again";
+            case BackupSpec.Redis r -> "nothing was changed";
+            case BackupSpec.Sqlite lite -> {
                 Path target = to != null ? Path.of(to) : lite.file();
-                dev.berth.files.FileTrees.deleteQuietly(target.resolveSibling("." + target.getFileName() + ".restoring"));
+                FileTrees.deleteQuietly(target.resolveSibling("." + target.getFileName() + ".restoring"));
                 yield "the file is replaced by one rename, so it is either as it was or fully restored; run the restore again to be sure";
             }
-            case dev.berth.config.BackupSpec.Dir d -> {
+            case BackupSpec.Dir d -> {
                 Path target = to != null ? Path.of(to) : d.dir();
                 Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");
                 Path old = target.resolveSibling("." + target.getFileName() + ".before-restore");
@@ -299,7 +304,7 @@ public final class BackupReconciler {
                         Files.move(old, target);
                         state = target + " was put back as it was before the restore; run the restore again";
                     } else if (Files.exists(old)) {
-                        dev.berth.files.FileTrees.deleteQuietly(old);
+                        FileTrees.deleteQuietly(old);
                         state = target + " had been restored (the previous contents set aside were removed)";
                     } else {
                         state = target + " is as it was before the restore; run the restore again";
@@ -307,7 +312,7 @@ public final class BackupReconciler {
                 } catch (IOException e) {
                     state = "its previous contents are in " + old + " and could not be put back: " + e.getMessage();
                 }
-                dev.berth.files.FileTrees.deleteQuietly(fresh);
+                FileTrees.deleteQuietly(fresh);
                 yield state;
             }
         };

@@ -1,21 +1,30 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import dev.berth.fault.CrashPoints;
+import dev.berth.files.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +41,7 @@ public final class BackupRunner {
     /** Told of the archive once it is complete and synced, before it is renamed into place. */
     @FunctionalInterface
     public interface BeforeRename {
-        void record(Archive complete) throws java.sql.SQLException;
+        void record(Archive complete) throws SQLException;
     }
 
     /** Below this much free space a dump does not start (or below 1.5x the last archive, when that is more). */
@@ -49,7 +58,7 @@ public final class BackupRunner {
         long t0 = System.nanoTime();
         Engines.Dump dump = Engines.plan(b);
         try {
-            dev.berth.files.PrivateFiles.directories(dir); // archives are databases: 0700, and the files 0600
+            PrivateFiles.directories(dir); // archives are databases: 0700, and the files 0600
         } catch (IOException e) {
             throw new BackupException("cannot create the backup directory " + dir + ": " + e.getMessage());
         }
@@ -102,16 +111,16 @@ public final class BackupRunner {
             sha = Hasher.start();
             long bytes = 0;
             try (InputStream in = ps.get(ps.size() - 1).getInputStream();
-                 FileChannel out = dev.berth.files.PrivateFiles.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                 FileChannel out = PrivateFiles.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 byte[] buf = new byte[1 << 16];
                 long unsynced = 0;
                 // sync as it goes, so the disk writes while the dump runs and the last sync is short; on
                 // a thread of its own, so the pipe keeps flowing while the disk catches up
-                java.util.concurrent.Future<?> syncing = null;
-                try (var syncer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<?> syncing = null;
+                try (var syncer = Executors.newVirtualThreadPerTaskExecutor()) {
                     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                         sha.update(buf, n);
-                        out.write(java.nio.ByteBuffer.wrap(buf, 0, n));
+                        out.write(ByteBuffer.wrap(buf, 0, n));
                         bytes += n;
                         unsynced += n;
                         if (unsynced >= 64L << 20 && (syncing == null || syncing.isDone())) {
@@ -140,12 +149,12 @@ public final class BackupRunner {
             }
             Archive done = new Archive(target, bytes, sha256, (System.nanoTime() - t0) / 1_000_000, dump.toolVersion(), dump.serverVersion());
             beforeRename.record(done);
-            dev.berth.fault.CrashPoints.reach("backup.recorded");
+            CrashPoints.reach("backup.recorded");
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(dir);
-            dev.berth.fault.CrashPoints.reach("backup.renamed");
+            CrashPoints.reach("backup.renamed");
             return done;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new BackupException("cannot record the archive in the catalog: " + e.getMessage());
         } catch (IOException e) {
             throw new BackupException("writing " + partial + " failed: " + e.getMessage());
@@ -170,10 +179,10 @@ public final class BackupRunner {
      * its own process when it is there; Java's MessageDigest otherwise.
      */
     /** Waits for a background sync; its failure (a full or failing disk) is the run's. */
-    private static void finish(java.util.concurrent.Future<?> sync) throws IOException {
+    private static void finish(Future<?> sync) throws IOException {
         try {
             sync.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -183,7 +192,7 @@ public final class BackupRunner {
 
     private static final class Hasher {
         private final Process openssl;
-        private final java.io.OutputStream toOpenssl;
+        private final OutputStream toOpenssl;
         private final MessageDigest md;
 
         private Hasher(Process openssl, MessageDigest md) {
@@ -219,7 +228,7 @@ public final class BackupRunner {
         String finish() throws IOException, InterruptedException, BackupException {
             if (md != null) return HexFormat.of().formatHex(md.digest());
             toOpenssl.close();
-            String out = new String(openssl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
             if (!openssl.waitFor(1, TimeUnit.MINUTES) || openssl.exitValue() != 0 || !out.matches("[0-9a-f]{64}\\b.*")) {
                 throw new BackupException("openssl dgst did not give a checksum: " + out);
             }

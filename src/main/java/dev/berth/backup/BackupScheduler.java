@@ -2,17 +2,25 @@ package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.CronExpressions;
+import dev.berth.config.SecretBox;
+import dev.berth.json.Json;
 import dev.berth.store.BackupCatalog;
+import dev.berth.store.Operations;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -29,7 +37,7 @@ public final class BackupScheduler implements AutoCloseable {
 
     private final BackupService service;
     private final BackupCatalog catalog;
-    private final dev.berth.config.ConfigCache configs;
+    private final ConfigCache configs;
     private final Set<Path> files = ConcurrentHashMap.newKeySet();
     private final Map<Path, Map<String, String>> variables = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
@@ -40,13 +48,13 @@ public final class BackupScheduler implements AutoCloseable {
     private final BackupAlerts alerts;
 
     /** Seals the variables kept in the state store (they may hold passwords); null keeps them as they are (tests). */
-    private final dev.berth.config.SecretBox secrets;
+    private final SecretBox secrets;
 
     /** Where a drill under way is recorded (null: nowhere, in tests), so that a daemon killed meanwhile leaves its scratch database to the next one. */
-    private final dev.berth.store.Operations operations;
+    private final Operations operations;
 
-    public BackupScheduler(BackupService service, BackupCatalog catalog, dev.berth.config.ConfigCache configs, BackupAlerts alerts,
-                           dev.berth.config.SecretBox secrets, dev.berth.store.Operations operations) {
+    public BackupScheduler(BackupService service, BackupCatalog catalog, ConfigCache configs, BackupAlerts alerts,
+                           SecretBox secrets, Operations operations) {
         this.operations = operations;
         this.secrets = secrets;
         this.alerts = alerts;
@@ -59,14 +67,14 @@ public final class BackupScheduler implements AutoCloseable {
     /** Watches a berth.yml for scheduled backups from now on, and after daemon restarts (idempotent). */
     public void watch(Path berthYml, Map<String, String> vars) {
         Path p = berthYml.toAbsolutePath().normalize();
-        Map<String, String> copy = new java.util.HashMap<>(vars);
-        copy.values().removeIf(java.util.Objects::isNull);
+        Map<String, String> copy = new HashMap<>(vars);
+        copy.values().removeIf(Objects::isNull);
         boolean known = files.contains(p) && copy.equals(variables.get(p));
         files.add(p);
         variables.put(p, Map.copyOf(copy));
         if (known) return;
         try {
-            catalog.watchSource(p.toString(), seal(dev.berth.json.Json.write(copy)));
+            catalog.watchSource(p.toString(), seal(Json.write(copy)));
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "cannot remember " + p + " for scheduled backups", e);
         }
@@ -78,8 +86,8 @@ public final class BackupScheduler implements AutoCloseable {
             catalog.sources().forEach((path, vars) -> {
                 Path p = Path.of(path);
                 files.add(p);
-                Map<String, String> m = new java.util.HashMap<>(dev.berth.json.Json.readStringMap(open(vars)));
-                m.values().removeIf(java.util.Objects::isNull);
+                Map<String, String> m = new HashMap<>(Json.readStringMap(open(vars)));
+                m.values().removeIf(Objects::isNull);
                 variables.put(p, Map.copyOf(m));
             });
         } catch (SQLException e) {
@@ -95,7 +103,7 @@ public final class BackupScheduler implements AutoCloseable {
     private String open(String stored) {
         try {
             return secrets == null ? stored : secrets.openText(stored);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warning("cannot open the variables of a watched berth.yml (was secret.key replaced?): " + e.getMessage());
             return "{}";
         }
@@ -173,7 +181,7 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     /** The scheduled time a backup missed (due more than grace ago, no success since), or null. Pure, for the tests. */
-    static Instant missedSlot(String cron, Instant lastSuccess, Instant since, Instant now, java.time.Duration grace) {
+    static Instant missedSlot(String cron, Instant lastSuccess, Instant since, Instant now, Duration grace) {
         Instant base = lastSuccess != null ? lastSuccess : since;
         ZonedDateTime next = CronExpressions.nextAfter(cron, base.atZone(ZoneId.systemDefault()));
         return next != null && !next.toInstant().plus(grace).isAfter(now) ? next.toInstant() : null;

@@ -2,14 +2,22 @@ package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
+import dev.berth.fault.CrashPoints;
 import dev.berth.files.Names;
+import dev.berth.json.Json;
 import dev.berth.store.BackupCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,15 +52,15 @@ public final class BackupService {
 
     /** Removes `.partial` files a killed run left in a backup's directory (never a finished archive). */
     private static void removeStalePartials(Path dir) {
-        if (!java.nio.file.Files.isDirectory(dir)) return;
-        try (var files = java.nio.file.Files.list(dir)) {
+        if (!Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
             long day = System.currentTimeMillis() - 86_400_000L;
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().endsWith(".partial")).toList()) {
                 // a verify may be reading an off-site copy into this directory right now (it does not hold the backup's place)
-                if (f.getFileName().toString().startsWith(".download-") && java.nio.file.Files.getLastModifiedTime(f).toMillis() > day) continue;
-                java.nio.file.Files.deleteIfExists(f);
+                if (f.getFileName().toString().startsWith(".download-") && Files.getLastModifiedTime(f).toMillis() > day) continue;
+                Files.deleteIfExists(f);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot clean " + dir, e);
         }
     }
@@ -77,7 +85,7 @@ public final class BackupService {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("name", b.name());
             r.put("ok", false);
-            r.put("error", "a run of " + b.name() + " is already going (since " + java.time.Instant.ofEpochMilli(since) + ")");
+            r.put("error", "a run of " + b.name() + " is already going (since " + Instant.ofEpochMilli(since) + ")");
             return r;
         }
         try {
@@ -170,7 +178,7 @@ public final class BackupService {
         r.put("name", e.name());
         r.put("file", e.file());
         Path archive = e.local() ? Path.of(e.file()) : null;
-        boolean useOffsite = fromOffsite || archive == null || !java.nio.file.Files.isRegularFile(archive);
+        boolean useOffsite = fromOffsite || archive == null || !Files.isRegularFile(archive);
         if (useOffsite && !e.offsite()) {
             r.put("ok", false);
             r.put("error", fromOffsite ? "#" + e.id() + " has no off-site copy" + (e.offsiteError() == null ? "" : " (" + e.offsiteError() + ")")
@@ -205,10 +213,10 @@ public final class BackupService {
                         .replaceAll("[^A-Za-z0-9_]", "_");
                 try {
                     Map<String, Object> found = Restorer.drill(spec, archive, e.compress(), scratch);
-                    catalog.drilled(e.id(), true, dev.berth.json.Json.write(found));
+                    catalog.drilled(e.id(), true, Json.write(found));
                     r.put("drill", found);
                 } catch (BackupException x) {
-                    catalog.drilled(e.id(), false, dev.berth.json.Json.write(Map.of("error", x.getMessage())));
+                    catalog.drilled(e.id(), false, Json.write(Map.of("error", x.getMessage())));
                     alerts.raise(e.name(), "drill_failed", "restore drill of " + e.name() + " #" + e.id() + " failed: " + x.getMessage());
                     r.put("ok", false);
                     r.put("error", "restore drill failed: " + x.getMessage());
@@ -252,7 +260,7 @@ public final class BackupService {
             throw new IllegalArgumentException("--to takes a database name or a path, not \"" + (to.length() > 60 ? to.substring(0, 60) + "..." : to) + "\"");
         }
         BackupCatalog.Entry e = archive(String.valueOf(id));
-        boolean localFile = e.local() && java.nio.file.Files.isRegularFile(Path.of(e.file()));
+        boolean localFile = e.local() && Files.isRegularFile(Path.of(e.file()));
         boolean useOffsite = fromOffsite || !localFile;
         if (useOffsite && !e.offsite()) {
             throw new IllegalArgumentException("backup #" + id + (fromOffsite ? " has no off-site copy"
@@ -314,7 +322,7 @@ public final class BackupService {
             var e = catalog.get(Long.parseLong(target));
             if (e.isPresent()) return e.get();
         }
-        java.util.Set<String> names = new java.util.TreeSet<>(catalog.names());
+        Set<String> names = new TreeSet<>(catalog.names());
         for (BackupSpec b : file.backups()) names.add(b.name());
         if (!names.contains(target)) {
             List<String> known = new ArrayList<>(names);
@@ -329,7 +337,7 @@ public final class BackupService {
 
     /** An archive of the catalog by its id (as given); anything else is refused with the newest ids. */
     public BackupCatalog.Entry archive(String id) throws SQLException {
-        var e = id != null && id.matches("[0-9]{1,18}") ? catalog.get(Long.parseLong(id)) : java.util.Optional.<BackupCatalog.Entry>empty();
+        var e = id != null && id.matches("[0-9]{1,18}") ? catalog.get(Long.parseLong(id)) : Optional.<BackupCatalog.Entry>empty();
         if (e.isPresent()) return e.get();
         throw Names.unknown("archive", "in the backup catalog", id, catalog.list(null, 20).stream().map(x -> x.id() + " (" + x.name() + ")").toList());
     }
@@ -353,8 +361,8 @@ public final class BackupService {
 
     private List<Map<String, Object>> prune(BackupSpec b, boolean dryRun) throws SQLException {
         List<BackupCatalog.Entry> good = catalog.list(b.name(), 100000).stream().filter(e -> e.state().equals("succeeded")).toList();
-        List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), java.time.Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
-        List<Long> remove = Retention.toRemove(archives, b.keep(), java.time.Instant.now());
+        List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
+        List<Long> remove = Retention.toRemove(archives, b.keep(), Instant.now());
         List<Map<String, Object>> out = new ArrayList<>();
         for (BackupCatalog.Entry e : good) {
             // one a restore or verify is reading stays until it is done; the next prune removes it
@@ -369,11 +377,11 @@ public final class BackupService {
                         // recorded first: a daemon killed in between leaves a file of a pruned row, which the next
                         // one deletes (BackupReconciler), never a succeeded row without its file
                         catalog.pruned(e.id());
-                        dev.berth.fault.CrashPoints.reach("prune.recorded");
-                        java.nio.file.Files.deleteIfExists(Path.of(e.file()));
+                        CrashPoints.reach("prune.recorded");
+                        Files.deleteIfExists(Path.of(e.file()));
                     });
                     if (!removed) continue;
-                } catch (java.io.IOException x) {
+                } catch (IOException x) {
                     m.put("error", "cannot delete: " + x.getMessage());
                 }
             }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,7 @@ final class Engines {
     private Engines() { }
 
     static Dump plan(BackupSpec b) throws BackupException {
-        Map<String, String> env = new java.util.LinkedHashMap<>(b.env());
+        Map<String, String> env = new LinkedHashMap<>(b.env());
         return switch (b.source()) {
             case BackupSpec.Postgres pg -> {
                 String server = firstLine(run(List.of("psql", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(),
@@ -108,7 +110,7 @@ final class Engines {
     static Path mongoConfig(String password) throws BackupException {
         try {
             Path f = Files.createTempFile("berth-mongo", ".yml",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(f, "password: \"" + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n");
             f.toFile().deleteOnExit();
             return f;

@@ -1,14 +1,17 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -145,8 +148,8 @@ final class MySqlRestore {
         if (sql.isBlank()) return;
         Path f = null;
         try {
-            f = Files.createTempFile("berth-restore", ".sql", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))); // routine bodies may hold anything
+            f = Files.createTempFile("berth-restore", ".sql", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))); // routine bodies may hold anything
             Files.writeString(f, sql);
             Restorer.pipe(f, "none", null, command(db), env, what);
         } catch (IOException e) {
@@ -178,10 +181,10 @@ final class MySqlRestore {
         Path out = null;
         Path err = null;
         try {
-            var owner = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
             out = Files.createTempFile("berth-restore", ".out", owner);
             err = Files.createTempFile("berth-restore", ".err", owner);
-            ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().putAll(env);
             Process p;
@@ -190,7 +193,7 @@ final class MySqlRestore {
             } catch (IOException e) {
                 throw new BackupException(what + ": cannot run " + argv.get(0) + " (" + e.getMessage() + "); install it");
             }
-            if (!p.waitFor(6, java.util.concurrent.TimeUnit.HOURS)) {
+            if (!p.waitFor(6, TimeUnit.HOURS)) {
                 p.destroyForcibly();
                 throw new BackupException(what + " did not finish");
             }

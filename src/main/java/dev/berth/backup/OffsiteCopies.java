@@ -1,10 +1,12 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import dev.berth.files.PrivateFiles;
 import dev.berth.store.BackupCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -147,10 +149,10 @@ final class OffsiteCopies {
         Path tmp = dir.resolve(".download-" + e.id() + "-" + Long.toHexString(System.nanoTime()) + ".partial");
         MessageDigest sha = S3Client.digest("SHA-256");
         try {
-            dev.berth.files.PrivateFiles.directories(dir);
+            PrivateFiles.directories(dir);
             try (InputStream in = s3.get(e.offsiteKey());
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(
-                         dev.berth.files.PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+                 OutputStream out = Channels.newOutputStream(
+                         PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
                 byte[] buf = new byte[1 << 16];
                 for (int n; (n = in.read(buf)) > 0; ) {
                     sha.update(buf, 0, n);

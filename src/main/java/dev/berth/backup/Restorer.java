@@ -1,11 +1,14 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import dev.berth.fault.CrashPoints;
+import dev.berth.files.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -49,7 +52,7 @@ public final class Restorer {
             case BackupSpec.Postgres pg -> {
                 List<String> conn = List.of("-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-w");
                 psql(conn, "postgres", env, "CREATE DATABASE " + scratchName);
-                dev.berth.fault.CrashPoints.reach("drill.scratch-made");
+                CrashPoints.reach("drill.scratch-made");
                 try {
                     List<String> restore = new ArrayList<>(List.of("pg_restore"));
                     restore.addAll(conn);
@@ -99,7 +102,7 @@ public final class Restorer {
                     found.put("tables", rows.size());
                     found.put("rows", rows);
                 } finally {
-                    dev.berth.files.FileTrees.deleteQuietly(scratch.getParent());
+                    FileTrees.deleteQuietly(scratch.getParent());
                 }
             }
             case BackupSpec.Dir d -> {
@@ -118,7 +121,7 @@ public final class Restorer {
                 } catch (IOException e) {
                     throw new BackupException("cannot read the restored files: " + e.getMessage());
                 } finally {
-                    dev.berth.files.FileTrees.deleteQuietly(scratch);
+                    FileTrees.deleteQuietly(scratch);
                 }
             }
             case BackupSpec.Mongo m -> throw new BackupException("restore drills of MongoDB need mongosh to count what came back,"
@@ -138,7 +141,7 @@ public final class Restorer {
                 } catch (IOException e) {
                     throw new BackupException("cannot read the RDB file: " + e.getMessage());
                 } finally {
-                    dev.berth.files.FileTrees.deleteQuietly(scratch);
+                    FileTrees.deleteQuietly(scratch);
                 }
             }
         }
@@ -195,11 +198,11 @@ public final class Restorer {
                 try {
                     Files.deleteIfExists(fresh);
                     pipe(file, compress, identity(b), List.of("sqlite3", fresh.toString()), env, "sqlite3 into " + fresh);
-                    Files.move(fresh, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(fresh, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     throw new BackupException("cannot put the restored database in place: " + e.getMessage());
                 } finally {
-                    dev.berth.files.FileTrees.deleteQuietly(fresh);
+                    FileTrees.deleteQuietly(fresh);
                 }
             }
             case BackupSpec.Dir d -> {
@@ -207,17 +210,17 @@ public final class Restorer {
                 Path fresh = target.resolveSibling("." + target.getFileName() + ".restoring");
                 Path old = target.resolveSibling("." + target.getFileName() + ".before-restore");
                 try {
-                    dev.berth.files.FileTrees.deleteQuietly(fresh);
-                    dev.berth.files.FileTrees.deleteQuietly(old);
+                    FileTrees.deleteQuietly(fresh);
+                    FileTrees.deleteQuietly(old);
                     Files.createDirectories(fresh);
                     pipe(file, compress, identity(b), List.of("tar", "-x", "--no-same-owner", "-C", fresh.toString()), env, "tar -x");
                     // the archive holds the directory under its original name
                     Path inside = fresh.resolve(d.dir().getFileName());
                     if (!Files.isDirectory(inside)) throw new BackupException("the archive does not hold " + d.dir().getFileName() + "/");
                     if (Files.exists(target)) Files.move(target, old);
-                    dev.berth.fault.CrashPoints.reach("restore.set-aside");
+                    CrashPoints.reach("restore.set-aside");
                     Files.move(inside, target);
-                    dev.berth.files.FileTrees.deleteQuietly(old);
+                    FileTrees.deleteQuietly(old);
                 } catch (IOException e) {
                     if (!Files.exists(target) && Files.exists(old)) {
                         try {
@@ -228,7 +231,7 @@ public final class Restorer {
                     }
                     throw new BackupException("cannot put the restored directory in place: " + e.getMessage());
                 } finally {
-                    dev.berth.files.FileTrees.deleteQuietly(fresh);
+                    FileTrees.deleteQuietly(fresh);
                 }
             }
             case BackupSpec.Mongo m -> {

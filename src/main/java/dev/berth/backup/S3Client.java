@@ -1,8 +1,10 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -228,7 +230,7 @@ final class S3Client {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
             ch.position(offset);
             InputStream in = Channels.newInputStream(ch);
-            return new java.io.FilterInputStream(in) {
+            return new FilterInputStream(in) {
                 long left = length;
 
                 @Override
@@ -248,7 +250,7 @@ final class S3Client {
                 }
             };
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

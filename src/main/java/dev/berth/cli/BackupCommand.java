@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.text.Units;
+import java.io.Console;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ final class BackupCommand implements CliCommand {
                 // files no row names come last, as entries without an id in state "unknown"
                 List<Object> all = new ArrayList<>(list);
                 for (Object o : unknown) {
-                    Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) o);
+                    Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) o);
                     m.put("id", null);
                     m.put("state", "unknown");
                     all.add(m);
@@ -226,7 +227,7 @@ final class BackupCommand implements CliCommand {
             String question = "restore #" + plan.get("id") + " (" + plan.get("name") + ", " + plan.get("file") + ")\n  over " + plan.get("overwrites")
                     + (Boolean.TRUE.equals(plan.get("safety_backup")) && args.value("--to") == null ? "\n  after a safety backup of it" : "");
             if (!args.flag("--yes")) {
-                java.io.Console console = System.console();
+                Console console = System.console();
                 if (console == null) {
                     throw new CliException(ExitCodes.USAGE, question + "\nnot restoring: no terminal to ask on; add --yes to restore without a question");
                 }

@@ -2,7 +2,12 @@ package dev.berth.cli;
 
 import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
+import dev.berth.config.CheckSpec;
+import dev.berth.files.Names;
 import dev.berth.monitor.LocalChecks;
+import dev.berth.monitor.probe.HttpProbe;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,14 +44,14 @@ final class CheckCommand implements CliCommand {
         if (args.value("--heartbeat-url") != null) {
             String name = args.value("--heartbeat-url");
             BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
-            dev.berth.files.Names.requireListed("heartbeat check", "in " + config, name,
-                    file.checks().stream().filter(c -> c.kind().equals("heartbeat")).map(dev.berth.config.CheckSpec::name).toList());
+            Names.requireListed("heartbeat check", "in " + config, name,
+                    file.checks().stream().filter(c -> c.kind().equals("heartbeat")).map(CheckSpec::name).toList());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config.toString());
             body.put("variables", vars);
             body.put("names", List.of(name));
             client.post("/api/v1/checks/run", body); // the daemon watches the file from now on
-            Map<String, Object> r = client.get("/api/v1/heartbeats/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+            Map<String, Object> r = client.get("/api/v1/heartbeats/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
             if (args.flag("--json")) Output.json(r);
             else Output.out(String.valueOf(r.get("url")));
             return ExitCodes.OK;
@@ -62,14 +67,14 @@ final class CheckCommand implements CliCommand {
         } else {
             BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
             for (String n : args.positionals()) {
-                dev.berth.files.Names.requireListed("check", "in " + config, n, file.checks().stream().map(dev.berth.config.CheckSpec::name).toList());
+                Names.requireListed("check", "in " + config, n, file.checks().stream().map(CheckSpec::name).toList());
             }
             try {
                 result = LocalChecks.run(file, args.positionals(), Env.home().stateDb(), args.flag("--alert"));
             } finally {
                 // the HTTP client's selector thread sits in epoll_wait, and the JVM's exit waits up to
                 // 300 ms for threads in native code: stop it now
-                dev.berth.monitor.probe.HttpProbe.closeClients();
+                HttpProbe.closeClients();
             }
         }
         if (args.flag("--json")) {

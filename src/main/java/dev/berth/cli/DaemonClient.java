@@ -1,15 +1,19 @@
 package dev.berth.cli;
 
 import dev.berth.daemon.BerthHome;
+import dev.berth.daemon.Daemon;
 import dev.berth.daemon.Token;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
+import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -173,7 +177,7 @@ final class DaemonClient {
             Map<String, Object> info = ping();
             if (info != null) return ((Number) info.get("pid")).longValue();
             if (p != null && !p.isAlive()) {
-                if (p.exitValue() != dev.berth.daemon.Daemon.LOCK_HELD) {
+                if (p.exitValue() != Daemon.LOCK_HELD) {
                     Map<String, Object> other = ping();
                     if (other != null) return ((Number) other.get("pid")).longValue();
                     throw new CliException(ExitCodes.DAEMON, "the daemon exited at start (code " + p.exitValue() + "):\n" + tail(home.daemonLog(), 15));
@@ -210,7 +214,7 @@ final class DaemonClient {
         argv.addAll(List.of("-cp", daemonClasspath(), "dev.berth.cli.Main", "daemon", "run", "--unless-running"));
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().put("BERTH_HOME", home.dir().toString());
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.daemonLog().toFile()));
         pb.redirectErrorStream(true);
         try {
@@ -227,7 +231,7 @@ final class DaemonClient {
     private String daemonClasspath() {
         String cp = System.getProperty("java.class.path");
         Path jar = Path.of(cp);
-        if (cp.contains(java.io.File.pathSeparator) || !cp.endsWith(".jar") || !Files.isRegularFile(jar)) return cp;
+        if (cp.contains(File.pathSeparator) || !cp.endsWith(".jar") || !Files.isRegularFile(jar)) return cp;
         try {
             Path lib = PrivateFiles.directories(home.dir().resolve("lib"));
             String stamp = Long.toHexString(Files.size(jar)) + "-" + Long.toHexString(Files.getLastModifiedTime(jar).toMillis());
@@ -243,7 +247,7 @@ final class DaemonClient {
                     Files.setPosixFilePermissions(tmp.resolve("berth-logd"), PrivateFiles.DIRECTORY); // rwx------
                 }
                 try {
-                    Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException raced) {
                     // another CLI made the same copy at the same time
                 }
@@ -259,10 +263,10 @@ final class DaemonClient {
     private static void pruneOldCopies(Path lib, Path current) {
         try (var dirs = Files.list(lib)) {
             List<Path> old = dirs.filter(p -> !p.equals(current) && Files.isDirectory(p))
-                    .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList();
+                    .sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList();
             for (Path p : old.subList(Math.min(1, old.size()), old.size())) {
                 try (var files = Files.walk(p)) {
-                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
                 }
             }
         } catch (IOException ignored) {

@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.daemon.BerthHome;
 import dev.berth.daemon.Daemon;
+import dev.berth.daemon.DaemonLog;
 import java.util.Map;
 
 final class DaemonCommand implements CliCommand {
@@ -82,7 +83,7 @@ final class DaemonCommand implements CliCommand {
         private final Spec spec = new Spec("run", "Run the daemon in the foreground (what `daemon start` and the systemd unit run).")
                 .option("--host", "ADDRESS", "Address to listen on.", "127.0.0.1")
                 .option("--port", "PORT", "Port; default BERTH_PORT, else a free one (written to BERTH_HOME/daemon.json).")
-                .flag("--unless-running", "When another daemon holds BERTH_HOME, exit " + dev.berth.daemon.Daemon.LOCK_HELD
+                .flag("--unless-running", "When another daemon holds BERTH_HOME, exit " + Daemon.LOCK_HELD
                         + " at once instead of waiting to take over when it ends.");
 
         @Override public Spec spec() {
@@ -98,7 +99,7 @@ final class DaemonCommand implements CliCommand {
             } catch (NumberFormatException e) {
                 throw new CliException(ExitCodes.USAGE, "daemon run: --port expects a number, got \"" + port + "\"");
             }
-            dev.berth.daemon.DaemonLog.install();
+            DaemonLog.install();
             try {
                 new Daemon(BerthHome.fromEnvironment(System.getenv()), args.value("--host"), p, !args.flag("--unless-running")).run();
             } catch (Daemon.LockHeld e) {

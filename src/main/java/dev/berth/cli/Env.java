@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.config.InputFiles;
 import dev.berth.daemon.BerthHome;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ final class Env {
         if (config == null) return out;
         try {
             // decoded leniently: a file too large or not UTF-8 is the loader's to report, at its place
-            Matcher m = Var.PATTERN.matcher(new String(InputFiles.read(config), java.nio.charset.StandardCharsets.UTF_8));
+            Matcher m = Var.PATTERN.matcher(new String(InputFiles.read(config), StandardCharsets.UTF_8));
             while (m.find()) {
                 String v = System.getenv(m.group(1));
                 if (v != null) out.put(m.group(1), v);

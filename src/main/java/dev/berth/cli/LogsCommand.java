@@ -1,7 +1,9 @@
 package dev.berth.cli;
 
+import dev.berth.files.Names;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ final class LogsCommand implements CliCommand {
                 sources.add(new Source(name.replace(".log", ""), Path.of(f)));
             }
         }
-        if (!found) throw dev.berth.files.Names.unknown("app", "registered with the daemon", app, apps.stream().map(o -> String.valueOf(((Map<String, Object>) o).get("name"))).toList());
+        if (!found) throw Names.unknown("app", "registered with the daemon", app, apps.stream().map(o -> String.valueOf(((Map<String, Object>) o).get("name"))).toList());
         List<Tail> tails = new ArrayList<>();
         for (Source s : sources) {
             Tail t = new Tail(s);
@@ -83,7 +85,7 @@ final class LogsCommand implements CliCommand {
                     last.add(line);
                     if (last.size() > n) last.removeFirst();
                 }
-            } catch (java.nio.charset.MalformedInputException e) {
+            } catch (MalformedInputException e) {
                 // binary output: show nothing rather than fail
             }
             for (String l : last) emit(l);

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -48,7 +49,7 @@ final class LoopbackHttp {
             byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
             byte[] request = headBytes;
             if (body != null) {
-                request = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+                request = Arrays.copyOf(headBytes, headBytes.length + body.length);
                 System.arraycopy(body, 0, request, headBytes.length, body.length);
             }
             OutputStream out = socket.getOutputStream();

@@ -1,5 +1,8 @@
 package dev.berth.cli;
 
+import dev.berth.config.ConfigException;
+import dev.berth.daemon.Daemon;
+import dev.berth.files.Names;
 import java.util.List;
 
 /** Entry point of the `berth` command. */
@@ -29,10 +32,10 @@ public final class Main {
             Output.err("berth: " + e.getMessage());
             for (String d : e.details) Output.err("  " + d);
             return e.exitCode;
-        } catch (dev.berth.files.Names.Unknown e) { // a name checked here, before the daemon is asked
+        } catch (Names.Unknown e) { // a name checked here, before the daemon is asked
             Output.err("berth: " + e.getMessage());
             return ExitCodes.NOT_FOUND;
-        } catch (dev.berth.config.ConfigException e) {
+        } catch (ConfigException e) {
             Output.err("berth: " + e.problems().size() + " problem(s) in the berth.yml:");
             for (var p : e.problems()) Output.err("  " + p);
             return ExitCodes.CONFIG;
@@ -65,6 +68,6 @@ public final class Main {
     }
 
     static String version() {
-        return "berth " + dev.berth.daemon.Daemon.VERSION + " (Java " + Runtime.version() + ")";
+        return "berth " + Daemon.VERSION + " (Java " + Runtime.version() + ")";
     }
 }

@@ -6,6 +6,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** `berth monitor`: apps, checks and host resources on one live screen. */
@@ -67,6 +68,6 @@ final class MonitorCommand implements CliCommand {
     private static String percent(Object v) {
         if (!(v instanceof Number n)) return "-";
         double d = n.doubleValue();
-        return d == 100 ? "100%" : String.format(java.util.Locale.ROOT, "%.2f%%", d);
+        return d == 100 ? "100%" : String.format(Locale.ROOT, "%.2f%%", d);
     }
 }

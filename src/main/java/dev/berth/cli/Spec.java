@@ -81,7 +81,7 @@ final class Spec {
 
     /** "-n, --lines" as its names; by hand, since a regex split costs every CLI call a Pattern compile. */
     private static List<String> names(String names) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String n : names.split(",")) out.add(n.strip());
         return List.copyOf(out);
     }

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One app of a berth.yml, fully resolved: ${VAR} interpolated, env_file read, profile applied,
@@ -70,12 +72,12 @@ public record AppSpec(
      * keeps its shell, which leads the process group like any other instance.
      */
     public record ShellCommand(String line) implements Command {
-        private static final java.util.regex.Pattern COMPOUND =
-                java.util.regex.Pattern.compile("[;&|\\n]|^\\s*(if|for|while|until|case)\\s|^\\s*[{(]");
+        private static final Pattern COMPOUND =
+                Pattern.compile("[;&|\\n]|^\\s*(if|for|while|until|case)\\s|^\\s*[{(]");
         /** Characters no POSIX shell gives a meaning to inside a word. */
-        private static final java.util.regex.Pattern PLAIN_WORD = java.util.regex.Pattern.compile("[A-Za-z0-9_./:,+@%=-]+");
+        private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9_./:,+@%=-]+");
         /** Names a shell runs itself (or that are keywords), never as a program of that name. */
-        private static final java.util.Set<String> SHELL_OWN = java.util.Set.of(
+        private static final Set<String> SHELL_OWN = Set.of(
                 "exec", "exit", "cd", "export", "source", ".", ":", "eval", "set", "unset", "ulimit", "umask", "trap",
                 "wait", "read", "shift", "readonly", "return", "break", "continue", "times", "alias", "unalias",
                 "type", "command", "hash", "getopts", "local", "declare", "typeset", "builtin", "then", "else",

@@ -1,6 +1,8 @@
 package dev.berth.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -22,14 +24,14 @@ import java.util.Map;
  * @param offsite  the S3-compatible bucket every archive is also copied to, or null
  */
 public record BackupSpec(String name, Source source, Path to, String compress, Map<String, String> env, String schedule, Retention keep,
-                         Encryption encrypt, String drill, java.time.Duration grace, boolean catchUp, Offsite offsite) {
+                         Encryption encrypt, String drill, Duration grace, boolean catchUp, Offsite offsite) {
 
     /**
      * An S3-compatible bucket (AWS S3, MinIO, Tencent COS) that every good archive is uploaded
      * to, under prefix, with its own retention. Path style (endpoint/bucket/key) unless
      * virtual-host style (bucket.endpoint/key) is asked for.
      */
-    public record Offsite(java.net.URI endpoint, String region, String bucket, String prefix, boolean pathStyle,
+    public record Offsite(URI endpoint, String region, String bucket, String prefix, boolean pathStyle,
                           String accessKey, String secretKey, long partSize, Retention keep) {
         @Override
         public String toString() { // the keys are secrets: never in a log line or a message
@@ -49,7 +51,7 @@ public record BackupSpec(String name, Source source, Path to, String compress, M
      * newest archive of each of the last N days, ISO weeks, months, in UTC); maxAge removes older
      * ones whatever keeps them. The newest good archive is never removed. All null: keep everything.
      */
-    public record Retention(Integer last, Integer daily, Integer weekly, Integer monthly, java.time.Duration maxAge) {
+    public record Retention(Integer last, Integer daily, Integer weekly, Integer monthly, Duration maxAge) {
         public boolean keepsEverything() {
             return last == null && daily == null && weekly == null && monthly == null && maxAge == null;
         }

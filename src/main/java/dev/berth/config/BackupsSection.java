@@ -137,7 +137,7 @@ final class BackupsSection extends FieldReader {
         int before = problemCount();
         Map<String, NodeTuple> f = YamlSource.entries(mapping, path, problems);
         schema.checkKeys(f, "backups.*.offsite", path, problems);
-        java.net.URI endpoint = scalar(f, "endpoint", path, ENDPOINT, null, lookup);
+        URI endpoint = scalar(f, "endpoint", path, ENDPOINT, null, lookup);
         if (value(f, "endpoint") == null) problems.at(node, path + ".endpoint", "expected endpoint: the S3 server's URL, like https://s3.amazonaws.com or http://127.0.0.1:9000");
         String bucket = scalar(f, "bucket", path, BUCKET, null, lookup);
         if (value(f, "bucket") == null) problems.at(node, path + ".bucket", "expected bucket: the bucket the archives go to");

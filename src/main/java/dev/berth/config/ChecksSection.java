@@ -1,27 +1,29 @@
 package dev.berth.config;
 
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
-
 import dev.berth.text.Suggestions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
 
 import static dev.berth.config.Kind.*;
 
 /** monitor: (the built-in limits) and checks: (the built-in checks and the file's own). */
 final class ChecksSection extends FieldReader {
-    private static final java.util.regex.Pattern CHECK_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.:-]{0,62}");
+    private static final Pattern CHECK_NAME = Pattern.compile("[a-z0-9][a-z0-9_.:-]{0,62}");
 
     /** A channel a check sends to, where the file names it: it must be one of alerts.channels, which are read later. */
     record ChannelRef(String field, String channel, Node node) { }
@@ -156,7 +158,7 @@ final class ChecksSection extends FieldReader {
             case "http" -> {
                 URI url = scalar(f, "http", path, HTTP_URL, null, lookup);
                 String method = scalar(f, "method", path, HTTP_METHOD, "GET", lookup);
-                Set<Integer> expect = new java.util.LinkedHashSet<>();
+                Set<Integer> expect = new LinkedHashSet<>();
                 for (String s : commands(value(f, "expect_status"), path + ".expect_status", lookup)) {
                     try {
                         int code = asciiInteger(s.strip());

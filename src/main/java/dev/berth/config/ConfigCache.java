@@ -3,6 +3,7 @@ package dev.berth.config;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class ConfigCache {
         Map<Path, byte[]> inputs = new LinkedHashMap<>();
         for (Path p : loaded.inputs()) inputs.put(p, before.get(p.toAbsolutePath().normalize()));
         // not Map.copyOf: a variable the caller's shell did not have is kept as a null value
-        entries.put(key, new Entry(profile, java.util.Collections.unmodifiableMap(new HashMap<>(variables)), inputs, loaded));
+        entries.put(key, new Entry(profile, Collections.unmodifiableMap(new HashMap<>(variables)), inputs, loaded));
         return loaded;
     }
 

@@ -1,10 +1,13 @@
 package dev.berth.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * How one kind of scalar value is read; {@code parse} throws IllegalArgumentException saying what is valid.
@@ -89,14 +92,14 @@ record Kind<T>(String expected, Function<String, T> parse) {
         case "monthly" -> "0 4 1 * *";
         default -> CronExpressions.validate(s);
     });
-    static final Kind<java.net.URI> ENDPOINT = new Kind<>("expected an http:// or https:// URL, like https://s3.amazonaws.com", s -> {
+    static final Kind<URI> ENDPOINT = new Kind<>("expected an http:// or https:// URL, like https://s3.amazonaws.com", s -> {
         try {
-            java.net.URI u = new java.net.URI(s.strip());
+            URI u = new URI(s.strip());
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || u.getRawQuery() != null) {
                 throw invalid("expected an http:// or https:// URL, like https://s3.amazonaws.com", s);
             }
             return u;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw invalid("expected an http:// or https:// URL, like https://s3.amazonaws.com", s);
         }
     });
@@ -131,12 +134,12 @@ record Kind<T>(String expected, Function<String, T> parse) {
 
     static final Kind<HostPort> HOST_PORT = hostPort(null);
     static final Kind<HostPort> HOST_PORT_443 = hostPort(443);
-    static final Kind<java.net.URI> HTTP_URL = new Kind<>("expected an http:// or https:// URL", s -> {
+    static final Kind<URI> HTTP_URL = new Kind<>("expected an http:// or https:// URL", s -> {
         try {
-            java.net.URI u = new java.net.URI(s.strip());
+            URI u = new URI(s.strip());
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) throw invalid("expected an http:// or https:// URL", s);
             return u;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw invalid("expected an http:// or https:// URL", s);
         }
     });
@@ -178,9 +181,9 @@ record Kind<T>(String expected, Function<String, T> parse) {
     });
     static final Kind<String> REGEX = new Kind<>("expected a regular expression", s -> {
         try {
-            java.util.regex.Pattern.compile(s);
+            Pattern.compile(s);
             return s;
-        } catch (java.util.regex.PatternSyntaxException e) {
+        } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("expected a regular expression: " + e.getDescription() + " near index " + e.getIndex() + " of \"" + s + "\"");
         }
     });

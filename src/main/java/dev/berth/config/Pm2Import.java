@@ -1,8 +1,11 @@
 package dev.berth.config;
 
 
+import dev.berth.json.Json;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +124,7 @@ public final class Pm2Import {
         String name = source.getFileName().toString();
         if (name.endsWith(".json")) {
             try {
-                return dev.berth.json.Json.read(InputFiles.utf8(InputFiles.read(source), source));
+                return Json.read(InputFiles.utf8(InputFiles.read(source), source));
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -130,7 +133,7 @@ public final class Pm2Import {
         }
         if (name.endsWith(".js") || name.endsWith(".cjs")) {
             InputFiles.read(source); // node reads it; a file of gigabytes is refused first
-            return dev.berth.json.Json.read(evaluateWithNode(source));
+            return Json.read(evaluateWithNode(source));
         }
         throw new IllegalArgumentException(source + ": expected an ecosystem file ending in .js, .cjs or .json");
     }
@@ -140,7 +143,7 @@ public final class Pm2Import {
         try {
             p = new ProcessBuilder(nodeCommand, "-e", NODE_SCRIPT, source.toString())
                     .directory(source.getParent().toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
         } catch (IOException e) {
             throw new IllegalStateException("node is needed to read " + source.getFileName() + " (" + nodeCommand
@@ -174,7 +177,7 @@ public final class Pm2Import {
             try (in) {
                 // what node prints is bounded like an input file (the rest is read and dropped, so node can finish)
                 String text = new String(in.readNBytes(InputFiles.MAX_BYTES), StandardCharsets.UTF_8);
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                in.transferTo(OutputStream.nullOutputStream());
                 return text;
             } catch (IOException e) {
                 return "";

@@ -1,11 +1,14 @@
 package dev.berth.config;
 
+import dev.berth.files.FileTrees;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +59,7 @@ public final class RecordedConfig {
     public static Path record(Path dir, BerthFile file, String profile, Map<String, String> variables, SecretBox box,
                               String app, String release) throws IOException {
         Path tmp = dir.resolveSibling(dir.getFileName() + ".new");
-        dev.berth.files.FileTrees.delete(tmp);
+        FileTrees.delete(tmp);
         PrivateFiles.directories(tmp);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("berth_yml", file.path().toString());
@@ -66,8 +69,8 @@ public final class RecordedConfig {
             info.put("app", app);
             info.put("release", release);
         }
-        info.put("variables_sealed", java.util.Base64.getEncoder().encodeToString(
-                box.seal(Json.write(variables).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        info.put("variables_sealed", Base64.getEncoder().encodeToString(
+                box.seal(Json.write(variables).getBytes(StandardCharsets.UTF_8))));
         Map<String, String> envCopies = new LinkedHashMap<>();
         List<Path> inputs = file.inputs();
         for (int i = 0; i < inputs.size(); i++) {
@@ -80,8 +83,8 @@ public final class RecordedConfig {
         }
         info.put("env_files", envCopies);
         Path infoFile = tmp.resolve(INFO);
-        PrivateFiles.write(infoFile, (Json.pretty(info) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        dev.berth.files.FileTrees.delete(dir);
+        PrivateFiles.write(infoFile, (Json.pretty(info) + "\n").getBytes(StandardCharsets.UTF_8));
+        FileTrees.delete(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir.resolve("berth.yml");
     }
@@ -101,7 +104,7 @@ public final class RecordedConfig {
             }
             Map<String, String> vars = new LinkedHashMap<>();
             if (box != null && info.get("variables_sealed") instanceof String sealed) {
-                vars.putAll(Json.readStringMap(new String(box.open(java.util.Base64.getDecoder().decode(sealed)), java.nio.charset.StandardCharsets.UTF_8)));
+                vars.putAll(Json.readStringMap(new String(box.open(Base64.getDecoder().decode(sealed)), StandardCharsets.UTF_8)));
             }
             Object profile = info.get("profile");
             return Optional.of(new Recorded(berthYml, Path.of(String.valueOf(info.get("berth_yml"))), Path.of(String.valueOf(info.get("base_dir"))), copies,

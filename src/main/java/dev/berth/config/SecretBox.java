@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,7 +41,7 @@ public final class SecretBox {
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(tmp, k, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             try {
-                Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
                 Files.deleteIfExists(tmp); // another daemon made it first; use that one
             }
@@ -82,14 +84,14 @@ public final class SecretBox {
 
     /** For a text column: "sealed:" and the sealed bytes in base64. */
     public String sealText(String plain) {
-        return TEXT_PREFIX + java.util.Base64.getEncoder().encodeToString(seal(plain.getBytes(StandardCharsets.UTF_8)));
+        return TEXT_PREFIX + Base64.getEncoder().encodeToString(seal(plain.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** What sealText sealed; text without its prefix (written before it was sealed) comes back as it is. */
     public String openText(String stored) throws IOException {
         if (!isSealedText(stored)) return stored;
         try {
-            return new String(open(java.util.Base64.getDecoder().decode(stored.substring(TEXT_PREFIX.length()))), StandardCharsets.UTF_8);
+            return new String(open(Base64.getDecoder().decode(stored.substring(TEXT_PREFIX.length()))), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new IOException("not sealed by Berth: " + e.getMessage(), e);
         }

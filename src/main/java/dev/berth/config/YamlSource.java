@@ -1,5 +1,19 @@
 package dev.berth.config;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.Anchor;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
@@ -27,19 +41,6 @@ import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads a YAML file into snakeyaml-engine's node tree. Nodes keep their start marks, which is what
@@ -233,7 +234,7 @@ final class YamlSource {
         long size = 0;
         // a node, then null once its children are done (which takes it off the path of nodes being expanded)
         Deque<Node> stack = new ArrayDeque<>();
-        Set<Node> path = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Node> path = Collections.newSetFromMap(new IdentityHashMap<>());
         stack.push(root);
         while (!stack.isEmpty()) {
             Node node = stack.pop();
@@ -316,7 +317,7 @@ final class YamlSource {
             return "nothing";
         }
         if (!(node instanceof ScalarNode scalar)) {
-            return "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            return "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
         }
         String value = scalar.getValue();
         return "\"" + (value.length() > 60 ? value.substring(0, 60) + "..." : value) + "\"";

@@ -6,8 +6,11 @@ import dev.berth.config.BerthFileLoader;
 import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
+import dev.berth.config.RecordedConfig;
+import dev.berth.config.SecretBox;
 import dev.berth.files.Names;
 import dev.berth.json.Json;
+import dev.berth.store.Operations;
 import dev.berth.store.StateStore;
 import dev.berth.store.StoredApp;
 import dev.berth.supervisor.Outcome;
@@ -18,9 +21,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,8 +45,8 @@ public final class AppCatalog {
     private final Supervisor supervisor;
     private final Path defaultLogDir;
 
-    public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir, dev.berth.config.SecretBox secrets) {
-        this.operations = new dev.berth.store.Operations(store);
+    public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir, SecretBox secrets) {
+        this.operations = new Operations(store);
         this.store = store;
         this.supervisor = supervisor;
         this.defaultLogDir = defaultLogDir;
@@ -44,7 +54,7 @@ public final class AppCatalog {
         this.parsed = new ConfigCache(defaultLogDir);
     }
 
-    private final dev.berth.config.SecretBox secrets;
+    private final SecretBox secrets;
 
     /** Re-reads an app's berth.yml with the variables and profile it was started with. */
     private SpecSource sourceFor(String app) {
@@ -62,7 +72,7 @@ public final class AppCatalog {
 
     private BerthFile loadFile(Path config, String profile, Map<String, String> vars) throws ConfigException {
         return parsed.load(config, profile, vars, () -> {
-            var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
+            var recorded = RecordedConfig.of(config, secrets);
             if (recorded.isPresent()) {
                 return recorded.get().pin(new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets).load(config, profile,
                         recorded.get().baseDir(), recorded.get().envFileCopies()));
@@ -79,9 +89,9 @@ public final class AppCatalog {
      */
     private void keepLastGood(Path config, BerthFile file, String profile, Map<String, String> vars) {
         try {
-            Map<String, String> clean = new java.util.HashMap<>(vars);
-            clean.values().removeIf(java.util.Objects::isNull);
-            dev.berth.config.RecordedConfig.record(lastGoodDir(config), file, profile, clean, secrets);
+            Map<String, String> clean = new HashMap<>(vars);
+            clean.values().removeIf(Objects::isNull);
+            RecordedConfig.record(lastGoodDir(config), file, profile, clean, secrets);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot keep a last good copy of " + config, e);
         }
@@ -102,7 +112,7 @@ public final class AppCatalog {
         return f.apps().isEmpty() ? "(none)" : String.join(", ", f.apps().stream().map(AppSpec::name).toList());
     }
 
-    private java.util.Optional<StoredApp> stored(String name) {
+    private Optional<StoredApp> stored(String name) {
         try {
             return store.apps().stream().filter(a -> a.name().equals(name)).findFirst();
         } catch (SQLException e) {
@@ -139,7 +149,7 @@ public final class AppCatalog {
         }
         // Everything is validated and registered first; then the apps start side by side (each
         // waits for its own readiness), and the outcomes come back in the declared order.
-        List<java.util.function.Supplier<Outcome>> starts = new ArrayList<>();
+        List<Supplier<Outcome>> starts = new ArrayList<>();
         for (AppSpec spec : fromFile) {
             register(config, spec, profile, vars);
             starts.add(() -> supervisor.start(spec, sourceFor(spec.name())));
@@ -149,14 +159,14 @@ public final class AppCatalog {
             setDesired(n, "running");
             starts.add(() -> supervisor.start(spec, sourceFor(n)));
         }
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Outcome>> futures = new ArrayList<>();
             for (var start : starts) futures.add(pool.submit(start::get));
             List<Outcome> out = new ArrayList<>();
             for (var f : futures) {
                 try {
                     out.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (e.getCause() instanceof RuntimeException re) throw re;
                     throw new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
@@ -227,7 +237,7 @@ public final class AppCatalog {
         return supervisor.reload(spec.name(), onlyChanged);
     }
 
-    private final dev.berth.store.Operations operations;
+    private final Operations operations;
 
     /**
      * Stops every instance, then starts them again with today's berth.yml; recorded as under way
@@ -258,7 +268,7 @@ public final class AppCatalog {
      * first and removed after: a daemon killed in the middle leaves the record, and the next one
      * says in the app's events what was done and what was not (see InterruptedOperations).
      */
-    private Outcome journaled(String kind, String app, java.util.function.Supplier<Outcome> work) {
+    private Outcome journaled(String kind, String app, Supplier<Outcome> work) {
         List<Object> pids = new ArrayList<>();
         for (var i : supervisor.status(app).instances()) pids.add(i.pid());
         return operations.during(kind, app, Json.write(Map.of("pids", pids)), work::get);
@@ -306,7 +316,7 @@ public final class AppCatalog {
         try {
             int n = 0;
             for (StoredApp a : store.apps()) {
-                if (dev.berth.config.SecretBox.isSealedText(a.variablesJson())) continue;
+                if (SecretBox.isSealedText(a.variablesJson())) continue;
                 store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(),
                         sealed(Json.readStringMap(a.variablesJson()))));
                 n++;

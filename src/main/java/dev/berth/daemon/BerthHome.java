@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * BERTH_HOME: where one daemon keeps its token, its state database, its logs and the file
@@ -32,11 +33,11 @@ public record BerthHome(Path dir) {
      * The pid the daemon holding daemon.lock wrote into it (it may have died since: check it), or
      * empty. Not for the daemon holding the lock: closing any descriptor of the file drops it.
      */
-    public java.util.Optional<Long> lockHolder() {
+    public Optional<Long> lockHolder() {
         try {
-            return java.util.Optional.of(Long.parseLong(Files.readString(daemonLock()).strip()));
+            return Optional.of(Long.parseLong(Files.readString(daemonLock()).strip()));
         } catch (IOException | NumberFormatException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

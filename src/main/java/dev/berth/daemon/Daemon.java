@@ -1,40 +1,49 @@
 package dev.berth.daemon;
 
-import dev.berth.api.ApiServer;
-import dev.berth.api.DeployControllers;
-import dev.berth.api.BackupControllers;
-import dev.berth.api.MonitorControllers;
 import dev.berth.alert.AlertRouter;
 import dev.berth.alert.ChannelSender;
-import dev.berth.monitor.Monitor;
-import dev.berth.store.Monitoring;
-import java.nio.file.Path;
-import dev.berth.backup.BackupReconciler;
-import dev.berth.backup.BackupService;
-import dev.berth.backup.BackupScheduler;
+import dev.berth.api.ApiServer;
+import dev.berth.api.BackupControllers;
+import dev.berth.api.Controllers;
+import dev.berth.api.DeployControllers;
+import dev.berth.api.MonitorControllers;
 import dev.berth.backup.BackupAlerts;
-import dev.berth.store.BackupCatalog;
+import dev.berth.backup.BackupReconciler;
+import dev.berth.backup.BackupScheduler;
+import dev.berth.backup.BackupService;
 import dev.berth.config.ConfigCache;
+import dev.berth.config.ConfigException;
 import dev.berth.config.SecretBox;
 import dev.berth.deploy.Deployer;
-import dev.berth.store.Deployments;
-import dev.berth.api.Controllers;
+import dev.berth.files.FileTrees;
+import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
+import dev.berth.monitor.Monitor;
+import dev.berth.store.BackupCatalog;
+import dev.berth.store.Deployments;
+import dev.berth.store.Monitoring;
+import dev.berth.store.Operations;
 import dev.berth.store.StateStore;
-import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.LogRelay;
+import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.ProcessTree;
 import dev.berth.supervisor.Supervisor;
 import java.io.IOException;
+import java.net.BindException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -114,21 +123,21 @@ public final class Daemon {
         Path tmp = home.dir().resolve("tmp");
         if (Files.isDirectory(tmp)) {
             try (var left = Files.list(tmp)) {
-                for (Path p : left.toList()) dev.berth.files.FileTrees.deleteQuietly(p);
+                for (Path p : left.toList()) FileTrees.deleteQuietly(p);
             }
         }
-        dev.berth.files.PrivateFiles.directories(tmp); // 0700 whatever the umask, like all of BERTH_HOME
+        PrivateFiles.directories(tmp); // 0700 whatever the umask, like all of BERTH_HOME
         if (System.getProperty("org.sqlite.tmpdir") == null) System.setProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
         System.setProperty("java.io.tmpdir", tmp.toString());
     }
 
-    private static java.util.Optional<Long> pidIn(FileChannel ch) throws IOException {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(32);
+    private static Optional<Long> pidIn(FileChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(32);
         ch.read(buf, 0);
         try {
-            return java.util.Optional.of(Long.parseLong(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip()));
+            return Optional.of(Long.parseLong(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip()));
         } catch (NumberFormatException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -145,18 +154,18 @@ public final class Daemon {
 
     private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
-        try (FileChannel lockChannel = dev.berth.files.PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel lockChannel = PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = takeLock(lockChannel)) {
             // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
             // Read through the locked channel: opening and closing the file any other way would drop the
             // lock (POSIX locks belong to the process and go with the first close of any descriptor).
-            java.util.Optional<Long> previousDaemon = pidIn(lockChannel);
+            Optional<Long> previousDaemon = pidIn(lockChannel);
             // only the daemon that holds the lock walks BERTH_HOME (a starter that loses the race exits at once)
             int tightened = home.tighten();
             if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
             // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
             lockChannel.truncate(0);
-            lockChannel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+            lockChannel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
             previousDaemon.map(LeftoverProcesses::endSessionOf).filter(l -> !l.isEmpty())
                     .ifPresent(l -> LOG.warning("stopped " + l.size() + " process(es) the previous daemon's restore or drill left running: " + l));
             useOwnTempDir();
@@ -173,14 +182,14 @@ public final class Daemon {
                 info.put("home", home.dir().toString());
                 info.put("started_at", Instant.now().toString());
                 Deployments deployments = new Deployments(store);
-                dev.berth.store.Operations operations = new dev.berth.store.Operations(store);
+                Operations operations = new Operations(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
                 // Backup problems are alert events, under "backup:<name>", for the monitoring capability to send.
                 BackupAlerts backupAlerts = (name, kind, message) -> {
                     LOG.warning(message);
                     try {
                         store.addEvent("backup:" + name, null, kind, message);
-                    } catch (java.sql.SQLException e) {
+                    } catch (SQLException e) {
                         LOG.warning("cannot record the alert event: " + e.getMessage());
                     }
                 };
@@ -195,12 +204,12 @@ public final class Daemon {
                 Monitoring monitoring = new Monitoring(store);
                 DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring, reconciler);
                 Monitor monitor = new Monitor(monitoring, alertsConfig -> new AlertRouter(monitoring, new ChannelSender(), alertsConfig,
-                        Clock.systemUTC(), java.time.ZoneId.systemDefault()), checkContext, configs);
+                        Clock.systemUTC(), ZoneId.systemDefault()), checkContext, configs);
                 monitor.onWatch((p, vars) -> {
                     try {
                         if (vars == null) monitoring.forgetSource(p.toString());
                         else monitoring.watchSource(p.toString(), secrets.seal(Json.write(vars).getBytes(StandardCharsets.UTF_8)));
-                    } catch (java.sql.SQLException e) {
+                    } catch (SQLException e) {
                         LOG.warning("cannot remember " + p + " for monitoring: " + e.getMessage());
                     }
                 });
@@ -212,7 +221,7 @@ public final class Daemon {
                             LOG.warning("cannot open the variables of " + source.getKey() + " (was secret.key replaced?): " + e.getMessage());
                         }
                     }
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     LOG.warning("cannot read the watched berth.yml files: " + e.getMessage());
                 }
                 store.onEvent(monitor::onEvent);
@@ -228,7 +237,7 @@ public final class Daemon {
                             try {
                                 if (configs.load(config, vars).backups().stream() // cached: start has just read it
                                         .anyMatch(b -> b.schedule() != null || b.drill() != null)) schedule.watch(config, vars);
-                            } catch (dev.berth.config.ConfigException e) {
+                            } catch (ConfigException e) {
                                 // start already said what is wrong with it
                             }
                         });
@@ -242,7 +251,7 @@ public final class Daemon {
                 ApiServer api;
                 try {
                     api = new ApiServer(host, previous, token, controllers, deployApi, backupApi, monitorApi);
-                } catch (java.net.BindException e) {
+                } catch (BindException e) {
                     if (port != 0) throw e;
                     api = new ApiServer(host, 0, token, controllers, deployApi, backupApi, monitorApi);
                 }
@@ -255,9 +264,9 @@ public final class Daemon {
                 new InterruptedOperations(operations, store, supervisor, reconciler, home.logs(), secrets).settle();
                 api.start();
                 info.put("port", api.port());
-                dev.berth.files.PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
+                PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
                 info.put("host", host);
-                dev.berth.files.PrivateFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
+                PrivateFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
                 LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     stopped.countDown();

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.backup.BackupReconciler;
 import dev.berth.monitor.CheckContext;
 import dev.berth.monitor.probe.HostStats;
 import dev.berth.store.BackupCatalog;
@@ -20,9 +21,9 @@ final class DaemonCheckContext implements CheckContext {
     private final long since = System.currentTimeMillis();
     private volatile HostStats host;
 
-    private final dev.berth.backup.BackupReconciler reconciler;
+    private final BackupReconciler reconciler;
 
-    DaemonCheckContext(Supervisor supervisor, StateStore store, BackupCatalog backups, Monitoring monitoring, dev.berth.backup.BackupReconciler reconciler) {
+    DaemonCheckContext(Supervisor supervisor, StateStore store, BackupCatalog backups, Monitoring monitoring, BackupReconciler reconciler) {
         this.reconciler = reconciler;
         this.supervisor = supervisor;
         this.store = store;

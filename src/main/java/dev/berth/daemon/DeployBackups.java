@@ -5,6 +5,7 @@ import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
 import dev.berth.config.ConfigException;
 import dev.berth.config.RecordedConfig;
+import dev.berth.config.SecretBox;
 import dev.berth.deploy.DataBackups;
 import dev.berth.deploy.DeployException;
 import java.nio.file.Path;
@@ -17,9 +18,9 @@ final class DeployBackups implements DataBackups {
     private final BackupService service;
     private final Path defaultLogDir;
 
-    private final dev.berth.config.SecretBox secrets;
+    private final SecretBox secrets;
 
-    DeployBackups(BackupService service, Path defaultLogDir, dev.berth.config.SecretBox secrets) {
+    DeployBackups(BackupService service, Path defaultLogDir, SecretBox secrets) {
         this.service = service;
         this.defaultLogDir = defaultLogDir;
         this.secrets = secrets;

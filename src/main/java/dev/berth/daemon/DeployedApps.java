@@ -1,36 +1,43 @@
 package dev.berth.daemon;
 
 import dev.berth.config.AppSpec;
+import dev.berth.config.ConfigException;
+import dev.berth.config.RecordedConfig;
+import dev.berth.config.SecretBox;
 import dev.berth.deploy.AppControl;
 import dev.berth.deploy.DeployException;
 import dev.berth.deploy.DeployRequest;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.Supervisor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /** Supervision as a deploy needs it, over the daemon's catalog and supervisor. */
 final class DeployedApps implements AppControl {
     private final AppCatalog catalog;
     private final Supervisor supervisor;
 
-    private final dev.berth.config.SecretBox secrets;
+    private final SecretBox secrets;
 
-    DeployedApps(AppCatalog catalog, Supervisor supervisor, dev.berth.config.SecretBox secrets) {
+    DeployedApps(AppCatalog catalog, Supervisor supervisor, SecretBox secrets) {
         this.catalog = catalog;
         this.supervisor = supervisor;
         this.secrets = secrets;
     }
 
-    @Override public Outcome restart(java.nio.file.Path config, DeployRequest request, AppSpec spec, boolean onlyChanged) {
+    @Override public Outcome restart(Path config, DeployRequest request, AppSpec spec, boolean onlyChanged) {
         // A recorded configuration comes with the profile and variables it was deployed with.
-        return dev.berth.config.RecordedConfig.of(config, secrets)
+        return RecordedConfig.of(config, secrets)
                 .map(r -> catalog.restartDeployed(config, spec, r.profile(), r.variables(), onlyChanged))
                 .orElseGet(() -> catalog.restartDeployed(config, spec, request.profile(), request.variables(), onlyChanged));
     }
 
-    @Override public String preflight(java.nio.file.Path config, DeployRequest request, AppSpec spec,
-                                      java.util.function.IntFunction<String> check) throws DeployException {
+    @Override public String preflight(Path config, DeployRequest request, AppSpec spec,
+                                      IntFunction<String> check) throws DeployException {
         if (!spec.deploy().preflight()) return "skipped: deploy.preflight is false";
         if (spec.port() == null) return "skipped: the app has no port to give a second process";
         if (!supervisor.has(spec.name()) || !"running".equals(supervisor.status(spec.name()).desired())) {
@@ -38,11 +45,11 @@ final class DeployedApps implements AppControl {
         }
         AppSpec trial;
         try {
-            var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
+            var recorded = RecordedConfig.of(config, secrets);
             trial = recorded.isPresent()
                     ? catalog.deployable(config, spec.name(), recorded.get().profile(), recorded.get().variables())
                     : catalog.deployable(config, spec.name(), request.profile(), request.variables());
-        } catch (dev.berth.config.ConfigException e) {
+        } catch (ConfigException e) {
             throw new DeployException(config + " does not load: " + e.problems().get(0));
         }
         String failure = supervisor.preflight(trial, check);
@@ -50,19 +57,19 @@ final class DeployedApps implements AppControl {
         return "passed: one process of the new release was ready beside the running app, then stopped";
     }
 
-    @Override public Outcome goBack(String app, java.nio.file.Path config) {
-        var recorded = dev.berth.config.RecordedConfig.of(config, secrets);
+    @Override public Outcome goBack(String app, Path config) {
+        var recorded = RecordedConfig.of(config, secrets);
         String profile = recorded.map(r -> r.profile()).orElse(null);
-        java.util.Map<String, String> vars = recorded.map(r -> r.variables()).orElse(java.util.Map.of());
+        Map<String, String> vars = recorded.map(r -> r.variables()).orElse(Map.of());
         try {
             AppSpec spec = catalog.deployable(config, app, profile, vars);
             return catalog.restartDeployed(config, spec, profile, vars, true);
-        } catch (dev.berth.config.ConfigException e) {
-            return new Outcome(app, false, config + " does not load: " + e.problems().get(0), java.util.List.of());
+        } catch (ConfigException e) {
+            return new Outcome(app, false, config + " does not load: " + e.problems().get(0), List.of());
         }
     }
 
-    @Override public Optional<java.nio.file.Path> registeredConfig(String app) {
+    @Override public Optional<Path> registeredConfig(String app) {
         return Optional.ofNullable(catalog.registeredConfig(app));
     }
 

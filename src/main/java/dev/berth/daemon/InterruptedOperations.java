@@ -1,15 +1,18 @@
 package dev.berth.daemon;
 
 import dev.berth.backup.BackupReconciler;
+import dev.berth.backup.RestoreRecord;
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
 import dev.berth.config.ConfigException;
+import dev.berth.config.SecretBox;
 import dev.berth.json.Json;
 import dev.berth.store.Operations;
 import dev.berth.store.StateStore;
 import dev.berth.supervisor.InstanceStatus;
 import dev.berth.supervisor.Supervisor;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -36,10 +39,10 @@ final class InterruptedOperations {
     private final Path defaultLogDir;
 
     /** Opens the variables a restore or drill record keeps sealed. */
-    private final dev.berth.config.SecretBox secrets;
+    private final SecretBox secrets;
 
     InterruptedOperations(Operations operations, StateStore store, Supervisor supervisor, BackupReconciler backups, Path defaultLogDir,
-                          dev.berth.config.SecretBox secrets) {
+                          SecretBox secrets) {
         this.secrets = secrets;
         this.operations = operations;
         this.store = store;
@@ -123,10 +126,10 @@ final class InterruptedOperations {
 
     private BackupSpec spec(Map<String, Object> detail, String name) {
         try {
-            var record = dev.berth.backup.RestoreRecord.read(detail, secrets);
+            var record = RestoreRecord.read(detail, secrets);
             BerthFile file = new BerthFileLoader(record.variables(), defaultLogDir).load(record.config(), null);
             return file.backup(name).orElse(null);
-        } catch (ConfigException | java.io.IOException | RuntimeException e) {
+        } catch (ConfigException | IOException | RuntimeException e) {
             LOG.warning("cannot load " + detail.get("config") + " for the interrupted operation on " + name + ": " + e.getMessage());
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class Token {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        dev.berth.files.PrivateFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
+        PrivateFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
         return token;
     }
 

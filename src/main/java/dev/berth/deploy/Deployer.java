@@ -9,12 +9,14 @@ import dev.berth.config.RecordedConfig;
 import dev.berth.config.SecretBox;
 import dev.berth.files.FileTrees;
 import dev.berth.files.Names;
+import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
-import dev.berth.store.Deployments;
 import dev.berth.store.Deployments.Release;
+import dev.berth.store.Deployments;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.InstanceStatus;
 import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.ProcessTree;
 import dev.berth.supervisor.Supervisor;
 import dev.berth.text.Units;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
@@ -34,6 +37,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -222,7 +230,7 @@ public final class Deployer {
     /** An interrupted cut-over to undo once the apps are recovered (see finishRecovery). */
     private record GoBack(long deployment, String app, String release, Path deployPath) { }
 
-    private final List<GoBack> goBack = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<GoBack> goBack = new CopyOnWriteArrayList<>();
 
     /**
      * At daemon start: deployments a dead daemon left running are marked interrupted. A release
@@ -265,7 +273,7 @@ public final class Deployer {
      * environment names the deployment's app, release and path.
      */
     private static void stopLeftoverSteps(Deployments.Deployment dep, Path deployPath) {
-        dev.berth.supervisor.ProcessTree tree = new dev.berth.supervisor.ProcessTree();
+        ProcessTree tree = new ProcessTree();
         for (long pid : tree.groupLeadersWithEnvironment(Map.of("BERTH_APP", dep.app(), "BERTH_RELEASE", dep.release(),
                 "BERTH_DEPLOY_PATH", deployPath.toString()))) {
             tree.startTicks(pid).ifPresent(ticks -> tree.signalTree(pid, ticks, "KILL"));
@@ -307,7 +315,7 @@ public final class Deployer {
         Path dir = null;
         String releaseId = null;
         // Set once an instance may run the new release: from then on a failure goes back.
-        java.util.concurrent.atomic.AtomicBoolean touched = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean touched = new AtomicBoolean();
         try {
             Files.createDirectories(releases);
             Files.createDirectories(d.path().resolve("shared"));
@@ -370,7 +378,7 @@ public final class Deployer {
      * @param touched set once an instance may run the release: a failure after it must go back
      */
     private void cutOver(long id, AppSpec spec, DeployRequest req, String releaseId, Path dir, Path config, boolean preflight,
-                         java.util.concurrent.atomic.AtomicBoolean touched) throws Exception {
+                         AtomicBoolean touched) throws Exception {
         DeploySpec d = spec.deploy();
         if (preflight) {
             runInJava(id, "preflight", "one process of release " + releaseId + " beside the running app, on a private port"
@@ -410,7 +418,7 @@ public final class Deployer {
     private void runQuick(long id, AppSpec spec, DeployRequest req, String live) {
         try {
             cutOver(id, spec, req, live, spec.deploy().path().resolve("releases").resolve(live), req.config(), true,
-                    new java.util.concurrent.atomic.AtomicBoolean());
+                    new AtomicBoolean());
             finish(id, "succeeded", null, "restarted release " + live);
         } catch (StepFailure f) {
             finish(id, "failed", f.step, f.getMessage());
@@ -421,7 +429,7 @@ public final class Deployer {
 
     private void runRollback(long id, AppSpec spec, DeployRequest req, String live, String target, Long dataBackup) {
         DeploySpec d = spec.deploy();
-        java.util.concurrent.atomic.AtomicBoolean touched = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean touched = new AtomicBoolean();
         try {
             Path config = configOf(spec.name(), target, req);
             if (dataBackup != null) {
@@ -502,7 +510,7 @@ public final class Deployer {
 
     @FunctionalInterface
     private interface JavaStep {
-        void run(java.util.function.Consumer<String> log) throws Exception;
+        void run(Consumer<String> log) throws Exception;
     }
 
     /** A step Berth does itself, logged like the others. */
@@ -511,7 +519,7 @@ public final class Deployer {
         Path log = logFile(id, seq, name);
         records.stepStarted(id, seq, name, what, log.toString());
         StringBuilder text = new StringBuilder();
-        java.util.function.Consumer<String> logger = line -> text.append(line).append('\n');
+        Consumer<String> logger = line -> text.append(line).append('\n');
         try {
             body.run(logger);
             write(log, text);
@@ -617,7 +625,7 @@ public final class Deployer {
 
     // ---- releases on disk -------------------------------------------------------------------
 
-    private void linkShared(DeploySpec d, Path release, java.util.function.Consumer<String> log) throws IOException, StepFailure {
+    private void linkShared(DeploySpec d, Path release, Consumer<String> log) throws IOException, StepFailure {
         Path shared = d.path().resolve("shared");
         for (String entry : d.shared()) {
             boolean isDir = entry.endsWith("/");
@@ -631,14 +639,14 @@ public final class Deployer {
             }
             Path link = release.resolve(name);
             Files.createDirectories(link.getParent());
-            if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) FileTrees.delete(link); // the release's own copy gives way
+            if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) FileTrees.delete(link); // the release's own copy gives way
             Files.createSymbolicLink(link, target);
             log.accept(name + " -> " + target);
         }
     }
 
     /** Atomic: a new link next to `current`, renamed over it. Readers always see a complete release. */
-    private static void switchCurrent(Path base, String releaseId, java.util.function.Consumer<String> log) throws IOException {
+    private static void switchCurrent(Path base, String releaseId, Consumer<String> log) throws IOException {
         Path current = base.resolve("current");
         Path tmp = base.resolve(".current.new");
         Files.deleteIfExists(tmp);
@@ -647,7 +655,7 @@ public final class Deployer {
         log.accept("current -> releases/" + releaseId);
     }
 
-    private void settle(AppSpec spec, java.util.function.Consumer<String> log) throws StepFailure, InterruptedException {
+    private void settle(AppSpec spec, Consumer<String> log) throws StepFailure, InterruptedException {
         DeploySpec d = spec.deploy();
         AppStatus first = apps.status(spec.name()).orElseThrow(() -> new StepFailure("health gate", spec.name() + " is not supervised"));
         Map<Integer, Long> pids = new LinkedHashMap<>();
@@ -697,7 +705,7 @@ public final class Deployer {
         }
     }
 
-    private void prune(String app, DeploySpec d, String live, java.util.function.Consumer<String> log) throws SQLException, IOException {
+    private void prune(String app, DeploySpec d, String live, Consumer<String> log) throws SQLException, IOException {
         for (String id : prunable(app, d, live, live)) {
             Optional<Release> r = records.release(app, id);
             if (r.isEmpty()) continue;
@@ -845,10 +853,10 @@ public final class Deployer {
     }
 
     /** Step numbers of running deployments, in the order the steps ran. */
-    private final Map<Long, java.util.concurrent.atomic.AtomicInteger> steps = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, AtomicInteger> steps = new ConcurrentHashMap<>();
 
     private int next(long id) {
-        return steps.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        return steps.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
     }
 
     private Path logFile(long id, int seq, String name) {
@@ -856,8 +864,8 @@ public final class Deployer {
     }
 
     private static void write(Path log, CharSequence text) throws IOException {
-        dev.berth.files.PrivateFiles.directories(log.getParent());
-        dev.berth.files.PrivateFiles.append(log, text);
+        PrivateFiles.directories(log.getParent());
+        PrivateFiles.append(log, text);
     }
 
     private void finish(long id, String state, String step, String message) {

@@ -1,6 +1,7 @@
 package dev.berth.deploy;
 
 import dev.berth.config.DeploySpec;
+import dev.berth.files.FileTrees;
 import dev.berth.text.Units;
 import java.io.BufferedReader;
 import java.io.File;
@@ -213,7 +214,7 @@ public final class ReleaseSources {
         // cloned beside and moved into place, so that an interrupted clone never passes for a mirror
         Path partial = mirror.resolveSibling(mirror.getFileName() + ".partial");
         try {
-            dev.berth.files.FileTrees.delete(partial);
+            FileTrees.delete(partial);
             if (Files.isDirectory(mirror, LinkOption.NOFOLLOW_LINKS)) Files.delete(mirror);
             Files.createDirectories(mirror.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -680,7 +681,7 @@ public final class ReleaseSources {
 
     private static void deleteQuietly(Path p) {
         try {
-            dev.berth.files.FileTrees.delete(p);
+            FileTrees.delete(p);
         } catch (IOException e) {
             // the next clone removes it first
         }

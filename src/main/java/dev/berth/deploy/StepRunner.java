@@ -1,5 +1,6 @@
 package dev.berth.deploy;
 
+import dev.berth.files.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ final class StepRunner {
     private StepRunner() { }
 
     static Result run(String commandLine, Path dir, Map<String, String> env, Path log, Duration timeout) throws IOException {
-        dev.berth.files.PrivateFiles.file(log); // 0600 before the redirect appends: step output often echoes secrets
+        PrivateFiles.file(log); // 0600 before the redirect appends: step output often echoes secrets
         ProcessBuilder pb = new ProcessBuilder(List.of("setsid", "/bin/sh", "-c", commandLine)).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);

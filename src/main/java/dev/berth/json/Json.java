@@ -2,6 +2,7 @@ package dev.berth.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class Json {
                 }
                 if (!first) newline(depth);
                 out.append('}');
-            } else if (v instanceof java.nio.file.Path p) {
+            } else if (v instanceof Path p) {
                 string(p.toString()); // a Path is Iterable (of its names), but means its text
             } else if (v instanceof Iterable<?> items) {
                 array(items, depth);

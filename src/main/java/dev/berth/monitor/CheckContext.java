@@ -1,6 +1,7 @@
 package dev.berth.monitor;
 
 import dev.berth.monitor.probe.HostStats;
+import java.util.List;
 
 /**
  * What the checks that are not plain probes need to know: apps from the supervisor, backups
@@ -17,8 +18,8 @@ public interface CheckContext {
     Long lastGoodBackup(String name);
 
     /** Archive files of a backup in its directory that no catalog row names (see BackupReconciler). */
-    default java.util.List<String> unknownArchives(String name) {
-        return java.util.List.of();
+    default List<String> unknownArchives(String name) {
+        return List.of();
     }
 
     /** When the heartbeat was last called (epoch ms), or null. */

@@ -2,6 +2,7 @@ package dev.berth.monitor;
 
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -59,7 +60,7 @@ final class CheckStatus {
     record Resend(CheckState state, Instant since, ProbeResult last) { }
 
     /** A resend when the state is bad and the last alert is `every` old; null otherwise. */
-    synchronized Resend resendDue(java.time.Duration every, Instant now) {
+    synchronized Resend resendDue(Duration every, Instant now) {
         if (state == CheckState.OK || last == null || last.state() == CheckState.OK) return null;
         if (alertedAt != null && alertedAt.plus(every).isAfter(now)) return null;
         alertedAt = now;

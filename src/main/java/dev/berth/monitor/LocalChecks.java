@@ -4,6 +4,7 @@ import dev.berth.alert.Alert;
 import dev.berth.alert.AlertRouter;
 import dev.berth.alert.AlertSendException;
 import dev.berth.alert.ChannelSender;
+import dev.berth.alert.MaintenanceWindows;
 import dev.berth.config.AlertsSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.config.CheckSpec;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,9 +114,9 @@ public final class LocalChecks {
         List<CheckRunner.Outcome> bad = outcomes.stream().filter(o -> o.result().state() != CheckState.OK).toList();
         if (bad.isEmpty()) return "nothing to alert";
         List<CheckRunner.Outcome> loud = bad.stream()
-                .filter(o -> silences.stream().noneMatch(x -> dev.berth.alert.AlertRouter.matches(x.target(), o.spec().name()))).toList();
+                .filter(o -> silences.stream().noneMatch(x -> AlertRouter.matches(x.target(), o.spec().name()))).toList();
         if (loud.isEmpty()) return "nothing sent: every check that is not OK is silenced";
-        AlertsSpec.Maintenance window = dev.berth.alert.MaintenanceWindows.active(spec.maintenance(), now, java.time.ZoneId.systemDefault());
+        AlertsSpec.Maintenance window = MaintenanceWindows.active(spec.maintenance(), now, ZoneId.systemDefault());
         if (window != null) return "nothing sent: in the maintenance window " + window.cron() + " for " + window.duration();
         bad = loud;
         if (spec.channels().isEmpty()) return "no alert channel in alerts.channels";

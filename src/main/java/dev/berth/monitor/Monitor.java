@@ -5,6 +5,7 @@ import dev.berth.config.AlertsSpec;
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.config.CheckSpec;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
@@ -17,13 +18,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,10 +55,10 @@ public final class Monitor implements AutoCloseable {
     private final Monitoring store;
     private final AlertRouter router;
     private final CheckContext context;
-    private final dev.berth.config.ConfigCache configs;
+    private final ConfigCache configs;
 
     /** In the order they were first watched: the first file wins when two define the same check or channel. */
-    private final Map<Path, Map<String, String>> watched = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<Path, Map<String, String>> watched = Collections.synchronizedMap(new LinkedHashMap<>());
 
     /** A scheduled check: its settings, its runnable probe, its state. */
     private static final class Scheduled {
@@ -65,7 +76,7 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    private static final java.util.concurrent.Executor AFTER_RUN = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private static final Executor AFTER_RUN = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Map<String, Scheduled> checks = new ConcurrentHashMap<>();
     /** States of checks that left the configuration, in case they come back (a file briefly gone during a deploy). */
@@ -84,8 +95,8 @@ public final class Monitor implements AutoCloseable {
     private volatile boolean dirty;
     private boolean resumed;
 
-    public Monitor(Monitoring store, java.util.function.Function<java.util.function.Supplier<AlertsSpec>, AlertRouter> routerFactory,
-                   CheckContext context, dev.berth.config.ConfigCache configs) {
+    public Monitor(Monitoring store, Function<Supplier<AlertsSpec>, AlertRouter> routerFactory,
+                   CheckContext context, ConfigCache configs) {
         this.store = store;
         this.context = context;
         this.configs = configs;
@@ -105,17 +116,17 @@ public final class Monitor implements AutoCloseable {
         return router;
     }
 
-    private volatile java.util.function.BiConsumer<Path, Map<String, String>> persist = (p, v) -> { };
+    private volatile BiConsumer<Path, Map<String, String>> persist = (p, v) -> { };
 
     /** Called with each newly watched file (and with null variables when it is forgotten), so the daemon can remember it across restarts. */
-    public void onWatch(java.util.function.BiConsumer<Path, Map<String, String>> persist) {
+    public void onWatch(BiConsumer<Path, Map<String, String>> persist) {
         this.persist = persist;
     }
 
     /** Watches a berth.yml's checks and alert channels from now on. */
     public void watch(Path berthYml, Map<String, String> vars) {
         Map<String, String> copy = new HashMap<>(vars);
-        copy.values().removeIf(java.util.Objects::isNull);
+        copy.values().removeIf(Objects::isNull);
         Path p = berthYml.toAbsolutePath().normalize();
         Map<String, String> before = watched.put(p, Map.copyOf(copy));
         if (!copy.equals(before)) persist.accept(p, copy);
@@ -237,7 +248,7 @@ public final class Monitor implements AutoCloseable {
 
     /** A value with its unit, as messages show it: 3412 ms, 91.5 %, 12 days. */
     public static String format(double v, String unit) {
-        String n = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.1f", v);
+        String n = v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
         return unit == null || unit.isEmpty() ? n : n + " " + unit;
     }
 
@@ -394,7 +405,7 @@ public final class Monitor implements AutoCloseable {
         synchronized (watched) {
             files = List.copyOf(watched.entrySet());
         }
-        java.util.Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         for (var e : files) {
             BerthFile f = load(e.getKey(), e.getValue());
             if (f == null) continue;
@@ -406,7 +417,7 @@ public final class Monitor implements AutoCloseable {
     public List<CheckView> checks() {
         List<CheckView> out = new ArrayList<>();
         for (Scheduled s : checks.values()) out.add(new CheckView(s.spec, s.status.state(), s.status.since(), s.status.last(), s.status.lastRun()));
-        out.sort(java.util.Comparator.comparing(v -> v.spec().name()));
+        out.sort(Comparator.comparing(v -> v.spec().name()));
         return out;
     }
 

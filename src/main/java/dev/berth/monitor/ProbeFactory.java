@@ -5,10 +5,10 @@ import dev.berth.config.CheckSpec;
 import dev.berth.config.CronExpressions;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.CommandProbe;
-import dev.berth.monitor.probe.HostPercentProbe;
 import dev.berth.monitor.probe.DiskProbe;
 import dev.berth.monitor.probe.ErrorRateMode;
 import dev.berth.monitor.probe.GpuProbe;
+import dev.berth.monitor.probe.HostPercentProbe;
 import dev.berth.monitor.probe.HttpProbe;
 import dev.berth.monitor.probe.LoadProbe;
 import dev.berth.monitor.probe.LogErrorRateProbe;
@@ -16,9 +16,11 @@ import dev.berth.monitor.probe.ProbeResult;
 import dev.berth.monitor.probe.TcpProbe;
 import dev.berth.monitor.probe.Thresholds;
 import dev.berth.monitor.probe.TlsProbe;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +71,7 @@ final class ProbeFactory {
     }
 
     /** The worst of several logs' results (an app's instances), naming the file when there are several. */
-    static ProbeResult worst(List<ProbeResult> results, List<java.nio.file.Path> files) {
+    static ProbeResult worst(List<ProbeResult> results, List<Path> files) {
         int w = 0;
         for (int i = 1; i < results.size(); i++) if (results.get(i).state().compareTo(results.get(w).state()) > 0) w = i;
         ProbeResult r = results.get(w);
@@ -135,7 +137,7 @@ final class ProbeFactory {
         CheckState s = t.state(age);
         String text = "newest good archive of " + b.backup() + " is " + human(age) + " old"
                 + (s == CheckState.OK ? "" : " (" + s.label() + ": older than " + human(s == CheckState.CRITICAL ? critical : warning) + ")");
-        java.util.List<String> unknown = ctx.unknownArchives(b.backup());
+        List<String> unknown = ctx.unknownArchives(b.backup());
         if (!unknown.isEmpty()) {
             // disk that nothing accounts for: worth a look, not an outage
             if (s == CheckState.OK) s = CheckState.WARNING;
@@ -166,7 +168,7 @@ final class ProbeFactory {
     }
 
     static Map<String, Object> describe(ProbeResult r) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("state", r.state().name());
         m.put("value", r.value());
         m.put("unit", r.unit());

@@ -4,7 +4,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The backup catalog: every run of every backup, with its archive, size, SHA-256, duration and
@@ -186,9 +189,9 @@ public final class BackupCatalog {
         });
     }
 
-    public java.util.Optional<Entry> get(long id) throws SQLException {
+    public Optional<Entry> get(long id) throws SQLException {
         List<Entry> one = select(" WHERE id=?", id, 1);
-        return one.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(one.get(0));
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
     }
 
     /** Remembers a berth.yml whose scheduled backups the daemon takes, across daemon restarts. */
@@ -207,9 +210,9 @@ public final class BackupCatalog {
     }
 
     /** config path -> variables JSON. */
-    public java.util.Map<String, String> sources() throws SQLException {
+    public Map<String, String> sources() throws SQLException {
         return store.withConnection(db -> {
-            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            Map<String, String> out = new LinkedHashMap<>();
             try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_json FROM backup_sources ORDER BY added_at");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));

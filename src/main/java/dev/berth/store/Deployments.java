@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Deploy history in the state database: deployments (each attempt, with its outcome), their
@@ -88,10 +89,10 @@ public final class Deployments {
     /** How many deployments ended in each state (succeeded, failed, rolled_back, ...), by app. */
     public Map<String, Map<String, Long>> countByState() throws SQLException {
         return store.withConnection(db -> {
-            Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+            Map<String, Map<String, Long>> out = new TreeMap<>();
             try (PreparedStatement ps = db.prepareStatement("SELECT app, state, COUNT(*) FROM deployments GROUP BY app, state");
-                 java.sql.ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
             }
             return out;
         });

@@ -1,10 +1,13 @@
 package dev.berth.store;
 
+import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -301,7 +304,7 @@ public final class Monitoring {
     /** config path -> sealed variables, in the order they were first watched. */
     public Map<String, byte[]> sources() throws SQLException {
         return store.withConnection(db -> {
-            Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+            Map<String, byte[]> out = new LinkedHashMap<>();
             try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_sealed FROM monitor_sources ORDER BY added_at, config_path");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getBytes(2));
@@ -320,8 +323,8 @@ public final class Monitoring {
                 }
             }
             byte[] b = new byte[18];
-            new java.security.SecureRandom().nextBytes(b);
-            String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            new SecureRandom().nextBytes(b);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO heartbeats(name, token) VALUES (?,?)")) {
                 ps.setString(1, name);
                 ps.setString(2, token);

@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The operations the daemon is in the middle of: a row is written (and synced) before an
@@ -21,7 +23,7 @@ public final class Operations {
         T run() throws E;
     }
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Operations.class.getName());
+    private static final Logger LOG = Logger.getLogger(Operations.class.getName());
     private final StateStore store;
 
     public Operations(StateStore store) {
@@ -54,7 +56,7 @@ public final class Operations {
         try {
             id = begin(kind, target, detailJson);
         } catch (SQLException e) {
-            LOG.log(java.util.logging.Level.WARNING, "cannot record the " + kind + " of " + target + " as under way", e);
+            LOG.log(Level.WARNING, "cannot record the " + kind + " of " + target + " as under way", e);
         }
         try {
             return body.run();
@@ -63,7 +65,7 @@ public final class Operations {
                 try {
                     end(id);
                 } catch (SQLException e) {
-                    LOG.log(java.util.logging.Level.WARNING, "cannot record the end of the " + kind + " of " + target, e);
+                    LOG.log(Level.WARNING, "cannot record the end of the " + kind + " of " + target, e);
                 }
             }
         }

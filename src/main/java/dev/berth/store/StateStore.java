@@ -1,5 +1,6 @@
 package dev.berth.store;
 
+import dev.berth.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The daemon's embedded SQLite database (WAL mode) under BERTH_HOME. Every write is one
@@ -27,7 +30,7 @@ public final class StateStore implements AutoCloseable {
     public StateStore(Path file) throws IOException {
         this.file = file;
         try {
-            dev.berth.files.PrivateFiles.directories(file.getParent());
+            PrivateFiles.directories(file.getParent());
             if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
@@ -441,7 +444,7 @@ public final class StateStore implements AutoCloseable {
                 setLong(ps, 3, i.pid());
                 setLong(ps, 4, i.startTicks());
                 setLong(ps, 5, i.startedAt());
-                if (i.port() == null) ps.setNull(6, java.sql.Types.INTEGER); else ps.setInt(6, i.port());
+                if (i.port() == null) ps.setNull(6, Types.INTEGER); else ps.setInt(6, i.port());
                 ps.setInt(7, i.restarts());
                 ps.setString(8, i.state());
                 ps.setString(9, i.reason());
@@ -454,7 +457,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     private static void setLong(PreparedStatement ps, int col, Long v) throws SQLException {
-        if (v == null) ps.setNull(col, java.sql.Types.INTEGER); else ps.setLong(col, v);
+        if (v == null) ps.setNull(col, Types.INTEGER); else ps.setLong(col, v);
     }
 
     public synchronized void deleteInstancesFrom(String app, int fromIndex) throws SQLException {
@@ -497,7 +500,7 @@ public final class StateStore implements AutoCloseable {
                 try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
                     ps.setLong(1, at);
                     ps.setString(2, app);
-                    if (index == null) ps.setNull(3, java.sql.Types.INTEGER); else ps.setInt(3, index);
+                    if (index == null) ps.setNull(3, Types.INTEGER); else ps.setInt(3, index);
                     ps.setString(4, kind);
                     ps.setString(5, message);
                     ps.executeUpdate();
@@ -505,14 +508,14 @@ public final class StateStore implements AutoCloseable {
                 return null;
             });
         }
-        java.util.function.Consumer<StoredEvent> l = eventListener;
+        Consumer<StoredEvent> l = eventListener;
         if (l != null) l.accept(new StoredEvent(at, app, index, kind, message)); // outside the lock: the listener may write too
     }
 
-    private volatile java.util.function.Consumer<StoredEvent> eventListener;
+    private volatile Consumer<StoredEvent> eventListener;
 
     /** Called after each recorded event (the monitor turns crash loops and failed backups into alerts). */
-    public void onEvent(java.util.function.Consumer<StoredEvent> listener) {
+    public void onEvent(Consumer<StoredEvent> listener) {
         this.eventListener = listener;
     }
 

@@ -2,6 +2,7 @@ package dev.berth.supervisor;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One process slot of an app. Mutable, guarded by its app's lock. `generation` grows with
@@ -38,7 +39,7 @@ final class Instance {
     long memoryGeneration = -1;
     long cpuGeneration = -1;
     /** Completes with null when the current process became ready, or with why it failed. */
-    java.util.concurrent.CompletableFuture<String> outcome;
+    CompletableFuture<String> outcome;
 
     Instance(int index) { this(index, false); }
 

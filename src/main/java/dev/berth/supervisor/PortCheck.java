@@ -1,8 +1,10 @@
 package dev.berth.supervisor;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -33,7 +35,7 @@ final class PortCheck {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
             return s.getLocalPort();
         }
     }
@@ -92,7 +94,7 @@ final class PortCheck {
      */
     private static String commandLine(Path proc) {
         try {
-            String[] argv = new String(Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0");
+            String[] argv = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0");
             if (argv.length == 0 || argv[0].isEmpty()) return "?";
             String out = Path.of(argv[0]).getFileName().toString();
             for (int i = 1; i < argv.length; i++) {

@@ -11,12 +11,15 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -351,11 +354,11 @@ public final class ProcessTree {
             if (readProcFile(s.pid(), "comm").map(c -> c.trim().equals("berth-logd")).orElse(true)) continue;
             Optional<String> environ = readProcFile(s.pid(), "environ");
             if (environ.isEmpty()) continue;
-            java.util.Set<String> vars = new java.util.HashSet<>(List.of(environ.get().split("\0")));
+            Set<String> vars = new HashSet<>(List.of(environ.get().split("\0")));
             boolean all = required.entrySet().stream().allMatch(e -> vars.contains(e.getKey() + "=" + e.getValue()));
             if (all) found.add(s);
         }
-        found.sort(java.util.Comparator.comparingLong(Stat::startTicks));
+        found.sort(Comparator.comparingLong(Stat::startTicks));
         return found.stream().map(Stat::pid).toList();
     }
 

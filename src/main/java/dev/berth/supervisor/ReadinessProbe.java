@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /** Waits until an instance shows its readiness signal: a port that accepts, an HTTP 200, or a log line. */
@@ -98,7 +99,7 @@ final class ReadinessProbe {
                 System.arraycopy(chunk, 0, hay, carry.length, chunk.length);
                 if (indexOf(hay, needle) >= 0) return true;
                 int keep = Math.min(hay.length, needle.length - 1);
-                carry = java.util.Arrays.copyOfRange(hay, hay.length - keep, hay.length);
+                carry = Arrays.copyOfRange(hay, hay.length - keep, hay.length);
                 return false;
             } catch (IOException e) {
                 return false;

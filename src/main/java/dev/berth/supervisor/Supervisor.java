@@ -3,13 +3,16 @@ package dev.berth.supervisor;
 import dev.berth.config.AppSpec;
 import dev.berth.config.ConfigException;
 import dev.berth.config.CronExpressions;
+import dev.berth.fault.CrashPoints;
+import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
-import dev.berth.text.Units;
 import dev.berth.store.StoredInstance;
+import dev.berth.text.Units;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,7 +59,7 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, String> baseEnv;
     private final Map<String, SupervisedApp> apps = new LinkedHashMap<>();
     private final Thread watcher;
-    private final java.util.concurrent.ExecutorService tasks = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
 
     public Supervisor(StateStore store, ProcessTree tree, LogRelay logRelay, Clock clock, Map<String, String> baseEnv) {
@@ -208,7 +215,7 @@ public final class Supervisor implements AutoCloseable {
                 a.desired = "stopped";
             }
             persistDesired(a);
-            dev.berth.fault.CrashPoints.reach("stop.desired");
+            CrashPoints.reach("stop.desired");
             stopAll(a, "stopped by request");
             return Outcome.ok(name, "stopped");
         } finally {
@@ -238,7 +245,7 @@ public final class Supervisor implements AutoCloseable {
             }
             persistDesired(a);
             stopAll(a, "restart");
-            dev.berth.fault.CrashPoints.reach("restart.stopped");
+            CrashPoints.reach("restart.stopped");
             dropExtraInstances(a, spec.instances());
             List<CompletableFuture<String>> waits = new ArrayList<>();
             List<Integer> started = new ArrayList<>();
@@ -367,7 +374,7 @@ public final class Supervisor implements AutoCloseable {
 
     /** What a process of this spec is started from: instances with the same value run the same code and settings. */
     static String launchOf(AppSpec spec, Map<String, String> envDigest) {
-        java.nio.file.Path dir = spec.cwd();
+        Path dir = spec.cwd();
         try {
             dir = dir.toRealPath(); // `current` and the release it points at are the same code
         } catch (IOException e) {
@@ -376,7 +383,7 @@ public final class Supervisor implements AutoCloseable {
         return launchKey(dir, spec.command().argv(), envDigest);
     }
 
-    private static String launchKey(java.nio.file.Path realDir, List<String> argv, Map<String, String> envDigest) {
+    private static String launchKey(Path realDir, List<String> argv, Map<String, String> envDigest) {
         return realDir + "\0" + String.join("\0", argv) + "\0" + Json.write(envDigest);
     }
 
@@ -386,7 +393,7 @@ public final class Supervisor implements AutoCloseable {
      * null); then it is stopped. Nothing of the app changes. Returns null when it passed, or
      * why not. The process writes to the app's preflight log.
      */
-    public String preflight(AppSpec spec, java.util.function.IntFunction<String> check) {
+    public String preflight(AppSpec spec, IntFunction<String> check) {
         SupervisedApp a = app(spec.name());
         int port;
         try {
@@ -550,7 +557,7 @@ public final class Supervisor implements AutoCloseable {
      */
     private static String adoptedLaunch(AppSpec spec, long pid, Map<String, String> envDigest) {
         try {
-            java.nio.file.Path dir = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", String.valueOf(pid), "cwd"));
+            Path dir = Files.readSymbolicLink(Path.of("/proc", String.valueOf(pid), "cwd"));
             return launchKey(dir, spec.command().argv(), envDigest);
         } catch (IOException | RuntimeException e) {
             return null;
@@ -572,7 +579,7 @@ public final class Supervisor implements AutoCloseable {
     /** Wall-clock start of a process from its start ticks (after boot), for processes we never saw start. */
     private Instant bootRelative(long startTicks) {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/stat"));
+            String stat = Files.readString(Path.of("/proc/stat"));
             for (String line : stat.split("\n")) {
                 if (line.startsWith("btime ")) {
                     long boot = Long.parseLong(line.substring(6).trim());
@@ -607,8 +614,8 @@ public final class Supervisor implements AutoCloseable {
         Process process;
         try {
             // 0600, made here: the redirects below and berth-logd would create them with the umask's mode
-            dev.berth.files.PrivateFiles.file(logs.out());
-            if (!logs.merged()) dev.berth.files.PrivateFiles.file(logs.err());
+            PrivateFiles.file(logs.out());
+            if (!logs.merged()) PrivateFiles.file(logs.err());
             logOffset = Files.size(logs.out());
             List<String> argv = new ArrayList<>();
             if (LogRelay.needed(spec.logs())) {
@@ -879,7 +886,7 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private static boolean sleepWhile(Duration d, java.util.function.BooleanSupplier cond) {
+    private static boolean sleepWhile(Duration d, BooleanSupplier cond) {
         long end = System.nanoTime() + d.toNanos();
         while (System.nanoTime() < end) {
             if (!cond.getAsBoolean()) return false;

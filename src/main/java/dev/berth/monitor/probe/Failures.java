@@ -3,9 +3,11 @@ package dev.berth.monitor.probe;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -21,7 +23,7 @@ final class Failures {
         if (t instanceof UnknownHostException) return "cannot resolve host " + text;
         if (t instanceof UnresolvedAddressException) return "cannot resolve host";
         if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException || t instanceof TimeoutException) {
-            return t instanceof java.net.http.HttpConnectTimeoutException ? "connect timed out" : "timed out";
+            return t instanceof HttpConnectTimeoutException ? "connect timed out" : "timed out";
         }
         if (t instanceof ConnectException && text.isEmpty()) {
             // java.net.http reports a refused connect as a bare ConnectException over the real cause
@@ -34,7 +36,7 @@ final class Failures {
             Throwable cause = t.getCause();
             return cause != null && cause != t ? describe(cause) : t.getClass().getSimpleName();
         }
-        if (t instanceof ConnectException) return text.toLowerCase(java.util.Locale.ROOT);
+        if (t instanceof ConnectException) return text.toLowerCase(Locale.ROOT);
         return text;
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.monitor.probe;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,7 +31,7 @@ public record GpuReading(int index, String name, Double utilizationPercent, Doub
             if (fields.length < 5) throw new IllegalArgumentException("unexpected nvidia-smi line: " + line.strip());
             int n = fields.length;
             // a name with a comma in it spreads over several fields: the numbers are the last three
-            String name = String.join(",", java.util.Arrays.copyOfRange(fields, 1, n - 3)).strip();
+            String name = String.join(",", Arrays.copyOfRange(fields, 1, n - 3)).strip();
             try {
                 out.add(new GpuReading(Integer.parseInt(fields[0].strip()), name, number(fields[n - 3]),
                         number(fields[n - 2]), number(fields[n - 1])));

@@ -1,11 +1,12 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small dotted path into a document read by {@link dev.berth.json.Json#read}: {@code $.status},
+ * A small dotted path into a document read by {@link Json#read}: {@code $.status},
  * {@code data.items[0].ok}, {@code $["key.with.dots"]}. The leading {@code $} is optional. No
  * wildcards, filters or negative indexes: a health endpoint's field is named, not searched for.
  */

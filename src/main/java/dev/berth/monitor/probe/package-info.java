@@ -1,10 +1,10 @@
 /**
  * Health probes: given a probe definition and a timeout, run it once and return a
- * {@link dev.berth.monitor.probe.ProbeResult}. No scheduling, config parsing or alerting here.
+ * {@link ProbeResult}. No scheduling, config parsing or alerting here.
  *
- * <p>Kinds ({@link dev.berth.monitor.probe.Probe}): HTTP, TCP, TLS certificate expiry, a
+ * <p>Kinds ({@link Probe}): HTTP, TCP, TLS certificate expiry, a
  * command's exit code, host CPU / memory / swap / load / disk ({@link
- * dev.berth.monitor.probe.HostProbe}, sharing one {@link dev.berth.monitor.probe.HostStats}),
+ * HostProbe}, sharing one {@link HostStats}),
  * NVIDIA GPU, and a log file's error rate.
  *
  * <p>Rules every probe keeps: it never throws (an error is CRITICAL with the error's text); its
