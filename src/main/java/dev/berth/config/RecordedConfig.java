@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +84,7 @@ public final class RecordedConfig {
         Path infoFile = tmp.resolve(INFO);
         PrivateFiles.write(infoFile, (Json.pretty(info) + "\n").getBytes(StandardCharsets.UTF_8));
         FileTrees.delete(dir);
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFiles.moveAtomically(tmp, dir);
         return dir.resolve("berth.yml");
     }
 

@@ -1,12 +1,10 @@
 package dev.berth.config;
 
+import dev.berth.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -36,15 +34,7 @@ public final class SecretBox {
         if (!Files.exists(keyFile)) {
             byte[] k = new byte[32];
             RANDOM.nextBytes(k);
-            Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".new");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, k, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            try {
-                Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException raced) {
-                Files.deleteIfExists(tmp); // another daemon made it first; use that one
-            }
+            PrivateFiles.writeNew(keyFile, k); // false: another daemon made it first; use that one
         }
         byte[] k = Files.readAllBytes(keyFile);
         if (k.length != 32) throw new IOException(keyFile + " is not a Berth key (32 bytes expected, found " + k.length + ")");

@@ -71,18 +71,82 @@ public final class PrivateFiles {
      * over it, and the directory synced (a kill or a power cut leaves the old content or the new).
      */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        writeAtomically(target, content, FILE);
+    }
+
+    /** writeAtomically with another mode: a file made for the user (an imported berth.yml, 0644). */
+    public static void writeAtomically(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        Path tmp = temporaryBeside(target);
+        try {
+            writeSynced(tmp, content, mode);
+            moveAtomically(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Like writeAtomically, but only when target does not exist yet: returns false, and leaves
+     * what is there, when another process made it first (a key two daemons create at once).
+     */
+    public static boolean writeNew(Path target, byte[] content) throws IOException {
+        Path tmp = temporaryBeside(target);
+        try {
+            writeSynced(tmp, content, FILE);
+            try {
+                Files.createLink(target, tmp); // link(2) fails when target exists: no replacing
+            } catch (FileAlreadyExistsException raced) {
+                return false;
+            }
+            syncDirectory(target.getParent());
+            return true;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * rename(2) of from onto to (a file, a directory or a symbolic link, replacing what is there),
+     * then a sync of the directory so that the new name survives a power cut.
+     */
+    public static void moveAtomically(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(to.toAbsolutePath().getParent());
+    }
+
+    /** Points link at target in one step: a new link beside it, renamed over the old one. */
+    public static void replaceSymbolicLink(Path link, Path target) throws IOException {
+        Path tmp = temporaryBeside(link);
         Files.deleteIfExists(tmp);
-        try (FileChannel ch = open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        Files.createSymbolicLink(tmp, target);
+        try {
+            moveAtomically(tmp, link);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** fsync of a directory, so that a rename or a new name in it is durable. */
+    public static void syncDirectory(Path dir) {
+        if (dir == null) return;
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot sync a directory; the rename is still atomic
+        }
+    }
+
+    private static Path temporaryBeside(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId());
+    }
+
+    private static void writeSynced(Path tmp, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        Files.deleteIfExists(tmp);
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(mode))) {
             ByteBuffer b = ByteBuffer.wrap(content);
             while (b.hasRemaining()) ch.write(b);
             ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException ignored) {
-            // some file systems cannot sync a directory; the rename is still atomic
         }
     }
 
