@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Channel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,7 +204,7 @@ public final class AlertOutbox implements AutoCloseable {
         /** When the next message may go, or null when there is none. */
         Instant nextAt(Instant now) {
             if (retry == null && queued.isEmpty()) return null;
-            Instant slot = window.nextSlot(now, channel.rateLimits(), ChannelSender.requestsPerMessage(channel));
+            Instant slot = window.nextSlot(now, ChannelLimits.of(channel), ChannelSender.requestsPerMessage(channel));
             return retry != null && retryAt.isAfter(slot) ? retryAt : slot;
         }
 
@@ -224,7 +225,7 @@ public final class AlertOutbox implements AutoCloseable {
                     }
                     target = channel;
                     message = take();
-                    window.record(clock.instant(), ChannelSender.requestsPerMessage(target), target.rateLimits());
+                    window.record(clock.instant(), ChannelSender.requestsPerMessage(target), ChannelLimits.of(target));
                     sending = true;
                 } catch (InterruptedException e) {
                     return;

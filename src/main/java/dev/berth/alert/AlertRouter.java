@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Channel;
 import dev.berth.config.AlertsSpec;
 import dev.berth.json.Json;
 import dev.berth.store.Monitoring;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -200,7 +200,7 @@ public final class AlertRouter implements AutoCloseable {
                         + (spec.channels().isEmpty() ? " (there are none)" : "; channels: "
                         + String.join(", ", spec.channels().stream().map(AlertsSpec.Channel::name).toList()))));
         try (ChannelSender sender = new ChannelSender()) {
-            sender.send(channel(c), "berth test message", List.of(new Alert(spec.server() != null ? spec.server() : server, "test from berth",
+            sender.send(c, "berth test message", List.of(new Alert(spec.server() != null ? spec.server() : server, "test from berth",
                     Alert.INFO, null, null, Instant.now(), "a test message from `berth alert test " + channelName + "`: this channel works")));
         }
     }
@@ -243,7 +243,7 @@ public final class AlertRouter implements AutoCloseable {
                 continue;
             }
             List<Alert> group = e.getValue();
-            outbox.submit(channel(c), title(group), group);
+            outbox.submit(c, title(group), group);
         }
     }
 
@@ -293,18 +293,6 @@ public final class AlertRouter implements AutoCloseable {
             }
             if (!d.delivered()) LOG.warning("alert \"" + a.subject() + "\" could not be sent to " + d.channel() + ": " + d.problem());
         }
-    }
-
-    /** The sending side's record of a configured channel. */
-    public static Channel channel(AlertsSpec.Channel c) {
-        return switch (c) {
-            case AlertsSpec.WeCom w -> new WeComChannel(w.name(), w.webhook(), w.mentionMobiles(), w.mentionUserIds(), w.mentionAll());
-            case AlertsSpec.DingTalk d -> new DingTalkChannel(d.name(), d.webhook(), d.secret(), d.atMobiles(), d.atUserIds(), d.atAll());
-            case AlertsSpec.Feishu f -> new FeishuChannel(f.name(), f.webhook(), f.secret(), f.atUserIds(), f.atAll());
-            case AlertsSpec.Slack s -> new SlackChannel(s.name(), s.webhook());
-            case AlertsSpec.Email e -> new EmailChannel(e.name(), e.host(), e.port(), e.tls(), e.user(), e.password(), e.from(), e.to());
-            case AlertsSpec.Webhook h -> new WebhookChannel(h.name(), h.url(), h.headers());
-        };
     }
 
     /**

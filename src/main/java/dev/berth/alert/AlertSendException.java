@@ -1,5 +1,7 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Channel;
+
 /**
  * A channel did not take a message. The text names the channel and says what the service
  * answered in its own words, e.g. "dingtalk channel 'ops': errcode 310000: sign not match".

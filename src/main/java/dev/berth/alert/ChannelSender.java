@@ -1,5 +1,13 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Channel;
+import dev.berth.config.AlertsSpec.DingTalk;
+import dev.berth.config.AlertsSpec.Email;
+import dev.berth.config.AlertsSpec.Feishu;
+import dev.berth.config.AlertsSpec.Slack;
+import dev.berth.config.AlertsSpec.WeCom;
+import dev.berth.config.AlertsSpec.Webhook;
+import dev.berth.config.AlertsSpec;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -65,22 +73,22 @@ public final class ChannelSender implements AutoCloseable {
         Instant now = clock.instant();
         AlertText text = new AlertText(now, clock.getZone());
         switch (channel) {
-            case WeComChannel c -> {
+            case WeCom c -> {
                 List<HttpPost> posts = WeComRobot.posts(c, title, alerts, text);
                 post(c, posts.getFirst(), WeComRobot::refusal, false);
                 for (HttpPost mention : posts.subList(1, posts.size())) post(c, mention, WeComRobot::refusal, true);
             }
-            case DingTalkChannel c -> post(c, DingTalkRobot.post(c, title, alerts, text, now.toEpochMilli()), DingTalkRobot::refusal, false);
-            case FeishuChannel c -> post(c, FeishuBot.post(c, title, alerts, text, now.getEpochSecond()), FeishuBot::refusal, false);
-            case SlackChannel c -> post(c, SlackWebhook.post(c, title, alerts, text), SlackWebhook::refusal, false);
-            case WebhookChannel c -> post(c, GenericWebhook.post(c, title, alerts), GenericWebhook::refusal, false);
-            case EmailChannel c -> mail(c, title, alerts, text, now);
+            case DingTalk c -> post(c, DingTalkRobot.post(c, title, alerts, text, now.toEpochMilli()), DingTalkRobot::refusal, false);
+            case Feishu c -> post(c, FeishuBot.post(c, title, alerts, text, now.getEpochSecond()), FeishuBot::refusal, false);
+            case Slack c -> post(c, SlackWebhook.post(c, title, alerts, text), SlackWebhook::refusal, false);
+            case Webhook c -> post(c, GenericWebhook.post(c, title, alerts), GenericWebhook::refusal, false);
+            case Email c -> mail(c, title, alerts, text, now);
         }
     }
 
     /** HTTP requests one message costs, which is what the services' rate limits count. */
     static int requestsPerMessage(Channel channel) {
-        return channel instanceof WeComChannel c ? WeComRobot.requestsPerMessage(c) : 1;
+        return channel instanceof WeCom c ? WeComRobot.requestsPerMessage(c) : 1;
     }
 
     /** @param followUp the alerts already arrived; failing now must not make the caller send them again */
@@ -96,7 +104,7 @@ public final class ChannelSender implements AutoCloseable {
         } catch (IOException e) {
             // JDK messages name no URL; ours shows only scheme and host, never the token.
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new AlertSendException(channel, prefix + "cannot reach " + ChannelFields.shown(post.uri()) + ": " + why, followUp, e);
+            throw new AlertSendException(channel, prefix + "cannot reach " + AlertsSpec.shown(post.uri()) + ": " + why, followUp, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AlertSendException(channel, prefix + "interrupted while sending", followUp, e);
@@ -105,7 +113,7 @@ public final class ChannelSender implements AutoCloseable {
         if (refusal != null) throw new AlertSendException(channel, prefix + refusal, followUp, null);
     }
 
-    private void mail(EmailChannel channel, String title, List<Alert> alerts, AlertText text, Instant now) throws AlertSendException {
+    private void mail(Email channel, String title, List<Alert> alerts, AlertText text, Instant now) throws AlertSendException {
         Session session = Session.getInstance(SmtpMail.properties(channel, mailOverrides));
         try {
             MimeMessage message = SmtpMail.message(session, channel, title, alerts, text, now);

@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.DingTalk;
 import dev.berth.json.Json;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,7 +22,7 @@ final class DingTalkRobot {
 
     private DingTalkRobot() { }
 
-    static HttpPost post(DingTalkChannel channel, String title, List<Alert> alerts, AlertText text, long epochMillis) {
+    static HttpPost post(DingTalk channel, String title, List<Alert> alerts, AlertText text, long epochMillis) {
         String md = markdown(channel, title, alerts, text, true);
         if (AlertText.bytes(md) > MAX_TEXT_BYTES) md = AlertText.cut(markdown(channel, title, alerts, text, false), MAX_TEXT_BYTES);
         Object body = HttpPost.object(
@@ -50,7 +51,7 @@ final class DingTalkRobot {
 
     // DingTalk markdown is a small subset; blank lines between parts are what renders the same
     // on phones and desktops. A mention works only when "@<mobile>" also appears in the text.
-    static String markdown(DingTalkChannel channel, String title, List<Alert> alerts, AlertText text, boolean detailed) {
+    static String markdown(DingTalk channel, String title, List<Alert> alerts, AlertText text, boolean detailed) {
         StringBuilder md = new StringBuilder();
         md.append("#### ").append(title).append("\n\n");
         md.append("**server:** ").append(AlertText.servers(alerts)).append("\n\n");

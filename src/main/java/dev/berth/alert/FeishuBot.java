@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Feishu;
 import dev.berth.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -21,7 +22,7 @@ final class FeishuBot {
 
     private FeishuBot() { }
 
-    static HttpPost post(FeishuChannel channel, String title, List<Alert> alerts, AlertText text, long epochSeconds) {
+    static HttpPost post(Feishu channel, String title, List<Alert> alerts, AlertText text, long epochSeconds) {
         String details = details(alerts, text, true);
         if (AlertText.bytes(details) > MAX_TEXT_BYTES) details = AlertText.cut(details(alerts, text, false), MAX_TEXT_BYTES);
         List<Object> elements = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Webhook;
 import dev.berth.json.Json;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
 final class GenericWebhook {
     private GenericWebhook() { }
 
-    static HttpPost post(WebhookChannel channel, String title, List<Alert> alerts) {
+    static HttpPost post(Webhook channel, String title, List<Alert> alerts) {
         List<Object> list = alerts.stream().<Object>map(a -> HttpPost.object(
                 "subject", a.subject(),
                 "state", a.state(),

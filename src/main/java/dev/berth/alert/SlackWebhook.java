@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Slack;
 import dev.berth.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ final class SlackWebhook {
 
     private SlackWebhook() { }
 
-    static HttpPost post(SlackChannel channel, String title, List<Alert> alerts, AlertText text) {
+    static HttpPost post(Slack channel, String title, List<Alert> alerts, AlertText text) {
         List<Object> blocks = new ArrayList<>();
         blocks.add(HttpPost.object("type", "header", "text", HttpPost.object("type", "plain_text", "text", cut(title, MAX_HEADER_CHARS))));
         blocks.add(HttpPost.object("type", "context", "elements", List.of(mrkdwn("server *" + escape(AlertText.servers(alerts)) + "*"))));

@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.Email;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -23,7 +24,7 @@ final class SmtpMail {
      * someone in between) that does not offer it gets no password in clear text; "ssl" is SMTPS.
      * Certificates and host names are always checked; {@code overrides} exist for tests only.
      */
-    static Properties properties(EmailChannel channel, Map<String, String> overrides) {
+    static Properties properties(Email channel, Map<String, String> overrides) {
         Properties p = new Properties();
         p.put("mail.smtp.host", channel.host());
         p.put("mail.smtp.port", String.valueOf(channel.port()));
@@ -51,7 +52,7 @@ final class SmtpMail {
         return "[berth " + AlertText.worstState(alerts) + "] " + AlertText.servers(alerts) + ": " + what;
     }
 
-    static MimeMessage message(Session session, EmailChannel channel, String title, List<Alert> alerts, AlertText text, Instant now)
+    static MimeMessage message(Session session, Email channel, String title, List<Alert> alerts, AlertText text, Instant now)
             throws MessagingException {
         MimeMessage m = new MimeMessage(session);
         m.setFrom(new InternetAddress(channel.from(), true));

@@ -1,5 +1,6 @@
 package dev.berth.alert;
 
+import dev.berth.config.AlertsSpec.WeCom;
 import dev.berth.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ final class WeComRobot {
 
     private WeComRobot() { }
 
-    static List<HttpPost> posts(WeComChannel channel, String title, List<Alert> alerts, AlertText text) {
+    static List<HttpPost> posts(WeCom channel, String title, List<Alert> alerts, AlertText text) {
         String content = markdown(channel, title, alerts, text, true);
         if (AlertText.bytes(content) > MAX_CONTENT_BYTES) content = AlertText.cut(markdown(channel, title, alerts, text, false), MAX_CONTENT_BYTES);
         List<HttpPost> posts = new ArrayList<>();
@@ -34,11 +35,11 @@ final class WeComRobot {
     }
 
     /** How many requests one message takes: counted against the robot's 20 a minute. */
-    static int requestsPerMessage(WeComChannel channel) {
+    static int requestsPerMessage(WeCom channel) {
         return channel.mentionAll() || !channel.mentionMobiles().isEmpty() ? 2 : 1;
     }
 
-    static String markdown(WeComChannel channel, String title, List<Alert> alerts, AlertText text, boolean detailed) {
+    static String markdown(WeCom channel, String title, List<Alert> alerts, AlertText text, boolean detailed) {
         StringBuilder md = new StringBuilder();
         md.append("**").append(title).append("**\n");
         md.append("> server: <font color=\"comment\">").append(AlertText.servers(alerts)).append("</font>\n");

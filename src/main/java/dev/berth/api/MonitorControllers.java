@@ -224,7 +224,7 @@ public final class MonitorControllers {
         out.put("server", monitor.router().server());
         out.put("resend_ms", a.resend() == null ? null : a.resend().toMillis());
         out.put("group_wait_ms", a.groupWait().toMillis());
-        out.put("channels", a.channels().stream().map(c -> Map.of("name", c.name(), "kind", AlertRouter.channel(c).kind())).toList());
+        out.put("channels", a.channels().stream().map(c -> Map.of("name", c.name(), "kind", c.kind())).toList());
         out.put("maintenance", a.maintenance().stream().map(m -> Map.of("cron", m.cron(), "duration_ms", m.duration().toMillis())).toList());
         List<Object> checks = new ArrayList<>();
         for (Monitor.CheckView v : monitor.checks()) {

@@ -101,41 +101,48 @@ final class AlertsSection extends FieldReader {
         List<String> users = commands(value(f, "mention_users"), path + ".mention_users", lookup);
         boolean all = scalar(f, "mention_all", path, BOOL, false, lookup);
         String secret = scalar(f, "secret", path, NON_EMPTY, null, lookup);
-        AlertsSpec.Channel ch = switch (kind) {
-            case "wecom" -> {
-                URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
-                yield u == null ? null : new AlertsSpec.WeCom(name, u, mobiles, users, all);
-            }
-            case "dingtalk" -> {
-                URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
-                yield u == null ? null : new AlertsSpec.DingTalk(name, u, secret, mobiles, users, all);
-            }
-            case "feishu" -> {
-                URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
-                yield u == null ? null : new AlertsSpec.Feishu(name, u, secret, users, all);
-            }
-            case "slack" -> {
-                URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
-                yield u == null ? null : new AlertsSpec.Slack(name, u);
-            }
-            case "webhook" -> {
-                URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
-                yield u == null ? null : new AlertsSpec.Webhook(name, u, envMapAny(value(f, "headers"), path + ".headers", lookup));
-            }
-            default -> {
-                HostPort hp = scalar(f, kind, path, HOST_PORT, null, lookup);
-                String tls = scalar(f, "tls", path, SMTP_TLS, hp != null && hp.port() == 465 ? "ssl" : "starttls", lookup);
-                String from = scalar(f, "from", path, EMAIL, null, lookup);
-                List<String> to = commands(value(f, "to"), path + ".to", lookup);
-                for (String addr : to) {
-                    if (!addr.matches("[^@\\s]+@[^@\\s]+")) problems.at(value(f, "to"), path + ".to", "expected email addresses, got \"" + addr + "\"");
+        AlertsSpec.Channel ch;
+        try {
+            ch = switch (kind) {
+                case "wecom" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.WeCom(name, u, mobiles, users, all);
                 }
-                if (from == null) problems.at(node, path + ".from", "expected from: the sender address");
-                if (to.isEmpty()) problems.at(node, path + ".to", "expected to: one or more recipient addresses");
-                yield hp == null || from == null || to.isEmpty() ? null : new AlertsSpec.Email(name, hp.host(), hp.port(), tls,
-                        scalar(f, "user", path, NON_EMPTY, null, lookup), scalar(f, "password", path, TEXT, null, lookup), from, to);
-            }
-        };
+                case "dingtalk" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.DingTalk(name, u, secret, mobiles, users, all);
+                }
+                case "feishu" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.Feishu(name, u, secret, users, all);
+                }
+                case "slack" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.Slack(name, u);
+                }
+                case "webhook" -> {
+                    URI u = scalar(f, kind, path, HTTP_URL, null, lookup);
+                    yield u == null ? null : new AlertsSpec.Webhook(name, u, envMapAny(value(f, "headers"), path + ".headers", lookup));
+                }
+                default -> {
+                    HostPort hp = scalar(f, kind, path, HOST_PORT, null, lookup);
+                    String tls = scalar(f, "tls", path, SMTP_TLS, hp != null && hp.port() == 465 ? "ssl" : "starttls", lookup);
+                    String from = scalar(f, "from", path, EMAIL, null, lookup);
+                    List<String> to = commands(value(f, "to"), path + ".to", lookup);
+                    for (String addr : to) {
+                        if (!addr.matches("[^@\\s]+@[^@\\s]+")) problems.at(value(f, "to"), path + ".to", "expected email addresses, got \"" + addr + "\"");
+                    }
+                    if (from == null) problems.at(node, path + ".from", "expected from: the sender address");
+                    if (to.isEmpty()) problems.at(node, path + ".to", "expected to: one or more recipient addresses");
+                    yield hp == null || from == null || to.isEmpty() ? null : new AlertsSpec.Email(name, hp.host(), hp.port(), tls,
+                            scalar(f, "user", path, NON_EMPTY, null, lookup), scalar(f, "password", path, TEXT, null, lookup), from, to);
+                }
+            };
+        } catch (IllegalArgumentException refused) {
+            // what the channel itself refuses (a header the HTTP client sets, say) is a problem of the file too
+            problems.at(node, path, refused.getMessage());
+            return null;
+        }
         return problemCount() > before ? null : ch;
     }
 }

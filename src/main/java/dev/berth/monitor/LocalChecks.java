@@ -131,7 +131,7 @@ public final class LocalChecks {
                                 o.result().message())).toList();
                 if (alerts.isEmpty()) continue;
                 try {
-                    sender.send(AlertRouter.channel(c), alerts.size() + " check(s) not OK on " + server, alerts);
+                    sender.send(c, alerts.size() + " check(s) not OK on " + server, alerts);
                     said.add("sent to " + c.name());
                 } catch (AlertSendException e) {
                     said.add("NOT sent to " + c.name() + ": " + e.getMessage());

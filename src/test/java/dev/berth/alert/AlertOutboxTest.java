@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.config.AlertsSpec.WeCom;
+import dev.berth.config.AlertsSpec.Webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +22,8 @@ class AlertOutboxTest {
 
     private final LinkedBlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
 
-    private static WeComChannel wecom(RecordingReceiver robot, List<String> mobiles) {
-        return new WeComChannel("ops", robot.url("/cgi-bin/webhook/send?key=k"), mobiles, List.of(), false);
+    private static WeCom wecom(RecordingReceiver robot, List<String> mobiles) {
+        return new WeCom("ops", robot.url("/cgi-bin/webhook/send?key=k"), mobiles, List.of(), false);
     }
 
     private static String content(RecordingReceiver.Request r) {
@@ -37,7 +39,7 @@ class AlertOutboxTest {
         try (RecordingReceiver robot = RecordingReceiver.answering(200, OK); ChannelSender sender = new ChannelSender(clock);
              AlertOutbox outbox = new AlertOutbox(sender, deliveries::add, clock, List.of(Duration.ofMillis(10)))) {
             outbox.start();
-            WeComChannel channel = wecom(robot, List.of());
+            WeCom channel = wecom(robot, List.of());
             // One at a time, so each could go out on its own if nothing held it back.
             for (int i = 1; i <= 25; i++) {
                 outbox.submit(channel, "alert " + i, List.of(Fixtures.check(subject(i))));
@@ -82,7 +84,7 @@ class AlertOutboxTest {
         try (RecordingReceiver robot = RecordingReceiver.answering(200, OK); ChannelSender sender = new ChannelSender(clock);
              AlertOutbox outbox = new AlertOutbox(sender, deliveries::add, clock, List.of())) {
             outbox.start();
-            WeComChannel channel = wecom(robot, List.of());
+            WeCom channel = wecom(robot, List.of());
             for (int i = 1; i <= 20; i++) {
                 outbox.submit(channel, "filler", List.of(Fixtures.check("check filler-" + i)));
                 assertTrue(outbox.awaitIdle(WAIT));
@@ -106,7 +108,7 @@ class AlertOutboxTest {
         try (RecordingReceiver hook = RecordingReceiver.answering(500, "upstream down"); ChannelSender sender = new ChannelSender(Clock.systemUTC());
              AlertOutbox outbox = new AlertOutbox(sender, deliveries::add, Clock.systemUTC(), List.of(Duration.ofMillis(20), Duration.ofMillis(40)))) {
             outbox.start();
-            outbox.submit(new WebhookChannel("hook", hook.url("/alerts"), Map.of()), "down", Fixtures.BOTH);
+            outbox.submit(new Webhook("hook", hook.url("/alerts"), Map.of()), "down", Fixtures.BOTH);
 
             Delivery d = deliveries.poll(5, TimeUnit.SECONDS);
             assertNotNull(d, "the failure is reported");
@@ -126,7 +128,7 @@ class AlertOutboxTest {
              ChannelSender sender = new ChannelSender(Clock.systemUTC());
              AlertOutbox outbox = new AlertOutbox(sender, deliveries::add, Clock.systemUTC(), List.of(Duration.ofMillis(20), Duration.ofMillis(40)))) {
             outbox.start();
-            outbox.submit(new WebhookChannel("hook", hook.url("/alerts"), Map.of()), "down", Fixtures.BOTH);
+            outbox.submit(new Webhook("hook", hook.url("/alerts"), Map.of()), "down", Fixtures.BOTH);
 
             Delivery d = deliveries.poll(5, TimeUnit.SECONDS);
             assertNotNull(d);
@@ -139,7 +141,7 @@ class AlertOutboxTest {
     @Test void closingReportsWhatWasNeverSent() throws Exception {
         try (RecordingReceiver hook = RecordingReceiver.answering(200, ""); ChannelSender sender = new ChannelSender(Clock.systemUTC())) {
             AlertOutbox outbox = new AlertOutbox(sender, deliveries::add);
-            outbox.submit(new WebhookChannel("hook", hook.url("/alerts"), Map.of()), "never started", Fixtures.BOTH);
+            outbox.submit(new Webhook("hook", hook.url("/alerts"), Map.of()), "never started", Fixtures.BOTH);
             outbox.close();
 
             List<Delivery> all = new ArrayList<>(deliveries);

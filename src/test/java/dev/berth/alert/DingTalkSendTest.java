@@ -7,6 +7,7 @@ import static dev.berth.alert.Fixtures.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.config.AlertsSpec.DingTalk;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,8 +19,8 @@ class DingTalkSendTest {
     /** Computed apart from Java: printf '1700000000000\nSEC0123456789abcdef' | openssl dgst -sha256 -hmac SEC0123456789abcdef -binary | base64 */
     private static final String OPENSSL_SIGN = "TSZbRFUuvaSQaRKUpF970OPCb2/LcQAP3wOvwZIzBZk=";
 
-    private static DingTalkChannel channel(RecordingReceiver robot, String secret) {
-        return new DingTalkChannel("ops", robot.url("/robot/send?access_token=tok123"), secret,
+    private static DingTalk channel(RecordingReceiver robot, String secret) {
+        return new DingTalk("ops", robot.url("/robot/send?access_token=tok123"), secret,
                 List.of("13800001111"), List.of("user123"), false);
     }
 

@@ -12,6 +12,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.berth.config.AlertsSpec.Email;
 import jakarta.mail.Address;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
@@ -33,8 +34,8 @@ class EmailSendTest {
             "mail.smtp.ssl.trust", "*",
             "mail.smtp.ssl.checkserveridentity", "false");
 
-    private static EmailChannel channel(int port, String tls, String user, String password) {
-        return new EmailChannel("mail", "127.0.0.1", port, tls, user, password, "berth@example.com",
+    private static Email channel(int port, String tls, String user, String password) {
+        return new Email("mail", "127.0.0.1", port, tls, user, password, "berth@example.com",
                 List.of("ops@example.com", "dev@example.com"));
     }
 

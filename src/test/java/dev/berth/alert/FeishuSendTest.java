@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.config.AlertsSpec.Feishu;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -19,8 +20,8 @@ class FeishuSendTest {
     private static final String OPENSSL_SIGN = "OrBzY1Y01Gq+HgJsl+7OfWcMVwc7YocohQm5iiZwjhU=";
     private static final String OK = "{\"code\":0,\"data\":{},\"msg\":\"success\"}";
 
-    private static FeishuChannel channel(RecordingReceiver bot, String secret) {
-        return new FeishuChannel("team", bot.url("/open-apis/bot/v2/hook/6223fc9e-hook-id"), secret, List.of("ou_abc"), true);
+    private static Feishu channel(RecordingReceiver bot, String secret) {
+        return new Feishu("team", bot.url("/open-apis/bot/v2/hook/6223fc9e-hook-id"), secret, List.of("ou_abc"), true);
     }
 
     @Test void signKeysTheHmacWithTimestampAndSecretOverNoData() throws Exception {

@@ -7,12 +7,13 @@ import static dev.berth.alert.Fixtures.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.berth.config.AlertsSpec.Slack;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SlackSendTest {
-    private static SlackChannel channel(RecordingReceiver slack) {
-        return new SlackChannel("dev", slack.url("/services/T000/B000/XXXXSECRET"));
+    private static Slack channel(RecordingReceiver slack) {
+        return new Slack("dev", slack.url("/services/T000/B000/XXXXSECRET"));
     }
 
     @Test void blocksInMrkdwnWithAPlainFallback() throws Exception {

@@ -2,6 +2,7 @@ package dev.berth.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.config.AlertsSpec.Feishu;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +25,7 @@ class SlidingWindowTest {
     }
 
     @Test void everyLimitHoldsFeishusPerSecondAndPerMinute() {
-        List<RateLimit> feishu = new FeishuChannel("f", java.net.URI.create("https://open.feishu.cn/x"), null, null, false).rateLimits();
+        List<RateLimit> feishu = ChannelLimits.of(new Feishu("f", java.net.URI.create("https://open.feishu.cn/x"), null, null, false));
         SlidingWindow w = new SlidingWindow();
         for (int i = 0; i < 5; i++) w.record(T0, 1, feishu);
         assertEquals(T0.plusSeconds(1), w.nextSlot(T0, feishu, 1), "five a second");

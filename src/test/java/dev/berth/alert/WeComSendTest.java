@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.config.AlertsSpec.WeCom;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class WeComSendTest {
     private static final String OK = "{\"errcode\":0,\"errmsg\":\"ok\"}";
 
-    private static WeComChannel channel(RecordingReceiver robot, List<String> mobiles, List<String> userIds, boolean all) {
-        return new WeComChannel("ops", robot.url("/cgi-bin/webhook/send?key=693a91f6-key"), mobiles, userIds, all);
+    private static WeCom channel(RecordingReceiver robot, List<String> mobiles, List<String> userIds, boolean all) {
+        return new WeCom("ops", robot.url("/cgi-bin/webhook/send?key=693a91f6-key"), mobiles, userIds, all);
     }
 
     @Test void markdownMessageNamesServerSubjectValueThresholdAndSince() throws Exception {

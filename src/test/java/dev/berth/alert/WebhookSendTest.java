@@ -8,17 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.config.AlertsSpec.Webhook;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WebhookSendTest {
-    private static WebhookChannel channel(RecordingReceiver hook) {
+    private static Webhook channel(RecordingReceiver hook) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer t0ken");
         headers.put("X-Source", "berth");
-        return new WebhookChannel("hook", hook.url("/alerts"), headers);
+        return new Webhook("hook", hook.url("/alerts"), headers);
     }
 
     @Test void berthsOwnJsonWithTheConfiguredHeaders() throws Exception {
@@ -50,7 +51,7 @@ class WebhookSendTest {
 
     @Test void unreachableEndpointSaysSoWithoutTheFullUrl() throws Exception {
         RecordingReceiver gone = RecordingReceiver.answering(200, "");
-        WebhookChannel channel = new WebhookChannel("hook", gone.url("/alerts?token=s3cret"), Map.of());
+        Webhook channel = new Webhook("hook", gone.url("/alerts?token=s3cret"), Map.of());
         gone.close();
         try (ChannelSender sender = new ChannelSender(CLOCK)) {
             AlertSendException e = assertThrows(AlertSendException.class, () -> sender.send(channel, TITLE, BOTH));

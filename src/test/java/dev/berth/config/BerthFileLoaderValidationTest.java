@@ -157,6 +157,7 @@ class BerthFileLoaderValidationTest {
             alerts: {channels: {ops: {dingtalk: "http://x", to: [a@b]}}}| 1:49: alerts.channels.ops.to: applies only to email channels
             alerts: {channels: {ops: {email: "smtp:25"}}}| alerts.channels.ops.from: expected from: the sender address
             alerts: {channels: {ops: {slack: "http://x", secret: s}}}| alerts.channels.ops.secret: applies only to dingtalk, feishu channels
+            alerts: {channels: {ops: {webhook: "http://x", headers: {Host: y}}}}| 1:26: alerts.channels.ops: webhook channel 'ops' cannot set the Host header: the HTTP client sets it
             alerts: {maintenance: {w: {cron: "0 3 * * 0"}}}| alerts.maintenance.w: expected cron: (when it starts) and duration: (how long)
             monitor: {cpu: {warning: 80%, critcal: 90%}}| monitor.cpu.critcal: unknown key "critcal"; did you mean "critical"?
             """)
