@@ -121,12 +121,12 @@ class SupervisorTest {
     @ParameterizedTest @MethodSource("backoffTable")
     void backoffDoublesFromRestartDelayUpToItsCeiling(int unstableExits, long expectedMillis) {
         var p = new AppSpec.RestartPolicy(true, 10, Duration.ofSeconds(1), Duration.ofMillis(100), true, Duration.ofSeconds(2));
-        assertEquals(expectedMillis, Supervisor.backoffDelay(p, unstableExits).toMillis());
+        assertEquals(expectedMillis, RestartDecision.backoffDelay(p, unstableExits).toMillis());
     }
 
     @Test void withoutBackoffTheDelayStaysFlat() {
         var p = new AppSpec.RestartPolicy(true, 10, Duration.ofSeconds(1), Duration.ofMillis(100), false, Duration.ofSeconds(2));
-        assertEquals(100, Supervisor.backoffDelay(p, 7).toMillis());
+        assertEquals(100, RestartDecision.backoffDelay(p, 7).toMillis());
     }
 
     @Test void backoffToStoppedWhenStoppedCancelsThePendingRestart() throws Exception {
