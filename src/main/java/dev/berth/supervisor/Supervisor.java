@@ -96,6 +96,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     // ---- operations ---------------------------------------------------------------------
+
     /** Registers (or refreshes) an app and makes it run. Returns once each instance is ready or has failed. */
     public Outcome start(AppSpec spec, SpecSource source) {
         SupervisedApp a = register(spec, source);
