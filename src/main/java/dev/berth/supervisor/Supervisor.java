@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps apps' instances alive: spawns them in their own session, restarts them by policy,
@@ -43,12 +44,17 @@ public final class Supervisor implements AutoCloseable {
     private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
 
     public Supervisor(StateStore store, ProcessTree tree, LogRelay logRelay, Clock clock, Map<String, String> baseEnv) {
+        this(store, tree, logRelay, clock, System::nanoTime, baseEnv);
+    }
+
+    /** As above, with the monotonic time the waits (min_uptime, restart delays) are measured in: tests move it. */
+    Supervisor(StateStore store, ProcessTree tree, LogRelay logRelay, Clock clock, LongSupplier nanoTime, Map<String, String> baseEnv) {
         this.tree = tree;
         this.clock = clock;
         this.registry = new AppRegistry(clock);
         this.records = new SupervisionRecords(store, registry::has);
         this.stopper = new Stopper(tree, records, tasks);
-        this.watcher = new Watcher(registry, tree, records, stopper, this::spawn, clock, tasks);
+        this.watcher = new Watcher(registry, tree, records, stopper, this::spawn, clock, nanoTime, tasks);
         this.spawner = new Spawner(tree, logRelay, ports, clock, Map.copyOf(baseEnv), records, stopper, watcher, tasks);
         this.watching = Thread.ofPlatform().daemon().name("berth-watch").start(watcher::watchLoop);
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,12 +37,14 @@ final class Watcher {
     private final Stopper stopper;
     private final Respawn respawn;
     private final Clock clock;
+    /** Monotonic time the waits (min_uptime, restart delay) are measured in: System::nanoTime, or a test's. */
+    private final LongSupplier nanoTime;
     private final Executor tasks;
     private final ReadinessProbe probe = new ReadinessProbe();
     private volatile boolean closed;
 
     Watcher(AppRegistry registry, ProcessTree tree, SupervisionRecords records, Stopper stopper, Respawn respawn,
-            Clock clock, Executor tasks) {
+            Clock clock, LongSupplier nanoTime, Executor tasks) {
         this.registry = registry;
         this.tree = tree;
         this.sampler = new TreeSampler(tree);
@@ -49,6 +52,7 @@ final class Watcher {
         this.stopper = stopper;
         this.respawn = respawn;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.tasks = tasks;
     }
 
@@ -165,12 +169,12 @@ final class Watcher {
     }
 
     /** Sleeps d while cond holds; whether it still held at the end. */
-    static boolean sleepWhile(Duration d, BooleanSupplier cond) {
-        long end = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < end) {
+    private boolean sleepWhile(Duration d, BooleanSupplier cond) {
+        long end = nanoTime.getAsLong() + d.toNanos();
+        while (nanoTime.getAsLong() < end) {
             if (!cond.getAsBoolean()) return false;
             try {
-                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.min(50, Math.max(1, (end - nanoTime.getAsLong()) / 1_000_000)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -196,7 +200,7 @@ final class Watcher {
 
     private void watchOnce() {
         List<SupervisedApp> all = registry.all();
-        long now = System.nanoTime();
+        long now = System.nanoTime(); // CPU shares are of real time, whatever the waits are measured in
         List<Long> pids = new ArrayList<>();
         for (SupervisedApp a : all) {
             synchronized (a) {
