@@ -18,7 +18,7 @@ record RestartDecision(Transition edge, int unstableExits, boolean unstable, Dur
     static RestartDecision afterExit(InstanceState state, DesiredState desired, long livedMillis,
                                      AppSpec.RestartPolicy policy, int unstableExitsBefore) {
         if (state == InstanceState.STOPPING || state == InstanceState.STOPPED) {
-            return new RestartDecision(Transition.STOPPED_ALL, unstableExitsBefore, false, null);
+            return new RestartDecision(Transition.TREE_GONE, unstableExitsBefore, false, null);
         }
         if (desired != DesiredState.RUNNING) return new RestartDecision(Transition.EXIT_FOR_GOOD, unstableExitsBefore, false, null);
         // An exit before the instance ever became ready is a failed start, however long it took.

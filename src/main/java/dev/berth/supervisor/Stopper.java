@@ -54,7 +54,7 @@ final class Stopper {
         synchronized (a) {
             // The exit callback may not have run yet (adopted processes are polled).
             inst.generation++;
-            inst.move(Transition.STOPPED_ALL);
+            inst.move(Transition.TREE_GONE);
             inst.pid = null;
             inst.rssBytes = 0;
             inst.cpuPercent = 0;

@@ -28,7 +28,7 @@ enum Transition {
     /** The stop signal goes to the process tree. */
     STOP(EnumSet.of(STARTING, RUNNING), STOPPING),
     /** The tree of a stopped instance is gone (its exit may be seen before or after the stop finished). */
-    STOPPED_ALL(EnumSet.of(STOPPING, STOPPED), STOPPED),
+    TREE_GONE(EnumSet.of(STOPPING, STOPPED), STOPPED),
     /** A stop while nothing runs: a pending restart (BACKOFF) must not fire after it. */
     STOP_IDLE(EnumSet.of(BACKOFF, ERRORED, STOPPED, STOPPING), STOPPED),
     /** It exited and is to be started again after the restart delay. */

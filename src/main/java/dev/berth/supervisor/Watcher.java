@@ -115,14 +115,14 @@ final class Watcher {
             inst.cpuPercent = 0;
             if (inst.trial) {
                 // A preflight that exits has failed it; the preflight's caller decides what follows.
-                inst.move(Transition.STOPPED_ALL.allowedFrom(inst.state()) ? Transition.STOPPED_ALL : Transition.EXIT_FOR_GOOD);
+                inst.move(Transition.TREE_GONE.allowedFrom(inst.state()) ? Transition.TREE_GONE : Transition.EXIT_FOR_GOOD);
                 if (outcome != null && !outcome.isDone()) outcome.complete(how + " before it was ready");
                 return;
             }
             decision = RestartDecision.afterExit(inst.state(), a.desired, lived, spec.restart(), inst.unstableExits);
             inst.unstableExits = decision.unstableExits();
             inst.move(decision.edge());
-            if (decision.edge() == Transition.STOPPED_ALL) {
+            if (decision.edge() == Transition.TREE_GONE) {
                 message = how + " (stopped)";
             } else if (a.desired != DesiredState.RUNNING) {
                 message = how;

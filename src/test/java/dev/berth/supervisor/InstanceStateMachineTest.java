@@ -87,8 +87,8 @@ class InstanceStateMachineTest {
     }
 
     @Test void stoppingToStoppedWhenTheTreeIsGone() {
-        assertEquals(STOPPED, after(STOPPING, Transition.STOPPED_ALL));
-        assertEquals(STOPPED, after(STOPPED, Transition.STOPPED_ALL), "the exit may be seen before the stop finished");
+        assertEquals(STOPPED, after(STOPPING, Transition.TREE_GONE));
+        assertEquals(STOPPED, after(STOPPED, Transition.TREE_GONE), "the exit may be seen before the stop finished");
     }
 
     @Test void backoffToStoppedOnStopCancelsThePendingRestart() {
@@ -160,7 +160,7 @@ class InstanceStateMachineTest {
 
     @Test void stoppingToStoppedWhenItExitsDuringAStop() {
         RestartDecision d = RestartDecision.afterExit(STOPPING, DesiredState.RUNNING, 10, POLICY, 1);
-        assertEquals(Transition.STOPPED_ALL, d.edge());
+        assertEquals(Transition.TREE_GONE, d.edge());
         assertEquals(1, d.unstableExits());
         assertNull(d.backoff());
     }
@@ -187,7 +187,7 @@ class InstanceStateMachineTest {
                 Transition.READY, EnumSet.of(STARTING),
                 Transition.ADOPT, EnumSet.of(STOPPED),
                 Transition.STOP, EnumSet.of(STARTING, RUNNING),
-                Transition.STOPPED_ALL, EnumSet.of(STOPPING, STOPPED),
+                Transition.TREE_GONE, EnumSet.of(STOPPING, STOPPED),
                 Transition.STOP_IDLE, EnumSet.of(BACKOFF, ERRORED, STOPPED, STOPPING),
                 Transition.EXIT_TO_BACKOFF, EnumSet.of(STARTING, RUNNING),
                 Transition.GIVE_UP, EnumSet.of(STARTING, RUNNING),
