@@ -1,9 +1,9 @@
 package dev.berth.api;
 
-import dev.berth.daemon.AppCatalog;
 import dev.berth.files.Names;
 import dev.berth.store.StateStore;
 import dev.berth.store.StoredEvent;
+import dev.berth.supervisor.AppCatalog;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.LogFiles;
 import dev.berth.supervisor.Outcome;

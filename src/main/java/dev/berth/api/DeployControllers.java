@@ -2,13 +2,13 @@ package dev.berth.api;
 
 import dev.berth.config.AppSpec;
 import dev.berth.config.RecordedConfig;
-import dev.berth.daemon.AppCatalog;
 import dev.berth.deploy.DeployException;
 import dev.berth.deploy.DeployRequest;
 import dev.berth.deploy.Deployer;
 import dev.berth.files.Names;
 import dev.berth.json.Json;
 import dev.berth.store.Deployments;
+import dev.berth.supervisor.AppCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;

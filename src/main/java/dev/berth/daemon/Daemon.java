@@ -24,6 +24,8 @@ import dev.berth.store.Deployments;
 import dev.berth.store.Monitoring;
 import dev.berth.store.Operations;
 import dev.berth.store.StateStore;
+import dev.berth.supervisor.AppCatalog;
+import dev.berth.supervisor.LeftoverProcesses;
 import dev.berth.supervisor.LogRelay;
 import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.ProcessTree;

@@ -7,6 +7,7 @@ import dev.berth.config.SecretBox;
 import dev.berth.deploy.AppControl;
 import dev.berth.deploy.DeployException;
 import dev.berth.deploy.DeployRequest;
+import dev.berth.supervisor.AppCatalog;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.Supervisor;

@@ -12,10 +12,11 @@ final class Instance {
     final int index;
     /** A preflight process: started beside the app on a private port to try a release, never in a slot, never restarted. */
     final boolean trial;
-    /** What the current process was started from (see Supervisor.launchOf); null when adopted. */
+    /** What the current process was started from (see Spawner.launchOf); null when adopted. */
     String launch;
     Integer port;
-    InstanceState state = InstanceState.STOPPED;
+    /** Changed only by {@link #move}: every change of state is one named, checked edge. */
+    private InstanceState state = InstanceState.STOPPED;
     long generation;
     Long pid;
     Long startTicks;
@@ -46,6 +47,13 @@ final class Instance {
     Instance(int index, boolean trial) {
         this.index = index;
         this.trial = trial;
+    }
+
+    InstanceState state() { return state; }
+
+    /** Takes the edge; IllegalStateException (and no change) when it does not start from the current state. */
+    void move(Transition edge) {
+        state = edge.from(state);
     }
 
     long uptimeMillis(Instant now) {

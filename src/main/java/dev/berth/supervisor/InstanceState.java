@@ -5,6 +5,7 @@ package dev.berth.supervisor;
  * STARTING until ready (or, without a readiness signal, until it stayed up min_uptime);
  * BACKOFF while waiting to be restarted after an exit; ERRORED when it kept dying and
  * Berth gave up; STOPPED when asked to stop, or when it exited and autorestart is off.
+ * The moves between them are the named edges of {@link Transition}.
  */
 public enum InstanceState {
     STARTING, RUNNING, BACKOFF, STOPPING, STOPPED, ERRORED;

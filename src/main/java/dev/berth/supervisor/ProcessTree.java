@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,11 +61,12 @@ public final class ProcessTree {
      * @param state      field 3: R, S, D, Z (zombie), T, X (dead), ...
      * @param ppid       field 4
      * @param pgrp       field 5, process group id
+     * @param session    field 6, session id
      * @param utime      field 14, user CPU in clock ticks
      * @param stime      field 15, system CPU in clock ticks
      * @param startTicks field 22, start time in clock ticks after boot
      */
-    record Stat(long pid, char state, long ppid, long pgrp, long utime, long stime, long startTicks) {
+    record Stat(long pid, char state, long ppid, long pgrp, long session, long utime, long stime, long startTicks) {
 
         /** A zombie has exited and only waits to be reaped; X is the brief state after that. */
         boolean isDead() {
@@ -362,6 +365,112 @@ public final class ProcessTree {
         return found.stream().map(Stat::pid).toList();
     }
 
+    /** Live processes (not pid 'except') whose process group and session are both leader's: what a session leader left behind. */
+    public List<Long> sessionMembers(long leader, long except) {
+        List<Long> out = new ArrayList<>();
+        for (Stat s : scan().values()) {
+            if (s.pid() != except && s.pgrp() == leader && s.session() == leader) out.add(s.pid());
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
+    }
+
+    /** The directory pid runs in (/proc/PID/cwd), or empty when it is gone or not ours to read. */
+    public Optional<Path> workingDirectory(long pid) {
+        try {
+            return Optional.of(Files.readSymbolicLink(procRoot.resolve(Long.toString(pid)).resolve("cwd")));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Wall-clock start of a process from its start ticks (after boot, from btime in /proc/stat), for processes we never saw start. */
+    public Optional<Instant> startedAt(long startTicks) {
+        try {
+            for (String line : Files.readString(procRoot.resolve("stat")).split("\n")) {
+                if (line.startsWith("btime ")) {
+                    long boot = Long.parseLong(line.substring(6).trim());
+                    return Optional.of(Instant.ofEpochMilli(boot * 1000 + startTicks * 1000 / clockTicksPerSecond()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no boot time to count from
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * "pid N (command line)" of the process listening on the TCP port, from the socket inodes in
+     * /proc/net/tcp and tcp6 and each process's fd links; empty when it cannot be seen (another
+     * user's process, or gone).
+     */
+    public Optional<String> listenerOf(int port) {
+        Set<String> inodes = listeningInodes(port);
+        if (inodes.isEmpty()) return Optional.empty();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(procRoot)) {
+            for (Path p : procs) {
+                String name = p.getFileName().toString();
+                if (!isAllDigits(name)) continue;
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(p.resolve("fd"))) {
+                    for (Path fd : fds) {
+                        String link;
+                        try {
+                            link = Files.readSymbolicLink(fd).toString();
+                        } catch (IOException e) {
+                            continue;
+                        }
+                        if (link.startsWith("socket:[") && inodes.contains(link.substring(8, link.length() - 1))) {
+                            return Optional.of("pid " + name + " (" + commandLine(p) + ")");
+                        }
+                    }
+                } catch (IOException | SecurityException e) {
+                    // another user's process, or gone: go on
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** Inodes of sockets listening on the port, from /proc/net/tcp and tcp6. */
+    private Set<String> listeningInodes(int port) {
+        Set<String> out = new HashSet<>();
+        String hexPort = String.format(Locale.ROOT, ":%04X", port);
+        for (String table : List.of("tcp", "tcp6")) {
+            try {
+                for (String line : Files.readAllLines(procRoot.resolve("net").resolve(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                    if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals("0A")) out.add(f[9]);
+                }
+            } catch (IOException e) {
+                // no such table (no IPv6): go on
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The program and its first plain argument (`python3 app.py`): enough to recognise it, and
+     * no options, where a password on a command line would be.
+     */
+    private static String commandLine(Path proc) {
+        try {
+            String[] argv = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0");
+            if (argv.length == 0 || argv[0].isEmpty()) return "?";
+            String out = Path.of(argv[0]).getFileName().toString();
+            for (int i = 1; i < argv.length; i++) {
+                if (argv[i].startsWith("-") || argv[i].contains("=")) continue;
+                out += " " + Path.of(argv[i]).getFileName();
+                break;
+            }
+            return out.length() > 60 ? out.substring(0, 57) + "..." : out;
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     /** Empty when the process does not exist or exited while we read. */
     Optional<Stat> readStat(long pid) {
         Optional<String> text = readProcFile(pid, "stat");
@@ -420,6 +529,7 @@ public final class ProcessTree {
                 rest[0].charAt(0),
                 Long.parseLong(rest[4 - 3]),
                 Long.parseLong(rest[5 - 3]),
+                Long.parseLong(rest[6 - 3]),
                 Long.parseLong(rest[14 - 3]),
                 Long.parseLong(rest[15 - 3]),
                 Long.parseLong(rest[22 - 3]));

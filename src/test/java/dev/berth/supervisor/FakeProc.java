@@ -13,6 +13,12 @@ final class FakeProc {
     /** A stat line with every field filled, the unused ones with values that would show misindexing. */
     static void stat(Path proc, long pid, String comm, char state, long ppid, long pgrp,
                      long utime, long stime, long startTicks) throws IOException {
+        stat(proc, pid, comm, state, ppid, pgrp, 900_006, utime, stime, startTicks);
+    }
+
+    /** As above, with the session id (field 6) too. */
+    static void stat(Path proc, long pid, String comm, char state, long ppid, long pgrp, long session,
+                     long utime, long stime, long startTicks) throws IOException {
         List<String> fields = new ArrayList<>();
         for (int n = 3; n <= 52; n++) {
             fields.add(Long.toString(900_000 + n)); // field n holds 900000 + n unless set below
@@ -20,6 +26,7 @@ final class FakeProc {
         fields.set(3 - 3, String.valueOf(state));
         fields.set(4 - 3, Long.toString(ppid));
         fields.set(5 - 3, Long.toString(pgrp));
+        fields.set(6 - 3, Long.toString(session));
         fields.set(14 - 3, Long.toString(utime));
         fields.set(15 - 3, Long.toString(stime));
         fields.set(22 - 3, Long.toString(startTicks));

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +37,8 @@ class SupervisorTest {
     StateStore store;
     Supervisor supervisor;
     final MovableClock clock = new MovableClock();
+    /** How far the supervisor's monotonic time (its min_uptime and restart-delay waits) is ahead of the real one. */
+    final AtomicReference<Duration> ahead = new AtomicReference<>(Duration.ZERO);
 
     /** A clock tests can move forward, for cron_restart. */
     static final class MovableClock extends Clock {
@@ -47,7 +50,8 @@ class SupervisorTest {
 
     @BeforeEach void setUp() throws Exception {
         store = new StateStore(tmp.resolve("state.db"));
-        supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), clock, Supervisor.loginEnvironment(System.getenv()));
+        supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), clock, () -> System.nanoTime() + ahead.get().toNanos(),
+                Supervisor.loginEnvironment(System.getenv()));
     }
 
     @AfterEach void tearDown() throws Exception {
@@ -112,6 +116,32 @@ class SupervisorTest {
         assertNull(instance("crasher").pid());
     }
 
+    @Test void startingToRunningWhenTheInjectedTimePassesMinUptime() throws Exception {
+        AppSpec s = spec("patient", sh("sleep 60"), Map.of(), policy(3, "1h", "50ms"), null);
+        Outcome[] o = new Outcome[1];
+        Thread starter = Thread.ofVirtual().start(() -> o[0] = supervisor.start(s, n -> s));
+        await("starting", () -> supervisor.has("patient") && !supervisor.status("patient").instances().isEmpty()
+                && "starting".equals(instance("patient").state()));
+        Thread.sleep(200);
+        assertEquals("starting", instance("patient").state(), "an hour of min_uptime has not passed");
+        ahead.set(Duration.ofHours(1));
+        clock.offset = Duration.ofHours(1);
+        starter.join(Duration.ofSeconds(5));
+        assertTrue(o[0] != null && o[0].ok(), String.valueOf(o[0]));
+        assertEquals("running", instance("patient").state());
+    }
+
+    @Test void backoffToStartingWhenTheInjectedTimePassesTheRestartDelay() throws Exception {
+        var slow = new AppSpec.RestartPolicy(true, 10, Duration.ofMillis(100), Duration.ofHours(1), false, Duration.ofHours(1));
+        AppSpec s = spec("later", sh("exit 1"), Map.of(), slow, null);
+        supervisor.start(s, n -> s);
+        await("backoff", () -> "backoff".equals(instance("later").state()));
+        Thread.sleep(200);
+        assertEquals(0, instance("later").restarts(), "the hour of restart_delay has not passed");
+        ahead.set(Duration.ofHours(1));
+        await("restarted", () -> instance("later").restarts() >= 1);
+    }
+
     static Stream<Arguments> backoffTable() {
         return Stream.of(
                 Arguments.of(1, 100), Arguments.of(2, 200), Arguments.of(3, 400), Arguments.of(5, 1600),
@@ -121,12 +151,12 @@ class SupervisorTest {
     @ParameterizedTest @MethodSource("backoffTable")
     void backoffDoublesFromRestartDelayUpToItsCeiling(int unstableExits, long expectedMillis) {
         var p = new AppSpec.RestartPolicy(true, 10, Duration.ofSeconds(1), Duration.ofMillis(100), true, Duration.ofSeconds(2));
-        assertEquals(expectedMillis, Supervisor.backoffDelay(p, unstableExits).toMillis());
+        assertEquals(expectedMillis, RestartDecision.backoffDelay(p, unstableExits).toMillis());
     }
 
     @Test void withoutBackoffTheDelayStaysFlat() {
         var p = new AppSpec.RestartPolicy(true, 10, Duration.ofSeconds(1), Duration.ofMillis(100), false, Duration.ofSeconds(2));
-        assertEquals(100, Supervisor.backoffDelay(p, 7).toMillis());
+        assertEquals(100, RestartDecision.backoffDelay(p, 7).toMillis());
     }
 
     @Test void backoffToStoppedWhenStoppedCancelsThePendingRestart() throws Exception {

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.supervisor;
 
 import dev.berth.config.AppSpec;
 import dev.berth.config.BerthFile;
@@ -13,10 +13,6 @@ import dev.berth.json.Json;
 import dev.berth.store.Operations;
 import dev.berth.store.StateStore;
 import dev.berth.store.StoredApp;
-import dev.berth.supervisor.Outcome;
-import dev.berth.supervisor.SpecSource;
-import dev.berth.supervisor.Supervisor;
-import dev.berth.supervisor.SupervisorException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -59,7 +55,7 @@ public final class AppCatalog {
     /** Re-reads an app's berth.yml with the variables and profile it was started with. */
     private SpecSource sourceFor(String app) {
         return name -> {
-            StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND", "app " + name + " is not registered"));
+            StoredApp stored = stored(name).orElseThrow(() -> new Names.Unknown("app " + name + " is not registered"));
             return loadApp(Path.of(stored.configPath()), name, stored.envProfile(), variables(stored));
         };
     }
@@ -137,13 +133,13 @@ public final class AppCatalog {
                     var spec = file.app(n);
                     if (spec.isPresent()) fromFile.add(spec.get());
                     else if (supervisor.has(n)) registered.add(n);
-                    else throw new SupervisorException("NOT_FOUND", "no app \"" + n + "\" in " + config + " (apps there: " + names(file) + ") and none registered");
+                    else throw new Names.Unknown("no app \"" + n + "\" in " + config + " (apps there: " + names(file) + ") and none registered");
                 }
             }
         } else {
             List<String> wanted = names.isEmpty() || names.equals(List.of("all")) ? supervisor.appNames() : names;
             for (String n : wanted) {
-                if (!supervisor.has(n)) throw new SupervisorException("NOT_FOUND", "no app named \"" + n + "\" is registered and no berth.yml was given");
+                if (!supervisor.has(n)) throw new Names.Unknown("no app named \"" + n + "\" is registered and no berth.yml was given");
                 registered.add(n);
             }
         }
@@ -156,7 +152,7 @@ public final class AppCatalog {
         }
         for (String n : registered) {
             AppSpec spec = sourceFor(n).load(n);
-            setDesired(n, "running");
+            setDesired(n, DesiredState.RUNNING);
             starts.add(() -> supervisor.start(spec, sourceFor(n)));
         }
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -182,15 +178,15 @@ public final class AppCatalog {
         try {
             StoredApp before = stored(spec.name()).orElse(null);
             store.upsertApp(new StoredApp(spec.name(), before == null ? -1 : before.position(),
-                    config.toAbsolutePath().toString(), profile, "running", sealed(vars)));
+                    config.toAbsolutePath().toString(), profile, DesiredState.RUNNING.label(), sealed(vars)));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot save app " + spec.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private void setDesired(String app, String desired) {
+    private void setDesired(String app, DesiredState desired) {
         try {
-            store.setDesired(app, desired);
+            store.setDesired(app, desired.label());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot save the desired state of " + app + ": " + e.getMessage(), e);
         }
@@ -205,7 +201,7 @@ public final class AppCatalog {
             BerthFile file = loadFile(config, profile, vars);
             return file.app(name).orElseThrow(() -> Names.unknown("app", "in " + config, name, file.apps().stream().map(AppSpec::name).toList()));
         }
-        StoredApp stored = stored(name).orElseThrow(() -> new SupervisorException("NOT_FOUND",
+        StoredApp stored = stored(name).orElseThrow(() -> new Names.Unknown(
                 "no app named \"" + name + "\" is registered, and no berth.yml was given (run in its directory or pass -c)"));
         return loadApp(Path.of(stored.configPath()), name, profile != null ? profile : stored.envProfile(),
                 vars.isEmpty() ? variables(stored) : vars);

@@ -1,0 +1,291 @@
+package dev.berth.supervisor;
+
+import dev.berth.config.AppSpec;
+import dev.berth.text.Units;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Watches what runs: waits for a new process to be ready, decides what an exit leads to (backoff
+ * and restart, or giving up), samples memory and CPU every second, and restarts on max_memory and
+ * cron_restart.
+ */
+final class Watcher {
+    private static final Logger LOG = Logger.getLogger(Watcher.class.getName());
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
+
+    /** Starts a process for a slot (the spawner's); the future completes with null when ready, or why not. */
+    @FunctionalInterface
+    interface Respawn {
+        CompletableFuture<String> spawn(SupervisedApp a, Instance inst, AppSpec spec);
+    }
+
+    private final AppRegistry registry;
+    private final ProcessTree tree;
+    private final TreeSampler sampler;
+    private final SupervisionRecords records;
+    private final Stopper stopper;
+    private final Respawn respawn;
+    private final Clock clock;
+    /** Monotonic time the waits (min_uptime, restart delay) are measured in: System::nanoTime, or a test's. */
+    private final LongSupplier nanoTime;
+    private final Executor tasks;
+    private final ReadinessProbe probe = new ReadinessProbe();
+    private volatile boolean closed;
+
+    Watcher(AppRegistry registry, ProcessTree tree, SupervisionRecords records, Stopper stopper, Respawn respawn,
+            Clock clock, LongSupplier nanoTime, Executor tasks) {
+        this.registry = registry;
+        this.tree = tree;
+        this.sampler = new TreeSampler(tree);
+        this.records = records;
+        this.stopper = stopper;
+        this.respawn = respawn;
+        this.clock = clock;
+        this.nanoTime = nanoTime;
+        this.tasks = tasks;
+    }
+
+    // ---- a new process: ready, or not ------------------------------------------------------
+
+    void awaitReady(SupervisedApp a, Instance inst, long gen, AppSpec spec, LogFiles logs, long logOffset, boolean persistSlot) {
+        boolean ready;
+        String failure = null;
+        if (spec.ready() == null) {
+            // Without a readiness signal, an instance counts as running once it stayed up min_uptime.
+            ready = sleepWhile(spec.restart().minUptime(), () -> isCurrent(a, inst, gen));
+        } else {
+            ReadinessProbe.Outcome o = probe.await(spec.ready(), inst.port, logs.out(), logOffset, () -> isCurrent(a, inst, gen));
+            ready = o == ReadinessProbe.Outcome.READY;
+            if (o == ReadinessProbe.Outcome.TIMED_OUT) failure = "not ready within " + Units.duration(spec.ready().timeout());
+        }
+        CompletableFuture<String> outcome;
+        synchronized (a) {
+            if (inst.generation != gen || inst.state() != InstanceState.STARTING) return;
+            outcome = inst.outcome;
+            if (ready) {
+                inst.move(Transition.READY); // the reason of the last restart stays: describe shows it
+            } else if (failure != null) {
+                inst.reason = failure;
+            }
+        }
+        if (ready) {
+            if (persistSlot) records.persist(a.name, inst);
+            outcome.complete(null);
+        } else if (failure != null) {
+            records.slotEvent(a, inst, "not_ready", failure);
+            outcome.complete(failure);
+            // Never ready counts as a failed start: the process is stopped and the restart policy decides.
+            stopper.stopProcessTree(inst.pid, inst.startTicks, spec);
+        }
+    }
+
+    private boolean isCurrent(SupervisedApp a, Instance inst, long gen) {
+        synchronized (a) {
+            return inst.generation == gen && inst.state() == InstanceState.STARTING;
+        }
+    }
+
+    // ---- exits -------------------------------------------------------------------------------
+
+    void onExit(SupervisedApp a, Instance inst, long gen, Integer exitCode) {
+        RestartDecision decision;
+        String message;
+        CompletableFuture<String> outcome;
+        synchronized (a) {
+            if (inst.generation != gen) return;
+            AppSpec spec = a.spec;
+            outcome = inst.outcome;
+            inst.lastExitCode = exitCode;
+            long lived = inst.startedAt == null ? 0 : Duration.between(inst.startedAt, clock.instant()).toMillis();
+            String how = (exitCode == null ? "exited" : exitCode > 128 ? "killed by signal " + (exitCode - 128) : "exited with code " + exitCode)
+                    + " after " + Units.duration(Duration.ofMillis(lived));
+            inst.pid = null;
+            inst.rssBytes = 0;
+            inst.cpuPercent = 0;
+            if (inst.trial) {
+                // A preflight that exits has failed it; the preflight's caller decides what follows.
+                inst.move(Transition.TREE_GONE.allowedFrom(inst.state()) ? Transition.TREE_GONE : Transition.EXIT_FOR_GOOD);
+                if (outcome != null && !outcome.isDone()) outcome.complete(how + " before it was ready");
+                return;
+            }
+            decision = RestartDecision.afterExit(inst.state(), a.desired, lived, spec.restart(), inst.unstableExits);
+            inst.unstableExits = decision.unstableExits();
+            inst.move(decision.edge());
+            if (decision.edge() == Transition.TREE_GONE) {
+                message = how + " (stopped)";
+            } else if (a.desired != DesiredState.RUNNING) {
+                message = how;
+            } else {
+                if (inst.reason == null || !inst.reason.startsWith("not ready")) inst.reason = how;
+                if (!spec.restart().autorestart()) {
+                    inst.reason = how + "; autorestart is off";
+                } else if (decision.edge() == Transition.GIVE_UP) {
+                    inst.reason = "exited " + inst.unstableExits + " times in a row before min_uptime ("
+                            + Units.duration(spec.restart().minUptime()) + "); last: " + how
+                            + "; see `berth logs " + a.name + " --err`";
+                }
+                message = inst.reason + (decision.backoff() != null ? "; restarting in " + Units.duration(decision.backoff()) : "");
+            }
+        }
+        records.persist(a.name, inst);
+        records.event(a.name, inst.index, inst.state() == InstanceState.ERRORED ? "errored" : "exited", message);
+        if (outcome != null && !outcome.isDone()) outcome.complete(message);
+        if (decision.backoff() != null) {
+            Duration wait = decision.backoff();
+            tasks.execute(() -> restartAfterBackoff(a, inst, gen, wait));
+        }
+    }
+
+    private void restartAfterBackoff(SupervisedApp a, Instance inst, long gen, Duration delay) {
+        if (!sleepWhile(delay, () -> stillInBackoff(a, inst, gen))) return;
+        a.operation.lock();
+        try {
+            if (!stillInBackoff(a, inst, gen)) return;
+            AppSpec spec = a.freshSpec();
+            synchronized (a) {
+                inst.restarts++;
+            }
+            respawn.spawn(a, inst, spec);
+        } finally {
+            a.operation.unlock();
+        }
+    }
+
+    private boolean stillInBackoff(SupervisedApp a, Instance inst, long gen) {
+        synchronized (a) {
+            return !closed && inst.generation == gen && inst.state() == InstanceState.BACKOFF;
+        }
+    }
+
+    /** Sleeps d while cond holds; whether it still held at the end. */
+    private boolean sleepWhile(Duration d, BooleanSupplier cond) {
+        long end = nanoTime.getAsLong() + d.toNanos();
+        while (nanoTime.getAsLong() < end) {
+            if (!cond.getAsBoolean()) return false;
+            try {
+                Thread.sleep(Math.min(50, Math.max(1, (end - nanoTime.getAsLong()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return cond.getAsBoolean();
+    }
+
+    // ---- every second: resources, memory limit, cron -----------------------------------------
+
+    void watchLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(SAMPLE_EVERY);
+                watchOnce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "watch failed", e);
+            }
+        }
+    }
+
+    private void watchOnce() {
+        List<SupervisedApp> all = registry.all();
+        long now = System.nanoTime(); // CPU shares are of real time, whatever the waits are measured in
+        List<Long> pids = new ArrayList<>();
+        for (SupervisedApp a : all) {
+            synchronized (a) {
+                for (Instance inst : a.instances) if (inst.state().isUp() && inst.pid != null) pids.add(inst.pid);
+            }
+        }
+        Map<Long, TreeSampler.Sample> samples = pids.isEmpty() ? Map.of() : sampler.sample(pids);
+        for (SupervisedApp a : all) {
+            AppSpec spec;
+            List<Instance> insts;
+            synchronized (a) {
+                spec = a.spec;
+                insts = List.copyOf(a.instances);
+            }
+            for (Instance inst : insts) sampleInstance(a, inst, spec, samples, now);
+            ZonedDateTime cron;
+            synchronized (a) {
+                cron = a.desired == DesiredState.RUNNING ? a.nextCron : null;
+            }
+            if (cron != null && !ZonedDateTime.now(clock).isBefore(cron)) {
+                synchronized (a) {
+                    a.scheduleCron();
+                }
+                tasks.execute(() -> {
+                    List<Instance> targets;
+                    synchronized (a) {
+                        targets = List.copyOf(a.instances);
+                    }
+                    for (Instance inst : targets) restartInstance(a, inst, "cron_restart " + spec.cronRestart());
+                });
+            }
+        }
+    }
+
+    /** Records this tick's sample of the instance's tree; over max_memory, it is restarted. */
+    private void sampleInstance(SupervisedApp a, Instance inst, AppSpec spec, Map<Long, TreeSampler.Sample> samples, long now) {
+        Long pid;
+        long gen;
+        synchronized (a) {
+            pid = inst.state().isUp() ? inst.pid : null;
+            gen = inst.generation;
+        }
+        TreeSampler.Sample s = pid == null ? null : samples.get(pid);
+        if (s == null) return; // not up, or started after this tick's scan
+        boolean over;
+        synchronized (a) {
+            if (inst.generation != gen) return; // stopped or replaced since: the sample is of the old process
+            inst.rssBytes = s.rssBytes();
+            inst.memoryGeneration = gen;
+            // hasPrevious is false for a pid sampled for the first time: a new or adopted process
+            if (s.hasPrevious()) {
+                inst.cpuPercent = tree.cpuPercent(0, s.cpuTicksSincePrevious(), now - inst.lastSampleNanos);
+                inst.cpuGeneration = gen;
+            }
+            inst.lastSampleNanos = now;
+            over = spec.maxMemory() != null && s.rssBytes() > spec.maxMemory() && inst.state() == InstanceState.RUNNING;
+        }
+        if (over) {
+            String why = "memory " + Units.bytes(s.rssBytes()) + " over max_memory " + Units.bytes(spec.maxMemory());
+            tasks.execute(() -> restartInstance(a, inst, why));
+        }
+    }
+
+    /** Graceful restart of one instance (memory limit, cron), recorded with its reason. */
+    private void restartInstance(SupervisedApp a, Instance inst, String why) {
+        if (!a.operation.tryLock()) return; // an operation is under way; the next sample will look again
+        try {
+            synchronized (a) {
+                if (inst.state() != InstanceState.RUNNING) return;
+            }
+            records.event(a.name, inst.index, "restart", why);
+            stopper.stop(a, inst, why);
+            AppSpec spec = a.freshSpec();
+            synchronized (a) {
+                inst.restarts++;
+                inst.unstableExits = 0;
+                inst.reason = "restarted: " + why;
+            }
+            respawn.spawn(a, inst, spec);
+        } finally {
+            a.operation.unlock();
+        }
+    }
+
+    void close() {
+        closed = true;
+    }
+}
