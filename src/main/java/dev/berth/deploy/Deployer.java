@@ -28,6 +28,10 @@ import java.util.logging.Logger;
  * release and leaves the live one untouched; a failure after it brings back, one at a time, only
  * the instances that run the new release. Every attempt and every step is recorded (see
  * {@link Deployments}), with a log file per step.
+ *
+ * <p>This class starts the work and answers plans; the steps are {@link DeployPipeline}'s and
+ * {@link CutOver}'s, the way back is {@link ReleaseSwitch}'s, {@link Rollback}'s and
+ * {@link InterruptedDeploys}'.
  */
 public final class Deployer {
     private static final Logger LOG = Logger.getLogger(Deployer.class.getName());
