@@ -69,7 +69,7 @@ final class DeployPipeline {
             String[] commit = new String[1];
             String[] fetchedRef = {req.ref()};
             String rid = releaseId;
-            steps.runInJava(id, "fetch", Deployer.describe(d.source()), log -> {
+            steps.runInJava(id, "fetch", describe(d.source()), log -> {
                 ReleaseSources.Fetched f = ReleaseSources.fetch(d.source(), req.ref(), d.path().resolve("repo.git"), finalDir,
                         FETCH_TIMEOUT, log);
                 commit[0] = f.commit();
@@ -118,6 +118,15 @@ final class DeployPipeline {
         } catch (Exception e) {
             steps.finish(id, "failed", null, e.toString());
         }
+    }
+
+    /** A source as the fetch step and a plan name it; a git URL without its credentials. */
+    static String describe(DeploySpec.Source s) {
+        return switch (s) {
+            case DeploySpec.GitSource g -> "git " + ReleaseSources.redact(g.repository()) + (g.branch() != null ? " (" + g.branch() + ")" : "");
+            case DeploySpec.DirSource dir -> "dir " + dir.dir();
+            case DeploySpec.ArchiveSource a -> "archive " + a.file();
+        };
     }
 
     /** Why a build step does not run: a flag of the request, or null. */

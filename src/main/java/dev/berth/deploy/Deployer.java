@@ -174,7 +174,7 @@ public final class Deployer {
         String restart = spec.instances() > 1 ? "one instance at a time onto the new release, each ready before the next" : "restart";
         String healthGate = "every instance ready, then " + Units.duration(d.settle()) + " under watch"
                 + (d.health() != null ? " with GET " + d.health() + " answering 200" : "");
-        return new DeployPlan(spec.name(), d.path(), describe(d.source()), live, git, planned, d.beforeSwitch(), d.afterSwitch(),
+        return new DeployPlan(spec.name(), d.path(), DeployPipeline.describe(d.source()), live, git, planned, d.beforeSwitch(), d.afterSwitch(),
                 backups, preflight, restart, healthGate, releases.prunable(spec.name(), d, live, "(new)"));
     }
 
@@ -202,14 +202,6 @@ public final class Deployer {
         return ReleaseSwitch.current(d.path());
     }
 
-    static String describe(DeploySpec.Source s) {
-        return switch (s) {
-            case DeploySpec.GitSource g -> "git " + ReleaseSources.redact(g.repository()) + (g.branch() != null ? " (" + g.branch() + ")" : "");
-            case DeploySpec.DirSource dir -> "dir " + dir.dir();
-            case DeploySpec.ArchiveSource a -> "archive " + a.file();
-        };
-    }
-
     private static DeploySpec requireDeploy(AppSpec spec) throws DeployException {
         if (spec.deploy() == null) {
             throw new DeployException(spec.name() + " has no deploy section in its berth.yml (see docs/berth-yml.md, deploy)");
@@ -220,7 +212,7 @@ public final class Deployer {
     private static void refuseRefWithoutGit(AppSpec spec, DeployRequest req) throws DeployException {
         if (req.ref() != null && !(spec.deploy().source() instanceof DeploySpec.GitSource)) {
             throw new DeployException("--ref picks a git branch, tag or commit, and " + spec.name() + " deploys from "
-                    + describe(spec.deploy().source()));
+                    + DeployPipeline.describe(spec.deploy().source()));
         }
     }
 

@@ -49,7 +49,7 @@ final class InterruptedDeploys {
                 if (r.isEmpty() || !r.get().state().equals("building")) continue;
                 Path dir = Path.of(r.get().path());
                 Path recorded = releases.recordedConfig(dep.app(), dep.release());
-                boolean touched = ReleaseSwitch.isCurrent(dir) || apps.registeredConfig(dep.app()).map(recorded::equals).orElse(false);
+                boolean touched = KeptReleases.isCurrent(dir) || apps.registeredConfig(dep.app()).map(recorded::equals).orElse(false);
                 String previous = dep.previousRelease();
                 if (!touched) {
                     FileTrees.delete(dir);

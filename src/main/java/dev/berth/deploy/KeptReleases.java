@@ -59,7 +59,7 @@ final class KeptReleases {
         // Failed and rolled-back releases never count toward keep_releases; their directories go too.
         for (Release r : records.releases(app)) {
             if ((r.state().equals("failed") || r.state().equals("rolled_back")) && Files.exists(Path.of(r.path()))
-                    && !r.id().equals(live) && !ReleaseSwitch.isCurrent(Path.of(r.path()))) {
+                    && !r.id().equals(live) && !isCurrent(Path.of(r.path()))) {
                 FileTrees.delete(Path.of(r.path()));
                 log.accept("removed " + r.state() + " release " + r.id());
             }
@@ -126,6 +126,16 @@ final class KeptReleases {
     /** The commit a release was built from, when it came from git. */
     String commitOf(String app, String releaseId) {
         return releaseId == null ? null : release(app, releaseId).map(Release::commit).orElse(null);
+    }
+
+    /** Whether `current` leads to this release directory (deploy.path/releases/&lt;id&gt;). */
+    static boolean isCurrent(Path dir) {
+        try {
+            Path current = dir.getParent().getParent().resolve("current");
+            return Files.exists(current) && Files.isSameFile(current, dir);
+        } catch (IOException | NullPointerException e) {
+            return false;
+        }
     }
 
     static List<String> onDisk(DeploySpec d) {

@@ -51,16 +51,6 @@ final class ReleaseSwitch {
         }
     }
 
-    /** Whether `current` leads to this release directory (deploy.path/releases/&lt;id&gt;). */
-    static boolean isCurrent(Path dir) {
-        try {
-            Path current = dir.getParent().getParent().resolve("current");
-            return Files.exists(current) && Files.isSameFile(current, dir);
-        } catch (IOException | NullPointerException e) {
-            return false;
-        }
-    }
-
     /**
      * Back onto {@code release}: {@code restart} moves only the instances that run something else,
      * one at a time, each ready before the next (those that never left keep serving); then

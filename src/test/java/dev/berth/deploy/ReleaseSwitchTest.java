@@ -30,12 +30,12 @@ class ReleaseSwitchTest {
 
         ReleaseSwitch.switchTo(base, "20260101-000000", log::add);
         assertEquals(Optional.of("20260101-000000"), ReleaseSwitch.current(base));
-        assertTrue(ReleaseSwitch.isCurrent(one));
-        assertFalse(ReleaseSwitch.isCurrent(two));
+        assertTrue(KeptReleases.isCurrent(one));
+        assertFalse(KeptReleases.isCurrent(two));
 
         ReleaseSwitch.switchTo(base, "20260102-000000", log::add);
         assertEquals(Path.of("releases", "20260102-000000"), Files.readSymbolicLink(base.resolve("current")));
-        assertTrue(ReleaseSwitch.isCurrent(two));
+        assertTrue(KeptReleases.isCurrent(two));
         assertEquals(List.of("current -> releases/20260101-000000", "current -> releases/20260102-000000"), log);
         try (var entries = Files.list(base)) {
             assertEquals(List.of("current", "releases"), entries.map(p -> p.getFileName().toString()).sorted().toList(),
