@@ -35,7 +35,7 @@ public final class DeployControllers {
         DeployRequest req = request(r);
         AppSpec spec = catalog.deployable(req.config(), app, req.profile(), req.variables());
         try {
-            if (flag(r, "dry_run")) return Map.of("plan", deployer.plan(spec, req));
+            if (flag(r, "dry_run")) return Map.of("plan", DeployPlanView.of(deployer.plan(spec, req)));
             return Map.of("id", deployer.deploy(spec, withConfig(req, app)));
         } catch (DeployException e) {
             throw new ApiError(409, "DEPLOY_REFUSED", e.getMessage());

@@ -39,8 +39,6 @@ final class DeployedApps implements AppControl {
 
     @Override public String preflight(Path config, DeployRequest request, AppSpec spec,
                                       IntFunction<String> check) throws DeployException {
-        if (!spec.deploy().preflight()) return "skipped: deploy.preflight is false";
-        if (spec.port() == null) return "skipped: the app has no port to give a second process";
         if (!supervisor.has(spec.name()) || !"running".equals(supervisor.status(spec.name()).desired())) {
             return "skipped: " + spec.name() + " is not running, so no traffic is at stake";
         }

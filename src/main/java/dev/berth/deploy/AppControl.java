@@ -21,7 +21,9 @@ public interface AppControl {
     /**
      * Tries the app as `config` describes it in one process beside the running instances, on a
      * private port, until it is ready and `check` (given that port) returns null. Returns what
-     * was done ("passed ...", or "skipped: why"); throws with why it failed. Nothing live changes.
+     * was done ("passed ...", or "skipped: why" when the app does not run); throws with why it
+     * failed. Nothing live changes. Called only for a release that may have a preflight (see
+     * PreflightSkip: deploy.preflight on, a port).
      */
     String preflight(Path config, DeployRequest request, AppSpec spec, IntFunction<String> check) throws DeployException;
 

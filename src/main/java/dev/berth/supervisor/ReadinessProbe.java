@@ -1,9 +1,10 @@
 package dev.berth.supervisor;
 
 import dev.berth.config.AppSpec;
+import dev.berth.http.HttpProbeRequest;
+import dev.berth.http.HttpProber;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -16,6 +17,9 @@ import java.util.function.BooleanSupplier;
 /** Waits until an instance shows its readiness signal: a port that accepts, an HTTP 200, or a log line. */
 final class ReadinessProbe {
     enum Outcome { READY, TIMED_OUT, GAVE_UP }
+
+    /** One attempt's limit: it was a 200 ms connect and a 1 s read; the poll tries again after it. */
+    private static final Duration HTTP_TIMEOUT = Duration.ofMillis(1200);
 
     /**
      * @param stillWanted false once the process died or was replaced: the wait ends at once
@@ -47,21 +51,11 @@ final class ReadinessProbe {
         }
     }
 
+    /** A 200 from the path, not following redirects: a redirect is not the app saying it is ready. */
     static boolean httpOk(Integer port, String path) {
         if (port == null) return false;
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-            c.setConnectTimeout(200);
-            c.setReadTimeout(1000);
-            c.setInstanceFollowRedirects(false);
-            try {
-                return c.getResponseCode() == 200;
-            } finally {
-                c.disconnect();
-            }
-        } catch (IOException e) {
-            return false;
-        }
+        HttpProbeRequest request = HttpProbeRequest.get(URI.create("http://127.0.0.1:" + port + path), HTTP_TIMEOUT).withoutRedirects();
+        return HttpProber.send(request).answeredWith(200);
     }
 
     private static void sleep(Duration d) {

@@ -1,49 +1,12 @@
 package dev.berth.monitor.probe;
 
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import dev.berth.http.FailureText;
 
-/** Turns the exceptions probes meet into the short text a person reads in an alert. */
+/** The probes' short text for an error; the rules live with the HTTP probe, which shares them with readiness and deploys. */
 final class Failures {
     private Failures() { }
 
-    /** E.g. "connection refused", "cannot resolve host db.internal", "timed out". */
     static String describe(Throwable error) {
-        Throwable t = unwrap(error);
-        String text = t.getMessage() == null ? "" : t.getMessage().strip();
-        if (t instanceof UnknownHostException) return "cannot resolve host " + text;
-        if (t instanceof UnresolvedAddressException) return "cannot resolve host";
-        if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException || t instanceof TimeoutException) {
-            return t instanceof HttpConnectTimeoutException ? "connect timed out" : "timed out";
-        }
-        if (t instanceof ConnectException && text.isEmpty()) {
-            // java.net.http reports a refused connect as a bare ConnectException over the real cause
-            Throwable cause = t.getCause();
-            if (cause instanceof UnresolvedAddressException) return "cannot resolve host";
-            if (cause == null || cause instanceof ClosedChannelException) return "connection refused";
-            return "cannot connect: " + describe(cause);
-        }
-        if (text.isEmpty()) {
-            Throwable cause = t.getCause();
-            return cause != null && cause != t ? describe(cause) : t.getClass().getSimpleName();
-        }
-        if (t instanceof ConnectException) return text.toLowerCase(Locale.ROOT);
-        return text;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return FailureText.describe(error);
     }
 }

@@ -1,9 +1,6 @@
 package dev.berth.monitor.probe;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -11,10 +8,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.berth.http.HttpProbeRequest;
+import dev.berth.http.HttpProber;
 import dev.berth.json.Json;
 
 /**
@@ -58,10 +56,9 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
 
     /** Stops the shared HTTP clients' threads, for a process about to exit (the next probe makes new ones). */
     public static void closeClients() {
-        ProbeHttpClients.closeAll();
+        HttpProber.closeClients();
     }
 
-    /** A plain GET expecting 200 within the default latency limit, verifying TLS. */
     /**
      * The URL as messages show it: without user info and query, which may hold tokens (messages
      * reach /health, which needs no token, and alert channels).
@@ -70,6 +67,7 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
+    /** A plain GET expecting 200 within the default latency limit, verifying TLS. */
     public static HttpProbe get(URI url) {
         return new HttpProbe("GET", url, null, null, null, null, null, null, null, true);
     }
@@ -90,42 +88,23 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
      * on the shared client.
      */
     public CompletableFuture<ProbeResult> runAsync(Duration timeout) {
-        long t0 = System.nanoTime();
-        CompletableFuture<HttpResponse<BodyPrefix.Bytes>> sent;
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                    .timeout(timeout)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-            headers.forEach(request::header);
-            sent = ProbeHttpClients.client(tlsVerify).sendAsync(request.build(), info -> new BodyPrefix(MAX_BODY_BYTES));
-        } catch (IllegalArgumentException e) { // bad scheme, restricted header name...
-            return CompletableFuture.completedFuture(ProbeResult.failed("invalid request: " + e.getMessage(), 0));
-        }
-        return sent
-                .handle((response, error) -> {
-                    long millis = BoundedCall.elapsedMillis(t0);
-                    return error != null ? ProbeResult.failed(method + " " + shown() + ": " + Failures.describe(error), millis)
-                            : judge(response.statusCode(), response.body(), millis);
-                })
-                // the request timeout covers the wait for headers; this bounds the body as well
-                .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(result -> {
-                    if (result != null) return result;
-                    sent.cancel(true); // gives the connection back rather than leaving the exchange running
-                    return ProbeResult.failed(method + " " + shown() + ": timed out after " + Quantities.duration(timeout),
-                            BoundedCall.elapsedMillis(t0));
-                });
+        HttpProbeRequest request = new HttpProbeRequest(method, url, headers, body, null, timeout, tlsVerify, true, MAX_BODY_BYTES);
+        return HttpProber.sendAsync(request).thenApply(a -> switch (a.outcome()) {
+            case ANSWERED -> judge(a.status(), a.body(), a.truncated(), a.elapsedMillis());
+            case INVALID_REQUEST -> ProbeResult.failed("invalid request: " + a.problem(), a.elapsedMillis());
+            case FAILED -> ProbeResult.failed(method + " " + shown() + ": " + a.problem(), a.elapsedMillis());
+            case TIMED_OUT -> ProbeResult.failed(method + " " + shown() + ": timed out after " + Quantities.duration(timeout),
+                    a.elapsedMillis());
+        });
     }
 
     /** The verdict on a response; package-private so the rules can be tested without a server. */
-    ProbeResult judge(int status, BodyPrefix.Bytes received, long millis) {
+    ProbeResult judge(int status, String text, boolean truncated, long millis) {
         String latency = "latency " + Quantities.format(millis, "ms") + " " + latencyMs.verdict(millis, "ms");
         if (!expectStatus.contains(status)) {
             return critical("status " + status + ", expected " + expected() + " (critical); " + latency, millis);
         }
-        String text = new String(received.data(), StandardCharsets.UTF_8);
-        String scope = received.truncated() ? "the first 64 KiB of the body" : "the body";
+        String scope = truncated ? "the first 64 KiB of the body" : "the body";
         if (bodyContains != null && !text.contains(bodyContains)) {
             return critical(scope + " does not contain " + Json.write(bodyContains) + " (critical); status " + status
                     + ", " + latency, millis);

@@ -7,6 +7,9 @@
  * HostProbe}, sharing one {@link HostStats}),
  * NVIDIA GPU, and a log file's error rate.
  *
+ * <p>The HTTP probe's request goes through {@code dev.berth.http}, which readiness and the deploy
+ * health gate share; what counts as healthy (statuses, body, JSON path, latency) is decided here.
+ *
  * <p>Rules every probe keeps: it never throws (an error is CRITICAL with the error's text); its
  * message names the value, the threshold crossed and the state, as in "latency 3412 ms &gt;
  * 3000 ms (critical)"; reaching a threshold counts as crossing it.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -22,15 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.berth.http.TestReplies;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -46,32 +44,31 @@ class HttpProbeTest {
 
     @BeforeAll
     static void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2000);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/ok", ex -> reply(ex, 200, "all good here"));
-        server.createContext("/fail", ex -> reply(ex, 500, "boom"));
+        server = TestReplies.loopbackServer(2000);
+        server.createContext("/ok", ex -> TestReplies.reply(ex, 200, "all good here"));
+        server.createContext("/fail", ex -> TestReplies.reply(ex, 500, "boom"));
         server.createContext("/slow", ex -> {
-            sleep(400);
-            reply(ex, 200, "finally");
+            TestReplies.sleep(400);
+            TestReplies.reply(ex, 200, "finally");
         });
         server.createContext("/hang", ex -> {
-            sleep(4000);
-            reply(ex, 200, "too late");
+            TestReplies.sleep(4000);
+            TestReplies.reply(ex, 200, "too late");
         });
-        server.createContext("/flap", ex -> reply(ex, flaps.getAndIncrement() % 2 == 0 ? 200 : 500, "flap"));
-        server.createContext("/json", ex -> reply(ex, 200, JSON));
+        server.createContext("/flap", ex -> TestReplies.reply(ex, flaps.getAndIncrement() % 2 == 0 ? 200 : 500, "flap"));
+        server.createContext("/json", ex -> TestReplies.reply(ex, 200, JSON));
         server.createContext("/big", ex -> {
             String tail = ex.getRequestURI().getQuery(); // the marker goes at the end of a 1 MiB body
-            reply(ex, 200, "head-marker " + "x".repeat(1024 * 1024) + " " + tail);
+            TestReplies.reply(ex, 200, "head-marker " + "x".repeat(1024 * 1024) + " " + tail);
         });
         server.createContext("/redirect", ex -> {
             ex.getResponseHeaders().add("Location", "/ok");
-            reply(ex, 302, "");
+            TestReplies.reply(ex, 302, "");
         });
         server.createContext("/echo", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             boolean right = ex.getRequestMethod().equals("POST") && "s3cret".equals(ex.getRequestHeaders().getFirst("X-Token"));
-            reply(ex, right ? 201 : 400, "got " + body);
+            TestReplies.reply(ex, right ? 201 : 400, "got " + body);
         });
         server.start();
     }
@@ -79,24 +76,6 @@ class HttpProbeTest {
     @AfterAll
     static void stop() {
         server.stop(0);
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        } catch (IOException e) {
-            // the probe stopped reading (64 KiB limit) or gave up
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static URI url(String path) {
@@ -250,7 +229,7 @@ class HttpProbeTest {
         HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         https.setHttpsConfigurator(new HttpsConfigurator(
                 TestCertificates.serverContext(TestCertificates.selfSigned(tmp, "https", null, 30))));
-        https.createContext("/ok", ex -> reply(ex, 200, "secure"));
+        https.createContext("/ok", ex -> TestReplies.reply(ex, 200, "secure"));
         https.start();
         try {
             URI url = URI.create("https://127.0.0.1:" + https.getAddress().getPort() + "/ok");

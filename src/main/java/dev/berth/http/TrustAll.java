@@ -1,4 +1,4 @@
-package dev.berth.monitor.probe;
+package dev.berth.http;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;

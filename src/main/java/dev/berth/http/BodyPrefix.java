@@ -1,4 +1,4 @@
-package dev.berth.monitor.probe;
+package dev.berth.http;
 
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -13,10 +13,10 @@ import java.util.concurrent.Flow;
  * a health endpoint that streams or returns a huge page costs a check no more than the limit.
  * Non-blocking: no thread waits on the body.
  */
-final class BodyPrefix implements HttpResponse.BodySubscriber<BodyPrefix.Bytes> {
+public final class BodyPrefix implements HttpResponse.BodySubscriber<BodyPrefix.Bytes> {
 
     /** What was read, and whether the body went on past the limit. */
-    record Bytes(byte[] data, boolean truncated) { }
+    public record Bytes(byte[] data, boolean truncated) { }
 
     private final int limit;
     private final CompletableFuture<Bytes> result = new CompletableFuture<>();
