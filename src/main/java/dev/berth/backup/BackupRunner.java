@@ -1,10 +1,16 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import dev.berth.exec.Command;
+import dev.berth.exec.CommandRunner;
+import dev.berth.exec.Output;
+import dev.berth.exec.Pipeline;
+import dev.berth.exec.PipelineResult;
+import dev.berth.exec.ProgramNotFoundException;
 import dev.berth.fault.CrashPoints;
 import dev.berth.files.PrivateFiles;
-import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,77 +84,33 @@ public final class BackupRunner {
         Path partial = dir.resolve("." + name + ".partial");
         Path target = dir.resolve(name);
 
-        List<ProcessBuilder> stages = new ArrayList<>();
-        ProcessBuilder first = new ProcessBuilder(dump.argv());
-        first.environment().putAll(dump.env());
-        first.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        stages.add(first);
-        switch (b.compress()) {
-            case "zstd" -> stages.add(new ProcessBuilder("zstd", "-q", "-c", "-T0", "-3"));
-            case "gzip" -> stages.add(new ProcessBuilder("gzip", "-c", "-6"));
-            default -> { }
-        }
-        if (b.encrypt() != null) {
-            // age, so that the standard tool decrypts it: `age -d -i key.txt file`
-            List<String> age = new ArrayList<>(List.of("age"));
-            for (String r : b.encrypt().recipients()) age.addAll(List.of("-r", r));
-            stages.add(new ProcessBuilder(age));
-        }
-        List<Path> errs = new ArrayList<>();
-        List<Process> ps = List.of();
+        List<Command> stages = new ArrayList<>();
+        stages.add(BackupTools.command(dump.argv(), dump.env()));
+        compressArgv(b.compress()).ifPresent(argv -> stages.add(Command.of(argv)));
+        // age, so that the standard tool decrypts it: `age -d -i key.txt file`
+        if (b.encrypt() != null) stages.add(Command.of(ageArgv(b.encrypt().recipients())));
         Hasher sha = null;
         try {
-            for (ProcessBuilder pb : stages) {
-                Path err = Files.createTempFile("berth-backup", ".err");
-                errs.add(err);
-                pb.redirectError(err.toFile());
-            }
+            sha = Hasher.start();
+            Hasher hasher = sha;
+            long[] bytes = new long[1];
+            stages.set(stages.size() - 1, stages.getLast().withOutput(Output.streamed(in -> bytes[0] = write(in, partial, hasher))));
+            PipelineResult piped;
             try {
-                ps = ProcessBuilder.startPipeline(stages);
-            } catch (IOException e) {
-                throw new BackupException("cannot start " + String.join(" | ", stages.stream().map(s -> s.command().get(0)).toList())
+                // no time limit: a dump takes as long as the database is big
+                piped = CommandRunner.local().run(Pipeline.of(stages, Command.UNLIMITED));
+            } catch (ProgramNotFoundException e) {
+                throw new BackupException("cannot start " + String.join(" | ", stages.stream().map(Command::program).toList())
                         + ": " + e.getMessage() + " (is it installed?)");
             }
-            sha = Hasher.start();
-            long bytes = 0;
-            try (InputStream in = ps.get(ps.size() - 1).getInputStream();
-                 FileChannel out = PrivateFiles.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[1 << 16];
-                long unsynced = 0;
-                // sync as it goes, so the disk writes while the dump runs and the last sync is short; on
-                // a thread of its own, so the pipe keeps flowing while the disk catches up
-                Future<?> syncing = null;
-                try (var syncer = Executors.newVirtualThreadPerTaskExecutor()) {
-                    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                        sha.update(buf, n);
-                        out.write(ByteBuffer.wrap(buf, 0, n));
-                        bytes += n;
-                        unsynced += n;
-                        if (unsynced >= 64L << 20 && (syncing == null || syncing.isDone())) {
-                            if (syncing != null) finish(syncing);
-                            syncing = syncer.submit(() -> {
-                                out.force(false);
-                                return null;
-                            });
-                            unsynced = 0;
-                        }
-                    }
-                    if (syncing != null) finish(syncing);
-                }
-                out.force(true);
-            }
             String sha256 = sha.finish();
-            for (int i = 0; i < ps.size(); i++) {
-                Process p = ps.get(i);
-                if (!p.waitFor(1, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    throw new BackupException(stages.get(i).command().get(0) + " did not exit after its output ended");
-                }
-                if (p.exitValue() != 0) {
-                    throw new BackupException(stages.get(i).command().get(0) + " failed (exit " + p.exitValue() + "): " + tail(errs.get(i)));
-                }
+            if (piped.timedOut()) throw new BackupException(stages.get(0).program() + " did not finish");
+            Optional<PipelineResult.Stage> failed = piped.failed();
+            if (failed.isPresent()) {
+                throw new BackupException(failed.get().program() + " failed (exit " + failed.get().exitCode() + "): "
+                        + BackupTools.lastLines(failed.get().errors(), 15));
             }
-            Archive done = new Archive(target, bytes, sha256, (System.nanoTime() - t0) / 1_000_000, dump.toolVersion(), dump.serverVersion());
+            Archive done = new Archive(target, bytes[0], sha256, (System.nanoTime() - t0) / 1_000_000, dump.toolVersion(), dump.serverVersion());
             beforeRename.record(done);
             CrashPoints.reach("backup.recorded");
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
@@ -156,21 +119,69 @@ public final class BackupRunner {
             return done;
         } catch (SQLException e) {
             throw new BackupException("cannot record the archive in the catalog: " + e.getMessage());
+        } catch (InterruptedIOException e) {
+            throw new BackupException("interrupted");
         } catch (IOException e) {
             throw new BackupException("writing " + partial + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackupException("interrupted");
         } finally {
-            for (Process p : ps) if (p.isAlive()) p.destroyForcibly();
             if (sha != null) sha.stop();
             try {
                 Files.deleteIfExists(partial);
             } catch (IOException ignored) {
                 // removed next time
             }
-            for (Path e : errs) e.toFile().delete();
         }
+    }
+
+    /** The compressor as its own process (it uses the other cores); none for compress: none. */
+    static Optional<List<String>> compressArgv(String compress) {
+        return switch (compress) {
+            case "zstd" -> Optional.of(List.of("zstd", "-q", "-c", "-T0", "-3"));
+            case "gzip" -> Optional.of(List.of("gzip", "-c", "-6"));
+            default -> Optional.empty();
+        };
+    }
+
+    static List<String> ageArgv(List<String> recipients) {
+        List<String> age = new ArrayList<>(List.of("age"));
+        for (String r : recipients) age.addAll(List.of("-r", r));
+        return age;
+    }
+
+    /**
+     * Hashes and writes the archive as it comes, syncing as it goes, so the disk writes while the
+     * dump runs and the last sync is short; on a thread of its own, so the pipe keeps flowing while
+     * the disk catches up. Returns the bytes written.
+     */
+    private static long write(InputStream in, Path partial, Hasher sha) throws IOException {
+        long bytes = 0;
+        try (FileChannel out = PrivateFiles.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[1 << 16];
+            long unsynced = 0;
+            Future<?> syncing = null;
+            try (var syncer = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    sha.update(buf, n);
+                    out.write(ByteBuffer.wrap(buf, 0, n));
+                    bytes += n;
+                    unsynced += n;
+                    if (unsynced >= 64L << 20 && (syncing == null || syncing.isDone())) {
+                        if (syncing != null) finish(syncing);
+                        syncing = syncer.submit(() -> {
+                            out.force(false);
+                            return null;
+                        });
+                        unsynced = 0;
+                    }
+                }
+                if (syncing != null) finish(syncing);
+            }
+            out.force(true);
+        }
+        return bytes;
     }
 
     /**
@@ -202,7 +213,7 @@ public final class BackupRunner {
         }
 
         static Hasher start() throws BackupException {
-            if (Engines.onPath("openssl")) {
+            if (BackupTools.onPath("openssl")) {
                 try {
                     return new Hasher(new ProcessBuilder("openssl", "dgst", "-sha256", "-r").redirectError(ProcessBuilder.Redirect.DISCARD).start(), null);
                 } catch (IOException e) {
@@ -255,15 +266,6 @@ public final class BackupRunner {
             ch.force(true);
         } catch (IOException ignored) {
             // some file systems do not sync directories; the file itself is synced
-        }
-    }
-
-    private static String tail(Path err) {
-        try {
-            List<String> lines = Files.readAllLines(err);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())).strip();
-        } catch (IOException e) {
-            return "(no error output)";
         }
     }
 }
