@@ -1,6 +1,7 @@
 package dev.berth.backup;
 
 import dev.berth.exec.Command;
+import dev.berth.exec.CommandResult;
 import dev.berth.exec.CommandRunner;
 import dev.berth.exec.Environment;
 import dev.berth.exec.Executables;
@@ -8,7 +9,6 @@ import dev.berth.exec.Output;
 import dev.berth.exec.Pipeline;
 import dev.berth.exec.PipelineResult;
 import dev.berth.exec.ProgramNotFoundException;
-import dev.berth.exec.Result;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -40,7 +40,7 @@ final class BackupTools {
 
     /** A short command (versions, a query); its output (stdout and stderr together), or BackupException with the tool's own error. */
     static String run(List<String> argv, Map<String, String> env, String what) throws BackupException {
-        Result r = start(command(argv, env).withOutput(Output.capturedWithErrors(SHORT_OUTPUT)).withTimeout(SHORT), what);
+        CommandResult r = start(command(argv, env).withOutput(Output.capturedWithErrors(SHORT_OUTPUT)).withTimeout(SHORT), what);
         if (r.timedOut()) throw new BackupException(what + " did not answer within " + SHORT.toSeconds() + " s");
         if (r.exitCode() != 0) throw new BackupException(what + " failed: " + r.output().strip());
         return r.output();
@@ -48,14 +48,14 @@ final class BackupTools {
 
     /** A long command whose stdout is the answer (a schema dump): stderr apart, so that warnings never mix into it. */
     static String output(List<String> argv, Map<String, String> env, String what) throws BackupException {
-        Result r = start(command(argv, env).withOutput(Output.captured(SCHEMA_OUTPUT)).withTimeout(LONG), what);
+        CommandResult r = start(command(argv, env).withOutput(Output.captured(SCHEMA_OUTPUT)).withTimeout(LONG), what);
         if (r.timedOut()) throw new BackupException(what + " did not finish");
         if (r.exitCode() != 0) throw new BackupException(what + " failed: " + r.errors().strip());
         if (r.truncated()) throw new BackupException(what + " printed more than " + (SCHEMA_OUTPUT >> 20) + " MiB");
         return r.output();
     }
 
-    private static Result start(Command c, String what) throws BackupException {
+    private static CommandResult start(Command c, String what) throws BackupException {
         try {
             return CommandRunner.local().run(c);
         } catch (ProgramNotFoundException e) {

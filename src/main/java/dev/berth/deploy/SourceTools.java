@@ -1,13 +1,13 @@
 package dev.berth.deploy;
 
 import dev.berth.exec.Command;
+import dev.berth.exec.CommandResult;
 import dev.berth.exec.CommandRunner;
 import dev.berth.exec.Environment;
 import dev.berth.exec.Output;
 import dev.berth.exec.Pipeline;
 import dev.berth.exec.PipelineResult;
 import dev.berth.exec.ProgramNotFoundException;
-import dev.berth.exec.Result;
 import dev.berth.text.Units;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -56,7 +56,7 @@ final class SourceTools {
 
     /** Runs one command to its end; what it said comes back, a failure to start or a timeout throws. */
     static Finished run(List<String> argv, Duration timeout, String what) throws DeployException {
-        Result r;
+        CommandResult r;
         try {
             r = CommandRunner.local().run(command(argv, timeout));
         } catch (IOException e) {

@@ -58,10 +58,10 @@ public final class CommandRunner {
      * @throws ProgramNotFoundException when the program is not there (nothing was started)
      * @throws IOException when it cannot be started, or its output cannot be kept
      */
-    public Result run(Command command) throws IOException {
+    public CommandResult run(Command command) throws IOException {
         PipelineResult r = run(new Pipeline(List.of(command), command.timeout(), command.grace()));
         PipelineResult.Stage only = r.stages().get(0);
-        return new Result(only.exitCode(), r.timedOut(), r.output(), r.truncated(), only.errors(), r.took());
+        return new CommandResult(only.exitCode(), r.timedOut(), r.output(), r.truncated(), only.errors(), r.took());
     }
 
     /** Runs the stages together, each one's stdout into the next one's stdin. */

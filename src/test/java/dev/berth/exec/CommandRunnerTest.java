@@ -35,7 +35,7 @@ class CommandRunnerTest {
 
     @Test
     void capturesOutputAndExitCode() throws IOException {
-        Result r = RUNNER.run(sh("echo hello; echo oops >&2; exit 3"));
+        CommandResult r = RUNNER.run(sh("echo hello; echo oops >&2; exit 3"));
         assertEquals(3, r.exitCode());
         assertFalse(r.ok());
         assertFalse(r.timedOut());
@@ -45,14 +45,14 @@ class CommandRunnerTest {
 
     @Test
     void mergedOutputHoldsStderrToo() throws IOException {
-        Result r = RUNNER.run(sh("echo one; echo two >&2").withOutput(Output.capturedWithErrors(1024)));
+        CommandResult r = RUNNER.run(sh("echo one; echo two >&2").withOutput(Output.capturedWithErrors(1024)));
         assertEquals("one\ntwo\n", r.output());
         assertEquals("", r.errors());
     }
 
     @Test
     void outputIsBounded() throws IOException {
-        Result r = RUNNER.run(sh("head -c 1000000 /dev/zero | tr '\\0' a").withOutput(Output.captured(1000)));
+        CommandResult r = RUNNER.run(sh("head -c 1000000 /dev/zero | tr '\\0' a").withOutput(Output.captured(1000)));
         assertTrue(r.ok());
         assertEquals("a".repeat(1000), r.output());
         assertTrue(r.truncated());
@@ -60,7 +60,7 @@ class CommandRunnerTest {
 
     @Test
     void stderrKeepsItsLastBytes() throws IOException {
-        Result r = RUNNER.run(sh("head -c 100000 /dev/zero | tr '\\0' x >&2; echo last >&2"));
+        CommandResult r = RUNNER.run(sh("head -c 100000 /dev/zero | tr '\\0' x >&2; echo last >&2"));
         assertEquals(CommandRunner.ERRORS_KEPT, r.errors().length());
         assertTrue(r.errors().endsWith("x\nlast\n") || r.errors().endsWith("xlast\n"), r.errors().substring(r.errors().length() - 20));
     }
@@ -74,7 +74,7 @@ class CommandRunnerTest {
         Command c = sh("trap '' TERM; sleep 60 & echo $! > " + pid + "; wait").withTimeout(Duration.ofMillis(500))
                 .withGrace(Duration.ofMillis(300));
         long t0 = System.nanoTime();
-        Result r = runner.run(c);
+        CommandResult r = runner.run(c);
         assertTrue(r.timedOut());
         assertEquals(-1, r.exitCode());
         assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 10);
@@ -97,7 +97,7 @@ class CommandRunnerTest {
     void aTransportsWrappingReachesTheProcess() throws IOException {
         // what a container or SSH transport does: the same command behind a prefix
         Transport withX = c -> c.prefixedWith(List.of("env", "X=1"));
-        Result r = new CommandRunner(withX).run(sh("printf %s \"$X\""));
+        CommandResult r = new CommandRunner(withX).run(sh("printf %s \"$X\""));
         assertEquals("1", r.output());
         assertEquals("", RUNNER.run(sh("printf %s \"$X\"").withEnvironment(Environment.inherited().minus(List.of("X")))).output());
     }
@@ -105,16 +105,16 @@ class CommandRunnerTest {
     @Test
     void anEnvironmentOfItsOwnReplacesTheDaemons() throws IOException {
         Map<String, String> only = Map.of("A", "b", "PATH", System.getenv("PATH"));
-        Result r = RUNNER.run(sh("echo $A ${HOME:-none}").withEnvironment(Environment.only(only)));
+        CommandResult r = RUNNER.run(sh("echo $A ${HOME:-none}").withEnvironment(Environment.only(only)));
         assertEquals("b none\n", r.output());
-        Result plus = RUNNER.run(sh("echo $A ${HOME:+home}").withEnvironment(Environment.inherited().plus(Map.of("A", "c"))));
+        CommandResult plus = RUNNER.run(sh("echo $A ${HOME:+home}").withEnvironment(Environment.inherited().plus(Map.of("A", "c"))));
         assertEquals("c home\n", plus.output());
     }
 
     @Test
     void runsInItsDirectoryWithStdinFromAFile() throws IOException {
         Path in = Files.writeString(tmp.resolve("in.txt"), "from a file");
-        Result r = RUNNER.run(sh("pwd; cat").withDirectory(tmp).withInput(Input.from(in)));
+        CommandResult r = RUNNER.run(sh("pwd; cat").withDirectory(tmp).withInput(Input.from(in)));
         assertEquals(tmp.toRealPath() + "\nfrom a file", r.output());
         assertEquals("", RUNNER.run(Command.of("cat")).output()); // no stdin is /dev/null, never the daemon's
     }
@@ -132,7 +132,7 @@ class CommandRunnerTest {
     void outputCanGoToAFile() throws IOException {
         Path out = tmp.resolve("out.bin");
         Files.writeString(out, "old content that is longer");
-        Result r = RUNNER.run(sh("printf new").withOutput(Output.writtenTo(out)));
+        CommandResult r = RUNNER.run(sh("printf new").withOutput(Output.writtenTo(out)));
         assertTrue(r.ok());
         assertEquals("new", Files.readString(out));
     }

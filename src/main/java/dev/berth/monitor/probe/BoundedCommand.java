@@ -1,10 +1,10 @@
 package dev.berth.monitor.probe;
 
 import dev.berth.exec.Command;
+import dev.berth.exec.CommandResult;
 import dev.berth.exec.CommandRunner;
 import dev.berth.exec.Environment;
 import dev.berth.exec.Output;
-import dev.berth.exec.Result;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
@@ -35,12 +35,12 @@ final class BoundedCommand {
      *
      * @throws IOException when the command cannot be started at all
      */
-    static Result run(List<String> argv, Path cwd, Map<String, String> env, Duration timeout) throws IOException {
+    static CommandResult run(List<String> argv, Path cwd, Map<String, String> env, Duration timeout) throws IOException {
         long t0 = System.nanoTime();
         try {
             return CommandRunner.local().run(of(argv, cwd, env, timeout));
         } catch (InterruptedIOException e) {
-            return new Result(-1, true, "", false, "", Duration.ofNanos(System.nanoTime() - t0));
+            return new CommandResult(-1, true, "", false, "", Duration.ofNanos(System.nanoTime() - t0));
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.exec.CommandResult;
 import dev.berth.exec.Executables;
-import dev.berth.exec.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ public record CommandProbe(List<String> argv, Path cwd, Map<String, String> env)
         long t0 = System.nanoTime();
         String cannotStart = cannotStart();
         if (cannotStart != null) return ProbeResult.failed("cannot run " + argv.get(0) + ": " + cannotStart, 0);
-        Result outcome;
+        CommandResult outcome;
         try {
             outcome = BoundedCommand.run(argv, cwd, env, timeout);
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,7 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.exec.CommandResult;
 import dev.berth.exec.Executables;
-import dev.berth.exec.Result;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +50,7 @@ public record GpuProbe(Thresholds utilization, Thresholds memoryUsedPercent) imp
     /** Runs the query command and judges what it printed; a test points it at a stand-in script. */
     ProbeResult query(List<String> argv, Duration timeout) {
         long t0 = System.nanoTime();
-        Result outcome;
+        CommandResult outcome;
         try {
             outcome = BoundedCommand.run(argv, null, Map.of(), timeout);
         } catch (IOException | RuntimeException e) {

@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param truncated whether it printed more than was kept
  * @param errors    the last bytes of its stderr when that was kept apart, else ""
  */
-public record Result(int exitCode, boolean timedOut, String output, boolean truncated, String errors, Duration took) {
+public record CommandResult(int exitCode, boolean timedOut, String output, boolean truncated, String errors, Duration took) {
     public boolean ok() {
         return !timedOut && exitCode == 0;
     }
