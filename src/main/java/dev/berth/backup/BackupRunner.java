@@ -2,11 +2,14 @@ package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
 import dev.berth.exec.Command;
+import dev.berth.exec.CommandResult;
 import dev.berth.exec.CommandRunner;
+import dev.berth.exec.Input;
 import dev.berth.exec.Output;
 import dev.berth.exec.Pipeline;
 import dev.berth.exec.PipelineResult;
 import dev.berth.exec.ProgramNotFoundException;
+import dev.berth.exec.RunningCommand;
 import dev.berth.fault.CrashPoints;
 import dev.berth.files.PrivateFiles;
 import java.io.IOException;
@@ -15,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +34,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Takes one backup: the dump tool's output streams through the compressor (zstd or gzip, as
@@ -123,9 +124,6 @@ public final class BackupRunner {
             throw new BackupException("interrupted");
         } catch (IOException e) {
             throw new BackupException("writing " + partial + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException("interrupted");
         } finally {
             if (sha != null) sha.stop();
             try {
@@ -184,11 +182,6 @@ public final class BackupRunner {
         return bytes;
     }
 
-    /**
-     * SHA-256 of the stream. The daemon's JVM compiles with C1 only (for its footprint), where
-     * Java's SHA-256 runs at about 100 MB/s: `openssl dgst` (SHA-NI, ten times that) hashes in
-     * its own process when it is there; Java's MessageDigest otherwise.
-     */
     /** Waits for a background sync; its failure (a full or failing disk) is the run's. */
     private static void finish(Future<?> sync) throws IOException {
         try {
@@ -201,21 +194,30 @@ public final class BackupRunner {
         }
     }
 
+    /**
+     * SHA-256 of the stream. The daemon's JVM compiles with C1 only (for its footprint), where
+     * Java's SHA-256 runs at about 100 MB/s: `openssl dgst` (SHA-NI, ten times that) hashes in
+     * its own process when it is there; Java's MessageDigest otherwise.
+     */
     private static final class Hasher {
-        private final Process openssl;
+        /** The checksum of what is written to its stdin, as "<hex> *stdin". */
+        static final Command OPENSSL_SHA256 = Command.of("openssl", "dgst", "-sha256", "-r").withInput(Input.written())
+                .withOutput(Output.captured(1024)).withTimeout(Command.UNLIMITED);
+
+        private final RunningCommand openssl;
         private final OutputStream toOpenssl;
         private final MessageDigest md;
 
-        private Hasher(Process openssl, MessageDigest md) {
+        private Hasher(RunningCommand openssl, MessageDigest md) {
             this.openssl = openssl;
-            this.toOpenssl = openssl == null ? null : openssl.getOutputStream();
+            this.toOpenssl = openssl == null ? null : openssl.stdin();
             this.md = md;
         }
 
         static Hasher start() throws BackupException {
             if (BackupTools.onPath("openssl")) {
                 try {
-                    return new Hasher(new ProcessBuilder("openssl", "dgst", "-sha256", "-r").redirectError(ProcessBuilder.Redirect.DISCARD).start(), null);
+                    return new Hasher(CommandRunner.local().start(OPENSSL_SHA256), null);
                 } catch (IOException e) {
                     // fall back to Java
                 }
@@ -228,7 +230,7 @@ public final class BackupRunner {
         }
 
         void stop() {
-            if (openssl != null && openssl.isAlive()) openssl.destroyForcibly();
+            if (openssl != null) openssl.kill();
         }
 
         void update(byte[] buf, int n) throws IOException {
@@ -236,11 +238,11 @@ public final class BackupRunner {
             else toOpenssl.write(buf, 0, n);
         }
 
-        String finish() throws IOException, InterruptedException, BackupException {
+        String finish() throws IOException, BackupException {
             if (md != null) return HexFormat.of().formatHex(md.digest());
-            toOpenssl.close();
-            String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            if (!openssl.waitFor(1, TimeUnit.MINUTES) || openssl.exitValue() != 0 || !out.matches("[0-9a-f]{64}\\b.*")) {
+            CommandResult r = openssl.finish();
+            String out = r.output().strip();
+            if (!r.ok() || !out.matches("[0-9a-f]{64}\\b.*")) {
                 throw new BackupException("openssl dgst did not give a checksum: " + out);
             }
             return out.substring(0, 64);

@@ -1,24 +1,15 @@
 package dev.berth.exec;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import dev.berth.files.FileTrees;
-import dev.berth.files.PrivateFiles;
 
 /**
  * Runs commands and pipelines: each process in a session of its own (setsid, when it is on
@@ -31,8 +22,6 @@ import dev.berth.files.PrivateFiles;
 public final class CommandRunner {
     /** Without setsid (not on PATH), a command's descendants are signalled one by one instead. */
     private static final boolean SETSID = Executables.onPath("setsid").isPresent();
-    /** How much of a stage's stderr is kept: its last lines say why it failed. */
-    static final int ERRORS_KEPT = 16 * 1024;
     private static final CommandRunner LOCAL = new CommandRunner(Transport.local());
 
     private final Transport transport;
@@ -59,81 +48,44 @@ public final class CommandRunner {
      * @throws IOException when it cannot be started, or its output cannot be kept
      */
     public CommandResult run(Command command) throws IOException {
-        PipelineResult r = run(new Pipeline(List.of(command), command.timeout(), command.grace()));
-        PipelineResult.Stage only = r.stages().get(0);
-        return new CommandResult(only.exitCode(), r.timedOut(), r.output(), r.truncated(), only.errors(), r.took());
+        return single(run(new Pipeline(List.of(command), command.timeout(), command.grace())));
     }
 
     /** Runs the stages together, each one's stdout into the next one's stdin. */
     public PipelineResult run(Pipeline pipeline) throws IOException {
-        List<Command> stages = new ArrayList<>();
-        for (Command c : pipeline.stages()) stages.add(requireProgram(transport.wrap(c)));
-        Output output = pipeline.last().output();
-        List<Path> temporary = new ArrayList<>();
-        List<Process> ps = List.of();
-        try {
-            List<ProcessBuilder> builders = new ArrayList<>();
-            List<Path> errors = new ArrayList<>();
-            for (Command c : stages) {
-                ProcessBuilder pb = new ProcessBuilder(sessionOf(c.argv()));
-                if (c.directory() != null) pb.directory(c.directory().toFile());
-                c.environment().applyTo(pb.environment());
-                builders.add(pb);
-            }
-            ProcessBuilder first = builders.get(0);
-            ProcessBuilder last = builders.get(builders.size() - 1);
-            first.redirectInput(switch (pipeline.first().input()) {
-                case Input.None none -> ProcessBuilder.Redirect.from(new File("/dev/null"));
-                case Input.FromFile f -> ProcessBuilder.Redirect.from(f.file().toFile());
-            });
-            Path captured = null;
-            boolean merged = false;
-            switch (output) {
-                case Output.Captured c -> {
-                    captured = temporaryFile(temporary, ".out");
-                    last.redirectOutput(captured.toFile());
-                    merged = c.withErrors();
-                }
-                case Output.AppendedTo a -> {
-                    PrivateFiles.file(a.log()); // 0600 before the redirect appends
-                    last.redirectOutput(ProcessBuilder.Redirect.appendTo(a.log().toFile()));
-                    merged = true;
-                }
-                case Output.WrittenTo w -> {
-                    PrivateFiles.file(w.file());
-                    last.redirectOutput(w.file().toFile());
-                }
-                case Output.Streamed s -> last.redirectOutput(ProcessBuilder.Redirect.PIPE);
-                case Output.Discarded d -> last.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            }
-            for (ProcessBuilder pb : builders) {
-                if (merged && pb == last) {
-                    pb.redirectErrorStream(true);
-                    errors.add(null);
-                } else {
-                    Path err = temporaryFile(temporary, ".err");
-                    pb.redirectError(err.toFile());
-                    errors.add(err);
-                }
-            }
-            long t0 = System.nanoTime();
-            ps = builders.size() == 1 ? List.of(first.start()) : ProcessBuilder.startPipeline(builders);
-            boolean timedOut = await(ps, output instanceof Output.Streamed s ? s.sink() : null, t0 + pipeline.timeout().toNanos(),
-                    pipeline.grace().toNanos());
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            List<PipelineResult.Stage> results = new ArrayList<>();
-            for (int i = 0; i < ps.size(); i++) {
-                results.add(new PipelineResult.Stage(stages.get(i).program(), timedOut ? -1 : ps.get(i).exitValue(),
-                        errors.get(i) == null ? "" : tail(errors.get(i), ERRORS_KEPT)));
-            }
-            int limit = output instanceof Output.Captured c ? c.limit() : 0;
-            String text = captured == null ? "" : head(captured, limit);
-            boolean truncated = captured != null && Files.size(captured) > limit;
-            return new PipelineResult(results, timedOut, text, truncated, took);
-        } finally {
-            if (ps.stream().anyMatch(Process::isAlive)) groups.kill(ps);
-            temporary.forEach(FileTrees::deleteQuietly);
+        if (pipeline.first().input() instanceof Input.Written) {
+            throw new IllegalArgumentException("a command Berth writes to is started with start(), not run()");
         }
+        try (StartedProcesses started = start(pipeline.stages())) {
+            Output output = pipeline.last().output();
+            boolean timedOut = await(started.processes, output instanceof Output.Streamed s ? s.sink() : null,
+                    started.startNanos + pipeline.timeout().toNanos(), pipeline.grace().toNanos());
+            return started.result(timedOut);
+        }
+    }
+
+    /** Starts a command whose stdin (Input.written()) the caller writes; see RunningCommand. */
+    public RunningCommand start(Command command) throws IOException {
+        if (!(command.input() instanceof Input.Written)) throw new IllegalArgumentException("start() is for a command Berth writes to");
+        if (command.output() instanceof Output.Streamed) throw new IllegalArgumentException("a written command's output cannot be streamed");
+        return new RunningCommand(start(List.of(command)), this, command);
+    }
+
+    CommandResult finish(StartedProcesses started, Command command) throws IOException {
+        boolean timedOut = await(started.processes, null, started.startNanos + command.timeout().toNanos(), command.grace().toNanos());
+        return single(started.result(timedOut));
+    }
+
+    private StartedProcesses start(List<Command> commands) throws IOException {
+        List<Command> stages = new ArrayList<>();
+        for (Command c : commands) stages.add(requireProgram(transport.wrap(c)));
+        // own session and process group: the whole tree can be signalled
+        return StartedProcesses.start(stages, ownSession ? List.of("setsid") : List.of(), groups);
+    }
+
+    private static CommandResult single(PipelineResult r) {
+        PipelineResult.Stage only = r.stages().get(0);
+        return new CommandResult(only.exitCode(), r.timedOut(), r.output(), r.truncated(), only.errors(), r.took());
     }
 
     /** Waits for all within one deadline; on expiry stops them and says so. */
@@ -173,14 +125,6 @@ public final class CommandRunner {
         }
     }
 
-    private List<String> sessionOf(List<String> argv) {
-        if (!ownSession) return argv;
-        List<String> wrapped = new ArrayList<>(argv.size() + 1);
-        wrapped.add("setsid"); // own session and process group: the whole tree can be signalled
-        wrapped.addAll(argv);
-        return wrapped;
-    }
-
     /** Said plainly before anything starts, rather than as setsid's exit 127 or the JDK's error=2. */
     private static Command requireProgram(Command c) throws ProgramNotFoundException {
         String program = c.program();
@@ -194,24 +138,5 @@ public final class CommandRunner {
             throw new ProgramNotFoundException(program, "no \"" + program + "\" program on the PATH");
         }
         return c;
-    }
-
-    private static Path temporaryFile(List<Path> temporary, String suffix) throws IOException {
-        Path f = Files.createTempFile("berth-command", suffix, PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
-        temporary.add(f);
-        return f;
-    }
-
-    private static String head(Path file, int limit) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(limit), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static String tail(Path file, int limit) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ch.position(Math.max(0, ch.size() - limit));
-            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -2,11 +2,16 @@ package dev.berth.exec;
 
 import java.nio.file.Path;
 
-/** What a command reads on stdin: nothing (/dev/null, so that no tool ever waits for a terminal), or a file. */
+/**
+ * What a command reads on stdin: nothing (/dev/null, so that no tool ever waits for a terminal),
+ * a file, or what Berth writes to it (a command started with {@link CommandRunner#start}).
+ */
 public sealed interface Input {
     record None() implements Input { }
 
     record FromFile(Path file) implements Input { }
+
+    record Written() implements Input { }
 
     static Input none() {
         return new None();
@@ -14,5 +19,9 @@ public sealed interface Input {
 
     static Input from(Path file) {
         return new FromFile(file);
+    }
+
+    static Input written() {
+        return new Written();
     }
 }

@@ -61,7 +61,7 @@ class CommandRunnerTest {
     @Test
     void stderrKeepsItsLastBytes() throws IOException {
         CommandResult r = RUNNER.run(sh("head -c 100000 /dev/zero | tr '\\0' x >&2; echo last >&2"));
-        assertEquals(CommandRunner.ERRORS_KEPT, r.errors().length());
+        assertEquals(StartedProcesses.ERRORS_KEPT, r.errors().length());
         assertTrue(r.errors().endsWith("x\nlast\n") || r.errors().endsWith("xlast\n"), r.errors().substring(r.errors().length() - 20));
     }
 
@@ -198,5 +198,26 @@ class CommandRunnerTest {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    @Test
+    void aCommandBerthWritesToGetsItsStdinAndEndsWhenItIsClosed() throws IOException {
+        try (RunningCommand tr = RUNNER.start(Command.of("tr", "a-z", "A-Z").withInput(Input.written()))) {
+            tr.stdin().write("fed as it comes".getBytes(StandardCharsets.UTF_8));
+            CommandResult r = tr.finish();
+            assertTrue(r.ok());
+            assertEquals("FED AS IT COMES", r.output());
+        }
+        assertThrows(IllegalArgumentException.class, () -> RUNNER.start(Command.of("cat")));
+        assertThrows(IllegalArgumentException.class, () -> RUNNER.run(Command.of("cat").withInput(Input.written())));
+    }
+
+    @Test
+    void aCommandBerthWritesToIsKilledWhenGivenUp() throws Exception {
+        Path pid = tmp.resolve("pid");
+        RunningCommand running = RUNNER.start(sh("echo $$ > " + pid + "; sleep 60").withInput(Input.written()));
+        for (int i = 0; i < 100 && !Files.exists(pid); i++) Thread.sleep(50);
+        running.kill();
+        assertTrue(gone(Long.parseLong(Files.readString(pid).strip())));
     }
 }
