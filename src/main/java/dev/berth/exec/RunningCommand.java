@@ -9,12 +9,10 @@ import java.io.OutputStream;
  */
 public final class RunningCommand implements AutoCloseable {
     private final StartedProcesses started;
-    private final CommandRunner runner;
     private final Command command;
 
-    RunningCommand(StartedProcesses started, CommandRunner runner, Command command) {
+    RunningCommand(StartedProcesses started, Command command) {
         this.started = started;
-        this.runner = runner;
         this.command = command;
     }
 
@@ -26,7 +24,7 @@ public final class RunningCommand implements AutoCloseable {
     public CommandResult finish() throws IOException {
         try {
             stdin().close();
-            return runner.finish(started, command);
+            return CommandRunner.single(started.result(started.await(null, command.timeout(), command.grace())));
         } finally {
             started.close();
         }

@@ -5,6 +5,7 @@ import dev.berth.files.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The processes of one run, started, with the temporary files that hold their output; closed,
@@ -104,6 +107,46 @@ final class StartedProcesses implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             temporary.forEach(FileTrees::deleteQuietly);
             throw e;
+        }
+    }
+
+    /** Waits for all within one deadline (from their start); on expiry stops them and says so. A sink reads the last one's stdout first. */
+    boolean await(Output.Sink sink, Duration timeout, Duration grace) throws IOException {
+        List<Process> ps = processes;
+        long deadline = startNanos + timeout.toNanos();
+        long graceNanos = grace.toNanos();
+        AtomicBoolean expired = new AtomicBoolean();
+        Thread watchdog = null;
+        try {
+            if (sink != null) {
+                // the caller reads on this thread; the deadline is kept by another
+                watchdog = Thread.ofVirtual().name("berth-command-deadline").start(() -> {
+                    try {
+                        Thread.sleep(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                        expired.set(true);
+                        groups.stop(ps, graceNanos);
+                    } catch (InterruptedException e) {
+                        // the pipeline ended first
+                    }
+                });
+                try (InputStream stdout = ps.get(ps.size() - 1).getInputStream()) {
+                    sink.drain(stdout);
+                }
+            }
+            for (Process p : ps) {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    if (watchdog != null) watchdog.interrupt();
+                    groups.stop(ps, graceNanos);
+                    return true;
+                }
+            }
+            return expired.get();
+        } catch (InterruptedException e) {
+            groups.kill(ps);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while running " + ps.size() + " process(es)");
+        } finally {
+            if (watchdog != null) watchdog.interrupt();
         }
     }
 
