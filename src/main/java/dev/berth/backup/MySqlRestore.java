@@ -1,6 +1,8 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import dev.berth.exec.Input;
+import dev.berth.exec.Output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,7 +151,7 @@ final class MySqlRestore {
             f = Files.createTempFile("berth-restore", ".sql", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------"))); // routine bodies may hold anything
             Files.writeString(f, sql);
-            Restorer.pipe(f, "none", null, command(db), env, what);
+            BackupTools.pipe(List.of(BackupTools.command(command(db), env).withInput(Input.from(f)).withOutput(Output.discarded())), what);
         } catch (IOException e) {
             throw new BackupException(what + ": " + e.getMessage());
         } finally {
