@@ -211,26 +211,26 @@ public final class BackupReconciler {
                     // the server finishes a CREATE DATABASE whose psql was killed with the daemon: wait for it, or the
                     // database would appear after it was looked for
                     String creating = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE DATABASE " + prefix.replace("_", "\\_") + "%'";
-                    for (int i = 0; i < 300 && !Engines.run(with(conn, creating), spec.env(), "psql").strip().equals("0"); i++) pause();
-                    for (String db : Engines.run(with(conn, "SELECT datname FROM pg_database"), spec.env(), "psql").lines().map(String::strip).toList()) {
+                    for (int i = 0; i < 300 && !BackupTools.run(with(conn, creating), spec.env(), "psql").strip().equals("0"); i++) pause();
+                    for (String db : BackupTools.run(with(conn, "SELECT datname FROM pg_database"), spec.env(), "psql").lines().map(String::strip).toList()) {
                         if (!scratchOf(db, prefix, startedAt)) continue;
                         try {
                             // FORCE: a pg_restore killed with the daemon may still hold a connection to it (PostgreSQL 13+)
-                            Engines.run(with(conn, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"), spec.env(), "psql");
+                            BackupTools.run(with(conn, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"), spec.env(), "psql");
                         } catch (BackupException older) {
-                            Engines.run(with(conn, "DROP DATABASE IF EXISTS " + db), spec.env(), "psql");
+                            BackupTools.run(with(conn, "DROP DATABASE IF EXISTS " + db), spec.env(), "psql");
                         }
                         dropped.add(db);
                     }
                 }
                 case BackupSpec.MySql my -> {
-                    List<String> conn = List.of(Engines.onPath("mariadb") ? "mariadb" : "mysql", "-h", my.host(), "-P", String.valueOf(my.port()),
+                    List<String> conn = List.of(BackupTools.mysqlClient(), "-h", my.host(), "-P", String.valueOf(my.port()),
                             "-u", my.user(), "-N", "-B", "-e");
                     String creating = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE DATABASE `" + prefix.replace("_", "\\_") + "%'";
-                    for (int i = 0; i < 300 && !Engines.run(with(conn, creating), spec.env(), conn.get(0)).strip().equals("0"); i++) pause();
-                    for (String db : Engines.run(with(conn, "SHOW DATABASES"), spec.env(), conn.get(0)).lines().map(String::strip).toList()) {
+                    for (int i = 0; i < 300 && !BackupTools.run(with(conn, creating), spec.env(), conn.get(0)).strip().equals("0"); i++) pause();
+                    for (String db : BackupTools.run(with(conn, "SHOW DATABASES"), spec.env(), conn.get(0)).lines().map(String::strip).toList()) {
                         if (!scratchOf(db, prefix, startedAt)) continue;
-                        Engines.run(with(conn, "DROP DATABASE IF EXISTS `" + db + "`"), spec.env(), conn.get(0));
+                        BackupTools.run(with(conn, "DROP DATABASE IF EXISTS `" + db + "`"), spec.env(), conn.get(0));
                         dropped.add(db);
                     }
                 }

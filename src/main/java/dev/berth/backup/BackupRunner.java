@@ -1,15 +1,23 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import dev.berth.exec.Command;
+import dev.berth.exec.CommandResult;
+import dev.berth.exec.CommandRunner;
+import dev.berth.exec.Input;
+import dev.berth.exec.Output;
+import dev.berth.exec.Pipeline;
+import dev.berth.exec.PipelineResult;
+import dev.berth.exec.ProgramNotFoundException;
+import dev.berth.exec.RunningCommand;
 import dev.berth.fault.CrashPoints;
 import dev.berth.files.PrivateFiles;
-import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,10 +30,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Takes one backup: the dump tool's output streams through the compressor (zstd or gzip, as
@@ -77,77 +85,33 @@ public final class BackupRunner {
         Path partial = dir.resolve("." + name + ".partial");
         Path target = dir.resolve(name);
 
-        List<ProcessBuilder> stages = new ArrayList<>();
-        ProcessBuilder first = new ProcessBuilder(dump.argv());
-        first.environment().putAll(dump.env());
-        first.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        stages.add(first);
-        switch (b.compress()) {
-            case "zstd" -> stages.add(new ProcessBuilder("zstd", "-q", "-c", "-T0", "-3"));
-            case "gzip" -> stages.add(new ProcessBuilder("gzip", "-c", "-6"));
-            default -> { }
-        }
-        if (b.encrypt() != null) {
-            // age, so that the standard tool decrypts it: `age -d -i key.txt file`
-            List<String> age = new ArrayList<>(List.of("age"));
-            for (String r : b.encrypt().recipients()) age.addAll(List.of("-r", r));
-            stages.add(new ProcessBuilder(age));
-        }
-        List<Path> errs = new ArrayList<>();
-        List<Process> ps = List.of();
+        List<Command> stages = new ArrayList<>();
+        stages.add(BackupTools.command(dump.argv(), dump.env()));
+        compressArgv(b.compress()).ifPresent(argv -> stages.add(Command.of(argv)));
+        // age, so that the standard tool decrypts it: `age -d -i key.txt file`
+        if (b.encrypt() != null) stages.add(Command.of(ageArgv(b.encrypt().recipients())));
         Hasher sha = null;
         try {
-            for (ProcessBuilder pb : stages) {
-                Path err = Files.createTempFile("berth-backup", ".err");
-                errs.add(err);
-                pb.redirectError(err.toFile());
-            }
+            sha = Hasher.start();
+            Hasher hasher = sha;
+            long[] bytes = new long[1];
+            stages.set(stages.size() - 1, stages.getLast().withOutput(Output.streamed(in -> bytes[0] = write(in, partial, hasher))));
+            PipelineResult piped;
             try {
-                ps = ProcessBuilder.startPipeline(stages);
-            } catch (IOException e) {
-                throw new BackupException("cannot start " + String.join(" | ", stages.stream().map(s -> s.command().get(0)).toList())
+                // no time limit: a dump takes as long as the database is big
+                piped = CommandRunner.local().run(Pipeline.of(stages, Command.UNLIMITED));
+            } catch (ProgramNotFoundException e) {
+                throw new BackupException("cannot start " + String.join(" | ", stages.stream().map(Command::program).toList())
                         + ": " + e.getMessage() + " (is it installed?)");
             }
-            sha = Hasher.start();
-            long bytes = 0;
-            try (InputStream in = ps.get(ps.size() - 1).getInputStream();
-                 FileChannel out = PrivateFiles.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                byte[] buf = new byte[1 << 16];
-                long unsynced = 0;
-                // sync as it goes, so the disk writes while the dump runs and the last sync is short; on
-                // a thread of its own, so the pipe keeps flowing while the disk catches up
-                Future<?> syncing = null;
-                try (var syncer = Executors.newVirtualThreadPerTaskExecutor()) {
-                    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                        sha.update(buf, n);
-                        out.write(ByteBuffer.wrap(buf, 0, n));
-                        bytes += n;
-                        unsynced += n;
-                        if (unsynced >= 64L << 20 && (syncing == null || syncing.isDone())) {
-                            if (syncing != null) finish(syncing);
-                            syncing = syncer.submit(() -> {
-                                out.force(false);
-                                return null;
-                            });
-                            unsynced = 0;
-                        }
-                    }
-                    if (syncing != null) finish(syncing);
-                }
-                out.force(true);
-            }
             String sha256 = sha.finish();
-            for (int i = 0; i < ps.size(); i++) {
-                Process p = ps.get(i);
-                if (!p.waitFor(1, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    throw new BackupException(stages.get(i).command().get(0) + " did not exit after its output ended");
-                }
-                if (p.exitValue() != 0) {
-                    throw new BackupException(stages.get(i).command().get(0) + " failed (exit " + p.exitValue() + "): " + tail(errs.get(i)));
-                }
+            if (piped.timedOut()) throw new BackupException(stages.get(0).program() + " did not finish");
+            Optional<PipelineResult.Stage> failed = piped.failed();
+            if (failed.isPresent()) {
+                throw new BackupException(failed.get().program() + " failed (exit " + failed.get().exitCode() + "): "
+                        + BackupTools.lastLines(failed.get().errors(), 15));
             }
-            Archive done = new Archive(target, bytes, sha256, (System.nanoTime() - t0) / 1_000_000, dump.toolVersion(), dump.serverVersion());
+            Archive done = new Archive(target, bytes[0], sha256, (System.nanoTime() - t0) / 1_000_000, dump.toolVersion(), dump.serverVersion());
             beforeRename.record(done);
             CrashPoints.reach("backup.recorded");
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
@@ -156,28 +120,68 @@ public final class BackupRunner {
             return done;
         } catch (SQLException e) {
             throw new BackupException("cannot record the archive in the catalog: " + e.getMessage());
+        } catch (InterruptedIOException e) {
+            throw new BackupException("interrupted");
         } catch (IOException e) {
             throw new BackupException("writing " + partial + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException("interrupted");
         } finally {
-            for (Process p : ps) if (p.isAlive()) p.destroyForcibly();
             if (sha != null) sha.stop();
             try {
                 Files.deleteIfExists(partial);
             } catch (IOException ignored) {
                 // removed next time
             }
-            for (Path e : errs) e.toFile().delete();
         }
     }
 
+    /** The compressor as its own process (it uses the other cores); none for compress: none. */
+    static Optional<List<String>> compressArgv(String compress) {
+        return switch (compress) {
+            case "zstd" -> Optional.of(List.of("zstd", "-q", "-c", "-T0", "-3"));
+            case "gzip" -> Optional.of(List.of("gzip", "-c", "-6"));
+            default -> Optional.empty();
+        };
+    }
+
+    static List<String> ageArgv(List<String> recipients) {
+        List<String> age = new ArrayList<>(List.of("age"));
+        for (String r : recipients) age.addAll(List.of("-r", r));
+        return age;
+    }
+
     /**
-     * SHA-256 of the stream. The daemon's JVM compiles with C1 only (for its footprint), where
-     * Java's SHA-256 runs at about 100 MB/s: `openssl dgst` (SHA-NI, ten times that) hashes in
-     * its own process when it is there; Java's MessageDigest otherwise.
+     * Hashes and writes the archive as it comes, syncing as it goes, so the disk writes while the
+     * dump runs and the last sync is short; on a thread of its own, so the pipe keeps flowing while
+     * the disk catches up. Returns the bytes written.
      */
+    private static long write(InputStream in, Path partial, Hasher sha) throws IOException {
+        long bytes = 0;
+        try (FileChannel out = PrivateFiles.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[1 << 16];
+            long unsynced = 0;
+            Future<?> syncing = null;
+            try (var syncer = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    sha.update(buf, n);
+                    out.write(ByteBuffer.wrap(buf, 0, n));
+                    bytes += n;
+                    unsynced += n;
+                    if (unsynced >= 64L << 20 && (syncing == null || syncing.isDone())) {
+                        if (syncing != null) finish(syncing);
+                        syncing = syncer.submit(() -> {
+                            out.force(false);
+                            return null;
+                        });
+                        unsynced = 0;
+                    }
+                }
+                if (syncing != null) finish(syncing);
+            }
+            out.force(true);
+        }
+        return bytes;
+    }
+
     /** Waits for a background sync; its failure (a full or failing disk) is the run's. */
     private static void finish(Future<?> sync) throws IOException {
         try {
@@ -190,21 +194,30 @@ public final class BackupRunner {
         }
     }
 
+    /**
+     * SHA-256 of the stream. The daemon's JVM compiles with C1 only (for its footprint), where
+     * Java's SHA-256 runs at about 100 MB/s: `openssl dgst` (SHA-NI, ten times that) hashes in
+     * its own process when it is there; Java's MessageDigest otherwise.
+     */
     private static final class Hasher {
-        private final Process openssl;
+        /** The checksum of what is written to its stdin, as "<hex> *stdin". */
+        static final Command OPENSSL_SHA256 = Command.of("openssl", "dgst", "-sha256", "-r").withInput(Input.written())
+                .withOutput(Output.captured(1024)).withTimeout(Command.UNLIMITED);
+
+        private final RunningCommand openssl;
         private final OutputStream toOpenssl;
         private final MessageDigest md;
 
-        private Hasher(Process openssl, MessageDigest md) {
+        private Hasher(RunningCommand openssl, MessageDigest md) {
             this.openssl = openssl;
-            this.toOpenssl = openssl == null ? null : openssl.getOutputStream();
+            this.toOpenssl = openssl == null ? null : openssl.stdin();
             this.md = md;
         }
 
         static Hasher start() throws BackupException {
-            if (Engines.onPath("openssl")) {
+            if (BackupTools.onPath("openssl")) {
                 try {
-                    return new Hasher(new ProcessBuilder("openssl", "dgst", "-sha256", "-r").redirectError(ProcessBuilder.Redirect.DISCARD).start(), null);
+                    return new Hasher(CommandRunner.local().start(OPENSSL_SHA256), null);
                 } catch (IOException e) {
                     // fall back to Java
                 }
@@ -217,7 +230,7 @@ public final class BackupRunner {
         }
 
         void stop() {
-            if (openssl != null && openssl.isAlive()) openssl.destroyForcibly();
+            if (openssl != null) openssl.kill();
         }
 
         void update(byte[] buf, int n) throws IOException {
@@ -225,11 +238,11 @@ public final class BackupRunner {
             else toOpenssl.write(buf, 0, n);
         }
 
-        String finish() throws IOException, InterruptedException, BackupException {
+        String finish() throws IOException, BackupException {
             if (md != null) return HexFormat.of().formatHex(md.digest());
-            toOpenssl.close();
-            String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            if (!openssl.waitFor(1, TimeUnit.MINUTES) || openssl.exitValue() != 0 || !out.matches("[0-9a-f]{64}\\b.*")) {
+            CommandResult r = openssl.finish();
+            String out = r.output().strip();
+            if (!r.ok() || !out.matches("[0-9a-f]{64}\\b.*")) {
                 throw new BackupException("openssl dgst did not give a checksum: " + out);
             }
             return out.substring(0, 64);
@@ -255,15 +268,6 @@ public final class BackupRunner {
             ch.force(true);
         } catch (IOException ignored) {
             // some file systems do not sync directories; the file itself is synced
-        }
-    }
-
-    private static String tail(Path err) {
-        try {
-            List<String> lines = Files.readAllLines(err);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())).strip();
-        } catch (IOException e) {
-            return "(no error output)";
         }
     }
 }

@@ -212,7 +212,7 @@ public final class BackupService {
                 String scratch = ("berth_drill_" + e.name() + "_" + e.id() + "_" + Long.toHexString(System.currentTimeMillis()))
                         .replaceAll("[^A-Za-z0-9_]", "_");
                 try {
-                    Map<String, Object> found = Restorer.drill(spec, archive, e.compress(), scratch);
+                    Map<String, Object> found = Restorer.drill(spec, archive, e.compress(), scratch).fields();
                     catalog.drilled(e.id(), true, Json.write(found));
                     r.put("drill", found);
                 } catch (BackupException x) {

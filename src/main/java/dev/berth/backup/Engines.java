@@ -1,9 +1,9 @@
 package dev.berth.backup;
 
+import static dev.berth.backup.BackupTools.run;
+
 import dev.berth.config.BackupSpec;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,50 +33,38 @@ final class Engines {
         Map<String, String> env = new LinkedHashMap<>(b.env());
         return switch (b.source()) {
             case BackupSpec.Postgres pg -> {
-                String server = firstLine(run(List.of("psql", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(),
-                        "-d", pg.database(), "-w", "-At", "-c", "show server_version"), env, "psql (to ask the server its version)"));
+                String server = firstLine(run(psqlVersionArgv(pg), env, "psql (to ask the server its version)"));
                 String pgDump = pgDumpFor(major(server));
-                String tool = firstLine(run(List.of(pgDump, "--version"), env, pgDump));
+                String tool = firstLine(run(versionArgv(pgDump), env, pgDump));
                 yield new Dump(pgDumpArgv(pgDump, pg), env, "pgdump", tool, "PostgreSQL " + server);
             }
             case BackupSpec.MySql my -> {
-                String dumpTool = onPath("mariadb-dump") ? "mariadb-dump" : "mysqldump";
-                String client = onPath("mariadb") ? "mariadb" : "mysql";
-                List<String> conn = List.of("-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user());
-                List<String> ask = new ArrayList<>(List.of(client));
-                ask.addAll(conn);
-                ask.addAll(List.of("-N", "-B", "-e", "select version()"));
-                String server = firstLine(run(ask, env, client + " (to ask the server its version)"));
-                String tool = firstLine(run(List.of(dumpTool, "--version"), env, dumpTool));
+                String dumpTool = BackupTools.mysqlDumpTool();
+                String client = BackupTools.mysqlClient();
+                String server = firstLine(run(mysqlVersionArgv(client, my), env, client + " (to ask the server its version)"));
+                String tool = firstLine(run(versionArgv(dumpTool), env, dumpTool));
                 yield new Dump(mysqlDumpArgv(dumpTool, my), env, "sql", tool, server);
             }
             case BackupSpec.Mongo mongo -> {
                 // The password goes in a 0600 config file mongodump reads, not on its command line.
-                String tool = firstLine(run(List.of("mongodump", "--version"), env, "mongodump"));
-                List<String> argv = new ArrayList<>(List.of("mongodump", "--host", mongo.host(), "--port", String.valueOf(mongo.port()),
-                        "--db", mongo.database(), "--archive"));
-                if (mongo.user() != null) {
-                    argv.addAll(List.of("--username", mongo.user(), "--authenticationDatabase", "admin",
-                            "--config", mongoConfig(env.getOrDefault("MONGO_PASSWORD", "")).toString()));
-                }
-                yield new Dump(argv, env, "archive", tool, null);
+                String tool = firstLine(run(versionArgv("mongodump"), env, "mongodump"));
+                Path config = mongo.user() == null ? null : mongoConfig(env.getOrDefault("MONGO_PASSWORD", ""));
+                yield new Dump(mongoDumpArgv(mongo, config), env, "archive", tool, null);
             }
             case BackupSpec.Sqlite lite -> {
                 if (!Files.isRegularFile(lite.file())) throw new BackupException("sqlite database " + lite.file() + " does not exist");
-                String tool = "sqlite3 " + firstLine(run(List.of("sqlite3", "--version"), env, "sqlite3")).split(" ")[0];
-                // .dump reads in one transaction: a consistent copy of a live database, never a raw file copy
-                yield new Dump(List.of("sqlite3", "-readonly", lite.file().toString(), ".dump"), env, "sql", tool, null);
+                String tool = "sqlite3 " + firstLine(run(versionArgv("sqlite3"), env, "sqlite3")).split(" ")[0];
+                yield new Dump(sqliteDumpArgv(lite), env, "sql", tool, null);
             }
             case BackupSpec.Redis r -> {
-                String tool = firstLine(run(List.of("redis-cli", "--version"), env, "redis-cli"));
-                String info = run(List.of("redis-cli", "-h", r.host(), "-p", String.valueOf(r.port()), "info", "server"), env, "redis-cli info");
+                String tool = firstLine(run(versionArgv("redis-cli"), env, "redis-cli"));
+                String info = run(redisArgv(r, "info", "server"), env, "redis-cli info");
                 Matcher m = Pattern.compile("redis_version:(\\S+)").matcher(info);
-                yield new Dump(List.of("redis-cli", "-h", r.host(), "-p", String.valueOf(r.port()), "--rdb", "-"), env, "rdb", tool,
-                        m.find() ? "Redis " + m.group(1) : null);
+                yield new Dump(redisArgv(r, "--rdb", "-"), env, "rdb", tool, m.find() ? "Redis " + m.group(1) : null);
             }
             case BackupSpec.Dir d -> {
                 if (!Files.isDirectory(d.dir())) throw new BackupException("directory " + d.dir() + " does not exist");
-                yield new Dump(tarArgv(d), env, "tar", firstLine(run(List.of("tar", "--version"), env, "tar")), null);
+                yield new Dump(tarArgv(d), env, "tar", firstLine(run(versionArgv("tar"), env, "tar")), null);
             }
         };
     }
@@ -106,6 +93,40 @@ final class Engines {
         return argv;
     }
 
+    static List<String> versionArgv(String tool) {
+        return List.of(tool, "--version");
+    }
+
+    static List<String> psqlVersionArgv(BackupSpec.Postgres pg) {
+        return List.of("psql", "-h", pg.host(), "-p", String.valueOf(pg.port()), "-U", pg.user(), "-d", pg.database(), "-w", "-At",
+                "-c", "show server_version");
+    }
+
+    static List<String> mysqlVersionArgv(String client, BackupSpec.MySql my) {
+        return List.of(client, "-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user(), "-N", "-B", "-e", "select version()");
+    }
+
+    /** @param config the --config file holding the password; none when null (no user) */
+    static List<String> mongoDumpArgv(BackupSpec.Mongo mongo, Path config) {
+        List<String> argv = new ArrayList<>(List.of("mongodump", "--host", mongo.host(), "--port", String.valueOf(mongo.port()),
+                "--db", mongo.database(), "--archive"));
+        if (mongo.user() != null) {
+            argv.addAll(List.of("--username", mongo.user(), "--authenticationDatabase", "admin", "--config", config.toString()));
+        }
+        return argv;
+    }
+
+    /** .dump reads in one transaction: a consistent copy of a live database, never a raw file copy. */
+    static List<String> sqliteDumpArgv(BackupSpec.Sqlite lite) {
+        return List.of("sqlite3", "-readonly", lite.file().toString(), ".dump");
+    }
+
+    static List<String> redisArgv(BackupSpec.Redis r, String... args) {
+        List<String> argv = new ArrayList<>(List.of("redis-cli", "-h", r.host(), "-p", String.valueOf(r.port())));
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
     /** A mongodump/mongorestore --config file holding only the password (0600, removed on exit). */
     static Path mongoConfig(String password) throws BackupException {
         try {
@@ -121,7 +142,7 @@ final class Engines {
 
     /** The pg_dump that can dump a server of this major version: the one on PATH, or a matching one in /usr/lib/postgresql. */
     private static String pgDumpFor(int serverMajor) throws BackupException {
-        int onPath = major(firstLine(run(List.of("pg_dump", "--version"), Map.of(), "pg_dump")));
+        int onPath = major(firstLine(run(versionArgv("pg_dump"), Map.of(), "pg_dump")));
         if (onPath >= serverMajor) return "pg_dump";
         for (int v = serverMajor; v <= serverMajor + 5; v++) {
             Path candidate = Path.of("/usr/lib/postgresql", String.valueOf(v), "bin", "pg_dump");
@@ -136,44 +157,9 @@ final class Engines {
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) return true;
-        }
-        return false;
-    }
-
     private static String firstLine(String s) {
         String t = s.strip();
         int nl = t.indexOf('\n');
         return nl < 0 ? t : t.substring(0, nl);
-    }
-
-    /** A short command (versions, a query); its output, or BackupException with the tool's own error. */
-    static String run(List<String> argv, Map<String, String> env, String what) throws BackupException {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw new BackupException(what + ": cannot run " + argv.get(0) + " (" + e.getMessage() + "); install it");
-            }
-            byte[] out = p.getInputStream().readNBytes(64 * 1024);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new BackupException(what + " did not answer within 30 s");
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) throw new BackupException(what + " failed: " + text.strip());
-            return text;
-        } catch (IOException e) {
-            throw new BackupException(what + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException(what + ": interrupted");
-        }
     }
 }

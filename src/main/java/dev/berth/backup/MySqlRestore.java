@@ -1,7 +1,8 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
-import java.io.File;
+import dev.berth.exec.Input;
+import dev.berth.exec.Output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -36,8 +36,8 @@ final class MySqlRestore {
 
     private MySqlRestore(BackupSpec.MySql my, Map<String, String> env) {
         this.env = env;
-        this.client = Engines.onPath("mariadb") ? "mariadb" : "mysql";
-        this.dumpTool = Engines.onPath("mariadb-dump") ? "mariadb-dump" : "mysqldump";
+        this.client = BackupTools.mysqlClient();
+        this.dumpTool = BackupTools.mysqlDumpTool();
         this.conn = List.of("-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user());
     }
 
@@ -151,7 +151,7 @@ final class MySqlRestore {
             f = Files.createTempFile("berth-restore", ".sql", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------"))); // routine bodies may hold anything
             Files.writeString(f, sql);
-            Restorer.pipe(f, "none", null, command(db), env, what);
+            BackupTools.pipe(List.of(BackupTools.command(command(db), env).withInput(Input.from(f)).withOutput(Output.discarded())), what);
         } catch (IOException e) {
             throw new BackupException(what + ": " + e.getMessage());
         } finally {
@@ -178,36 +178,7 @@ final class MySqlRestore {
      * No short timeout: a RENAME TABLE waits for the app's open transactions on the tables.
      */
     private String run(List<String> argv, String what) throws BackupException {
-        Path out = null;
-        Path err = null;
-        try {
-            var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-            out = Files.createTempFile("berth-restore", ".out", owner);
-            err = Files.createTempFile("berth-restore", ".err", owner);
-            ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().putAll(env);
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw new BackupException(what + ": cannot run " + argv.get(0) + " (" + e.getMessage() + "); install it");
-            }
-            if (!p.waitFor(6, TimeUnit.HOURS)) {
-                p.destroyForcibly();
-                throw new BackupException(what + " did not finish");
-            }
-            if (p.exitValue() != 0) throw new BackupException(what + " failed: " + Files.readString(err).strip());
-            return Files.readString(out);
-        } catch (IOException e) {
-            throw new BackupException(what + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException(what + ": interrupted");
-        } finally {
-            if (out != null) out.toFile().delete();
-            if (err != null) err.toFile().delete();
-        }
+        return BackupTools.output(argv, env, what);
     }
 
     private void exec(String sql) throws BackupException {

@@ -1,9 +1,10 @@
 package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
+import dev.berth.exec.Command;
+import dev.berth.exec.Output;
 import dev.berth.fault.CrashPoints;
 import dev.berth.files.FileTrees;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads archives back: the checksum, a restore drill into a scratch target that is checked
@@ -42,11 +42,10 @@ public final class Restorer {
 
     /**
      * Restores the archive into a scratch database or directory, measures what came back, and
-     * drops the scratch target in every outcome. Returns what was found, e.g.
-     * {tables: 3, rows: {public.orders: 5000, ...}}.
+     * drops the scratch target in every outcome. Returns what was found: tables and their row
+     * counts, or files and bytes, or the bytes of an RDB snapshot.
      */
-    public static Map<String, Object> drill(BackupSpec b, Path file, String compress, String scratchName) throws BackupException {
-        Map<String, Object> found = new LinkedHashMap<>();
+    public static DrillFindings drill(BackupSpec b, Path file, String compress, String scratchName) throws BackupException {
         Map<String, String> env = b.env();
         switch (b.source()) {
             case BackupSpec.Postgres pg -> {
@@ -58,31 +57,29 @@ public final class Restorer {
                     restore.addAll(conn);
                     restore.addAll(List.of("--no-owner", "--exit-on-error", "-d", scratchName));
                     pipe(file, compress, identity(b), restore, env, "pg_restore into the scratch database " + scratchName);
-                    Map<String, Object> rows = new LinkedHashMap<>();
+                    Map<String, Long> rows = new LinkedHashMap<>();
                     for (String t : psql(conn, scratchName, env, "SELECT quote_ident(schemaname)||'.'||quote_ident(tablename) FROM pg_tables"
                             + " WHERE schemaname NOT IN ('pg_catalog','information_schema') ORDER BY 1").lines().filter(l -> !l.isBlank()).toList()) {
                         rows.put(t, Long.parseLong(psql(conn, scratchName, env, "SELECT count(*) FROM " + t).strip()));
                     }
-                    found.put("tables", rows.size());
-                    found.put("rows", rows);
+                    return DrillFindings.ofTables(rows);
                 } finally {
                     psql(conn, "postgres", env, "DROP DATABASE IF EXISTS " + scratchName);
                 }
             }
             case BackupSpec.MySql my -> {
-                String client = Engines.onPath("mariadb") ? "mariadb" : "mysql";
+                String client = BackupTools.mysqlClient();
                 List<String> conn = List.of(client, "-h", my.host(), "-P", String.valueOf(my.port()), "-u", my.user());
                 sql(conn, null, env, "CREATE DATABASE `" + scratchName + "`");
                 try {
                     List<String> restore = new ArrayList<>(conn);
                     restore.addAll(List.of("--", scratchName));
                     pipe(file, compress, identity(b), restore, env, client + " into the scratch database " + scratchName);
-                    Map<String, Object> rows = new LinkedHashMap<>();
+                    Map<String, Long> rows = new LinkedHashMap<>();
                     for (String t : sql(conn, scratchName, env, "SHOW TABLES").lines().filter(l -> !l.isBlank()).toList()) {
                         rows.put(t, Long.parseLong(sql(conn, scratchName, env, "SELECT count(*) FROM `" + t + "`").strip()));
                     }
-                    found.put("tables", rows.size());
-                    found.put("rows", rows);
+                    return DrillFindings.ofTables(rows);
                 } finally {
                     sql(conn, null, env, "DROP DATABASE IF EXISTS `" + scratchName + "`");
                 }
@@ -91,16 +88,15 @@ public final class Restorer {
                 Path scratch = tempDir("berth-drill").resolve(scratchName + ".db");
                 try {
                     pipe(file, compress, identity(b), List.of("sqlite3", scratch.toString()), env, "sqlite3 into a scratch file");
-                    String check = Engines.run(List.of("sqlite3", scratch.toString(), "PRAGMA integrity_check"), env, "sqlite3 integrity_check").strip();
+                    String check = BackupTools.run(List.of("sqlite3", scratch.toString(), "PRAGMA integrity_check"), env, "sqlite3 integrity_check").strip();
                     if (!check.equals("ok")) throw new BackupException("the restored database fails its integrity check: " + check);
-                    Map<String, Object> rows = new LinkedHashMap<>();
-                    for (String t : Engines.run(List.of("sqlite3", scratch.toString(), "SELECT name FROM sqlite_master WHERE type='table' ORDER BY 1"),
+                    Map<String, Long> rows = new LinkedHashMap<>();
+                    for (String t : BackupTools.run(List.of("sqlite3", scratch.toString(), "SELECT name FROM sqlite_master WHERE type='table' ORDER BY 1"),
                             env, "sqlite3").lines().filter(l -> !l.isBlank()).toList()) {
-                        rows.put(t, Long.parseLong(Engines.run(List.of("sqlite3", scratch.toString(), "SELECT count(*) FROM \"" + t.replace("\"", "\"\"") + "\""),
+                        rows.put(t, Long.parseLong(BackupTools.run(List.of("sqlite3", scratch.toString(), "SELECT count(*) FROM \"" + t.replace("\"", "\"\"") + "\""),
                                 env, "sqlite3").strip()));
                     }
-                    found.put("tables", rows.size());
-                    found.put("rows", rows);
+                    return DrillFindings.ofTables(rows);
                 } finally {
                     FileTrees.deleteQuietly(scratch.getParent());
                 }
@@ -116,8 +112,7 @@ public final class Restorer {
                             filesAndBytes[1] += f.toFile().length();
                         });
                     }
-                    found.put("files", filesAndBytes[0]);
-                    found.put("bytes", filesAndBytes[1]);
+                    return DrillFindings.ofFiles(filesAndBytes[0], filesAndBytes[1]);
                 } catch (IOException e) {
                     throw new BackupException("cannot read the restored files: " + e.getMessage());
                 } finally {
@@ -130,14 +125,14 @@ public final class Restorer {
                 Path scratch = tempDir("berth-drill");
                 try {
                     Path rdb = scratch.resolve("dump.rdb");
-                    pipe(file, compress, identity(b), List.of("sh", "-c", "cat > \"$0\"", rdb.toString()), env, "unpacking the RDB file");
+                    BackupTools.pipe(unpacked(file, compress, identity(b), Output.writtenTo(rdb)), "unpacking the RDB file");
                     byte[] head = new byte[5];
                     try (InputStream in = Files.newInputStream(rdb)) {
                         if (in.readNBytes(head, 0, 5) != 5 || !new String(head).equals("REDIS")) {
                             throw new BackupException("the archive is not an RDB snapshot (no REDIS header)");
                         }
                     }
-                    found.put("bytes", Files.size(rdb));
+                    return DrillFindings.ofBytes(Files.size(rdb));
                 } catch (IOException e) {
                     throw new BackupException("cannot read the RDB file: " + e.getMessage());
                 } finally {
@@ -145,7 +140,6 @@ public final class Restorer {
                 }
             }
         }
-        return found;
     }
 
     /** What a restore would overwrite, in words, for the confirmation. */
@@ -250,48 +244,34 @@ public final class Restorer {
     }
 
     /** Decompresses the archive into a tool's stdin; fails with the tool's own error. */
-    /** With identity: the archive is age-encrypted and decrypted with it first. */
     static void pipe(Path file, String compress, Path identity, List<String> tool, Map<String, String> env, String what) throws BackupException {
-        List<ProcessBuilder> stages = new ArrayList<>();
+        List<Command> stages = new ArrayList<>(unpacked(file, compress, identity, null));
+        stages.add(BackupTools.command(tool, env).withOutput(Output.discarded()));
+        BackupTools.pipe(stages, what);
+    }
+
+    /** The stages that read an archive back, the last one's stdout going to output (a pipe when null). */
+    private static List<Command> unpacked(Path file, String compress, Path identity, Output output) throws BackupException {
+        List<List<String>> argvs = unpackArgv(file, compress, identity);
+        List<Command> stages = new ArrayList<>();
+        for (List<String> argv : argvs) stages.add(Command.of(argv));
+        if (output != null) stages.set(stages.size() - 1, stages.get(stages.size() - 1).withOutput(output));
+        return stages;
+    }
+
+    /** With identity: the archive is age-encrypted and decrypted with it first; then decompressed (or read as it is). */
+    static List<List<String>> unpackArgv(Path file, String compress, Path identity) throws BackupException {
+        List<List<String>> stages = new ArrayList<>();
         if (file.toString().endsWith(".age")) {
             if (identity == null) throw new BackupException(file + " is encrypted with age: set age_identity (the private key file) to read it");
-            stages.add(new ProcessBuilder("age", "-d", "-i", identity.toString(), file.toString()));
+            stages.add(List.of("age", "-d", "-i", identity.toString(), file.toString()));
         }
-        List<String> unpack = switch (compress) {
+        stages.add(switch (compress) {
             case "zstd" -> stages.isEmpty() ? List.of("zstd", "-dc", "-q", file.toString()) : List.of("zstd", "-dc", "-q");
             case "gzip" -> stages.isEmpty() ? List.of("gzip", "-dc", file.toString()) : List.of("gzip", "-dc");
             default -> stages.isEmpty() ? List.of("cat", file.toString()) : List.of("cat");
-        };
-        stages.add(new ProcessBuilder(unpack));
-        stages.get(0).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        ProcessBuilder last = new ProcessBuilder(tool).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        last.environment().putAll(env);
-        stages.add(last);
-        List<Path> errs = new ArrayList<>();
-        List<Process> ps = List.of();
-        try {
-            for (ProcessBuilder pb : stages) {
-                Path err = Files.createTempFile("berth-restore", ".err");
-                errs.add(err);
-                pb.redirectError(err.toFile());
-            }
-            ps = ProcessBuilder.startPipeline(stages);
-            for (int i = 0; i < ps.size(); i++) {
-                if (!ps.get(i).waitFor(6, TimeUnit.HOURS)) throw new BackupException(what + " did not finish");
-                if (ps.get(i).exitValue() != 0) {
-                    throw new BackupException(what + " failed (" + stages.get(i).command().get(0) + " exit " + ps.get(i).exitValue() + "): "
-                            + Files.readString(errs.get(i)).strip());
-                }
-            }
-        } catch (IOException e) {
-            throw new BackupException(what + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException(what + ": interrupted");
-        } finally {
-            for (Process p : ps) if (p.isAlive()) p.destroyForcibly();
-            for (Path e : errs) e.toFile().delete();
-        }
+        });
+        return stages;
     }
 
     private static Path identity(BackupSpec b) {
@@ -299,14 +279,19 @@ public final class Restorer {
     }
 
     private static String psql(List<String> conn, String db, Map<String, String> env, String sql) throws BackupException {
+        return BackupTools.run(psqlArgv(conn, db, sql), env, "psql");
+    }
+
+    /** psql running one statement in db, stopping at its first error. */
+    static List<String> psqlArgv(List<String> conn, String db, String sql) {
         List<String> argv = new ArrayList<>(List.of("psql"));
         argv.addAll(conn);
         argv.addAll(List.of("-d", db, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql));
-        return Engines.run(argv, env, "psql");
+        return argv;
     }
 
     private static String sql(List<String> conn, String db, Map<String, String> env, String sql) throws BackupException {
-        return Engines.run(sqlArgv(conn, db, sql), env, conn.get(0));
+        return BackupTools.run(sqlArgv(conn, db, sql), env, conn.get(0));
     }
 
     /** The mysql client running one statement; the database last, after --, so that no name is read as an option. */

@@ -1,12 +1,13 @@
 package dev.berth.config;
 
-
-import dev.berth.json.Json;
-import java.io.File;
+import dev.berth.exec.Command;
+import dev.berth.exec.CommandResult;
+import dev.berth.exec.CommandRunner;
+import dev.berth.exec.Output;
 import dev.berth.files.PrivateFiles;
+import dev.berth.json.Json;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -23,8 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -135,50 +134,31 @@ public final class Pm2Import {
     }
 
     private String evaluateWithNode(Path source) throws IOException {
-        Process p;
+        CommandResult r;
         try {
-            p = new ProcessBuilder(nodeCommand, "-e", NODE_SCRIPT, source.toString())
-                    .directory(source.getParent().toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+            r = CommandRunner.local().run(nodeEvaluation(source));
+        } catch (InterruptedIOException e) {
+            throw new IOException("interrupted while evaluating " + source, e);
         } catch (IOException e) {
             throw new IllegalStateException("node is needed to read " + source.getFileName() + " (" + nodeCommand
                     + " could not be started: " + e.getMessage() + "); install Node.js, or convert the file to JSON"
                     + " (node -e \"console.log(JSON.stringify(require('./" + source.getFileName() + "')))\" > ecosystem.json)"
                     + " and import that");
         }
-        CompletableFuture<String> out = readAsync(p.getInputStream());
-        CompletableFuture<String> err = readAsync(p.getErrorStream());
-        try {
-            if (!p.waitFor(NODE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalArgumentException(source + ": node did not finish within " + NODE_TIMEOUT.toSeconds() + "s");
-            }
-            String stdout = out.join();
-            int marker = stdout.lastIndexOf(MARKER);
-            if (p.exitValue() != 0 || marker < 0) {
-                throw new IllegalArgumentException(source + ": node could not evaluate it (exit " + p.exitValue() + "): "
-                        + err.join().strip());
-            }
-            return stdout.substring(marker + MARKER.length());
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while evaluating " + source, e);
+        if (r.timedOut()) {
+            throw new IllegalArgumentException(source + ": node did not finish within " + NODE_TIMEOUT.toSeconds() + "s");
         }
+        int marker = r.output().lastIndexOf(MARKER);
+        if (r.exitCode() != 0 || marker < 0) {
+            throw new IllegalArgumentException(source + ": node could not evaluate it (exit " + r.exitCode() + "): " + r.errors().strip());
+        }
+        return r.output().substring(marker + MARKER.length());
     }
 
-    private static CompletableFuture<String> readAsync(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                // what node prints is bounded like an input file (the rest is read and dropped, so node can finish)
-                String text = new String(in.readNBytes(InputFiles.MAX_BYTES), StandardCharsets.UTF_8);
-                in.transferTo(OutputStream.nullOutputStream());
-                return text;
-            } catch (IOException e) {
-                return "";
-            }
-        }, Thread::startVirtualThread);
+    /** node printing the file's module.exports as JSON; what it prints is bounded like an input file. */
+    Command nodeEvaluation(Path source) {
+        return Command.of(nodeCommand, "-e", NODE_SCRIPT, source.toString()).withDirectory(source.getParent())
+                .withOutput(Output.captured(InputFiles.MAX_BYTES)).withTimeout(NODE_TIMEOUT);
     }
 
     /** module.exports may be {apps: [...]}, an array of apps, or a single app. */

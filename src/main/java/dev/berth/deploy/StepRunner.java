@@ -1,14 +1,16 @@
 package dev.berth.deploy;
 
-import dev.berth.files.PrivateFiles;
-import java.io.File;
+import dev.berth.exec.Command;
+import dev.berth.exec.CommandRunner;
+import dev.berth.exec.Environment;
+import dev.berth.exec.Output;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one step or hook: the user's command line with /bin/sh -c (the one place Berth uses a
@@ -16,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * tree it started, with stdout and stderr appended to the step's log file.
  */
 final class StepRunner {
+    /** How long a timed-out step gets between TERM and KILL. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
     /** How a step ended: exit code, or timed out. */
     record Result(int exitCode, boolean timedOut, Duration took) {
         boolean ok() {
@@ -25,43 +30,18 @@ final class StepRunner {
 
     private StepRunner() { }
 
-    static Result run(String commandLine, Path dir, Map<String, String> env, Path log, Duration timeout) throws IOException {
-        PrivateFiles.file(log); // 0600 before the redirect appends: step output often echoes secrets
-        ProcessBuilder pb = new ProcessBuilder(List.of("setsid", "/bin/sh", "-c", commandLine)).directory(dir.toFile());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.redirectErrorStream(true);
-        long t0 = System.nanoTime();
-        Process p = pb.start();
-        try {
-            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                return new Result(p.exitValue(), false, Duration.ofNanos(System.nanoTime() - t0));
-            }
-            signalGroup(p.pid(), "TERM");
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                signalGroup(p.pid(), "KILL");
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-            signalGroup(p.pid(), "KILL"); // what the step left behind in its group
-            return new Result(-1, true, Duration.ofNanos(System.nanoTime() - t0));
-        } catch (InterruptedException e) {
-            signalGroup(p.pid(), "KILL");
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running: " + commandLine, e);
-        }
+    /** The step as a command: exactly the given environment, output appended to a 0600 log (it often echoes secrets). */
+    static Command command(String commandLine, Path dir, Map<String, String> env, Path log, Duration timeout) {
+        return Command.of(List.of("/bin/sh", "-c", commandLine)).withDirectory(dir).withEnvironment(Environment.only(env))
+                .withOutput(Output.appendedTo(log)).withTimeout(timeout).withGrace(GRACE);
     }
 
-    /** setsid made the step's pid its process group id. */
-    private static void signalGroup(long pgid, String signal) {
+    static Result run(String commandLine, Path dir, Map<String, String> env, Path log, Duration timeout) throws IOException {
         try {
-            new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            // nothing left to signal
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            var r = CommandRunner.local().run(command(commandLine, dir, env, log, timeout));
+            return new Result(r.exitCode(), r.timedOut(), r.took());
+        } catch (InterruptedIOException e) {
+            throw new IOException("interrupted while running: " + commandLine, e);
         }
     }
 

@@ -1,8 +1,13 @@
 package dev.berth.supervisor;
 
+import dev.berth.exec.Command;
+import dev.berth.exec.CommandResult;
+import dev.berth.exec.CommandRunner;
+import dev.berth.exec.Environment;
+import dev.berth.exec.Output;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,7 +28,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The supervisor's view of a process and everything it started, read straight from /proc (Linux only).
@@ -257,34 +261,33 @@ public final class ProcessTree {
     }
 
     private static void runKill(List<String> argv) {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("LC_ALL", "C"); // so that "No such process" is not translated
+        CommandResult kill;
         try {
-            Process kill = pb.start();
-            String stderr;
-            try (InputStream err = kill.getErrorStream()) {
-                stderr = new String(err.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
-                kill.destroyForcibly();
-                throw new IllegalStateException("kill did not finish: " + argv);
-            }
-            if (kill.exitValue() == 0) {
-                return;
-            }
-            // procps says "kill: (123) - No such process", util-linux "...failed: No such process".
-            List<String> problems = stderr.lines()
-                    .filter(line -> !line.isBlank() && !line.contains("No such process"))
-                    .toList();
-            if (!problems.isEmpty()) {
-                throw new IllegalStateException(argv + " failed: " + String.join("; ", problems));
-            }
+            kill = CommandRunner.local().run(killCommand(argv));
+        } catch (InterruptedIOException e) {
+            throw new IllegalStateException("interrupted while running " + argv, e);
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + argv + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + argv, e);
         }
+        if (kill.timedOut()) {
+            throw new IllegalStateException("kill did not finish: " + argv);
+        }
+        if (kill.exitCode() == 0) {
+            return;
+        }
+        // procps says "kill: (123) - No such process", util-linux "...failed: No such process".
+        List<String> problems = kill.errors().lines()
+                .filter(line -> !line.isBlank() && !line.contains("No such process"))
+                .toList();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(argv + " failed: " + String.join("; ", problems));
+        }
+    }
+
+    /** kill(1) in the C locale, so that "No such process" is not translated; its stderr is what is read. */
+    static Command killCommand(List<String> argv) {
+        return Command.of(argv).withEnvironment(Environment.inherited().plus(Map.of("LC_ALL", "C")))
+                .withOutput(Output.discarded()).withTimeout(Duration.ofSeconds(10));
     }
 
     /**
@@ -560,23 +563,10 @@ public final class ProcessTree {
 
         private static long getconf(String name, long fallback) {
             try {
-                Process p = new ProcessBuilder("getconf", name)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-                String out;
-                try (InputStream in = p.getInputStream()) {
-                    out = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
-                }
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return fallback;
-                }
-                long value = p.exitValue() == 0 ? Long.parseLong(out) : fallback;
+                CommandResult r = CommandRunner.local().run(Command.of("getconf", name).withTimeout(Duration.ofSeconds(5)));
+                long value = r.ok() ? Long.parseLong(r.output().trim()) : fallback;
                 return value > 0 ? value : fallback;
             } catch (IOException | NumberFormatException e) {
-                return fallback;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
                 return fallback;
             }
         }

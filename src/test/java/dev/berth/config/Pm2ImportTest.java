@@ -1,6 +1,7 @@
 package dev.berth.config;
 
 import dev.berth.config.AppSpec.ExecCommand;
+import dev.berth.exec.Output;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -287,5 +288,16 @@ class Pm2ImportTest {
         Path f = dir.resolve(name);
         Files.writeString(f, text);
         return f;
+    }
+
+    @Test
+    void aJsEcosystemFileIsEvaluatedByNodeInItsDirectoryWithBoundedOutput() {
+        var c = new Pm2Import("/usr/bin/node").nodeEvaluation(Path.of("/srv/app/ecosystem.config.js"));
+        assertEquals("/usr/bin/node", c.program());
+        assertEquals("-e", c.argv().get(1));
+        assertEquals("/srv/app/ecosystem.config.js", c.argv().get(3));
+        assertEquals(Path.of("/srv/app"), c.directory());
+        assertEquals(Output.captured(InputFiles.MAX_BYTES), c.output());
+        assertEquals(Duration.ofSeconds(30), c.timeout());
     }
 }

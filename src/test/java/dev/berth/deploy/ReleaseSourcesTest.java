@@ -64,9 +64,9 @@ class ReleaseSourcesTest {
     @Test void gitTakesWhatTheUserNamesAfterTheEndOfItsOptions() {
         Path mirror = Path.of("/cache/repo.git");
         assertEquals(List.of("git", "--git-dir=/cache/repo.git", "rev-parse", "--verify", "--end-of-options", "--output=x^{commit}"),
-                ReleaseSources.verifyArgv(mirror, "--output=x^{commit}"));
+                GitMirror.verifyArgv(mirror, "--output=x^{commit}"));
         assertEquals(List.of("git", "--git-dir=/cache/repo.git", "config", "--", "remote.origin.url", "-oProxyCommand=x"),
-                ReleaseSources.setUrlArgv(mirror, "-oProxyCommand=x"));
+                GitMirror.setUrlArgv(mirror, "-oProxyCommand=x"));
     }
 
     @Test void gitFetchesTheDefaultBranchWithoutGitDirectoryAndKeepsTheExecutableBit() throws Exception {

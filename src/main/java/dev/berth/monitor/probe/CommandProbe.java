@@ -1,5 +1,7 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.exec.CommandResult;
+import dev.berth.exec.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ public record CommandProbe(List<String> argv, Path cwd, Map<String, String> env)
         long t0 = System.nanoTime();
         String cannotStart = cannotStart();
         if (cannotStart != null) return ProbeResult.failed("cannot run " + argv.get(0) + ": " + cannotStart, 0);
-        BoundedCommand.Outcome outcome;
+        CommandResult outcome;
         try {
             outcome = BoundedCommand.run(argv, cwd, env, timeout);
         } catch (IOException | RuntimeException e) {
@@ -43,12 +45,12 @@ public record CommandProbe(List<String> argv, Path cwd, Map<String, String> env)
         if (outcome.timedOut()) {
             return ProbeResult.failed(argv.get(0) + " timed out after " + Quantities.duration(timeout)
                     + " and was killed with its process group (critical)" + (line.isEmpty() ? "" : "; first output: " + line),
-                    outcome.millis());
+                    outcome.took().toMillis());
         }
         int code = outcome.exitCode();
         CheckState state = stateOf(code);
         String message = "exit " + code + " (" + state.label() + ")" + (line.isEmpty() ? ", no output" : ": " + line);
-        return new ProbeResult(state, (double) code, "exit code", message, outcome.millis());
+        return new ProbeResult(state, (double) code, "exit code", message, outcome.took().toMillis());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.exec.CommandResult;
+import dev.berth.exec.Executables;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -48,23 +50,23 @@ public record GpuProbe(Thresholds utilization, Thresholds memoryUsedPercent) imp
     /** Runs the query command and judges what it printed; a test points it at a stand-in script. */
     ProbeResult query(List<String> argv, Duration timeout) {
         long t0 = System.nanoTime();
-        BoundedCommand.Outcome outcome;
+        CommandResult outcome;
         try {
             outcome = BoundedCommand.run(argv, null, Map.of(), timeout);
         } catch (IOException | RuntimeException e) {
             return ProbeResult.failed("cannot run nvidia-smi: " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
         }
         if (outcome.timedOut()) {
-            return ProbeResult.failed("nvidia-smi timed out after " + Quantities.duration(timeout), outcome.millis());
+            return ProbeResult.failed("nvidia-smi timed out after " + Quantities.duration(timeout), outcome.took().toMillis());
         }
         if (outcome.exitCode() != 0) {
             return ProbeResult.failed("nvidia-smi failed with exit " + outcome.exitCode() + ": "
-                    + BoundedCommand.firstLine(outcome.output(), 200), outcome.millis());
+                    + BoundedCommand.firstLine(outcome.output(), 200), outcome.took().toMillis());
         }
         try {
-            return judge(GpuReading.parseNvidiaSmi(outcome.output()), outcome.millis());
+            return judge(GpuReading.parseNvidiaSmi(outcome.output()), outcome.took().toMillis());
         } catch (IllegalArgumentException e) {
-            return ProbeResult.failed(e.getMessage(), outcome.millis());
+            return ProbeResult.failed(e.getMessage(), outcome.took().toMillis());
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.berth.monitor.probe;
+package dev.berth.exec;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Finds programs the way execvp does, without running anything. */
-final class Executables {
+public final class Executables {
     private Executables() { }
 
     /** The program called {@code name} in the directories of {@code path} (a PATH value). */
-    static Optional<Path> onPath(String name, String path) {
+    public static Optional<Path> onPath(String name, String path) {
         if (name.contains("/")) {
             Path direct = Path.of(name);
             return Files.isExecutable(direct) ? Optional.of(direct) : Optional.empty();
@@ -24,7 +24,7 @@ final class Executables {
         return Optional.empty();
     }
 
-    static Optional<Path> onPath(String name) {
+    public static Optional<Path> onPath(String name) {
         return onPath(name, System.getenv("PATH"));
     }
 }
