@@ -105,7 +105,8 @@ public final class BackupRunner {
                         + ": " + e.getMessage() + " (is it installed?)");
             }
             String sha256 = sha.finish();
-            if (piped.timedOut()) throw new BackupException(stages.get(0).program() + " did not finish");
+            // no time limit but the one after the output ended (a tool that closed its output and hangs)
+            if (piped.timedOut()) throw new BackupException(stages.get(0).program() + " did not exit after its output ended");
             Optional<PipelineResult.Stage> failed = piped.failed();
             if (failed.isPresent()) {
                 throw new BackupException(failed.get().program() + " failed (exit " + failed.get().exitCode() + "): "

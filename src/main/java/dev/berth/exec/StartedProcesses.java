@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * it kills what is still alive and removes those files.
  */
 final class StartedProcesses implements AutoCloseable {
+    /** How long the processes of a streamed run may take to exit once their output has ended. */
+    static final Duration AFTER_OUTPUT_ENDS = Duration.ofMinutes(1);
+
     /** How much of a stage's stderr is kept: its last lines say why it failed. */
     static final int ERRORS_KEPT = 16 * 1024;
 
@@ -96,8 +99,8 @@ final class StartedProcesses implements AutoCloseable {
                     pb.redirectErrorStream(true);
                     errors.add(null);
                 } else {
-                    Path err = temporaryFile(temporary, ".err");
-                    pb.redirectError(err.toFile());
+                    Path err = errorsFile(temporary);
+                    pb.redirectError(err == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(err.toFile()));
                     errors.add(err);
                 }
             }
@@ -113,7 +116,8 @@ final class StartedProcesses implements AutoCloseable {
     /** Waits for all within one deadline (from their start); on expiry stops them and says so. A sink reads the last one's stdout first. */
     boolean await(Output.Sink sink, Duration timeout, Duration grace) throws IOException {
         List<Process> ps = processes;
-        long deadline = startNanos + timeout.toNanos();
+        long deadline = saturatedAdd(startNanos, timeout.toNanos());
+        long exitBy = deadline;
         long graceNanos = grace.toNanos();
         AtomicBoolean expired = new AtomicBoolean();
         Thread watchdog = null;
@@ -132,9 +136,11 @@ final class StartedProcesses implements AutoCloseable {
                 try (InputStream stdout = ps.get(ps.size() - 1).getInputStream()) {
                     sink.drain(stdout);
                 }
+                // the output has ended: what does not exit soon after is stuck, whatever the time limit
+                exitBy = Math.min(deadline, saturatedAdd(System.nanoTime(), AFTER_OUTPUT_ENDS.toNanos()));
             }
             for (Process p : ps) {
-                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                if (!p.waitFor(Math.max(0, exitBy - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     if (watchdog != null) watchdog.interrupt();
                     groups.stop(ps, graceNanos);
                     return true;
@@ -148,6 +154,11 @@ final class StartedProcesses implements AutoCloseable {
         } finally {
             if (watchdog != null) watchdog.interrupt();
         }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** How they ended, once they have. */
@@ -174,6 +185,19 @@ final class StartedProcesses implements AutoCloseable {
         Path f = Files.createTempFile("berth-command", suffix, PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
         temporary.add(f);
         return f;
+    }
+
+    /**
+     * Where a stage's stderr is kept, or null when no temporary file can be made (a full disk, an
+     * unwritable tmp): the command still runs, without its error text. A stop's kill(1) must not
+     * depend on free space.
+     */
+    private static Path errorsFile(List<Path> temporary) {
+        try {
+            return temporaryFile(temporary, ".err");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String head(Path file, int limit) throws IOException {
