@@ -9,10 +9,7 @@ import dev.berth.supervisor.LogFiles;
 import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.Supervisor;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,18 +133,12 @@ public final class Controllers {
         return results(catalog.recoverAll());
     }
 
-    /** Empties the log files. The apps opened them in append mode, so their next line lands at the new end. */
+    /** Empties the apps' log files (see LogFiles.truncate). */
     Object flush(ApiServer.Request r) throws IOException {
         List<String> flushed = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) {
             for (LogFiles lf : supervisor.logFiles(n)) {
-                for (Path p : lf.merged() ? List.of(lf.out()) : List.of(lf.out(), lf.err())) {
-                    if (!Files.exists(p)) continue;
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                        ch.truncate(0);
-                    }
-                    flushed.add(p.toString());
-                }
+                for (Path p : lf.truncate()) flushed.add(p.toString());
             }
         }
         return Map.of("flushed", flushed);

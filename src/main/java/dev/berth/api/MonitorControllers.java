@@ -14,21 +14,10 @@ import dev.berth.monitor.CheckRunner;
 import dev.berth.monitor.Health;
 import dev.berth.monitor.LocalChecks;
 import dev.berth.monitor.Monitor;
+import dev.berth.monitor.PrometheusMetrics;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
-import dev.berth.store.BackupCatalog;
-import dev.berth.store.Deployments;
 import dev.berth.store.Monitoring;
-import dev.berth.supervisor.AppStatus;
-import dev.berth.supervisor.InstanceStatus;
-import dev.berth.supervisor.Supervisor;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -48,30 +37,22 @@ import java.util.Map;
 public final class MonitorControllers {
     private final Monitor monitor;
     private final Monitoring store;
-    private final Supervisor supervisor;
-    private final BackupCatalog backups;
-    private final Deployments deployments;
+    private final PrometheusMetrics metrics;
     private final CheckContext context;
     private final Path defaultLogDir;
 
-    public MonitorControllers(Monitor monitor, Monitoring store, Supervisor supervisor, BackupCatalog backups, Deployments deployments,
-                       CheckContext context, Path defaultLogDir) {
+    public MonitorControllers(Monitor monitor, Monitoring store, PrometheusMetrics metrics, CheckContext context, Path defaultLogDir) {
         this.monitor = monitor;
         this.store = store;
-        this.supervisor = supervisor;
-        this.backups = backups;
-        this.deployments = deployments;
+        this.metrics = metrics;
         this.context = context;
         this.defaultLogDir = defaultLogDir;
     }
 
-    /** A raw answer: status, content type, body. */
-    record Raw(int status, String contentType, byte[] body) { }
-
     // ---- public
 
     /** GET /health: 200 when HEALTHY or WARNING, 503 when UNHEALTHY (with ?strict, 503 on WARNING too). */
-    Raw health(String query) {
+    RawResponse health(String query) {
         Health h = monitor.health();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", h.name());
@@ -91,92 +72,19 @@ public final class MonitorControllers {
         out.put("failing", failing);
         boolean strict = query != null && List.of(query.split("&")).stream().anyMatch(q -> q.equals("strict") || q.equals("strict=1") || q.equals("strict=true"));
         int status = h == Health.UNHEALTHY || (strict && h == Health.WARNING) ? 503 : 200;
-        return new Raw(status, "application/json", Json.write(out).getBytes(StandardCharsets.UTF_8));
+        return RawResponse.json(status, out);
     }
 
     /** GET /metrics in the Prometheus text format. */
-    Raw metrics() throws Exception {
-        List<MetricSnapshot> m = new ArrayList<>();
-        GaugeSnapshot.Builder cpu = gauge("berth_instance_cpu_percent", "CPU use of an instance's process tree, percent of one core");
-        GaugeSnapshot.Builder mem = gauge("berth_instance_memory_bytes", "Resident memory of an instance's process tree");
-        GaugeSnapshot.Builder up = gauge("berth_instance_uptime_seconds", "Seconds since the instance started");
-        GaugeSnapshot.Builder online = gauge("berth_instance_up", "1 when the instance is running, else 0");
-        CounterSnapshot.Builder restarts = CounterSnapshot.builder().name("berth_instance_restarts").help("Restarts of an instance");
-        for (AppStatus a : supervisor.status()) {
-            for (InstanceStatus i : a.instances()) {
-                Labels l = Labels.of("app", a.name(), "instance", Integer.toString(i.index()));
-                // not measured yet: no sample rather than a 0
-                if (i.cpuPercent() != null) cpu.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.cpuPercent()).build());
-                if (i.memoryBytes() != null) mem.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.memoryBytes()).build());
-                up.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.uptimeMillis() / 1000.0).build());
-                online.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(i.state().equals("running") ? 1 : 0).build());
-                restarts.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(i.restarts()).build());
-            }
-        }
-        m.add(cpu.build());
-        m.add(mem.build());
-        m.add(up.build());
-        m.add(online.build());
-        m.add(restarts.build());
-
-        GaugeSnapshot.Builder state = gauge("berth_check_state", "0 OK, 1 WARNING, 2 CRITICAL");
-        GaugeSnapshot.Builder latency = gauge("berth_check_latency_seconds", "How long the check's last run took");
-        GaugeSnapshot.Builder value = gauge("berth_check_value", "The value the check's last run measured, in the check's unit");
-        for (Monitor.CheckView v : monitor.checks()) {
-            Labels l = Labels.of("check", v.spec().name(), "kind", v.spec().kind());
-            state.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v.state().ordinal()).build());
-            if (v.last() != null) {
-                latency.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v.last().latencyMillis() / 1000.0).build());
-                if (v.last().value() != null) value.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(v.last().value()).build());
-            }
-        }
-        m.add(state.build());
-        m.add(latency.build());
-        m.add(value.build());
-        long[] late = monitor.lateness();
-        GaugeSnapshot.Builder lateness = gauge("berth_check_lateness_seconds", "How late checks started against their schedule (last 10,000 runs)");
-        for (double q : new double[] {0.5, 0.99, 1.0}) {
-            double v = late.length == 0 ? 0 : late[Math.min(late.length - 1, (int) Math.ceil(q * late.length) - 1 < 0 ? 0 : (int) Math.ceil(q * late.length) - 1)] / 1000.0;
-            lateness.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("quantile", q == 1.0 ? "1" : Double.toString(q))).value(v).build());
-        }
-        m.add(lateness.build());
-        m.add(CounterSnapshot.builder().name("berth_check_runs").help("Check runs since the daemon started")
-                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(monitor.runs()).build()).build());
-
-        GaugeSnapshot.Builder lastOk = gauge("berth_backup_last_success_timestamp_seconds", "When the newest good archive of a backup was taken");
-        GaugeSnapshot.Builder size = gauge("berth_backup_last_size_bytes", "Size of the newest good archive of a backup");
-        Map<String, BackupCatalog.Entry> newest = new LinkedHashMap<>();
-        for (BackupCatalog.Entry e : backups.list(null, 5000)) {
-            if ((e.local() || e.offsite()) && !newest.containsKey(e.name())) newest.put(e.name(), e);
-        }
-        for (BackupCatalog.Entry e : newest.values()) {
-            Labels l = Labels.of("backup", e.name());
-            lastOk.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value((e.finishedAt() != null ? e.finishedAt() : e.startedAt()) / 1000.0).build());
-            if (e.bytes() != null) size.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(e.bytes()).build());
-        }
-        m.add(lastOk.build());
-        m.add(size.build());
-        CounterSnapshot.Builder deploys = CounterSnapshot.builder().name("berth_deployments").help("Deployments by app and outcome");
-        for (var a : deployments.countByState().entrySet()) {
-            for (var s : a.getValue().entrySet()) {
-                deploys.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("app", a.getKey(), "outcome", s.getKey())).value(s.getValue()).build());
-            }
-        }
-        m.add(deploys.build());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, new MetricSnapshots(m));
-        return new Raw(200, "text/plain; version=0.0.4; charset=utf-8", out.toByteArray());
-    }
-
-    private static GaugeSnapshot.Builder gauge(String name, String help) {
-        return GaugeSnapshot.builder().name(name).help(help);
+    RawResponse metrics() throws Exception {
+        return new RawResponse(200, PrometheusMetrics.CONTENT_TYPE, metrics.scrape());
     }
 
     /** GET or POST /heartbeat/NAME/TOKEN. */
-    Raw heartbeat(String name, String token) throws SQLException {
+    RawResponse heartbeat(String name, String token) throws SQLException {
         boolean ok = store.beat(name, token, System.currentTimeMillis());
         String body = ok ? "{\"ok\":true}" : "{\"code\":\"NOT_FOUND\",\"message\":\"no heartbeat with that name and token\"}";
-        return new Raw(ok ? 200 : 404, "application/json", body.getBytes(StandardCharsets.UTF_8));
+        return new RawResponse(ok ? 200 : 404, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- with the token

@@ -2,7 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.daemon.BerthHome;
 import dev.berth.daemon.Daemon;
-import dev.berth.daemon.Token;
+import dev.berth.api.Token;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import java.io.File;

@@ -7,6 +7,7 @@ import dev.berth.api.BackupControllers;
 import dev.berth.api.Controllers;
 import dev.berth.api.DeployControllers;
 import dev.berth.api.MonitorControllers;
+import dev.berth.api.Token;
 import dev.berth.backup.BackupAlerts;
 import dev.berth.backup.BackupReconciler;
 import dev.berth.backup.BackupScheduler;
@@ -19,6 +20,7 @@ import dev.berth.files.FileTrees;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import dev.berth.monitor.Monitor;
+import dev.berth.monitor.PrometheusMetrics;
 import dev.berth.store.BackupCatalog;
 import dev.berth.store.Deployments;
 import dev.berth.store.Monitoring;
@@ -243,7 +245,8 @@ public final class Daemon {
                         });
                 DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments);
                 BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler, operations, secrets);
-                MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs());
+                MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring,
+                        new PrometheusMetrics(monitor, supervisor, backupCatalog, deployments), checkContext, home.logs());
                 // Without --port / BERTH_PORT the daemon takes the port it had before when it is free: heartbeat
                 // URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
                 Path portFile = home.dir().resolve("port");
