@@ -13,15 +13,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,7 +82,7 @@ public final class ApiServer implements AutoCloseable {
     private final String token;
     private final List<Route> routes = new ArrayList<>();
 
-    public ApiServer(String host, int port, String token, Controllers c, DeployControllers d, BackupControllers b, MonitorControllers m) throws IOException {
+    public ApiServer(String host, int port, String token, AppControllers c, DeployControllers d, BackupControllers b, CheckControllers m) throws IOException {
         this.token = token;
         // The whole API at a glance. Without the token, showing states and numbers only:
         open(Set.of("GET", "HEAD"), "/health", (p, query) -> m.health(query));
@@ -135,17 +132,6 @@ public final class ApiServer implements AutoCloseable {
     private void get(String path, Handler h) { routes.add(new Route(Set.of("GET"), path.split("/"), h, null)); }
     private void post(String path, Handler h) { routes.add(new Route(Set.of("POST"), path.split("/"), h, null)); }
     private void open(Set<String> methods, String path, PublicHandler h) { routes.add(new Route(methods, path.split("/"), null, h)); }
-
-    private volatile BiConsumer<Path, Map<String, String>> configSeen = (p, v) -> { };
-
-    /**
-     * Called with each berth.yml a request names (start, deploy, backup, check, ...): the monitor
-     * watches it, so its alert channels carry what that request raises (a failed deploy or backup).
-     */
-    public ApiServer onConfig(BiConsumer<Path, Map<String, String>> seen) {
-        this.configSeen = seen;
-        return this;
-    }
 
     public void start() { server.start(); }
 
@@ -231,10 +217,6 @@ public final class ApiServer implements AutoCloseable {
                     }
                 }
                 Request request = new Request(ex.getRequestMethod(), path, params, body);
-                if (request.string("config") != null && ex.getRequestMethod().equals("POST")) {
-                    Path config = Path.of(request.string("config"));
-                    if (config.isAbsolute() && Files.isRegularFile(config)) configSeen.accept(config, request.stringMap("variables"));
-                }
                 result = route.handler.handle(request);
             } catch (ApiError e) {
                 status = e.status;

@@ -17,7 +17,7 @@ final class AlertsCommand implements CliCommand {
 
     @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
-        List<Object> list = (List<Object>) Env.client().get("/api/v1/alerts").get("alerts");
+        List<Object> list = (List<Object>) CommandEnvironment.client().get("/api/v1/alerts").get("alerts");
         if (args.flag("--json")) {
             Output.json(list);
             return ExitCodes.OK;
@@ -51,13 +51,13 @@ final class AlertsCommand implements CliCommand {
 
         @Override public int run(Parsed args) {
             if (!args.positional(0).equals("test")) throw new CliException(ExitCodes.USAGE, "alert: the only subcommand is test: `berth alert test CHANNEL`");
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config.toString());
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             body.put("channel", args.positional(1));
-            Map<String, Object> r = Env.client().post("/api/v1/alerts/test", body);
+            Map<String, Object> r = CommandEnvironment.client().post("/api/v1/alerts/test", body);
             if (args.flag("--json")) Output.json(r);
             else if (Boolean.TRUE.equals(r.get("ok"))) Output.out("ok     test message sent to " + r.get("channel"));
             else Output.err("FAILED test message to " + r.get("channel") + ": " + r.get("error"));
@@ -87,7 +87,7 @@ final class AlertsCommand implements CliCommand {
 
         @SuppressWarnings("unchecked")
         @Override public int run(Parsed args) {
-            DaemonClient client = Env.client();
+            DaemonClient client = CommandEnvironment.client();
             if (args.value("--end") != null) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("target", args.value("--end").equals("all") ? null : args.value("--end"));

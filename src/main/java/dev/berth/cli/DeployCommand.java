@@ -40,7 +40,7 @@ final class DeployCommand implements CliCommand {
     }
 
     @Override public int run(Parsed args) {
-        Path config = Env.config(args.path("--config"));
+        Path config = CommandEnvironment.config(args.path("--config"));
         List<String> apps = appsToDeploy(config, args.positionals(), args.value("--env"));
         boolean json = args.flag("--json");
         for (String app : apps) {
@@ -48,13 +48,13 @@ final class DeployCommand implements CliCommand {
             body.put("app", app);
             body.put("config", config == null ? null : config.toString());
             body.put("profile", args.value("--env"));
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             body.put("ref", args.value("--ref"));
             for (String f : List.of("skip_tests", "skip_build", "no_backup", "force", "quick", "dry_run")) {
                 body.put(f, args.flag("--" + f.replace('_', '-')));
             }
             body.put("who", who());
-            Map<String, Object> res = Env.client().post("/api/v1/deploy", body);
+            Map<String, Object> res = CommandEnvironment.client().post("/api/v1/deploy", body);
             if (res.get("plan") != null) {
                 if (json) Output.json(res.get("plan"));
                 else Output.out(renderPlan(asMap(res.get("plan"))));
@@ -78,7 +78,7 @@ final class DeployCommand implements CliCommand {
         if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; name the apps to deploy, or pass -c FILE");
         BerthFile file;
         try {
-            file = new BerthFileLoader(Env.referencedVariables(config), BerthHome.fromEnvironment(System.getenv()).logs()).load(config, profile);
+            file = new BerthFileLoader(CommandEnvironment.referencedVariables(config), BerthHome.fromEnvironment(System.getenv()).logs()).load(config, profile);
         } catch (ConfigException e) {
             throw new CliException(ExitCodes.CONFIG, config + " has " + e.problems().size() + " problem(s)",
                     e.problems().stream().map(Object::toString).toList());
@@ -163,7 +163,7 @@ final class DeployCommand implements CliCommand {
         }
 
         @Override public int run(Parsed args) {
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             List<String> pos = args.positionals();
             String app;
             if (pos.isEmpty()) {
@@ -177,10 +177,10 @@ final class DeployCommand implements CliCommand {
             body.put("app", app);
             body.put("release", pos.size() > 1 ? pos.get(1) : null);
             body.put("config", config == null ? null : config.toString());
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             body.put("with_data", args.flag("--with-data"));
             body.put("who", who());
-            long id = ((Number) Env.client().post("/api/v1/rollback", body).get("id")).longValue();
+            long id = ((Number) CommandEnvironment.client().post("/api/v1/rollback", body).get("id")).longValue();
             return DeployProgress.follow(id, app, args.flag("--json")).equals("succeeded") ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }

@@ -21,7 +21,7 @@ final class DeployProgress {
         String liveLine = null;
         long lastTick = 0;
         while (true) {
-            Map<String, Object> d = Env.client().get("/api/v1/deployments/" + id);
+            Map<String, Object> d = CommandEnvironment.client().get("/api/v1/deployments/" + id);
             if (!announced) {
                 announced = true;
                 if (json) event("deployment_started", d, null);

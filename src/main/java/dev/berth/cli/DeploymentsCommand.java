@@ -33,7 +33,7 @@ final class DeploymentsCommand implements CliCommand {
         }
         if (pos.size() > 1) throw new CliException(ExitCodes.USAGE, "deployments takes one app; did you mean `berth deployments show " + pos.get(1) + "`?");
         String path = pos.isEmpty() ? "/api/v1/deployments" : "/api/v1/apps/" + URLEncoder.encode(pos.get(0), StandardCharsets.UTF_8) + "/deployments";
-        List<Object> list = (List<Object>) Env.client().get(path).get("deployments");
+        List<Object> list = (List<Object>) CommandEnvironment.client().get(path).get("deployments");
         if (args.flag("--json")) {
             Output.json(list);
             return ExitCodes.OK;
@@ -56,7 +56,7 @@ final class DeploymentsCommand implements CliCommand {
 
     @SuppressWarnings("unchecked")
     private static int show(String id, boolean json) {
-        Map<String, Object> d = Env.client().get("/api/v1/deployments/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        Map<String, Object> d = CommandEnvironment.client().get("/api/v1/deployments/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
         if (json) {
             Output.json(d);
             return ExitCodes.OK;
@@ -110,13 +110,13 @@ final class DeploymentsCommand implements CliCommand {
         @Override public int run(Parsed args) {
             String app;
             if (args.positionals().isEmpty()) {
-                List<String> apps = DeployCommand.appsToDeploy(Env.config(args.path("--config")), List.of(), null);
+                List<String> apps = DeployCommand.appsToDeploy(CommandEnvironment.config(args.path("--config")), List.of(), null);
                 if (apps.size() != 1) throw new CliException(ExitCodes.USAGE, "name the app: one of " + String.join(", ", apps));
                 app = apps.get(0);
             } else {
                 app = args.positionals().get(0);
             }
-            Map<String, Object> r = Env.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8) + "/releases");
+            Map<String, Object> r = CommandEnvironment.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8) + "/releases");
             if (args.flag("--json")) {
                 Output.json(r);
                 return ExitCodes.OK;

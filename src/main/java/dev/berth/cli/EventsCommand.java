@@ -27,7 +27,7 @@ final class EventsCommand implements CliCommand {
         if (!n.matches("\\d+")) throw new CliException(ExitCodes.USAGE, "events: --lines expects a number, got \"" + n + "\"");
         String path = "/api/v1/events" + (args.positionals().isEmpty() ? ""
                 : "/" + URLEncoder.encode(args.positionals().get(0), StandardCharsets.UTF_8)) + "?limit=" + n;
-        List<Object> list = (List<Object>) Env.client().get(path).get("events");
+        List<Object> list = (List<Object>) CommandEnvironment.client().get(path).get("events");
         if (args.flag("--json")) {
             Output.json(list);
             return ExitCodes.OK;

@@ -13,7 +13,7 @@ final class FlushCommand implements CliCommand {
 
     @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
-        Map<String, Object> r = Env.client().post("/api/v1/flush", Map.of("apps", args.positionals()));
+        Map<String, Object> r = CommandEnvironment.client().post("/api/v1/flush", Map.of("apps", args.positionals()));
         for (Object f : (List<Object>) r.get("flushed")) Output.err("flushed " + f);
         return ExitCodes.OK;
     }

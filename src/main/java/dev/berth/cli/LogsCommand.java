@@ -37,7 +37,7 @@ final class LogsCommand implements CliCommand {
         boolean errOnly = args.flag("--err");
         boolean outOnly = args.flag("--out");
         if (lines < 0) throw new CliException(ExitCodes.USAGE, "--lines must be 0 or more");
-        List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
+        List<Object> apps = (List<Object>) CommandEnvironment.client().get("/api/v1/apps").get("apps");
         List<Source> sources = new ArrayList<>();
         boolean found = app == null;
         for (Object o : apps) {

@@ -20,7 +20,7 @@ final class SaveCommand implements CliCommand {
 
     @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) throws Exception {
-        List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
+        List<Object> apps = (List<Object>) CommandEnvironment.client().get("/api/v1/apps").get("apps");
         List<Object> snapshot = new ArrayList<>();
         for (Object o : apps) {
             Map<String, Object> a = (Map<String, Object>) o;
@@ -32,7 +32,7 @@ final class SaveCommand implements CliCommand {
             s.put("instances", ((List<Object>) a.get("instances")).size());
             snapshot.add(s);
         }
-        Path dump = Env.home().dir().resolve("dump.json");
+        Path dump = CommandEnvironment.home().dir().resolve("dump.json");
         PrivateFiles.writeAtomically(dump, Json.pretty(Map.of("apps", snapshot)).getBytes(StandardCharsets.UTF_8));
         Output.err("state is saved on every change; snapshot of " + snapshot.size() + " app(s) written to " + dump);
         return ExitCodes.OK;

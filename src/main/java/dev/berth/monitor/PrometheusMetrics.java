@@ -30,12 +30,12 @@ public final class PrometheusMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final double[] LATENESS_QUANTILES = {0.5, 0.99, 1.0};
 
-    private final Monitor monitor;
+    private final CheckScheduler monitor;
     private final Supervisor supervisor;
     private final BackupCatalog backups;
     private final Deployments deployments;
 
-    public PrometheusMetrics(Monitor monitor, Supervisor supervisor, BackupCatalog backups, Deployments deployments) {
+    public PrometheusMetrics(CheckScheduler monitor, Supervisor supervisor, BackupCatalog backups, Deployments deployments) {
         this.monitor = monitor;
         this.supervisor = supervisor;
         this.backups = backups;
@@ -82,7 +82,7 @@ public final class PrometheusMetrics {
         GaugeSnapshot.Builder state = gauge("berth_check_state", "0 OK, 1 WARNING, 2 CRITICAL");
         GaugeSnapshot.Builder latency = gauge("berth_check_latency_seconds", "How long the check's last run took");
         GaugeSnapshot.Builder value = gauge("berth_check_value", "The value the check's last run measured, in the check's unit");
-        for (Monitor.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : monitor.checks()) {
             Labels l = Labels.of("check", v.spec().name(), "kind", v.spec().kind());
             state.dataPoint(point(l, v.state().ordinal()));
             if (v.last() != null) {

@@ -15,20 +15,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 
-/** The API's handlers: each turns a request into a call on the catalog or supervisor and the result into JSON values. */
-public final class Controllers {
+/** Apps, their events, and the daemon itself over the API: each handler turns a request into a call on the catalog or supervisor, and the result into JSON values. */
+public final class AppControllers {
     private final AppCatalog catalog;
     private final Supervisor supervisor;
     private final StateStore store;
+    private final RequestConfigs configs;
     private final Map<String, Object> daemonInfo;
     private final Runnable shutdown;
 
-    public Controllers(AppCatalog catalog, Supervisor supervisor, StateStore store, Map<String, Object> daemonInfo, Runnable shutdown) {
+    public AppControllers(AppCatalog catalog, Supervisor supervisor, StateStore store, RequestConfigs configs, Map<String, Object> daemonInfo,
+                       Runnable shutdown) {
         this.catalog = catalog;
         this.supervisor = supervisor;
         this.store = store;
+        this.configs = configs;
         this.daemonInfo = daemonInfo;
         this.shutdown = shutdown;
     }
@@ -72,27 +74,22 @@ public final class Controllers {
     }
 
     Object start(ApiServer.Request r) throws Exception {
+        configs.seen(r);
         String config = r.string("config");
         Object out = results(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
-        if (config != null && onStart != null) onStart.accept(Path.of(config), r.stringMap("variables"));
+        configs.scheduleBackups(r); // cached: start has just read it
         return out;
     }
 
-    /** Told of every berth.yml apps are started from (the daemon watches it for scheduled backups). */
-    private BiConsumer<Path, Map<String, String>> onStart;
-
-    public Controllers onStart(BiConsumer<Path, Map<String, String>> listener) {
-        this.onStart = listener;
-        return this;
-    }
-
     Object stop(ApiServer.Request r) {
+        configs.seen(r);
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.stop(n));
         return results(out);
     }
 
     Object restart(ApiServer.Request r) {
+        configs.seen(r);
         // the first app's record is written before anything else (the variables too): a daemon
         // killed from then on leaves the record, and the next one says what was not done
         Runnable refresh = once(() -> refreshVariables(r));
@@ -102,6 +99,7 @@ public final class Controllers {
     }
 
     Object reload(ApiServer.Request r) {
+        configs.seen(r);
         Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n, refresh));
@@ -121,6 +119,7 @@ public final class Controllers {
     }
 
     Object delete(ApiServer.Request r) {
+        configs.seen(r);
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) {
             supervisor.delete(n);

@@ -4,7 +4,6 @@ import dev.berth.alert.AlertRouter;
 import dev.berth.alert.AlertSendException;
 import dev.berth.config.AlertsSpec;
 import dev.berth.config.BerthFile;
-import dev.berth.config.BerthFileLoader;
 import dev.berth.config.CheckSpec;
 import dev.berth.config.Durations;
 import dev.berth.files.Names;
@@ -12,14 +11,13 @@ import dev.berth.json.Json;
 import dev.berth.monitor.CheckContext;
 import dev.berth.monitor.CheckRunner;
 import dev.berth.monitor.Health;
-import dev.berth.monitor.LocalChecks;
-import dev.berth.monitor.Monitor;
+import dev.berth.monitor.CheckReport;
+import dev.berth.monitor.CheckScheduler;
 import dev.berth.monitor.PrometheusMetrics;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
-import dev.berth.store.Monitoring;
+import dev.berth.store.CheckRecords;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,19 +32,19 @@ import java.util.Map;
  * /heartbeat/NAME/TOKEN need no daemon token (load balancers, Prometheus and cron jobs call
  * them); they show states and numbers, never a setting or a secret.
  */
-public final class MonitorControllers {
-    private final Monitor monitor;
-    private final Monitoring store;
+public final class CheckControllers {
+    private final CheckScheduler monitor;
+    private final CheckRecords store;
     private final PrometheusMetrics metrics;
     private final CheckContext context;
-    private final Path defaultLogDir;
+    private final RequestConfigs configs;
 
-    public MonitorControllers(Monitor monitor, Monitoring store, PrometheusMetrics metrics, CheckContext context, Path defaultLogDir) {
+    public CheckControllers(CheckScheduler monitor, CheckRecords store, PrometheusMetrics metrics, CheckContext context, RequestConfigs configs) {
         this.monitor = monitor;
         this.store = store;
         this.metrics = metrics;
         this.context = context;
-        this.defaultLogDir = defaultLogDir;
+        this.configs = configs;
     }
 
     // ---- public
@@ -58,7 +56,7 @@ public final class MonitorControllers {
         out.put("status", h.name());
         List<Object> failing = new ArrayList<>();
         int n = 0;
-        for (Monitor.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : monitor.checks()) {
             n++;
             if (v.state() == CheckState.OK) continue;
             // names and states only: messages (a command's output, paths, hosts) stay behind the token
@@ -93,13 +91,13 @@ public final class MonitorControllers {
     Object list(ApiServer.Request r) throws SQLException {
         long now = System.currentTimeMillis();
         List<Object> out = new ArrayList<>();
-        for (Monitor.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : monitor.checks()) {
             Map<String, Object> c = view(v.spec(), v.state(), v.last());
             c.put("since", v.since().toString());
             c.put("last_run", v.lastRun() == null ? null : v.lastRun().toString());
             Map<String, Object> uptime = new LinkedHashMap<>();
             for (var p : Map.of("24h", 86_400_000L, "7d", 7 * 86_400_000L, "30d", 30 * 86_400_000L).entrySet()) {
-                Monitoring.Count n = store.uptime(v.spec().name(), p.getValue(), now);
+                CheckRecords.Count n = store.uptime(v.spec().name(), p.getValue(), now);
                 uptime.put(p.getKey(), n.total() == 0 ? null : 100.0 * n.ok() / n.total());
             }
             c.put("uptime_percent", uptime);
@@ -135,7 +133,7 @@ public final class MonitorControllers {
         out.put("channels", a.channels().stream().map(c -> Map.of("name", c.name(), "kind", AlertRouter.channel(c).kind())).toList());
         out.put("maintenance", a.maintenance().stream().map(m -> Map.of("cron", m.cron(), "duration_ms", m.duration().toMillis())).toList());
         List<Object> checks = new ArrayList<>();
-        for (Monitor.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : monitor.checks()) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", v.spec().name());
             c.put("kind", v.spec().kind());
@@ -156,16 +154,16 @@ public final class MonitorControllers {
 
     /** POST /api/v1/checks/run {config, variables, names}: runs a berth.yml's checks now; the daemon watches it from then on. */
     Object run(ApiServer.Request r) throws Exception {
+        configs.seen(r);
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml whose checks to run");
-        BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        BerthFile file = configs.load(r);
         List<String> names = r.strings("names");
         for (String n : names) Names.requireListed("check", "in " + file.path(), n, file.checks().stream().map(CheckSpec::name).toList());
-        monitor.watch(file.path(), r.stringMap("variables"));
         List<CheckSpec> chosen = file.checks().stream().filter(c -> names.isEmpty() || names.contains(c.name())).toList();
         // a log's error rate is counted over time: the daemon's own running count, when it has one, is the answer
         Map<String, ProbeResult> counted = new HashMap<>();
-        for (Monitor.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : monitor.checks()) {
             if (v.spec().probe() instanceof CheckSpec.LogErrors && v.last() != null) counted.put(v.spec().name(), v.last());
         }
         List<CheckSpec> toRun = chosen.stream().filter(c -> !(c.probe() instanceof CheckSpec.LogErrors && counted.containsKey(c.name()))).toList();
@@ -173,9 +171,9 @@ public final class MonitorControllers {
         for (CheckRunner.Outcome o : CheckRunner.runAll(toRun, context, n -> file.backup(n).orElse(null))) ran.put(o.spec().name(), o);
         List<CheckRunner.Outcome> outcomes = chosen.stream().map(c -> ran.containsKey(c.name()) ? ran.get(c.name())
                 : new CheckRunner.Outcome(c, counted.get(c.name()))).toList();
-        Map<String, Object> res = LocalChecks.report(outcomes);
-        if (Boolean.TRUE.equals(r.body().get("alert"))) res.put("alerted", monitor.alertNow(outcomes));
-        return res;
+        CheckReport report = CheckReport.of(outcomes);
+        if (Boolean.TRUE.equals(r.body().get("alert"))) report = report.alerted(monitor.alertNow(outcomes));
+        return Views.checkReport(report);
     }
 
     /** GET /api/v1/alerts?limit: the alert history, newest first. */
@@ -190,7 +188,7 @@ public final class MonitorControllers {
                 throw new ApiError(400, "BAD_REQUEST", "limit: expected a number, got \"" + q + "\"");
             }
         }
-        for (Monitoring.AlertRecord a : store.alerts(limit)) {
+        for (CheckRecords.AlertRecord a : store.alerts(limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", a.id());
             m.put("at", Instant.ofEpochMilli(a.at()).toString());
@@ -210,16 +208,16 @@ public final class MonitorControllers {
 
     /** POST /api/v1/alerts/test {config, variables, channel}: sends a test message now. */
     Object test(ApiServer.Request r) throws Exception {
+        configs.seen(r);
         String config = r.string("config");
         String channel = r.string("channel");
         if (config == null || channel == null) throw new ApiError(400, "BAD_REQUEST", "needs \"config\" and \"channel\"");
-        BerthFile file = new BerthFileLoader(r.stringMap("variables"), defaultLogDir).load(Path.of(config), null);
+        BerthFile file = configs.load(r);
         if (file.alerts().channels().stream().noneMatch(c -> c.name().equals(channel))) {
             throw new ApiError(404, "NOT_FOUND", "no channel named \"" + channel + "\" in alerts.channels of " + file.path()
                     + (file.alerts().channels().isEmpty() ? " (there are none)" : "; channels: "
                     + String.join(", ", file.alerts().channels().stream().map(AlertsSpec.Channel::name).toList())));
         }
-        monitor.watch(file.path(), r.stringMap("variables"));
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("channel", channel);
         try {
@@ -251,7 +249,7 @@ public final class MonitorControllers {
     /** GET /api/v1/silences: those in force. */
     Object silences(ApiServer.Request r) throws SQLException {
         List<Object> out = new ArrayList<>();
-        for (Monitoring.Silence s : store.silences(System.currentTimeMillis())) {
+        for (CheckRecords.Silence s : store.silences(System.currentTimeMillis())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", s.id());
             m.put("target", s.target());
