@@ -2,10 +2,11 @@ package dev.berth.cli;
 
 import dev.berth.text.Units;
 import java.util.List;
+import java.util.Map;
 
 /** An app as the daemon shows it (GET /api/v1/apps, and with its recent events GET /api/v1/apps/{name}). */
 record AppReply(String name, String desired, String command, String cwd, String envProfile, List<String> logFiles,
-                List<Instance> instances, List<Event> events) {
+                List<Instance> instances, List<EventReply> events) {
     /** cpuPercent and memoryBytes are null until the process has been measured (a second after a start or an adoption). */
     record Instance(Long index, Long pid, String state, boolean adopted, Long uptimeMillis, Long startedAtMillis, Long restarts,
                     Number cpuPercent, Long memoryBytes, Long port, String reason, Long lastExitCode, String envChanges) {
@@ -25,16 +26,19 @@ record AppReply(String name, String desired, String command, String cwd, String 
         }
     }
 
-    record Event(Long atMillis, Long instance, String kind, String message) { }
-
     static AppReply of(Reply a) {
         return new AppReply(a.string("name"), a.string("desired"), a.string("command"), a.string("cwd"), a.string("env_profile"),
                 a.strings("log_files"), a.list("instances").stream().map(Instance::of).toList(),
-                a.list("events").stream().map(e -> new Event(e.number("at_ms"), e.number("instance"), e.string("kind"), e.string("message"))).toList());
+                a.list("events").stream().map(EventReply::of).toList());
     }
 
-    /** The apps of GET /api/v1/apps. */
+    /** The apps of GET /api/v1/apps (its "apps" list). */
     static List<AppReply> listOf(List<?> apps) {
         return apps.stream().map(Reply::of).map(AppReply::of).toList();
+    }
+
+    /** The apps in GET /api/v1/apps's answer. */
+    static List<AppReply> in(Map<String, Object> answer) {
+        return answer.get("apps") instanceof List<?> l ? listOf(l) : List.of();
     }
 }

@@ -58,7 +58,7 @@ final class DescribeCommand implements CliCommand {
         }
         if (!a.events().isEmpty()) {
             sb.append("\nrecent events\n");
-            for (AppReply.Event e : a.events()) {
+            for (EventReply e : a.events()) {
                 sb.append("  ").append(Time.FORMAT.format(Instant.ofEpochMilli(e.atMillis())))
                         .append(e.instance() == null ? "    " : " [" + e.instance() + "]")
                         .append(' ').append(e.kind()).append(": ").append(e.message()).append('\n');

@@ -11,10 +11,9 @@ final class FlushCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
         Map<String, Object> r = CommandEnvironment.client().post("/api/v1/flush", Map.of("apps", args.positionals()));
-        for (Object f : (List<Object>) r.get("flushed")) Output.err("flushed " + f);
+        for (String f : Reply.of(r).strings("flushed")) Output.err("flushed " + f);
         return ExitCodes.OK;
     }
 }
