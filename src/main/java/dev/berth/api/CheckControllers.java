@@ -33,14 +33,14 @@ import java.util.Map;
  * them); they show states and numbers, never a setting or a secret.
  */
 public final class CheckControllers {
-    private final CheckScheduler monitor;
+    private final CheckScheduler scheduler;
     private final CheckRecords store;
     private final PrometheusMetrics metrics;
     private final CheckContext context;
     private final RequestConfigs configs;
 
-    public CheckControllers(CheckScheduler monitor, CheckRecords store, PrometheusMetrics metrics, CheckContext context, RequestConfigs configs) {
-        this.monitor = monitor;
+    public CheckControllers(CheckScheduler scheduler, CheckRecords store, PrometheusMetrics metrics, CheckContext context, RequestConfigs configs) {
+        this.scheduler = scheduler;
         this.store = store;
         this.metrics = metrics;
         this.context = context;
@@ -51,12 +51,12 @@ public final class CheckControllers {
 
     /** GET /health: 200 when HEALTHY or WARNING, 503 when UNHEALTHY (with ?strict, 503 on WARNING too). */
     RawResponse health(String query) {
-        Health h = monitor.health();
+        Health h = scheduler.health();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", h.name());
         List<Object> failing = new ArrayList<>();
         int n = 0;
-        for (CheckScheduler.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : scheduler.checks()) {
             n++;
             if (v.state() == CheckState.OK) continue;
             // names and states only: messages (a command's output, paths, hosts) stay behind the token
@@ -91,7 +91,7 @@ public final class CheckControllers {
     Object list(ApiServer.Request r) throws SQLException {
         long now = System.currentTimeMillis();
         List<Object> out = new ArrayList<>();
-        for (CheckScheduler.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : scheduler.checks()) {
             Map<String, Object> c = view(v.spec(), v.state(), v.last());
             c.put("since", v.since().toString());
             c.put("last_run", v.lastRun() == null ? null : v.lastRun().toString());
@@ -104,7 +104,7 @@ public final class CheckControllers {
             out.add(c);
         }
         Map<String, Object> res = new LinkedHashMap<>();
-        res.put("health", monitor.health().name());
+        res.put("health", scheduler.health().name());
         res.put("checks", out);
         return res;
     }
@@ -125,15 +125,15 @@ public final class CheckControllers {
 
     /** GET /api/v1/monitor: the monitoring setup as the daemon runs it (channel settings without secrets or URLs). */
     Object setup(ApiServer.Request r) throws SQLException {
-        AlertsSpec a = monitor.alerts();
+        AlertsSpec a = scheduler.alerts();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("server", monitor.router().server());
+        out.put("server", scheduler.router().server());
         out.put("resend_ms", a.resend() == null ? null : a.resend().toMillis());
         out.put("group_wait_ms", a.groupWait().toMillis());
         out.put("channels", a.channels().stream().map(c -> Map.of("name", c.name(), "kind", AlertRouter.channel(c).kind())).toList());
         out.put("maintenance", a.maintenance().stream().map(m -> Map.of("cron", m.cron(), "duration_ms", m.duration().toMillis())).toList());
         List<Object> checks = new ArrayList<>();
-        for (CheckScheduler.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : scheduler.checks()) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", v.spec().name());
             c.put("kind", v.spec().kind());
@@ -163,7 +163,7 @@ public final class CheckControllers {
         List<CheckSpec> chosen = file.checks().stream().filter(c -> names.isEmpty() || names.contains(c.name())).toList();
         // a log's error rate is counted over time: the daemon's own running count, when it has one, is the answer
         Map<String, ProbeResult> counted = new HashMap<>();
-        for (CheckScheduler.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : scheduler.checks()) {
             if (v.spec().probe() instanceof CheckSpec.LogErrors && v.last() != null) counted.put(v.spec().name(), v.last());
         }
         List<CheckSpec> toRun = chosen.stream().filter(c -> !(c.probe() instanceof CheckSpec.LogErrors && counted.containsKey(c.name()))).toList();
@@ -172,7 +172,7 @@ public final class CheckControllers {
         List<CheckRunner.Outcome> outcomes = chosen.stream().map(c -> ran.containsKey(c.name()) ? ran.get(c.name())
                 : new CheckRunner.Outcome(c, counted.get(c.name()))).toList();
         CheckReport report = CheckReport.of(outcomes);
-        if (Boolean.TRUE.equals(r.body().get("alert"))) report = report.alerted(monitor.alertNow(outcomes));
+        if (Boolean.TRUE.equals(r.body().get("alert"))) report = report.alerted(scheduler.alertNow(outcomes));
         return Views.checkReport(report);
     }
 
@@ -221,7 +221,7 @@ public final class CheckControllers {
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("channel", channel);
         try {
-            AlertRouter.test(file.alerts(), channel, monitor.router().server());
+            AlertRouter.test(file.alerts(), channel, scheduler.router().server());
             res.put("ok", true);
         } catch (AlertSendException e) {
             res.put("ok", false);
@@ -270,7 +270,7 @@ public final class CheckControllers {
      * heartbeat check of a watched berth.yml only: a token is never minted for any other name.
      */
     Object heartbeatUrl(ApiServer.Request r, String base) throws SQLException {
-        String name = Names.requireListed("heartbeat check", "in the berth.yml files the daemon watches", r.param(0), monitor.heartbeats());
+        String name = Names.requireListed("heartbeat check", "in the berth.yml files the daemon watches", r.param(0), scheduler.heartbeats());
         return Map.of("name", name, "url", base + "/heartbeat/" + name + "/" + store.heartbeatToken(name));
     }
 }

@@ -11,30 +11,30 @@ import java.util.Map;
 
 /**
  * The berth.yml files requests name ("config", with the caller's "variables"). Each is read
- * through the daemon's one ConfigCache, so a request for a file the monitor or the backup
+ * through the daemon's one ConfigCache, so a request for a file the check scheduler or the backup
  * scheduler already reads pays for no second parse.
  */
 public final class RequestConfigs {
     private final ConfigCache cache;
-    private final CheckScheduler monitor;
+    private final CheckScheduler checks;
     private final BackupScheduler scheduler;
 
-    public RequestConfigs(ConfigCache cache, CheckScheduler monitor, BackupScheduler scheduler) {
+    public RequestConfigs(ConfigCache cache, CheckScheduler checks, BackupScheduler scheduler) {
         this.cache = cache;
-        this.monitor = monitor;
+        this.checks = checks;
         this.scheduler = scheduler;
     }
 
     /**
      * The one "a berth.yml was seen" call, made by each handler that takes a config before its
-     * work: the monitor watches the file from then on, so its alert channels carry what this
+     * work: the check scheduler watches the file from then on, so its alert channels carry what this
      * request raises (a failed deploy or backup). Only an absolute path to a file there counts.
      */
     void seen(ApiServer.Request r) {
         String config = r.string("config");
         if (config == null) return;
         Path p = Path.of(config);
-        if (p.isAbsolute() && Files.isRegularFile(p)) monitor.watch(p, r.stringMap("variables"));
+        if (p.isAbsolute() && Files.isRegularFile(p)) checks.watch(p, r.stringMap("variables"));
     }
 
     /** The file the request names, as it is now (the caller has checked that it names one). */

@@ -203,23 +203,41 @@ public final class Daemon {
         }
     }
 
+    /**
+     * What the daemon that holds the lock does first: tightens BERTH_HOME, writes its pid in the
+     * lock file, stops what the previous daemon's restore or drill left running, and takes its own
+     * temporary directory.
+     */
+    private void claimHome(FileChannel lockChannel) throws IOException {
+        // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
+        // Read through the locked channel: opening and closing the file any other way would drop the
+        // lock (POSIX locks belong to the process and go with the first close of any descriptor).
+        Optional<Long> previousDaemon = pidIn(lockChannel);
+        // only the daemon that holds the lock walks BERTH_HOME (a starter that loses the race exits at once)
+        int tightened = home.tighten();
+        if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
+        // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+        previousDaemon.map(LeftoverProcesses::endSessionOf).filter(l -> !l.isEmpty())
+                .ifPresent(l -> LOG.warning("stopped " + l.size() + " process(es) the previous daemon's restore or drill left running: " + l));
+        useOwnTempDir();
+    }
+
+    /** The port (kept for the next daemon) and daemon.json, which a CLI reads to find this daemon once it answers. */
+    private void publish(ApiServer api, Path portFile, Map<String, Object> info) throws IOException {
+        info.put("port", api.port());
+        PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
+        info.put("host", host);
+        PrivateFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
+        LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
+    }
+
     private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
         try (FileChannel lockChannel = PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = takeLock(lockChannel)) {
-            // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
-            // Read through the locked channel: opening and closing the file any other way would drop the
-            // lock (POSIX locks belong to the process and go with the first close of any descriptor).
-            Optional<Long> previousDaemon = pidIn(lockChannel);
-            // only the daemon that holds the lock walks BERTH_HOME (a starter that loses the race exits at once)
-            int tightened = home.tighten();
-            if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
-            // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
-            lockChannel.truncate(0);
-            lockChannel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
-            previousDaemon.map(LeftoverProcesses::endSessionOf).filter(l -> !l.isEmpty())
-                    .ifPresent(l -> LOG.warning("stopped " + l.size() + " process(es) the previous daemon's restore or drill left running: " + l));
-            useOwnTempDir();
+            claimHome(lockChannel);
             String token = Token.loadOrCreate(home.token());
             try (StateStore store = new StateStore(home.stateDb());
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
@@ -236,29 +254,29 @@ public final class Daemon {
                 BackupReconciler reconciler = new BackupReconciler(backupCatalog, home.dir().resolve("backups"), backupAlerts);
                 reconciler.reconcile();
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
-                // the backup scheduler, the monitor and the API's requests read the same berth.yml files: one cache parses each edit once
+                // the backup scheduler, the check scheduler and the API's requests read the same berth.yml files: one cache parses each edit once
                 ConfigCache configs = new ConfigCache(home.logs());
-                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets, operations);
-                schedule.resume();
-                CheckRecords monitoring = new CheckRecords(store);
-                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring, reconciler);
-                CheckScheduler monitor = new CheckScheduler(monitoring, alertsConfig -> new AlertRouter(monitoring, new ChannelSender(), alertsConfig,
+                BackupScheduler backupSchedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets, operations);
+                backupSchedule.resume();
+                CheckRecords checkRecords = new CheckRecords(store);
+                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, checkRecords, reconciler);
+                CheckScheduler checks = new CheckScheduler(checkRecords, alertsConfig -> new AlertRouter(checkRecords, new ChannelSender(), alertsConfig,
                         Clock.systemUTC(), ZoneId.systemDefault()), checkContext, configs);
-                WatchedSources watched = new WatchedSources(monitoring, secrets);
-                monitor.onWatch(watched::remember);
-                watched.resume(monitor);
-                store.onEvent(monitor::onEvent);
+                WatchedSources watched = new WatchedSources(checkRecords, secrets);
+                checks.onWatch(watched::remember);
+                watched.resume(checks);
+                store.onEvent(checks::onEvent);
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
                         home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), configs, secrets), secrets);
                 reportInterrupted(deployer.recoverInterrupted(), store);
-                RequestConfigs requestConfigs = new RequestConfigs(configs, monitor, schedule);
-                AppControllers controllers = new AppControllers(catalog, supervisor, store, requestConfigs, info, stopped::countDown);
+                RequestConfigs requestConfigs = new RequestConfigs(configs, checks, backupSchedule);
+                AppControllers appApi = new AppControllers(catalog, supervisor, store, requestConfigs, info, stopped::countDown);
                 DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments, requestConfigs);
                 BackupControllers backupApi = new BackupControllers(backups, backupCatalog, requestConfigs, reconciler, operations, secrets);
-                CheckControllers monitorApi = new CheckControllers(monitor, monitoring,
-                        new PrometheusMetrics(monitor, supervisor, backupCatalog, deployments), checkContext, requestConfigs);
+                CheckControllers checkApi = new CheckControllers(checks, checkRecords,
+                        new PrometheusMetrics(checks, supervisor, backupCatalog, deployments), checkContext, requestConfigs);
                 Path portFile = home.dir().resolve("port");
-                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, controllers, deployApi, backupApi, monitorApi));
+                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, appApi, deployApi, backupApi, checkApi));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
@@ -266,16 +284,12 @@ public final class Daemon {
                 // restarts, reloads, stops, restores and drills the previous daemon was in the middle of
                 new InterruptedOperations(operations, store, supervisor, reconciler, configs, secrets).settle();
                 api.start();
-                info.put("port", api.port());
-                PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
-                info.put("host", host);
-                PrivateFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
-                LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
+                publish(api, portFile, info);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(closed), "berth-shutdown"));
                 stopped.await();
                 LOG.info("berth daemon stopping; apps keep running");
                 api.close();
-                monitor.close();
+                checks.close();
                 Files.deleteIfExists(home.daemonInfo());
             }
             // A clean end leaves no pid: the next daemon looks for a dead one's leftovers only after a crash

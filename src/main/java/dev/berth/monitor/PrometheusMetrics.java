@@ -30,13 +30,13 @@ public final class PrometheusMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final double[] LATENESS_QUANTILES = {0.5, 0.99, 1.0};
 
-    private final CheckScheduler monitor;
+    private final CheckScheduler scheduler;
     private final Supervisor supervisor;
     private final BackupCatalog backups;
     private final Deployments deployments;
 
-    public PrometheusMetrics(CheckScheduler monitor, Supervisor supervisor, BackupCatalog backups, Deployments deployments) {
-        this.monitor = monitor;
+    public PrometheusMetrics(CheckScheduler scheduler, Supervisor supervisor, BackupCatalog backups, Deployments deployments) {
+        this.scheduler = scheduler;
         this.supervisor = supervisor;
         this.backups = backups;
         this.deployments = deployments;
@@ -82,7 +82,7 @@ public final class PrometheusMetrics {
         GaugeSnapshot.Builder state = gauge("berth_check_state", "0 OK, 1 WARNING, 2 CRITICAL");
         GaugeSnapshot.Builder latency = gauge("berth_check_latency_seconds", "How long the check's last run took");
         GaugeSnapshot.Builder value = gauge("berth_check_value", "The value the check's last run measured, in the check's unit");
-        for (CheckScheduler.CheckView v : monitor.checks()) {
+        for (CheckScheduler.CheckView v : scheduler.checks()) {
             Labels l = Labels.of("check", v.spec().name(), "kind", v.spec().kind());
             state.dataPoint(point(l, v.state().ordinal()));
             if (v.last() != null) {
@@ -93,14 +93,14 @@ public final class PrometheusMetrics {
         m.add(state.build());
         m.add(latency.build());
         m.add(value.build());
-        long[] late = monitor.lateness();
+        long[] late = scheduler.lateness();
         GaugeSnapshot.Builder lateness = gauge("berth_check_lateness_seconds", "How late checks started against their schedule (last 10,000 runs)");
         for (double q : LATENESS_QUANTILES) {
             lateness.dataPoint(point(Labels.of("quantile", quantileLabel(q)), Quantiles.nearestRank(late, q) / 1000.0));
         }
         m.add(lateness.build());
         m.add(CounterSnapshot.builder().name("berth_check_runs").help("Check runs since the daemon started")
-                .dataPoint(CounterDataPointSnapshot.builder().value(monitor.runs()).build()).build());
+                .dataPoint(CounterDataPointSnapshot.builder().value(scheduler.runs()).build()).build());
     }
 
     /** "0.5", "0.99", and "1" for the maximum. */
