@@ -11,7 +11,6 @@ import dev.berth.supervisor.Supervisor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,19 +63,14 @@ public final class AppControllers {
         }
         List<StoredEvent> found = r.pathParams().isEmpty() ? store.recentEvents(limit) : store.events(r.param(0), limit);
         List<Object> out = new ArrayList<>();
-        for (StoredEvent e : found) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("target", e.app());
-            m.putAll(Views.event(e));
-            out.add(m);
-        }
+        for (StoredEvent e : found) out.add(Views.targetedEvent(e));
         return Map.of("events", out);
     }
 
     Object start(ApiServer.Request r) throws Exception {
         configs.seen(r);
         String config = r.string("config");
-        Object out = results(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
+        Object out = Views.outcomes(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
         configs.scheduleBackups(r); // cached: start has just read it
         return out;
     }
@@ -85,7 +79,7 @@ public final class AppControllers {
         configs.seen(r);
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.stop(n));
-        return results(out);
+        return Views.outcomes(out);
     }
 
     Object restart(ApiServer.Request r) {
@@ -95,7 +89,7 @@ public final class AppControllers {
         Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.restart(n, refresh));
-        return results(out);
+        return Views.outcomes(out);
     }
 
     Object reload(ApiServer.Request r) {
@@ -103,7 +97,7 @@ public final class AppControllers {
         Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n, refresh));
-        return results(out);
+        return Views.outcomes(out);
     }
 
     private static Runnable once(Runnable r) {
@@ -125,11 +119,11 @@ public final class AppControllers {
             supervisor.delete(n);
             out.add(new Outcome(n, true, "deleted", List.of()));
         }
-        return results(out);
+        return Views.outcomes(out);
     }
 
     Object resurrect(ApiServer.Request r) {
-        return results(catalog.recoverAll());
+        return Views.outcomes(catalog.recoverAll());
     }
 
     /** Empties the apps' log files (see LogFiles.truncate). */
@@ -153,23 +147,5 @@ public final class AppControllers {
             shutdown.run();
         });
         return Map.of("stopping", true, "apps", "left running; the next daemon adopts them");
-    }
-
-    private static Map<String, Object> results(List<Outcome> outcomes) {
-        List<Object> list = new ArrayList<>();
-        boolean ok = true;
-        for (Outcome o : outcomes) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("app", o.app());
-            m.put("ok", o.ok());
-            m.put("message", o.message());
-            m.put("details", o.details());
-            list.add(m);
-            ok &= o.ok();
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ok", ok);
-        out.put("results", list);
-        return out;
     }
 }

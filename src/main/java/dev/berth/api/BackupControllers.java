@@ -7,7 +7,6 @@ import dev.berth.backup.RestoreRecord;
 import dev.berth.config.BerthFile;
 import dev.berth.config.SecretBox;
 import dev.berth.files.Names;
-import dev.berth.json.Json;
 import dev.berth.store.BackupCatalog;
 import dev.berth.store.Operations;
 import java.nio.file.Path;
@@ -102,41 +101,9 @@ public final class BackupControllers {
     Object list(ApiServer.Request r) throws SQLException {
         String name = r.pathParams().isEmpty() ? null : Names.requireListed("backup", "in the backup catalog", r.param(0), catalog.names());
         List<Object> out = new ArrayList<>();
-        for (BackupCatalog.Entry e : catalog.list(name, 500)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", e.id());
-            m.put("name", e.name());
-            m.put("kind", e.kind());
-            m.put("state", e.state());
-            m.put("trigger", e.trigger());
-            m.put("safety", e.safety()); // a restore took it of the state it overwrote; retention keeps it apart (see Retention)
-            m.put("started_at_ms", e.startedAt());
-            m.put("finished_at_ms", e.finishedAt());
-            m.put("duration_ms", e.finishedAt() == null ? null : e.finishedAt() - e.startedAt());
-            m.put("file", e.file());
-            m.put("bytes", e.bytes());
-            m.put("sha256", e.sha256());
-            m.put("compress", e.compress());
-            m.put("tool_version", e.toolVersion());
-            m.put("server_version", e.serverVersion());
-            m.put("error", e.error());
-            m.put("drill", e.drillState() == null ? "never" : e.drillState());
-            m.put("offsite", e.offsiteState() == null ? "-" : e.offsiteState());
-            m.put("offsite_key", e.offsiteKey());
-            m.put("offsite_error", e.offsiteError());
-            m.put("drill_at_ms", e.drillAt());
-            if (e.drillResult() != null) m.put("drill_result", Json.readMap(e.drillResult()));
-            out.add(m);
-        }
+        for (BackupCatalog.Entry e : catalog.list(name, 500)) out.add(Views.archive(e));
         List<Object> unknown = new ArrayList<>();
-        for (var f : reconciler.unknownFiles(name)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", f.backup());
-            m.put("file", f.file().toString());
-            m.put("bytes", f.bytes());
-            m.put("modified_at_ms", f.modifiedAt());
-            unknown.add(m);
-        }
+        for (var f : reconciler.unknownFiles(name)) unknown.add(Views.unknownFile(f));
         return Map.of("backups", out, "unknown_files", unknown);
     }
 }

@@ -7,7 +7,6 @@ import dev.berth.config.BerthFile;
 import dev.berth.config.CheckSpec;
 import dev.berth.config.Durations;
 import dev.berth.files.Names;
-import dev.berth.json.Json;
 import dev.berth.monitor.CheckContext;
 import dev.berth.monitor.CheckRunner;
 import dev.berth.monitor.Health;
@@ -92,7 +91,7 @@ public final class CheckControllers {
         long now = System.currentTimeMillis();
         List<Object> out = new ArrayList<>();
         for (CheckScheduler.CheckView v : scheduler.checks()) {
-            Map<String, Object> c = view(v.spec(), v.state(), v.last());
+            Map<String, Object> c = Views.check(v.spec(), v.state(), v.last());
             c.put("since", v.since().toString());
             c.put("last_run", v.lastRun() == null ? null : v.lastRun().toString());
             Map<String, Object> uptime = new LinkedHashMap<>();
@@ -109,20 +108,6 @@ public final class CheckControllers {
         return res;
     }
 
-    static Map<String, Object> view(CheckSpec spec, CheckState state, ProbeResult last) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("name", spec.name());
-        c.put("kind", spec.kind());
-        c.put("built_in", spec.builtIn());
-        c.put("state", state.name());
-        c.put("value", last == null ? null : last.value());
-        c.put("unit", last == null ? null : last.unit());
-        c.put("message", last == null ? "not run yet" : last.message());
-        c.put("latency_ms", last == null ? null : last.latencyMillis());
-        c.put("interval_ms", spec.interval().toMillis());
-        return c;
-    }
-
     /** GET /api/v1/monitor: the monitoring setup as the daemon runs it (channel settings without secrets or URLs). */
     Object setup(ApiServer.Request r) throws SQLException {
         AlertsSpec a = scheduler.alerts();
@@ -134,18 +119,7 @@ public final class CheckControllers {
         out.put("maintenance", a.maintenance().stream().map(m -> Map.of("cron", m.cron(), "duration_ms", m.duration().toMillis())).toList());
         List<Object> checks = new ArrayList<>();
         for (CheckScheduler.CheckView v : scheduler.checks()) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("name", v.spec().name());
-            c.put("kind", v.spec().kind());
-            c.put("built_in", v.spec().builtIn());
-            c.put("interval_ms", v.spec().interval().toMillis());
-            c.put("timeout_ms", v.spec().timeout().toMillis());
-            c.put("failures", v.spec().failures());
-            c.put("channels", v.spec().channels());
-            CheckSpec.Limits l = CheckSpec.limitsOf(v.spec().probe());
-            c.put("warning", l.warning());
-            c.put("critical", l.critical());
-            checks.add(c);
+            checks.add(Views.checkSetup(v.spec()));
         }
         out.put("checks", checks);
         out.put("silences", ((Map<?, ?>) silences(r)).get("silences"));
@@ -188,21 +162,7 @@ public final class CheckControllers {
                 throw new ApiError(400, "BAD_REQUEST", "limit: expected a number, got \"" + q + "\"");
             }
         }
-        for (CheckRecords.AlertRecord a : store.alerts(limit)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", a.id());
-            m.put("at", Instant.ofEpochMilli(a.at()).toString());
-            m.put("subject", a.subject());
-            m.put("state", a.state());
-            m.put("value", a.value());
-            m.put("threshold", a.threshold());
-            m.put("since", a.since() == null ? null : Instant.ofEpochMilli(a.since()).toString());
-            m.put("message", a.message());
-            m.put("delivery", a.delivery());
-            m.put("channels", a.channels() == null ? List.of() : Json.readList(a.channels()));
-            m.put("error", a.error());
-            out.add(m);
-        }
+        for (CheckRecords.AlertRecord a : store.alerts(limit)) out.add(Views.alert(a));
         return Map.of("alerts", out);
     }
 
@@ -249,14 +209,7 @@ public final class CheckControllers {
     /** GET /api/v1/silences: those in force. */
     Object silences(ApiServer.Request r) throws SQLException {
         List<Object> out = new ArrayList<>();
-        for (CheckRecords.Silence s : store.silences(System.currentTimeMillis())) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", s.id());
-            m.put("target", s.target());
-            m.put("until", Instant.ofEpochMilli(s.until()).toString());
-            m.put("reason", s.reason());
-            out.add(m);
-        }
+        for (CheckRecords.Silence s : store.silences(System.currentTimeMillis())) out.add(Views.silence(s));
         return Map.of("silences", out);
     }
 
