@@ -83,18 +83,18 @@ final class BackupCommand implements CliCommand {
             return spec;
         }
 
-        @SuppressWarnings("unchecked")
         @Override public int run(Parsed args) {
             String path = args.positionals().isEmpty() ? "/api/v1/backups"
                     : "/api/v1/backups/" + URLEncoder.encode(args.positionals().get(0), StandardCharsets.UTF_8);
-            Map<String, Object> answer = CommandEnvironment.client().get(path);
-            List<Object> list = (List<Object>) answer.get("backups");
-            List<Object> unknown = answer.get("unknown_files") instanceof List<?> u ? (List<Object>) u : List.of();
+            Reply answer = Reply.of(CommandEnvironment.client().get(path));
+            List<Reply> list = answer.list("backups");
+            List<Reply> unknown = answer.list("unknown_files");
             if (args.flag("--json")) {
                 // files no row names come last, as entries without an id in state "unknown"
-                List<Object> all = new ArrayList<>(list);
-                for (Object o : unknown) {
-                    Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) o);
+                List<Object> all = new ArrayList<>();
+                for (Reply b : list) all.add(b.fields());
+                for (Reply f : unknown) {
+                    Map<String, Object> m = new LinkedHashMap<>(f.fields());
                     m.put("id", null);
                     m.put("state", "unknown");
                     all.add(m);
@@ -108,26 +108,24 @@ final class BackupCommand implements CliCommand {
             }
             if (list.isEmpty()) Output.out("no backups in the catalog");
             List<List<String>> rows = new ArrayList<>();
-            for (Object o : list) {
-                Map<String, Object> b = (Map<String, Object>) o;
-                rows.add(List.of(String.valueOf(b.get("id")), String.valueOf(b.get("name")), String.valueOf(b.get("kind")),
-                        String.valueOf(b.get("state")), String.valueOf(b.get("trigger")),
-                        Instant.ofEpochMilli(((Number) b.get("started_at_ms")).longValue()).toString(),
-                        b.get("bytes") == null ? "-" : Units.bytes(((Number) b.get("bytes")).longValue()),
-                        DeployCommand.duration(b.get("duration_ms")),
-                        b.get("sha256") == null ? "-" : String.valueOf(b.get("sha256")).substring(0, 12),
-                        String.valueOf(b.get("drill")), String.valueOf(b.get("offsite")),
-                        b.get("file") != null ? String.valueOf(b.get("file")) : String.valueOf(b.get("error"))));
+            for (Reply b : list) {
+                rows.add(List.of(String.valueOf(b.string("id")), String.valueOf(b.string("name")), String.valueOf(b.string("kind")),
+                        String.valueOf(b.string("state")), String.valueOf(b.string("trigger")),
+                        Instant.ofEpochMilli(b.number("started_at_ms")).toString(),
+                        b.number("bytes") == null ? "-" : Units.bytes(b.number("bytes")),
+                        DeployCommand.duration(b.number("duration_ms")),
+                        b.string("sha256") == null ? "-" : b.string("sha256").substring(0, 12),
+                        String.valueOf(b.string("drill")), String.valueOf(b.string("offsite")),
+                        b.string("file") != null ? b.string("file") : String.valueOf(b.string("error"))));
             }
             if (!rows.isEmpty()) {
                 Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "TRIGGER", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "OFFSITE", "FILE / ERROR"), rows));
             }
             if (!unknown.isEmpty()) {
                 List<List<String>> files = new ArrayList<>();
-                for (Object o : unknown) {
-                    Map<String, Object> f = (Map<String, Object>) o;
-                    files.add(List.of(String.valueOf(f.get("name")), Instant.ofEpochMilli(((Number) f.get("modified_at_ms")).longValue()).toString(),
-                            Units.bytes(((Number) f.get("bytes")).longValue()), String.valueOf(f.get("file"))));
+                for (Reply f : unknown) {
+                    files.add(List.of(String.valueOf(f.string("name")), Instant.ofEpochMilli(f.number("modified_at_ms")).toString(),
+                            Units.bytes(f.number("bytes")), String.valueOf(f.string("file"))));
                 }
                 Output.out("\narchive files that no catalog row names (not verified, restored or pruned by Berth; delete them or keep them by hand):\n"
                         + Output.table(List.of("NAME", "MODIFIED (UTC)", "SIZE", "FILE"), files));
