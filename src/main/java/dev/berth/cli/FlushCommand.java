@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import java.util.List;
 import java.util.Map;
 
 final class FlushCommand implements CliCommand {
