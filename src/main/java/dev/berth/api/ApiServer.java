@@ -74,8 +74,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** One route: a token-guarded handler, or (publicHandler set) one that needs no token. */
-    private record Route(Set<String> methods, String[] parts, Handler handler, PublicHandler publicHandler) {
+    private record Route(Set<String> methods, String path, String[] parts, Handler handler, PublicHandler publicHandler) {
         boolean isPublic() { return publicHandler != null; }
+
+        /** A public route without parameters answers its exact path only (not /health/): no other path skips the token. */
+        List<String> matchPublic(String actual) {
+            if (!path.contains("{")) return path.equals(actual) ? List.of() : null;
+            return match(parts, actual, ApiServer::decodeOrNull);
+        }
     }
 
     private final HttpServer server;
@@ -129,9 +135,9 @@ public final class ApiServer implements AutoCloseable {
         server.createContext("/", this::dispatch);
     }
 
-    private void get(String path, Handler h) { routes.add(new Route(Set.of("GET"), path.split("/"), h, null)); }
-    private void post(String path, Handler h) { routes.add(new Route(Set.of("POST"), path.split("/"), h, null)); }
-    private void open(Set<String> methods, String path, PublicHandler h) { routes.add(new Route(methods, path.split("/"), null, h)); }
+    private void get(String path, Handler h) { routes.add(new Route(Set.of("GET"), path, path.split("/"), h, null)); }
+    private void post(String path, Handler h) { routes.add(new Route(Set.of("POST"), path, path.split("/"), h, null)); }
+    private void open(Set<String> methods, String path, PublicHandler h) { routes.add(new Route(methods, path, path.split("/"), null, h)); }
 
     public void start() { server.start(); }
 
@@ -145,7 +151,7 @@ public final class ApiServer implements AutoCloseable {
         List<String> params = null;
         for (Route r : routes) {
             if (!r.isPublic() || !r.methods().contains(method)) continue;
-            params = match(r.parts, path, ApiServer::decodeOrNull);
+            params = r.matchPublic(path);
             if (params != null) {
                 route = r;
                 break;
