@@ -3,7 +3,7 @@ package dev.berth.alert;
 import dev.berth.config.AlertsSpec.Channel;
 import dev.berth.config.AlertsSpec;
 import dev.berth.json.Json;
-import dev.berth.store.Monitoring;
+import dev.berth.store.CheckRecords;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ public final class AlertRouter implements AutoCloseable {
     public record Raise(String target, String subject, String state, String value, String threshold, Instant since, String message,
                        List<String> channels) { }
 
-    private final Monitoring store;
+    private final CheckRecords store;
     private final AlertOutbox outbox;
     private final ChannelSender sender;
     private final Supplier<AlertsSpec> config;
@@ -62,7 +62,7 @@ public final class AlertRouter implements AutoCloseable {
     private final Thread flusher;
     private volatile boolean closed;
 
-    public AlertRouter(Monitoring store, ChannelSender sender, Supplier<AlertsSpec> config, Clock clock, ZoneId zone) {
+    public AlertRouter(CheckRecords store, ChannelSender sender, Supplier<AlertsSpec> config, Clock clock, ZoneId zone) {
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -99,7 +99,7 @@ public final class AlertRouter implements AutoCloseable {
             synchronized (this) {
                 held = new HashSet<>(ids.values());
             }
-            for (Monitoring.AlertRecord r : store.queued()) {
+            for (CheckRecords.AlertRecord r : store.queued()) {
                 if (held.contains(r.id())) continue; // raised by this daemon already
                 if (now - r.at() > 3_600_000L) {
                     store.setDelivery(r.id(), "not sent", "the berth daemon stopped before sending it");
@@ -150,7 +150,7 @@ public final class AlertRouter implements AutoCloseable {
         String delivery;
         String why = null;
         try {
-            Monitoring.Silence s = store.silences(now.toEpochMilli()).stream().filter(x -> matches(x.target(), r.target())).findFirst().orElse(null);
+            CheckRecords.Silence s = store.silences(now.toEpochMilli()).stream().filter(x -> matches(x.target(), r.target())).findFirst().orElse(null);
             AlertsSpec.Maintenance m = MaintenanceWindows.active(spec.maintenance(), now, zone);
             if (s != null) {
                 delivery = "silenced";

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
-import dev.berth.daemon.Token;
 import dev.berth.files.Names;
 import dev.berth.json.Json;
 import dev.berth.supervisor.SupervisorException;
@@ -14,20 +13,19 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The daemon's HTTP API on 127.0.0.1. Every route is registered in {@link #routes}, where the
- * whole API can be read at once. Every request needs the bearer token; errors are
+ * whole API can be read at once. Every request but the public routes' needs the bearer token; errors are
  * {"code","message"} JSON with stable codes.
  */
 public final class ApiServer implements AutoCloseable {
@@ -38,6 +36,15 @@ public final class ApiServer implements AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         Object handle(Request request) throws Exception;
+    }
+
+    /**
+     * A route that answers without the token (load balancers, Prometheus and cron jobs call it):
+     * its path parameters (null where malformed) and raw query in, its answer as it is out.
+     */
+    @FunctionalInterface
+    public interface PublicHandler {
+        RawResponse handle(List<String> pathParams, String rawQuery) throws Exception;
     }
 
     /** What a handler sees of a request. */
@@ -66,18 +73,28 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private record Route(String method, String[] parts, Handler handler) { }
+    /** One route: a token-guarded handler, or (publicHandler set) one that needs no token. */
+    private record Route(Set<String> methods, String path, String[] parts, Handler handler, PublicHandler publicHandler) {
+        boolean isPublic() { return publicHandler != null; }
+
+        /** A public route without parameters answers its exact path only (not /health/): no other path skips the token. */
+        List<String> matchPublic(String actual) {
+            if (!path.contains("{")) return path.equals(actual) ? List.of() : null;
+            return match(parts, actual, ApiServer::decodeOrNull);
+        }
+    }
 
     private final HttpServer server;
     private final String token;
     private final List<Route> routes = new ArrayList<>();
 
-    private final MonitorControllers monitor;
-
-    public ApiServer(String host, int port, String token, Controllers c, DeployControllers d, BackupControllers b, MonitorControllers m) throws IOException {
+    public ApiServer(String host, int port, String token, AppControllers c, DeployControllers d, BackupControllers b, CheckControllers m) throws IOException {
         this.token = token;
-        this.monitor = m;
-        // The whole API at a glance.
+        // The whole API at a glance. Without the token, showing states and numbers only:
+        open(Set.of("GET", "HEAD"), "/health", (p, query) -> m.health(query));
+        open(Set.of("GET"), "/metrics", (p, query) -> m.metrics());
+        open(Set.of("GET", "POST", "HEAD"), "/heartbeat/{name}/{token}", (p, query) -> m.heartbeat(p.get(0), p.get(1)));
+        // With the token:
         get("/api/v1/ping", c::ping);
         get("/api/v1/apps", c::listApps);
         get("/api/v1/apps/{name}", c::describeApp);
@@ -112,60 +129,42 @@ public final class ApiServer implements AutoCloseable {
         post("/api/v1/silences", m::silence);
         post("/api/v1/silences/end", m::endSilence);
         get("/api/v1/heartbeats/{name}", r -> m.heartbeatUrl(r, "http://" + host + ":" + port()));
-        // without the token: /health, /metrics, /heartbeat/NAME/TOKEN (see dispatchPublic)
 
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", this::dispatch);
     }
 
-    private void get(String path, Handler h) { routes.add(new Route("GET", path.split("/"), h)); }
-    private void post(String path, Handler h) { routes.add(new Route("POST", path.split("/"), h)); }
-
-    private volatile BiConsumer<Path, Map<String, String>> configSeen = (p, v) -> { };
-
-    /**
-     * Called with each berth.yml a request names (start, deploy, backup, check, ...): the monitor
-     * watches it, so its alert channels carry what that request raises (a failed deploy or backup).
-     */
-    public ApiServer onConfig(BiConsumer<Path, Map<String, String>> seen) {
-        this.configSeen = seen;
-        return this;
-    }
+    private void get(String path, Handler h) { routes.add(new Route(Set.of("GET"), path, path.split("/"), h, null)); }
+    private void post(String path, Handler h) { routes.add(new Route(Set.of("POST"), path, path.split("/"), h, null)); }
+    private void open(Set<String> methods, String path, PublicHandler h) { routes.add(new Route(methods, path, path.split("/"), null, h)); }
 
     public void start() { server.start(); }
 
     public int port() { return server.getAddress().getPort(); }
 
-    /** /health, /metrics and heartbeats answer without the token: load balancers, Prometheus and cron jobs call them. */
+    /** Answers a request for a public route; false when none has this method and path (then it needs the token). */
     private boolean dispatchPublic(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
         String method = ex.getRequestMethod();
-        MonitorControllers.Raw raw;
-        try {
-            if (path.equals("/health") && (method.equals("GET") || method.equals("HEAD"))) {
-                raw = monitor.health(ex.getRequestURI().getRawQuery());
-            } else if (path.equals("/metrics") && method.equals("GET")) {
-                raw = monitor.metrics();
-            } else if (path.startsWith("/heartbeat/") && (method.equals("GET") || method.equals("POST") || method.equals("HEAD"))) {
-                String[] parts = path.split("/");
-                if (parts.length != 4) return false;
-                ex.getRequestBody().readNBytes(MAX_BODY); // a job may post its output; it is not kept
-                String name = null, beatToken = null;
-                try {
-                    name = decode(parts[2]);
-                    beatToken = decode(parts[3]);
-                } catch (IllegalArgumentException malformed) {
-                    // no heartbeat has that name: the store answers 404 below
-                }
-                raw = monitor.heartbeat(name, beatToken);
-            } else {
-                return false;
+        Route route = null;
+        List<String> params = null;
+        for (Route r : routes) {
+            if (!r.isPublic() || !r.methods().contains(method)) continue;
+            params = r.matchPublic(path);
+            if (params != null) {
+                route = r;
+                break;
             }
+        }
+        if (route == null) return false;
+        RawResponse raw;
+        try {
+            ex.getRequestBody().readNBytes(MAX_BODY); // a job may post its output; it is not kept
+            raw = route.publicHandler().handle(params, ex.getRequestURI().getRawQuery());
         } catch (Exception e) { // callers without the token get no internal detail; the log has it
             LOG.log(Level.WARNING, "request failed: " + path, e);
-            raw = new MonitorControllers.Raw(500, "application/json", Json.write(error("INTERNAL", "internal error; see the daemon's log", List.of()))
-                    .getBytes(StandardCharsets.UTF_8));
+            raw = RawResponse.json(500, error("INTERNAL", "internal error; see the daemon's log", List.of()));
         }
         try (ex) {
             ex.getResponseHeaders().set("Content-Type", raw.contentType());
@@ -182,7 +181,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void dispatch(HttpExchange ex) throws IOException {
-        if (monitor != null && dispatchPublic(ex)) return;
+        if (dispatchPublic(ex)) return;
         try (ex) {
             Object result;
             int status = 200;
@@ -198,10 +197,11 @@ public final class ApiServer implements AutoCloseable {
                 List<String> params = new ArrayList<>();
                 boolean pathMatched = false;
                 for (Route r : routes) {
-                    List<String> p = match(r.parts, path);
+                    if (r.isPublic()) continue; // answered above, for its methods only
+                    List<String> p = match(r.parts, path, ApiServer::decode);
                     if (p == null) continue;
                     pathMatched = true;
-                    if (r.method.equals(ex.getRequestMethod())) {
+                    if (r.methods().contains(ex.getRequestMethod())) {
                         route = r;
                         params = p;
                         break;
@@ -223,10 +223,6 @@ public final class ApiServer implements AutoCloseable {
                     }
                 }
                 Request request = new Request(ex.getRequestMethod(), path, params, body);
-                if (request.string("config") != null && ex.getRequestMethod().equals("POST")) {
-                    Path config = Path.of(request.string("config"));
-                    if (config.isAbsolute() && Files.isRegularFile(config)) configSeen.accept(config, request.stringMap("variables"));
-                }
                 result = route.handler.handle(request);
             } catch (ApiError e) {
                 status = e.status;
@@ -266,12 +262,12 @@ public final class ApiServer implements AutoCloseable {
         return m;
     }
 
-    private static List<String> match(String[] parts, String path) {
+    private static List<String> match(String[] parts, String path, UnaryOperator<String> decode) {
         String[] actual = path.split("/");
         if (actual.length != parts.length) return null;
         List<String> params = new ArrayList<>();
         for (int i = 0; i < parts.length; i++) {
-            if (parts[i].startsWith("{")) params.add(decode(actual[i]));
+            if (parts[i].startsWith("{")) params.add(decode.apply(actual[i]));
             else if (!parts[i].equals(actual[i])) return null;
         }
         return params;
@@ -280,6 +276,15 @@ public final class ApiServer implements AutoCloseable {
     /** One path segment, percent-decoded once (a malformed escape is a 400). */
     private static String decode(String segment) {
         return URLDecoder.decode(segment, StandardCharsets.UTF_8);
+    }
+
+    /** A public route's parameter: a malformed one names nothing there is (the handler answers 404). */
+    private static String decodeOrNull(String segment) {
+        try {
+            return decode(segment);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 
     private static Map<String, Object> readBody(InputStream in) throws IOException {

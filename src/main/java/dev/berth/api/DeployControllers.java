@@ -22,15 +22,18 @@ public final class DeployControllers {
     private final AppCatalog catalog;
     private final Deployer deployer;
     private final Deployments records;
+    private final RequestConfigs configs;
 
-    public DeployControllers(AppCatalog catalog, Deployer deployer, Deployments records) {
+    public DeployControllers(AppCatalog catalog, Deployer deployer, Deployments records, RequestConfigs configs) {
         this.catalog = catalog;
         this.deployer = deployer;
         this.records = records;
+        this.configs = configs;
     }
 
     /** POST /api/v1/deploy: {app, config?, profile?, variables?, ref?, skip_tests, skip_build, no_backup, force, quick, dry_run, who}. */
     Object deploy(ApiServer.Request r) throws Exception {
+        configs.seen(r);
         String app = required(r, "app");
         DeployRequest req = request(r);
         AppSpec spec = catalog.deployable(req.config(), app, req.profile(), req.variables());
@@ -44,6 +47,7 @@ public final class DeployControllers {
 
     /** POST /api/v1/rollback: {app, release?, with_data, config?, who}. */
     Object rollback(ApiServer.Request r) throws Exception {
+        configs.seen(r);
         String app = required(r, "app");
         DeployRequest req = request(r);
         AppSpec spec = catalog.deployable(req.config(), app, req.profile(), req.variables());

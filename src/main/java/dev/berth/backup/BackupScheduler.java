@@ -139,9 +139,9 @@ public final class BackupScheduler implements AutoCloseable {
                     busy.add(b.name() + "#drill");
                     Thread.ofVirtual().name("drill-" + b.name()).start(() -> {
                         try {
-                            Map<String, Object> r = operations == null ? service.verify(file, b.name(), true, false)
+                            BackupVerification r = operations == null ? service.verify(file, b.name(), true, false)
                                     : operations.during("drill", "backup:" + b.name(), drillDetail(p, b.name()), () -> service.verify(file, b.name(), true, false));
-                            if (!Boolean.TRUE.equals(r.get("ok"))) LOG.warning("scheduled drill of " + b.name() + " failed: " + r.get("error"));
+                            if (!r.ok()) LOG.warning("scheduled drill of " + b.name() + " failed: " + r.error());
                         } catch (SQLException | RuntimeException e) {
                             LOG.log(Level.WARNING, "scheduled drill of " + b.name() + " failed", e);
                             alerts.raise(b.name(), "drill_failed", "restore drill of " + b.name() + " could not run: " + e.getMessage());
@@ -158,8 +158,8 @@ public final class BackupScheduler implements AutoCloseable {
                     busy.add(b.name());
                     Thread.ofVirtual().name("backup-" + b.name()).start(() -> {
                         try {
-                            Map<String, Object> r = service.run(file, List.of(b.name()), "schedule").get(0);
-                            if (!Boolean.TRUE.equals(r.get("ok"))) LOG.warning("scheduled backup " + b.name() + " failed: " + r.get("error"));
+                            BackupRun r = service.run(file, List.of(b.name()), "schedule").get(0);
+                            if (!r.ok()) LOG.warning("scheduled backup " + b.name() + " failed: " + r.error());
                         } finally {
                             busy.remove(b.name());
                         }

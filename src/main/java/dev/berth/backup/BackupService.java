@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +65,7 @@ public final class BackupService {
     }
 
     /** The named backups of a berth.yml (all when names is empty or `all`), one after the other, in declared order. */
-    public List<Map<String, Object>> run(BerthFile file, List<String> names, String trigger) {
+    public List<BackupRun> run(BerthFile file, List<String> names, String trigger) {
         List<BackupSpec> chosen = new ArrayList<>();
         if (names.isEmpty() || names.equals(List.of("all"))) {
             chosen.addAll(file.backups());
@@ -74,20 +73,14 @@ public final class BackupService {
             for (String n : names) chosen.add(file.backup(n).orElseThrow(() -> unknownBackup(file, n)));
         }
         if (chosen.isEmpty()) throw new Names.Unknown(file.path() + " has no backups: section");
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<BackupRun> out = new ArrayList<>();
         for (BackupSpec b : chosen) out.add(runOne(b, trigger));
         return out;
     }
 
-    private Map<String, Object> runOne(BackupSpec b, String trigger) {
+    private BackupRun runOne(BackupSpec b, String trigger) {
         Long since = running.putIfAbsent(b.name(), System.currentTimeMillis());
-        if (since != null) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("name", b.name());
-            r.put("ok", false);
-            r.put("error", "a run of " + b.name() + " is already going (since " + Instant.ofEpochMilli(since) + ")");
-            return r;
-        }
+        if (since != null) return BackupRun.refused(b.name(), "a run of " + b.name() + " is already going (since " + Instant.ofEpochMilli(since) + ")");
         try {
             return take(b, trigger);
         } finally {
@@ -100,62 +93,60 @@ public final class BackupService {
      * good regular run; not after a restore's safety backup, so that a restore, good or failed,
      * leaves every archive as it was.
      */
-    private Map<String, Object> take(BackupSpec b, String trigger) {
+    private BackupRun take(BackupSpec b, String trigger) {
         boolean regular = !trigger.equals(BackupCatalog.SAFETY);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("name", b.name());
         long id = -1;
+        BackupRun.Archive archive = null;
+        OffsiteCopy copy = new OffsiteCopy();
+        List<PrunedArchive> pruned = List.of();
+        String error = null;
         try {
             id = catalog.begin(b.name(), kind(b), trigger, b.compress());
-            r.put("id", id);
             Path dir = b.to() != null ? b.to() : defaultRoot.resolve(b.name());
             removeStalePartials(dir); // no run of this backup is going (the running map says so): any .partial is a killed run's
             long run = id;
             BackupRunner.Archive a = BackupRunner.run(b, dir, lastBytes(b.name()),
                     done -> catalog.renaming(run, done.file().toString(), done.bytes(), done.sha256(), done.toolVersion(), done.serverVersion()));
             catalog.succeeded(id, a.file().toString(), a.bytes(), a.sha256(), a.toolVersion(), a.serverVersion());
-            r.put("ok", true);
-            r.put("file", a.file().toString());
-            r.put("bytes", a.bytes());
-            r.put("sha256", a.sha256());
-            r.put("duration_ms", a.millis());
-            r.put("tool_version", a.toolVersion());
-            r.put("server_version", a.serverVersion());
-            if (b.offsite() != null) copyOffsite(b, id, a, r, regular);
-            List<Map<String, Object>> pruned = regular ? prune(b, false) : List.of();
-            if (!pruned.isEmpty()) r.put("pruned", pruned);
+            archive = new BackupRun.Archive(a.file().toString(), a.bytes(), a.sha256(), a.millis(), a.toolVersion(), a.serverVersion());
+            if (b.offsite() != null) error = copyOffsite(b, id, a, copy, regular);
+            if (regular) pruned = prune(b, false);
         } catch (BackupException e) {
             fail(id, e.getMessage());
             alerts.raise(b.name(), "backup_failed", "backup " + b.name() + " (" + trigger + ") failed: " + e.getMessage());
-            r.put("ok", false);
-            r.put("error", e.getMessage());
+            error = e.getMessage();
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "backup " + b.name() + " failed", e);
             alerts.raise(b.name(), "backup_failed", "backup " + b.name() + " (" + trigger + ") failed: " + e);
             fail(id, e.toString());
-            r.put("ok", false);
-            r.put("error", e.toString());
+            error = e.toString();
         }
-        return r;
+        return new BackupRun(b.name(), id < 0 ? null : id, archive, copy.location, copy.retried, copy.pruned, error, pruned);
+    }
+
+    /** What a run did off-site so far: filled in step by step, so a later step's failure keeps what the earlier ones did. */
+    private static final class OffsiteCopy {
+        String location;
+        List<OffsiteRetry> retried = List.of();
+        List<PrunedArchive> pruned = List.of();
     }
 
     /**
      * The off-site copy of a run's archive. A failed upload fails the run (the archive stays on
-     * this machine and is uploaded again after the next run): silence is never success.
+     * this machine and is uploaded again after the next run): silence is never success. Returns
+     * that failure, or null.
      */
-    private void copyOffsite(BackupSpec b, long id, BackupRunner.Archive a, Map<String, Object> r, boolean prune) throws SQLException {
+    private String copyOffsite(BackupSpec b, long id, BackupRunner.Archive a, OffsiteCopy copy, boolean prune) throws SQLException {
         try {
             String key = offsite.upload(b, id, a.file(), a.sha256(), a.bytes());
-            r.put("offsite", "s3://" + b.offsite().bucket() + "/" + key);
-            List<Map<String, Object>> retried = offsite.retryFailed(b);
-            if (!retried.isEmpty()) r.put("offsite_retried", retried);
-            List<Map<String, Object>> pruned = prune ? offsite.prune(b, false) : List.of();
-            if (!pruned.isEmpty()) r.put("offsite_pruned", pruned);
+            copy.location = "s3://" + b.offsite().bucket() + "/" + key;
+            copy.retried = offsite.retryFailed(b);
+            if (prune) copy.pruned = offsite.prune(b, false);
+            return null;
         } catch (BackupException e) {
             alerts.raise(b.name(), "offsite_failed", "backup " + b.name() + " #" + id + ": the archive is on this machine, but its off-site "
                     + e.getMessage());
-            r.put("ok", false);
-            r.put("error", "the archive " + a.file() + " was written, but its off-site " + e.getMessage());
+            return "the archive " + a.file() + " was written, but its off-site " + e.getMessage();
         }
     }
 
@@ -164,7 +155,7 @@ public final class BackupService {
      * scratch target that is checked and dropped. target: a catalog id, or a backup name for its
      * newest good archive.
      */
-    public Map<String, Object> verify(BerthFile file, String target, boolean restore, boolean fromOffsite) throws SQLException {
+    public BackupVerification verify(BerthFile file, String target, boolean restore, boolean fromOffsite) throws SQLException {
         long id = find(file, target).id();
         try (ArchivesInUse.Hold held = inUse.hold(id)) {
             // read again under the hold: a prune that came first has marked it pruned by now
@@ -172,25 +163,22 @@ public final class BackupService {
         }
     }
 
-    private Map<String, Object> verifyHeld(BerthFile file, BackupCatalog.Entry e, boolean restore, boolean fromOffsite) throws SQLException {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("id", e.id());
-        r.put("name", e.name());
-        r.put("file", e.file());
+    private BackupVerification verifyHeld(BerthFile file, BackupCatalog.Entry e, boolean restore, boolean fromOffsite) throws SQLException {
         Path archive = e.local() ? Path.of(e.file()) : null;
         boolean useOffsite = fromOffsite || archive == null || !Files.isRegularFile(archive);
         if (useOffsite && !e.offsite()) {
-            r.put("ok", false);
-            r.put("error", fromOffsite ? "#" + e.id() + " has no off-site copy" + (e.offsiteError() == null ? "" : " (" + e.offsiteError() + ")")
+            return new BackupVerification(e.id(), e.name(), e.file(), null, null, null, false,
+                    fromOffsite ? "#" + e.id() + " has no off-site copy" + (e.offsiteError() == null ? "" : " (" + e.offsiteError() + ")")
                     : "the archive " + e.file() + " is missing" + (e.local() ? "" : " (" + e.state() + ")") + ", and it has no off-site copy");
-            return r;
         }
+        String location = null;
+        String checksum = null;
         Path downloaded = null;
         try {
             String sum;
             if (useOffsite) {
                 BackupSpec spec = specFor(file, e, "reading its off-site copy");
-                r.put("offsite", "s3://" + spec.offsite().bucket() + "/" + e.offsiteKey());
+                location = "s3://" + spec.offsite().bucket() + "/" + e.offsiteKey();
                 if (restore) {
                     downloaded = offsite.download(spec, e, scratchDir(spec)); // checked against the catalog while it is read
                     archive = downloaded;
@@ -202,35 +190,28 @@ public final class BackupService {
                 sum = Restorer.sha256(archive);
             }
             boolean same = sum.equals(e.sha256());
-            r.put("checksum", same ? "ok" : "MISMATCH: catalog " + e.sha256() + ", file " + sum);
-            if (!same) {
-                r.put("ok", false);
-                return r;
-            }
+            checksum = same ? "ok" : "MISMATCH: catalog " + e.sha256() + ", file " + sum;
+            if (!same) return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, false, null);
+            DrillFindings found = null;
             if (restore) {
                 BackupSpec spec = specFor(file, e, "a restore drill");
                 String scratch = ("berth_drill_" + e.name() + "_" + e.id() + "_" + Long.toHexString(System.currentTimeMillis()))
                         .replaceAll("[^A-Za-z0-9_]", "_");
                 try {
-                    Map<String, Object> found = Restorer.drill(spec, archive, e.compress(), scratch).fields();
-                    catalog.drilled(e.id(), true, Json.write(found));
-                    r.put("drill", found);
+                    found = Restorer.drill(spec, archive, e.compress(), scratch);
+                    catalog.drilled(e.id(), true, Json.write(found.fields()));
                 } catch (BackupException x) {
                     catalog.drilled(e.id(), false, Json.write(Map.of("error", x.getMessage())));
                     alerts.raise(e.name(), "drill_failed", "restore drill of " + e.name() + " #" + e.id() + " failed: " + x.getMessage());
-                    r.put("ok", false);
-                    r.put("error", "restore drill failed: " + x.getMessage());
-                    return r;
+                    return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, false, "restore drill failed: " + x.getMessage());
                 }
             }
-            r.put("ok", true);
+            return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, found, true, null);
         } catch (BackupException x) {
-            r.put("ok", false);
-            r.put("error", x.getMessage());
+            return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, false, x.getMessage());
         } finally {
             if (downloaded != null) OffsiteCopies.deleteQuietly(downloaded);
         }
-        return r;
     }
 
     private static BackupSpec specFor(BerthFile file, BackupCatalog.Entry e, String what) {
@@ -247,13 +228,13 @@ public final class BackupService {
      * Restores archive #id over its source (or `to`). Without confirmed, only says what would
      * be overwritten. With safety, first takes a backup of the current state (trigger "safety").
      */
-    public Map<String, Object> restore(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite) throws SQLException {
+    public BackupRestore restore(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite) throws SQLException {
         try (ArchivesInUse.Hold held = inUse.hold(id)) { // read under the hold: a prune that came first has marked it pruned by now
             return restoreHeld(file, id, to, confirmed, safety, fromOffsite);
         }
     }
 
-    private Map<String, Object> restoreHeld(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite)
+    private BackupRestore restoreHeld(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite)
             throws SQLException {
         // a database or a path, handed to the restore tools: never one they would read as an option
         if (to != null && (to.isBlank() || to.startsWith("-"))) {
@@ -268,24 +249,13 @@ public final class BackupService {
         }
         BackupSpec spec = specFor(file, e, "a restore");
         if (useOffsite && spec.offsite() == null) throw new IllegalArgumentException("backup " + e.name() + " in " + file.path() + " has no offsite: settings to read its copy with");
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("id", id);
-        r.put("name", e.name());
-        r.put("file", useOffsite ? "s3://" + spec.offsite().bucket() + "/" + e.offsiteKey() : e.file());
-        r.put("overwrites", Restorer.describeTarget(spec, to));
-        r.put("safety_backup", safety);
-        if (!confirmed) {
-            r.put("ok", true);
-            r.put("confirm", true);
-            return r;
-        }
+        String archiveAt = useOffsite ? "s3://" + spec.offsite().bucket() + "/" + e.offsiteKey() : e.file();
+        String overwrites = Restorer.describeTarget(spec, to);
+        if (!confirmed) return new BackupRestore(id, e.name(), archiveAt, overwrites, safety, null, true, null);
         Long since = running.putIfAbsent(e.name(), System.currentTimeMillis());
-        if (since != null) {
-            r.put("ok", false);
-            r.put("error", "a run of " + e.name() + " is going; restore after it");
-            return r;
-        }
+        if (since != null) return new BackupRestore(id, e.name(), archiveAt, overwrites, safety, null, false, "a run of " + e.name() + " is going; restore after it");
         Path downloaded = null;
+        BackupRun safetyRun = null;
         String safetyArchive = null; // "#7 (path)", once the safety backup is on disk
         try {
             Path archive;
@@ -298,22 +268,20 @@ public final class BackupService {
                 if (!sum.equals(e.sha256())) throw new BackupException("the archive's checksum differs from the catalog's: not restoring it");
             }
             if (safety && to == null) {
-                Map<String, Object> s = take(spec, BackupCatalog.SAFETY); // this restore holds the backup's place: no run slips in between
-                r.put("safety", s);
-                if (!Boolean.TRUE.equals(s.get("ok"))) throw new BackupException("the safety backup failed, so nothing was restored: " + s.get("error"));
-                safetyArchive = "#" + s.get("id") + " (" + s.get("file") + ")";
+                safetyRun = take(spec, BackupCatalog.SAFETY); // this restore holds the backup's place: no run slips in between
+                if (!safetyRun.ok()) throw new BackupException("the safety backup failed, so nothing was restored: " + safetyRun.error());
+                safetyArchive = "#" + safetyRun.id() + " (" + (safetyRun.archive() == null ? null : safetyRun.archive().file()) + ")";
             }
             Restorer.restore(spec, archive, e.compress(), to);
-            r.put("ok", true);
+            return new BackupRestore(id, e.name(), archiveAt, overwrites, safety, safetyRun, false, null);
         } catch (BackupException x) {
-            r.put("ok", false);
-            r.put("error", x.getMessage() + (safetyArchive == null ? "" : "; the safety backup " + safetyArchive + " holds "
+            return new BackupRestore(id, e.name(), archiveAt, overwrites, safety, safetyRun, false,
+                    x.getMessage() + (safetyArchive == null ? "" : "; the safety backup " + safetyArchive + " holds "
                     + "the " + Restorer.target(spec, null) + " as it was before this restore"));
         } finally {
             if (downloaded != null) OffsiteCopies.deleteQuietly(downloaded);
             running.remove(e.name());
         }
-        return r;
     }
 
     /** target: a catalog id, or the name of a backup in the catalog or in file; anything else is refused with the list. */
@@ -347,10 +315,10 @@ public final class BackupService {
     }
 
     /** Applies each backup's retention (see Retention); with dryRun, only says what it would remove. */
-    public List<Map<String, Object>> prune(BerthFile file, List<String> names, boolean dryRun) throws SQLException {
+    public List<PrunedArchive> prune(BerthFile file, List<String> names, boolean dryRun) throws SQLException {
         if (names.equals(List.of("all"))) names = List.of();
         for (String n : names) if (file.backup(n).isEmpty()) throw unknownBackup(file, n);
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<PrunedArchive> out = new ArrayList<>();
         for (BackupSpec b : file.backups()) {
             if (!names.isEmpty() && !names.contains(b.name())) continue;
             out.addAll(prune(b, dryRun));
@@ -359,18 +327,15 @@ public final class BackupService {
         return out;
     }
 
-    private List<Map<String, Object>> prune(BackupSpec b, boolean dryRun) throws SQLException {
+    private List<PrunedArchive> prune(BackupSpec b, boolean dryRun) throws SQLException {
         List<BackupCatalog.Entry> good = catalog.list(b.name(), 100000).stream().filter(e -> e.state().equals("succeeded")).toList();
         List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
         List<Long> remove = Retention.toRemove(archives, b.keep(), Instant.now());
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<PrunedArchive> out = new ArrayList<>();
         for (BackupCatalog.Entry e : good) {
             // one a restore or verify is reading stays until it is done; the next prune removes it
             if (!remove.contains(e.id()) || inUse.isHeld(e.id())) continue;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", e.id());
-            m.put("name", e.name());
-            m.put("file", e.file());
+            String error = null;
             if (!dryRun) {
                 try {
                     boolean removed = inUse.removeUnlessHeld(e.id(), () -> {
@@ -382,10 +347,10 @@ public final class BackupService {
                     });
                     if (!removed) continue;
                 } catch (IOException x) {
-                    m.put("error", "cannot delete: " + x.getMessage());
+                    error = "cannot delete: " + x.getMessage();
                 }
             }
-            out.add(m);
+            out.add(new PrunedArchive(e.id(), e.name(), false, e.file(), error));
         }
         return out;
     }

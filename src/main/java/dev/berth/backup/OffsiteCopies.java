@@ -14,9 +14,7 @@ import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The off-site copies of a backup's archives in an S3-compatible bucket: upload (verified),
@@ -61,28 +59,23 @@ final class OffsiteCopies {
     }
 
     /** Uploads earlier archives of b whose upload failed and which are still on this machine. */
-    List<Map<String, Object>> retryFailed(BackupSpec b) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<OffsiteRetry> retryFailed(BackupSpec b) throws SQLException {
+        List<OffsiteRetry> out = new ArrayList<>();
         for (BackupCatalog.Entry e : catalog.list(b.name(), 200)) {
             if (out.size() >= RETRIES_PER_RUN) break;
             if (!"failed".equals(e.offsiteState()) || !e.local() || !Files.isRegularFile(Path.of(e.file()))) continue;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", e.id());
             try {
-                m.put("key", upload(b, e.id(), Path.of(e.file()), e.sha256(), e.bytes()));
-                m.put("ok", true);
+                out.add(new OffsiteRetry(e.id(), upload(b, e.id(), Path.of(e.file()), e.sha256(), e.bytes()), null));
             } catch (BackupException x) {
-                m.put("ok", false);
-                m.put("error", x.getMessage());
+                out.add(new OffsiteRetry(e.id(), null, x.getMessage()));
             }
-            out.add(m);
         }
         return out;
     }
 
     /** Applies the off-site retention (the newest copy always stays); with dryRun only says what goes. */
-    List<Map<String, Object>> prune(BackupSpec b, boolean dryRun) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    List<PrunedArchive> prune(BackupSpec b, boolean dryRun) throws SQLException {
+        List<PrunedArchive> out = new ArrayList<>();
         if (b.offsite() == null) return out;
         List<BackupCatalog.Entry> all = catalog.list(b.name(), 100000);
         List<BackupCatalog.Entry> copies = all.stream().filter(BackupCatalog.Entry::offsite).toList();
@@ -104,10 +97,7 @@ final class OffsiteCopies {
         for (BackupCatalog.Entry e : copies) {
             // a copy a restore or verify is reading stays until it is done
             if (!remove.contains(e.id()) || inUse.isHeld(e.id())) continue;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", e.id());
-            m.put("name", e.name());
-            m.put("offsite", "s3://" + b.offsite().bucket() + "/" + e.offsiteKey());
+            String error = null;
             if (!dryRun) {
                 try {
                     boolean removed = inUse.removeUnlessHeld(e.id(), () -> {
@@ -119,10 +109,10 @@ final class OffsiteCopies {
                     });
                     if (!removed) continue;
                 } catch (IOException x) {
-                    m.put("error", "cannot delete: " + x.getMessage());
+                    error = "cannot delete: " + x.getMessage();
                 }
             }
-            out.add(m);
+            out.add(new PrunedArchive(e.id(), e.name(), true, "s3://" + b.offsite().bucket() + "/" + e.offsiteKey(), error));
         }
         return out;
     }

@@ -15,11 +15,11 @@ final class AlertsCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
-        List<Object> list = (List<Object>) Env.client().get("/api/v1/alerts").get("alerts");
+        Map<String, Object> answer = CommandEnvironment.client().get("/api/v1/alerts");
+        List<Reply> list = Reply.of(answer).list("alerts");
         if (args.flag("--json")) {
-            Output.json(list);
+            Output.json(answer.get("alerts"));
             return ExitCodes.OK;
         }
         if (list.isEmpty()) {
@@ -27,11 +27,10 @@ final class AlertsCommand implements CliCommand {
             return ExitCodes.OK;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (Object o : list) {
-            Map<String, Object> a = (Map<String, Object>) o;
-            String delivery = String.valueOf(a.get("delivery")) + (a.get("error") == null ? "" : ": " + a.get("error"));
-            rows.add(List.of(String.valueOf(a.get("at")), String.valueOf(a.get("state")), String.valueOf(a.get("subject")),
-                    String.valueOf(a.get("message")), delivery));
+        for (Reply a : list) {
+            String delivery = a.string("delivery") + (a.string("error") == null ? "" : ": " + a.string("error"));
+            rows.add(List.of(String.valueOf(a.string("at")), String.valueOf(a.string("state")), String.valueOf(a.string("subject")),
+                    String.valueOf(a.string("message")), delivery));
         }
         Output.out(Output.table(List.of("AT (UTC)", "STATE", "SUBJECT", "MESSAGE", "DELIVERY"), rows));
         return ExitCodes.OK;
@@ -51,17 +50,18 @@ final class AlertsCommand implements CliCommand {
 
         @Override public int run(Parsed args) {
             if (!args.positional(0).equals("test")) throw new CliException(ExitCodes.USAGE, "alert: the only subcommand is test: `berth alert test CHANNEL`");
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config.toString());
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             body.put("channel", args.positional(1));
-            Map<String, Object> r = Env.client().post("/api/v1/alerts/test", body);
-            if (args.flag("--json")) Output.json(r);
-            else if (Boolean.TRUE.equals(r.get("ok"))) Output.out("ok     test message sent to " + r.get("channel"));
-            else Output.err("FAILED test message to " + r.get("channel") + ": " + r.get("error"));
-            return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+            Map<String, Object> answer = CommandEnvironment.client().post("/api/v1/alerts/test", body);
+            Reply r = Reply.of(answer);
+            if (args.flag("--json")) Output.json(answer);
+            else if (r.flag("ok")) Output.out("ok     test message sent to " + r.string("channel"));
+            else Output.err("FAILED test message to " + r.string("channel") + ": " + r.string("error"));
+            return r.flag("ok") ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
@@ -85,28 +85,27 @@ final class AlertsCommand implements CliCommand {
             return spec;
         }
 
-        @SuppressWarnings("unchecked")
         @Override public int run(Parsed args) {
-            DaemonClient client = Env.client();
+            DaemonClient client = CommandEnvironment.client();
             if (args.value("--end") != null) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("target", args.value("--end").equals("all") ? null : args.value("--end"));
                 Map<String, Object> r = client.post("/api/v1/silences/end", body);
                 if (args.flag("--json")) Output.json(r);
-                else Output.out("ended " + r.get("ended") + " silence(s)");
+                else Output.out("ended " + Reply.of(r).number("ended") + " silence(s)");
                 return ExitCodes.OK;
             }
             if (args.flag("--list") || args.positionals().isEmpty()) {
-                List<Object> list = (List<Object>) client.get("/api/v1/silences").get("silences");
+                Map<String, Object> answer = client.get("/api/v1/silences");
+                List<Reply> list = Reply.of(answer).list("silences");
                 if (args.flag("--json")) {
-                    Output.json(list);
+                    Output.json(answer.get("silences"));
                 } else if (list.isEmpty()) {
                     Output.out("no silences in force");
                 } else {
                     List<List<String>> rows = new ArrayList<>();
-                    for (Object o : list) {
-                        Map<String, Object> s = (Map<String, Object>) o;
-                        rows.add(List.of(String.valueOf(s.get("target")), String.valueOf(s.get("until")), s.get("reason") == null ? "-" : String.valueOf(s.get("reason"))));
+                    for (Reply s : list) {
+                        rows.add(List.of(String.valueOf(s.string("target")), String.valueOf(s.string("until")), s.string("reason") == null ? "-" : s.string("reason")));
                     }
                     Output.out(Output.table(List.of("TARGET", "UNTIL (UTC)", "REASON"), rows));
                 }
@@ -119,7 +118,7 @@ final class AlertsCommand implements CliCommand {
             body.put("reason", args.value("--reason"));
             Map<String, Object> r = client.post("/api/v1/silences", body);
             if (args.flag("--json")) Output.json(r);
-            else Output.out("silenced " + r.get("target") + " until " + r.get("until"));
+            else Output.out("silenced " + Reply.of(r).string("target") + " until " + Reply.of(r).string("until"));
             return ExitCodes.OK;
         }
     }

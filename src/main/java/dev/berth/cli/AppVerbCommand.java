@@ -24,12 +24,12 @@ abstract class AppVerbCommand implements CliCommand {
     @Override public int run(Parsed args) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("apps", args.positionals());
-        Path resolved = Env.config(args.path("--config"));
+        Path resolved = CommandEnvironment.config(args.path("--config"));
         if (resolved != null) {
             body.put("config", resolved.toString());
-            body.put("variables", Env.referencedVariables(resolved));
+            body.put("variables", CommandEnvironment.referencedVariables(resolved));
         }
-        return Results.print(Env.client().post("/api/v1/" + verb, body), args.flag("--json"));
+        return Results.print(CommandEnvironment.client().post("/api/v1/" + verb, body), args.flag("--json"));
     }
 
     static final class Stop extends AppVerbCommand {

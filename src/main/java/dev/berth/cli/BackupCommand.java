@@ -39,43 +39,38 @@ final class BackupCommand implements CliCommand {
             return spec;
         }
 
-        @SuppressWarnings("unchecked")
         @Override public int run(Parsed args) {
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config.toString());
             body.put("names", args.positionals());
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             if (!args.flag("--json")) Output.err("backing up " + String.join(", ", args.positionals()) + " ...");
-            Map<String, Object> res = Env.client().post("/api/v1/backups/run", body);
+            Map<String, Object> res = CommandEnvironment.client().post("/api/v1/backups/run", body);
+            BackupReplies.Runs runs = BackupReplies.Runs.of(Reply.of(res));
             if (args.flag("--json")) {
                 Output.json(res);
             } else {
-                for (Object o : (List<Object>) res.get("results")) {
-                    Map<String, Object> r = (Map<String, Object>) o;
-                    if (Boolean.TRUE.equals(r.get("ok"))) {
-                        Output.out("ok     " + r.get("name") + ": " + Units.bytes(((Number) r.get("bytes")).longValue()) + " in "
-                                + Units.duration(Duration.ofMillis(((Number) r.get("duration_ms")).longValue())) + " -> " + r.get("file")
-                                + "\n       sha256 " + r.get("sha256") + (r.get("offsite") == null ? "" : "\n       off-site copy " + r.get("offsite")));
+                for (BackupReplies.Run r : runs.results()) {
+                    if (r.ok()) {
+                        Output.out("ok     " + r.name() + ": " + Units.bytes(r.bytes()) + " in "
+                                + Units.duration(Duration.ofMillis(r.durationMillis())) + " -> " + r.file()
+                                + "\n       sha256 " + r.sha256() + (r.offsite() == null ? "" : "\n       off-site copy " + r.offsite()));
                         printRetries(r);
                     } else {
-                        Output.err("FAILED " + r.get("name") + ": " + r.get("error"));
+                        Output.err("FAILED " + r.name() + ": " + r.error());
                     }
                 }
             }
-            return Boolean.TRUE.equals(res.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+            return runs.ok() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
     /** Earlier archives whose off-site upload was tried again after this run. */
-    @SuppressWarnings("unchecked")
-    static void printRetries(Map<String, Object> r) {
-        if (!(r.get("offsite_retried") instanceof List<?> retried)) return;
-        for (Object o : retried) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            Output.out("       off-site copy of #" + m.get("id") + " (failed before): "
-                    + (Boolean.TRUE.equals(m.get("ok")) ? "uploaded now" : "still failing: " + m.get("error")));
+    static void printRetries(BackupReplies.Run r) {
+        for (BackupReplies.OffsiteRetry m : r.offsiteRetried()) {
+            Output.out("       off-site copy of #" + m.id() + " (failed before): " + (m.ok() ? "uploaded now" : "still failing: " + m.error()));
         }
     }
 
@@ -88,18 +83,18 @@ final class BackupCommand implements CliCommand {
             return spec;
         }
 
-        @SuppressWarnings("unchecked")
         @Override public int run(Parsed args) {
             String path = args.positionals().isEmpty() ? "/api/v1/backups"
                     : "/api/v1/backups/" + URLEncoder.encode(args.positionals().get(0), StandardCharsets.UTF_8);
-            Map<String, Object> answer = Env.client().get(path);
-            List<Object> list = (List<Object>) answer.get("backups");
-            List<Object> unknown = answer.get("unknown_files") instanceof List<?> u ? (List<Object>) u : List.of();
+            Reply answer = Reply.of(CommandEnvironment.client().get(path));
+            List<Reply> list = answer.list("backups");
+            List<Reply> unknown = answer.list("unknown_files");
             if (args.flag("--json")) {
                 // files no row names come last, as entries without an id in state "unknown"
-                List<Object> all = new ArrayList<>(list);
-                for (Object o : unknown) {
-                    Map<String, Object> m = new LinkedHashMap<>((Map<String, Object>) o);
+                List<Object> all = new ArrayList<>();
+                for (Reply b : list) all.add(b.fields());
+                for (Reply f : unknown) {
+                    Map<String, Object> m = new LinkedHashMap<>(f.fields());
                     m.put("id", null);
                     m.put("state", "unknown");
                     all.add(m);
@@ -113,26 +108,24 @@ final class BackupCommand implements CliCommand {
             }
             if (list.isEmpty()) Output.out("no backups in the catalog");
             List<List<String>> rows = new ArrayList<>();
-            for (Object o : list) {
-                Map<String, Object> b = (Map<String, Object>) o;
-                rows.add(List.of(String.valueOf(b.get("id")), String.valueOf(b.get("name")), String.valueOf(b.get("kind")),
-                        String.valueOf(b.get("state")), String.valueOf(b.get("trigger")),
-                        Instant.ofEpochMilli(((Number) b.get("started_at_ms")).longValue()).toString(),
-                        b.get("bytes") == null ? "-" : Units.bytes(((Number) b.get("bytes")).longValue()),
-                        DeployCommand.duration(b.get("duration_ms")),
-                        b.get("sha256") == null ? "-" : String.valueOf(b.get("sha256")).substring(0, 12),
-                        String.valueOf(b.get("drill")), String.valueOf(b.get("offsite")),
-                        b.get("file") != null ? String.valueOf(b.get("file")) : String.valueOf(b.get("error"))));
+            for (Reply b : list) {
+                rows.add(List.of(String.valueOf(b.string("id")), String.valueOf(b.string("name")), String.valueOf(b.string("kind")),
+                        String.valueOf(b.string("state")), String.valueOf(b.string("trigger")),
+                        Instant.ofEpochMilli(b.number("started_at_ms")).toString(),
+                        b.number("bytes") == null ? "-" : Units.bytes(b.number("bytes")),
+                        DeployCommand.duration(b.number("duration_ms")),
+                        b.string("sha256") == null ? "-" : b.string("sha256").substring(0, 12),
+                        String.valueOf(b.string("drill")), String.valueOf(b.string("offsite")),
+                        b.string("file") != null ? b.string("file") : String.valueOf(b.string("error"))));
             }
             if (!rows.isEmpty()) {
                 Output.out(Output.table(List.of("ID", "NAME", "KIND", "STATE", "TRIGGER", "STARTED (UTC)", "SIZE", "TOOK", "SHA256", "DRILL", "OFFSITE", "FILE / ERROR"), rows));
             }
             if (!unknown.isEmpty()) {
                 List<List<String>> files = new ArrayList<>();
-                for (Object o : unknown) {
-                    Map<String, Object> f = (Map<String, Object>) o;
-                    files.add(List.of(String.valueOf(f.get("name")), Instant.ofEpochMilli(((Number) f.get("modified_at_ms")).longValue()).toString(),
-                            Units.bytes(((Number) f.get("bytes")).longValue()), String.valueOf(f.get("file"))));
+                for (Reply f : unknown) {
+                    files.add(List.of(String.valueOf(f.string("name")), Instant.ofEpochMilli(f.number("modified_at_ms")).toString(),
+                            Units.bytes(f.number("bytes")), String.valueOf(f.string("file"))));
                 }
                 Output.out("\narchive files that no catalog row names (not verified, restored or pruned by Berth; delete them or keep them by hand):\n"
                         + Output.table(List.of("NAME", "MODIFIED (UTC)", "SIZE", "FILE"), files));
@@ -159,36 +152,37 @@ final class BackupCommand implements CliCommand {
             return spec;
         }
 
-        @SuppressWarnings("unchecked")
         @Override public int run(Parsed args) {
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config == null ? null : config.toString());
             body.put("target", args.positional(0));
             body.put("restore", args.flag("--restore"));
             body.put("offsite", args.flag("--offsite"));
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             if (!args.flag("--json") && args.flag("--restore")) Output.err("restoring into a scratch target ...");
-            Map<String, Object> r = Env.client().post("/api/v1/backups/verify", body);
+            Map<String, Object> answer = CommandEnvironment.client().post("/api/v1/backups/verify", body);
+            BackupReplies.Verification r = BackupReplies.Verification.of(Reply.of(answer));
             if (args.flag("--json")) {
-                Output.json(r);
-            } else if (Boolean.TRUE.equals(r.get("ok"))) {
-                StringBuilder sb = new StringBuilder("ok     #" + r.get("id") + " " + r.get("name") + ": checksum ok"
-                        + (r.get("offsite") == null ? "" : " (off-site copy " + r.get("offsite") + ")"));
-                if (r.get("drill") instanceof Map<?, ?> d) {
+                Output.json(answer);
+            } else if (r.ok()) {
+                StringBuilder sb = new StringBuilder("ok     #" + r.id() + " " + r.name() + ": checksum ok"
+                        + (r.offsite() == null ? "" : " (off-site copy " + r.offsite() + ")"));
+                BackupReplies.Drill d = r.drill();
+                if (d != null) {
                     sb.append("; restore drill passed: ");
-                    if (d.get("rows") instanceof Map<?, ?> rows) {
-                        sb.append(d.get("tables")).append(" table(s)");
-                        rows.forEach((t, n) -> sb.append("\n       ").append(t).append(": ").append(n).append(" row(s)"));
+                    if (d.rows() != null) {
+                        sb.append(d.tables()).append(" table(s)");
+                        d.rows().forEach((t, n) -> sb.append("\n       ").append(t).append(": ").append(n).append(" row(s)"));
                     } else {
-                        sb.append(d.containsKey("files") ? d.get("files") + " file(s), " : "").append(Units.bytes(((Number) d.get("bytes")).longValue()));
+                        sb.append(d.files() != null ? d.files() + " file(s), " : "").append(Units.bytes(d.bytes()));
                     }
                 }
                 Output.out(sb.toString());
             } else {
-                Output.err("FAILED #" + r.get("id") + " " + r.get("name") + ": " + (r.get("error") != null ? r.get("error") : "checksum " + r.get("checksum")));
+                Output.err("FAILED #" + r.id() + " " + r.name() + ": " + (r.error() != null ? r.error() : "checksum " + r.checksum()));
             }
-            return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+            return r.ok() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
@@ -214,7 +208,7 @@ final class BackupCommand implements CliCommand {
         }
 
         @Override public int run(Parsed args) {
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config.toString());
@@ -222,10 +216,10 @@ final class BackupCommand implements CliCommand {
             body.put("to", args.value("--to"));
             body.put("no_safety_backup", args.flag("--no-safety-backup"));
             body.put("offsite", args.flag("--offsite"));
-            body.put("variables", Env.referencedVariables(config));
-            Map<String, Object> plan = Env.client().post("/api/v1/backups/restore", body);
-            String question = "restore #" + plan.get("id") + " (" + plan.get("name") + ", " + plan.get("file") + ")\n  over " + plan.get("overwrites")
-                    + (Boolean.TRUE.equals(plan.get("safety_backup")) && args.value("--to") == null ? "\n  after a safety backup of it" : "");
+            body.put("variables", CommandEnvironment.referencedVariables(config));
+            BackupReplies.Restore plan = BackupReplies.Restore.of(Reply.of(CommandEnvironment.client().post("/api/v1/backups/restore", body)));
+            String question = "restore #" + plan.id() + " (" + plan.name() + ", " + plan.file() + ")\n  over " + plan.overwrites()
+                    + (plan.safetyBackup() && args.value("--to") == null ? "\n  after a safety backup of it" : "");
             if (!args.flag("--yes")) {
                 Console console = System.console();
                 if (console == null) {
@@ -240,16 +234,17 @@ final class BackupCommand implements CliCommand {
                 Output.err(question);
             }
             body.put("confirmed", true);
-            Map<String, Object> r = Env.client().post("/api/v1/backups/restore", body);
+            Map<String, Object> answer = CommandEnvironment.client().post("/api/v1/backups/restore", body);
+            BackupReplies.Restore r = BackupReplies.Restore.of(Reply.of(answer));
             if (args.flag("--json")) {
-                Output.json(r);
-            } else if (Boolean.TRUE.equals(r.get("ok"))) {
-                Output.out("ok     restored #" + r.get("id") + " " + r.get("name") + (r.get("safety") instanceof Map<?, ?> s
-                        ? "\n       the safety backup #" + s.get("id") + " (" + s.get("file") + ") holds the state before it" : ""));
+                Output.json(answer);
+            } else if (r.ok()) {
+                Output.out("ok     restored #" + r.id() + " " + r.name() + (r.safety() != null
+                        ? "\n       the safety backup #" + r.safety().id() + " (" + r.safety().file() + ") holds the state before it" : ""));
             } else {
-                Output.err("FAILED restore of #" + r.get("id") + ": " + r.get("error"));
+                Output.err("FAILED restore of #" + r.id() + ": " + r.error());
             }
-            return Boolean.TRUE.equals(r.get("ok")) ? ExitCodes.OK : ExitCodes.FAILED;
+            return r.ok() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
@@ -267,28 +262,26 @@ final class BackupCommand implements CliCommand {
             return spec;
         }
 
-        @SuppressWarnings("unchecked")
         @Override public int run(Parsed args) {
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("config", config.toString());
             body.put("names", args.positionals());
             body.put("dry_run", args.flag("--dry-run"));
-            body.put("variables", Env.referencedVariables(config));
-            Map<String, Object> r = Env.client().post("/api/v1/backups/prune", body);
+            body.put("variables", CommandEnvironment.referencedVariables(config));
+            Map<String, Object> r = CommandEnvironment.client().post("/api/v1/backups/prune", body);
             if (args.flag("--json")) {
                 Output.json(r);
                 return ExitCodes.OK;
             }
-            List<Object> removed = (List<Object>) r.get("removed");
+            List<BackupReplies.Pruned> removed = BackupReplies.Pruned.listOf(Reply.of(r));
             if (removed.isEmpty()) Output.out("nothing to prune");
-            for (Object o : removed) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                Output.out((args.flag("--dry-run") ? "would remove #" : "removed #") + m.get("id") + " " + m.get("name") + " " + m.get("file")
-                        + (m.get("error") != null ? "  (" + m.get("error") + ")" : ""));
+            for (BackupReplies.Pruned m : removed) {
+                Output.out((args.flag("--dry-run") ? "would remove #" : "removed #") + m.id() + " " + m.name() + " " + m.file()
+                        + (m.error() != null ? "  (" + m.error() + ")" : ""));
             }
-            return removed.stream().anyMatch(o -> ((Map<String, Object>) o).get("error") != null) ? ExitCodes.FAILED : ExitCodes.OK;
+            return removed.stream().anyMatch(m -> m.error() != null) ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 }

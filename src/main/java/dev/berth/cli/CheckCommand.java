@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.api.Views;
 import dev.berth.config.BerthFile;
 import dev.berth.config.BerthFileLoader;
 import dev.berth.config.CheckSpec;
@@ -35,15 +36,14 @@ final class CheckCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) throws Exception {
-        Path config = Env.config(args.path("--config"));
+        Path config = CommandEnvironment.config(args.path("--config"));
         if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; pass -c FILE");
-        Map<String, String> vars = Env.referencedVariables(config);
-        DaemonClient client = Env.client();
+        Map<String, String> vars = CommandEnvironment.referencedVariables(config);
+        DaemonClient client = CommandEnvironment.client();
         if (args.value("--heartbeat-url") != null) {
             String name = args.value("--heartbeat-url");
-            BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
+            BerthFile file = new BerthFileLoader(vars, CommandEnvironment.home().logs()).load(config, null);
             Names.requireListed("heartbeat check", "in " + config, name,
                     file.checks().stream().filter(c -> c.kind().equals("heartbeat")).map(CheckSpec::name).toList());
             Map<String, Object> body = new LinkedHashMap<>();
@@ -65,36 +65,35 @@ final class CheckCommand implements CliCommand {
             body.put("alert", args.flag("--alert"));
             result = client.post("/api/v1/checks/run", body);
         } else {
-            BerthFile file = new BerthFileLoader(vars, Env.home().logs()).load(config, null);
+            BerthFile file = new BerthFileLoader(vars, CommandEnvironment.home().logs()).load(config, null);
             for (String n : args.positionals()) {
                 Names.requireListed("check", "in " + config, n, file.checks().stream().map(CheckSpec::name).toList());
             }
             try {
-                result = LocalChecks.run(file, args.positionals(), Env.home().stateDb(), args.flag("--alert"));
+                result = Views.checkReport(LocalChecks.run(file, args.positionals(), CommandEnvironment.home().stateDb(), args.flag("--alert")));
             } finally {
                 // the HTTP client's selector thread sits in epoll_wait, and the JVM's exit waits up to
                 // 300 ms for threads in native code: stop it now
                 HttpProbe.closeClients();
             }
         }
+        CheckResults checks = CheckResults.of(Reply.of(result));
         if (args.flag("--json")) {
             Output.json(result);
         } else {
             List<List<String>> rows = new ArrayList<>();
             int warning = 0;
             int critical = 0;
-            for (Object o : (List<Object>) result.get("checks")) {
-                Map<String, Object> c = (Map<String, Object>) o;
-                String state = String.valueOf(c.get("state"));
-                if (state.equals("WARNING")) warning++;
-                if (state.equals("CRITICAL")) critical++;
-                rows.add(List.of(state, String.valueOf(c.get("name")), String.valueOf(c.get("kind")), String.valueOf(c.get("message"))));
+            for (CheckResults.Check c : checks.checks()) {
+                if ("WARNING".equals(c.state())) warning++;
+                if ("CRITICAL".equals(c.state())) critical++;
+                rows.add(List.of(String.valueOf(c.state()), String.valueOf(c.name()), String.valueOf(c.kind()), String.valueOf(c.message())));
             }
             Output.out(Output.table(List.of("STATE", "CHECK", "KIND", "RESULT"), rows));
-            Output.out(result.get("health") + ": " + rows.size() + " check(s), " + warning + " warning, " + critical + " critical"
-                    + (result.get("alerted") == null ? "" : "; " + result.get("alerted")));
+            Output.out(checks.health() + ": " + rows.size() + " check(s), " + warning + " warning, " + critical + " critical"
+                    + (checks.alerted() == null ? "" : "; " + checks.alerted()));
         }
-        return switch (String.valueOf(result.get("health"))) {
+        return switch (String.valueOf(checks.health())) {
             case "HEALTHY" -> 0;
             case "WARNING" -> 1;
             default -> 2;

@@ -2,7 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.daemon.BerthHome;
 import dev.berth.daemon.Daemon;
-import dev.berth.daemon.Token;
+import dev.berth.api.Token;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import java.io.File;
@@ -132,11 +132,10 @@ final class DaemonClient {
         return json;
     }
 
-    @SuppressWarnings("unchecked")
     private static CliException toCliException(int status, Map<String, Object> json) {
         String code = String.valueOf(json.getOrDefault("code", "HTTP_" + status));
         String message = String.valueOf(json.getOrDefault("message", "HTTP " + status));
-        List<String> problems = json.get("problems") instanceof List<?> l ? (List<String>) l : List.of();
+        List<String> problems = Reply.of(json).strings("problems");
         int exit = switch (code) {
             case "CONFIG_INVALID" -> ExitCodes.CONFIG;
             case "NOT_FOUND" -> ExitCodes.NOT_FOUND;

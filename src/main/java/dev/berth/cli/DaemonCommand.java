@@ -25,14 +25,14 @@ final class DaemonCommand implements CliCommand {
         }
 
         @Override public int run(Parsed args) {
-            DaemonClient c = Env.client();
+            DaemonClient c = CommandEnvironment.client();
             Map<String, Object> info = c.pingOrAwait();
             if (info != null) {
                 Output.err("daemon already running: pid " + info.get("pid") + ", port " + info.get("port"));
                 return ExitCodes.OK;
             }
             long pid = c.startDaemon();
-            Output.err("daemon started: pid " + pid + " (BERTH_HOME=" + Env.home().dir() + ")");
+            Output.err("daemon started: pid " + pid + " (BERTH_HOME=" + CommandEnvironment.home().dir() + ")");
             return ExitCodes.OK;
         }
     }
@@ -45,7 +45,7 @@ final class DaemonCommand implements CliCommand {
         }
 
         @Override public int run(Parsed args) throws InterruptedException {
-            DaemonClient c = Env.client();
+            DaemonClient c = CommandEnvironment.client();
             Map<String, Object> info = c.pingOrAwait();
             if (info == null) {
                 Output.err("daemon is not running");
@@ -70,9 +70,9 @@ final class DaemonCommand implements CliCommand {
         }
 
         @Override public int run(Parsed args) {
-            Map<String, Object> info = Env.client().pingOrAwait();
+            Map<String, Object> info = CommandEnvironment.client().pingOrAwait();
             if (args.flag("--json")) Output.json(info == null ? Map.of("running", false) : Map.of("running", true, "daemon", info));
-            else if (info == null) Output.out("daemon: not running (BERTH_HOME=" + Env.home().dir() + ")");
+            else if (info == null) Output.out("daemon: not running (BERTH_HOME=" + CommandEnvironment.home().dir() + ")");
             else Output.out("daemon: running, pid " + info.get("pid") + ", " + info.get("host") + ":" + info.get("port")
                         + ", version " + info.get("version") + ", since " + info.get("started_at") + ", BERTH_HOME=" + info.get("home"));
             return info == null ? ExitCodes.FAILED : ExitCodes.OK;

@@ -40,7 +40,7 @@ final class DeployCommand implements CliCommand {
     }
 
     @Override public int run(Parsed args) {
-        Path config = Env.config(args.path("--config"));
+        Path config = CommandEnvironment.config(args.path("--config"));
         List<String> apps = appsToDeploy(config, args.positionals(), args.value("--env"));
         boolean json = args.flag("--json");
         for (String app : apps) {
@@ -48,19 +48,19 @@ final class DeployCommand implements CliCommand {
             body.put("app", app);
             body.put("config", config == null ? null : config.toString());
             body.put("profile", args.value("--env"));
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             body.put("ref", args.value("--ref"));
             for (String f : List.of("skip_tests", "skip_build", "no_backup", "force", "quick", "dry_run")) {
                 body.put(f, args.flag("--" + f.replace('_', '-')));
             }
             body.put("who", who());
-            Map<String, Object> res = Env.client().post("/api/v1/deploy", body);
+            Map<String, Object> res = CommandEnvironment.client().post("/api/v1/deploy", body);
             if (res.get("plan") != null) {
                 if (json) Output.json(res.get("plan"));
-                else Output.out(renderPlan(asMap(res.get("plan"))));
+                else Output.out(renderPlan(Reply.of(res).object("plan")));
                 continue;
             }
-            long id = ((Number) res.get("id")).longValue();
+            long id = Reply.of(res).number("id");
             String state = DeployProgress.follow(id, app, json);
             if (!state.equals("succeeded")) {
                 if (apps.indexOf(app) < apps.size() - 1 && !json) {
@@ -78,7 +78,7 @@ final class DeployCommand implements CliCommand {
         if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml here; name the apps to deploy, or pass -c FILE");
         BerthFile file;
         try {
-            file = new BerthFileLoader(Env.referencedVariables(config), BerthHome.fromEnvironment(System.getenv()).logs()).load(config, profile);
+            file = new BerthFileLoader(CommandEnvironment.referencedVariables(config), BerthHome.fromEnvironment(System.getenv()).logs()).load(config, profile);
         } catch (ConfigException e) {
             throw new CliException(ExitCodes.CONFIG, config + " has " + e.problems().size() + " problem(s)",
                     e.problems().stream().map(Object::toString).toList());
@@ -95,42 +95,35 @@ final class DeployCommand implements CliCommand {
         return host == null || host.isBlank() ? user : user + "@" + host;
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> asMap(Object o) {
-        return (Map<String, Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String renderPlan(Map<String, Object> p) {
+    private static String renderPlan(Reply p) {
         StringBuilder sb = new StringBuilder();
-        sb.append("plan for ").append(p.get("app")).append(" (nothing is changed)\n");
-        sb.append("  source       ").append(p.get("source")).append('\n');
-        sb.append("  live release ").append(p.get("live_release") == null ? "(none yet)" : p.get("live_release"));
-        if (p.get("live_commit") != null) sb.append(" at ").append(shortCommit(p.get("live_commit")));
+        sb.append("plan for ").append(p.string("app")).append(" (nothing is changed)\n");
+        sb.append("  source       ").append(p.string("source")).append('\n');
+        sb.append("  live release ").append(p.string("live_release") == null ? "(none yet)" : p.string("live_release"));
+        if (p.string("live_commit") != null) sb.append(" at ").append(shortCommit(p.string("live_commit")));
         sb.append('\n');
-        if (p.get("commit") != null) {
-            sb.append("  deploys      ").append(shortCommit(p.get("commit"))).append(" (").append(p.get("ref")).append(")\n");
-            List<String> commits = (List<String>) p.get("commits");
-            if (commits != null && !commits.isEmpty()) {
+        if (p.string("commit") != null) {
+            sb.append("  deploys      ").append(shortCommit(p.string("commit"))).append(" (").append(p.string("ref")).append(")\n");
+            List<String> commits = p.strings("commits");
+            if (!commits.isEmpty()) {
                 sb.append("  commits\n");
                 for (String c : commits) sb.append("    ").append(c).append('\n');
             }
         }
-        if (p.get("note") != null) sb.append("  note         ").append(p.get("note")).append('\n');
+        if (p.string("note") != null) sb.append("  note         ").append(p.string("note")).append('\n');
         sb.append("  steps\n");
-        for (Object o : (List<Object>) p.get("steps")) {
-            Map<String, Object> s = (Map<String, Object>) o;
-            sb.append("    ").append(pad(String.valueOf(s.get("step")), 9)).append(s.get("command"))
-                    .append(s.get("skipped") != null ? "   (skipped: " + s.get("skipped") + ")" : "   (timeout " + s.get("timeout") + ")").append('\n');
+        for (Reply s : p.list("steps")) {
+            sb.append("    ").append(pad(String.valueOf(s.string("step")), 9)).append(s.string("command"))
+                    .append(s.string("skipped") != null ? "   (skipped: " + s.string("skipped") + ")" : "   (timeout " + s.string("timeout") + ")").append('\n');
         }
-        for (String hook : (List<String>) p.get("before_switch")) sb.append("    before_switch ").append(hook).append('\n');
-        sb.append("    preflight ").append(p.get("preflight")).append('\n');
-        sb.append("    restart  ").append(p.get("restart")).append('\n');
+        for (String hook : p.strings("before_switch")) sb.append("    before_switch ").append(hook).append('\n');
+        sb.append("    preflight ").append(p.string("preflight")).append('\n');
+        sb.append("    restart  ").append(p.string("restart")).append('\n');
         sb.append("    switch   current -> the new release, once every instance runs it\n");
-        for (String hook : (List<String>) p.get("after_switch")) sb.append("    after_switch ").append(hook).append('\n');
-        sb.append("    health   ").append(p.get("health_gate")).append('\n');
-        sb.append("  backups      ").append(p.get("backups")).append('\n');
-        List<String> prune = (List<String>) p.get("prune");
+        for (String hook : p.strings("after_switch")) sb.append("    after_switch ").append(hook).append('\n');
+        sb.append("    health   ").append(p.string("health_gate")).append('\n');
+        sb.append("  backups      ").append(p.string("backups")).append('\n');
+        List<String> prune = p.strings("prune");
         sb.append("  prune        ").append(prune.isEmpty() ? "nothing" : String.join(", ", prune));
         return sb.toString();
     }
@@ -163,7 +156,7 @@ final class DeployCommand implements CliCommand {
         }
 
         @Override public int run(Parsed args) {
-            Path config = Env.config(args.path("--config"));
+            Path config = CommandEnvironment.config(args.path("--config"));
             List<String> pos = args.positionals();
             String app;
             if (pos.isEmpty()) {
@@ -177,10 +170,10 @@ final class DeployCommand implements CliCommand {
             body.put("app", app);
             body.put("release", pos.size() > 1 ? pos.get(1) : null);
             body.put("config", config == null ? null : config.toString());
-            body.put("variables", Env.referencedVariables(config));
+            body.put("variables", CommandEnvironment.referencedVariables(config));
             body.put("with_data", args.flag("--with-data"));
             body.put("who", who());
-            long id = ((Number) Env.client().post("/api/v1/rollback", body).get("id")).longValue();
+            long id = Reply.of(CommandEnvironment.client().post("/api/v1/rollback", body)).number("id");
             return DeployProgress.follow(id, app, args.flag("--json")).equals("succeeded") ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }

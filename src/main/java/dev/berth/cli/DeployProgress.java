@@ -2,7 +2,6 @@ package dev.berth.cli;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +12,6 @@ import java.util.Map;
 final class DeployProgress {
     private DeployProgress() { }
 
-    @SuppressWarnings("unchecked")
     static String follow(long id, String app, boolean json) {
         boolean tty = System.console() != null && !json;
         Map<Integer, String> seen = new HashMap<>();
@@ -21,16 +19,15 @@ final class DeployProgress {
         String liveLine = null;
         long lastTick = 0;
         while (true) {
-            Map<String, Object> d = Env.client().get("/api/v1/deployments/" + id);
+            Reply d = Reply.of(CommandEnvironment.client().get("/api/v1/deployments/" + id));
             if (!announced) {
                 announced = true;
                 if (json) event("deployment_started", d, null);
-                else Output.err(app + ": " + d.get("kind") + " #" + id + " by " + d.get("who"));
+                else Output.err(app + ": " + d.string("kind") + " #" + id + " by " + d.string("who"));
             }
-            for (Object o : (List<Object>) d.get("steps")) {
-                Map<String, Object> s = (Map<String, Object>) o;
-                int seq = ((Number) s.get("seq")).intValue();
-                String state = String.valueOf(s.get("state"));
+            for (Reply s : d.list("steps")) {
+                int seq = s.number("seq").intValue();
+                String state = String.valueOf(s.string("state"));
                 String before = seen.get(seq);
                 if (state.equals(before)) continue;
                 seen.put(seq, state);
@@ -42,33 +39,33 @@ final class DeployProgress {
                 if (liveLine != null && tty) Output.stderr().print("\r\033[K");
                 liveLine = null;
                 if (state.equals("running")) {
-                    liveLine = "  " + DeployCommand.pad(String.valueOf(s.get("name")), 14) + describe(s);
+                    liveLine = "  " + DeployCommand.pad(String.valueOf(s.string("name")), 14) + describe(s);
                     if (!tty) Output.err(liveLine);
                 } else {
-                    Output.err("  " + DeployCommand.pad(String.valueOf(s.get("name")), 14) + mark(state) + " "
-                            + (state.equals("skipped") ? "skipped (" + s.get("message") + ")" : DeployCommand.duration(s.get("duration_ms")))
-                            + (state.equals("failed") && s.get("message") != null ? "  " + s.get("message") : "")
-                            + (state.equals("failed") && s.get("log") != null ? "\n  log: " + s.get("log") : ""));
+                    Output.err("  " + DeployCommand.pad(String.valueOf(s.string("name")), 14) + mark(state) + " "
+                            + (state.equals("skipped") ? "skipped (" + s.string("message") + ")" : DeployCommand.duration(s.number("duration_ms")))
+                            + (state.equals("failed") && s.string("message") != null ? "  " + s.string("message") : "")
+                            + (state.equals("failed") && s.string("log") != null ? "\n  log: " + s.string("log") : ""));
                 }
             }
-            String state = String.valueOf(d.get("state"));
+            String state = String.valueOf(d.string("state"));
             if (!state.equals("running")) {
                 if (liveLine != null && tty) Output.stderr().print("\r\033[K");
                 if (json) {
                     event("deployment_finished", d, null);
                 } else {
-                    String msg = app + ": " + state.replace('_', ' ') + " in " + DeployCommand.duration(d.get("duration_ms"))
-                            + (d.get("message") != null ? " — " + d.get("message") : "");
+                    String msg = app + ": " + state.replace('_', ' ') + " in " + DeployCommand.duration(d.number("duration_ms"))
+                            + (d.string("message") != null ? " — " + d.string("message") : "");
                     if (state.equals("succeeded")) Output.out(msg);
-                    else Output.err("berth: " + msg + (d.get("failed_step") != null ? "\n  failed step: " + d.get("failed_step") : "")
+                    else Output.err("berth: " + msg + (d.string("failed_step") != null ? "\n  failed step: " + d.string("failed_step") : "")
                             + "\n  details: berth deployments show " + id);
                 }
                 return state;
             }
             if (tty && liveLine != null && System.currentTimeMillis() - lastTick > 200) {
                 lastTick = System.currentTimeMillis();
-                Map<String, Object> running = runningStep(d);
-                long started = running == null ? System.currentTimeMillis() : ((Number) running.get("started_at_ms")).longValue();
+                Reply running = runningStep(d);
+                long started = running == null ? System.currentTimeMillis() : running.number("started_at_ms");
                 Output.stderr().print("\r\033[K" + liveLine + "  " + DeployCommand.duration(System.currentTimeMillis() - started));
                 Output.stderr().flush();
             }
@@ -81,17 +78,15 @@ final class DeployProgress {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> runningStep(Map<String, Object> d) {
-        for (Object o : (List<Object>) d.get("steps")) {
-            Map<String, Object> s = (Map<String, Object>) o;
-            if ("running".equals(s.get("state"))) return s;
+    private static Reply runningStep(Reply d) {
+        for (Reply s : d.list("steps")) {
+            if ("running".equals(s.string("state"))) return s;
         }
         return null;
     }
 
-    private static String describe(Map<String, Object> s) {
-        Object c = s.get("command");
+    private static String describe(Reply s) {
+        String c = s.string("command");
         return c == null ? "..." : c + " ...";
     }
 
@@ -103,20 +98,22 @@ final class DeployProgress {
         };
     }
 
-    private static void event(String kind, Map<String, Object> d, Map<String, Object> step) {
+    /** One line of --json progress; values as the daemon gave them. */
+    private static void event(String kind, Reply deployment, Reply step) {
+        Map<String, Object> d = deployment.fields();
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("event", kind);
         e.put("deployment", d.get("id"));
         e.put("app", d.get("app"));
         e.put("at_ms", System.currentTimeMillis());
         if (step != null) {
-            e.put("step", step.get("name"));
-            e.put("command", step.get("command"));
+            e.put("step", step.fields().get("name"));
+            e.put("command", step.fields().get("command"));
             boolean started = kind.equals("step_started");
-            e.put("state", started ? "running" : step.get("state"));
-            if (!started) e.put("duration_ms", step.get("duration_ms"));
-            if (!started && step.get("message") != null) e.put("message", step.get("message"));
-            e.put("log", step.get("log"));
+            e.put("state", started ? "running" : step.fields().get("state"));
+            if (!started) e.put("duration_ms", step.fields().get("duration_ms"));
+            if (!started && step.fields().get("message") != null) e.put("message", step.fields().get("message"));
+            e.put("log", step.fields().get("log"));
         } else {
             e.put("state", d.get("state"));
             e.put("release", d.get("release"));

@@ -24,7 +24,6 @@ final class DeploymentsCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
         List<String> pos = args.positionals();
         if (!pos.isEmpty() && pos.get(0).equals("show")) {
@@ -33,9 +32,10 @@ final class DeploymentsCommand implements CliCommand {
         }
         if (pos.size() > 1) throw new CliException(ExitCodes.USAGE, "deployments takes one app; did you mean `berth deployments show " + pos.get(1) + "`?");
         String path = pos.isEmpty() ? "/api/v1/deployments" : "/api/v1/apps/" + URLEncoder.encode(pos.get(0), StandardCharsets.UTF_8) + "/deployments";
-        List<Object> list = (List<Object>) Env.client().get(path).get("deployments");
+        Map<String, Object> answer = CommandEnvironment.client().get(path);
+        List<Reply> list = Reply.of(answer).list("deployments");
         if (args.flag("--json")) {
-            Output.json(list);
+            Output.json(answer.get("deployments"));
             return ExitCodes.OK;
         }
         if (list.isEmpty()) {
@@ -43,41 +43,39 @@ final class DeploymentsCommand implements CliCommand {
             return ExitCodes.OK;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (Object o : list) {
-            Map<String, Object> d = (Map<String, Object>) o;
-            rows.add(List.of(str(d.get("id")), str(d.get("app")), str(d.get("kind")), str(d.get("state")), str(d.get("release")),
-                    d.get("commit") == null ? str(d.get("ref")) : DeployCommand.shortCommit(d.get("commit")),
-                    str(d.get("who")), Instant.ofEpochMilli(((Number) d.get("started_at_ms")).longValue()).toString(),
-                    DeployCommand.duration(d.get("duration_ms")), d.get("failed_step") == null ? "-" : str(d.get("failed_step"))));
+        for (Reply d : list) {
+            rows.add(List.of(str(d.string("id")), str(d.string("app")), str(d.string("kind")), str(d.string("state")), str(d.string("release")),
+                    d.string("commit") == null ? str(d.string("ref")) : DeployCommand.shortCommit(d.string("commit")),
+                    str(d.string("who")), Instant.ofEpochMilli(d.number("started_at_ms")).toString(),
+                    DeployCommand.duration(d.number("duration_ms")), d.string("failed_step") == null ? "-" : str(d.string("failed_step"))));
         }
         Output.out(Output.table(List.of("ID", "APP", "KIND", "STATE", "RELEASE", "COMMIT", "WHO", "STARTED (UTC)", "TOOK", "FAILED STEP"), rows));
         return ExitCodes.OK;
     }
 
-    @SuppressWarnings("unchecked")
     private static int show(String id, boolean json) {
-        Map<String, Object> d = Env.client().get("/api/v1/deployments/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        Map<String, Object> answer = CommandEnvironment.client().get("/api/v1/deployments/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
         if (json) {
-            Output.json(d);
+            Output.json(answer);
             return ExitCodes.OK;
         }
+        Reply d = Reply.of(answer);
         StringBuilder sb = new StringBuilder();
-        sb.append("deployment #").append(d.get("id")).append(" of ").append(d.get("app")).append(": ").append(d.get("kind"))
-                .append(", ").append(d.get("state")).append('\n');
-        sb.append("  by ").append(d.get("who")).append(", started ").append(Instant.ofEpochMilli(((Number) d.get("started_at_ms")).longValue()))
-                .append(", took ").append(DeployCommand.duration(d.get("duration_ms"))).append('\n');
-        if (d.get("release") != null) sb.append("  release ").append(d.get("release")).append(d.get("previous_release") != null
-                ? " (previous: " + d.get("previous_release") + ")" : "").append('\n');
-        if (d.get("commit") != null) sb.append("  commit ").append(d.get("commit")).append(d.get("ref") != null ? " (" + d.get("ref") + ")" : "").append('\n');
-        if (d.get("message") != null) sb.append("  ").append(d.get("message")).append('\n');
-        for (Object o : (List<Object>) d.get("steps")) {
-            Map<String, Object> s = (Map<String, Object>) o;
-            sb.append("\n").append(s.get("seq")).append(". ").append(s.get("name")).append(" — ").append(s.get("state"))
-                    .append(", ").append(DeployCommand.duration(s.get("duration_ms")));
-            if (s.get("command") != null) sb.append("\n   $ ").append(s.get("command"));
-            if (s.get("message") != null) sb.append("\n   ").append(s.get("message"));
-            if (s.get("log") != null) {
-                Path log = Path.of(String.valueOf(s.get("log")));
+        sb.append("deployment #").append(d.string("id")).append(" of ").append(d.string("app")).append(": ").append(d.string("kind"))
+                .append(", ").append(d.string("state")).append('\n');
+        sb.append("  by ").append(d.string("who")).append(", started ").append(Instant.ofEpochMilli(d.number("started_at_ms")))
+                .append(", took ").append(DeployCommand.duration(d.number("duration_ms"))).append('\n');
+        if (d.string("release") != null) sb.append("  release ").append(d.string("release")).append(d.string("previous_release") != null
+                ? " (previous: " + d.string("previous_release") + ")" : "").append('\n');
+        if (d.string("commit") != null) sb.append("  commit ").append(d.string("commit")).append(d.string("ref") != null ? " (" + d.string("ref") + ")" : "").append('\n');
+        if (d.string("message") != null) sb.append("  ").append(d.string("message")).append('\n');
+        for (Reply s : d.list("steps")) {
+            sb.append("\n").append(s.string("seq")).append(". ").append(s.string("name")).append(" — ").append(s.string("state"))
+                    .append(", ").append(DeployCommand.duration(s.number("duration_ms")));
+            if (s.string("command") != null) sb.append("\n   $ ").append(s.string("command"));
+            if (s.string("message") != null) sb.append("\n   ").append(s.string("message"));
+            if (s.string("log") != null) {
+                Path log = Path.of(String.valueOf(s.string("log")));
                 sb.append("\n   log: ").append(log);
                 try {
                     List<String> lines = Files.readAllLines(log);
@@ -106,28 +104,26 @@ final class DeploymentsCommand implements CliCommand {
             return spec;
         }
 
-        @SuppressWarnings("unchecked")
-        @Override public int run(Parsed args) {
+            @Override public int run(Parsed args) {
             String app;
             if (args.positionals().isEmpty()) {
-                List<String> apps = DeployCommand.appsToDeploy(Env.config(args.path("--config")), List.of(), null);
+                List<String> apps = DeployCommand.appsToDeploy(CommandEnvironment.config(args.path("--config")), List.of(), null);
                 if (apps.size() != 1) throw new CliException(ExitCodes.USAGE, "name the app: one of " + String.join(", ", apps));
                 app = apps.get(0);
             } else {
                 app = args.positionals().get(0);
             }
-            Map<String, Object> r = Env.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8) + "/releases");
+            Map<String, Object> r = CommandEnvironment.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8) + "/releases");
             if (args.flag("--json")) {
                 Output.json(r);
                 return ExitCodes.OK;
             }
             List<List<String>> rows = new ArrayList<>();
-            for (Object o : (List<Object>) r.get("releases")) {
-                Map<String, Object> rel = (Map<String, Object>) o;
-                rows.add(List.of(Boolean.TRUE.equals(rel.get("live")) ? "*" : "", str(rel.get("id")), str(rel.get("state")),
-                        rel.get("commit") == null ? "-" : DeployCommand.shortCommit(rel.get("commit")), str(rel.get("ref")),
-                        Instant.ofEpochMilli(((Number) rel.get("created_at_ms")).longValue()).toString(),
-                        Boolean.TRUE.equals(rel.get("on_disk")) ? "yes" : "no", str(rel.get("deployment"))));
+            for (Reply rel : Reply.of(r).list("releases")) {
+                rows.add(List.of(rel.flag("live") ? "*" : "", str(rel.string("id")), str(rel.string("state")),
+                        rel.string("commit") == null ? "-" : DeployCommand.shortCommit(rel.string("commit")), str(rel.string("ref")),
+                        Instant.ofEpochMilli(rel.number("created_at_ms")).toString(),
+                        rel.flag("on_disk") ? "yes" : "no", str(rel.string("deployment"))));
             }
             if (rows.isEmpty()) Output.out("no releases of " + app + " yet; `berth deploy " + app + "` makes the first");
             else Output.out(Output.table(List.of("LIVE", "RELEASE", "STATE", "COMMIT", "REF", "CREATED (UTC)", "ON DISK", "DEPLOYMENT"), rows));

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
 
 final class DescribeCommand implements CliCommand {
@@ -26,46 +25,43 @@ final class DescribeCommand implements CliCommand {
         static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
         String app = args.positional(0);
-        Map<String, Object> a = Env.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8));
+        Map<String, Object> answer = CommandEnvironment.client().get("/api/v1/apps/" + URLEncoder.encode(app, StandardCharsets.UTF_8));
         if (args.flag("--json")) {
-            Output.json(a);
+            Output.json(answer);
             return ExitCodes.OK;
         }
+        AppReply a = AppReply.of(Reply.of(answer));
         StringBuilder sb = new StringBuilder();
-        line(sb, "app", a.get("name"));
-        line(sb, "desired", a.get("desired"));
-        line(sb, "command", a.get("command"));
-        line(sb, "cwd", a.get("cwd"));
-        line(sb, "env profile", a.get("env_profile") == null ? "(none)" : a.get("env_profile"));
-        line(sb, "log files", String.join("\n" + " ".repeat(15), (List<String>) a.get("log_files")));
-        for (Object io : (List<Object>) a.get("instances")) {
-            Map<String, Object> i = (Map<String, Object>) io;
-            sb.append("\ninstance ").append(i.get("index")).append('\n');
-            line(sb, "  state", i.get("state") + (Boolean.TRUE.equals(i.get("adopted")) ? " (adopted from a previous daemon)" : ""));
-            line(sb, "  pid", i.get("pid"));
-            line(sb, "  port", i.get("port"));
-            long started = ((Number) i.get("started_at_ms")).longValue();
+        line(sb, "app", a.name());
+        line(sb, "desired", a.desired());
+        line(sb, "command", a.command());
+        line(sb, "cwd", a.cwd());
+        line(sb, "env profile", a.envProfile() == null ? "(none)" : a.envProfile());
+        line(sb, "log files", String.join("\n" + " ".repeat(15), a.logFiles()));
+        for (AppReply.Instance i : a.instances()) {
+            sb.append("\ninstance ").append(i.index()).append('\n');
+            line(sb, "  state", i.state() + (i.adopted() ? " (adopted from a previous daemon)" : ""));
+            line(sb, "  pid", i.pid());
+            line(sb, "  port", i.port());
+            long started = i.startedAtMillis();
             if (started > 0) line(sb, "  started", Time.FORMAT.format(Instant.ofEpochMilli(started)));
-            if (i.get("pid") != null) {
-                line(sb, "  uptime", Units.duration(Duration.ofMillis(((Number) i.get("uptime_ms")).longValue())));
-                line(sb, "  cpu / memory", StatusCommand.cpu(i) + " / " + StatusCommand.memory(i));
+            if (i.pid() != null) {
+                line(sb, "  uptime", Units.duration(Duration.ofMillis(i.uptimeMillis())));
+                line(sb, "  cpu / memory", i.cpu() + " / " + i.memory());
             }
-            line(sb, "  restarts", i.get("restarts"));
-            if (i.get("reason") != null) line(sb, "  last reason", i.get("reason"));
-            if (i.get("last_exit_code") != null) line(sb, "  last exit", i.get("last_exit_code"));
-            if (i.get("env_changes") != null) line(sb, "  env changed", i.get("env_changes") + "   (+ added, ~ changed, - removed; values not shown)");
+            line(sb, "  restarts", i.restarts());
+            if (i.reason() != null) line(sb, "  last reason", i.reason());
+            if (i.lastExitCode() != null) line(sb, "  last exit", i.lastExitCode());
+            if (i.envChanges() != null) line(sb, "  env changed", i.envChanges() + "   (+ added, ~ changed, - removed; values not shown)");
         }
-        List<Object> events = (List<Object>) a.get("events");
-        if (events != null && !events.isEmpty()) {
+        if (!a.events().isEmpty()) {
             sb.append("\nrecent events\n");
-            for (Object eo : events) {
-                Map<String, Object> e = (Map<String, Object>) eo;
-                sb.append("  ").append(Time.FORMAT.format(Instant.ofEpochMilli(((Number) e.get("at_ms")).longValue())))
-                        .append(e.get("instance") == null ? "    " : " [" + e.get("instance") + "]")
-                        .append(' ').append(e.get("kind")).append(": ").append(e.get("message")).append('\n');
+            for (EventReply e : a.events()) {
+                sb.append("  ").append(Time.FORMAT.format(Instant.ofEpochMilli(e.atMillis())))
+                        .append(e.instance() == null ? "    " : " [" + e.instance() + "]")
+                        .append(' ').append(e.kind()).append(": ").append(e.message()).append('\n');
             }
         }
         Output.out(sb.toString().stripTrailing());

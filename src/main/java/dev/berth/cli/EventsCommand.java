@@ -21,15 +21,15 @@ final class EventsCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
         String n = args.value("--lines");
         if (!n.matches("\\d+")) throw new CliException(ExitCodes.USAGE, "events: --lines expects a number, got \"" + n + "\"");
         String path = "/api/v1/events" + (args.positionals().isEmpty() ? ""
                 : "/" + URLEncoder.encode(args.positionals().get(0), StandardCharsets.UTF_8)) + "?limit=" + n;
-        List<Object> list = (List<Object>) Env.client().get(path).get("events");
+        Map<String, Object> answer = CommandEnvironment.client().get(path);
+        List<EventReply> list = Reply.of(answer).list("events").stream().map(EventReply::of).toList();
         if (args.flag("--json")) {
-            Output.json(list);
+            Output.json(answer.get("events"));
             return ExitCodes.OK;
         }
         if (list.isEmpty()) {
@@ -37,10 +37,9 @@ final class EventsCommand implements CliCommand {
             return ExitCodes.OK;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (Object o : list) {
-            Map<String, Object> e = (Map<String, Object>) o;
-            rows.add(List.of(Instant.ofEpochMilli(((Number) e.get("at_ms")).longValue()).toString(), String.valueOf(e.get("target")),
-                    e.get("instance") == null ? "-" : String.valueOf(e.get("instance")), String.valueOf(e.get("kind")), String.valueOf(e.get("message"))));
+        for (EventReply e : list) {
+            rows.add(List.of(Instant.ofEpochMilli(e.atMillis()).toString(), String.valueOf(e.target()),
+                    e.instance() == null ? "-" : String.valueOf(e.instance()), String.valueOf(e.kind()), String.valueOf(e.message())));
         }
         Output.out(Output.table(List.of("AT (UTC)", "TARGET", "INSTANCE", "KIND", "MESSAGE"), rows));
         return ExitCodes.OK;

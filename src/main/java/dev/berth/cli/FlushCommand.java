@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import java.util.List;
 import java.util.Map;
 
 final class FlushCommand implements CliCommand {
@@ -11,10 +10,9 @@ final class FlushCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
-        Map<String, Object> r = Env.client().post("/api/v1/flush", Map.of("apps", args.positionals()));
-        for (Object f : (List<Object>) r.get("flushed")) Output.err("flushed " + f);
+        Map<String, Object> r = CommandEnvironment.client().post("/api/v1/flush", Map.of("apps", args.positionals()));
+        for (String f : Reply.of(r).strings("flushed")) Output.err("flushed " + f);
         return ExitCodes.OK;
     }
 }

@@ -23,7 +23,7 @@ final class LintCommand implements CliCommand {
 
     @Override public int run(Parsed args) {
         Path file = args.positional(0) == null ? null : Path.of(args.positional(0));
-        Path config = Env.config(file);
+        Path config = CommandEnvironment.config(file);
         if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml in this directory; give a file");
         List<LintWarning> warnings;
         try {

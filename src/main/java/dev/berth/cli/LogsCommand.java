@@ -11,7 +11,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 final class LogsCommand implements CliCommand {
     private final Spec spec = new Spec("logs", "Show the last lines of apps' logs; -f follows them.")
@@ -29,7 +28,6 @@ final class LogsCommand implements CliCommand {
 
     private record Source(String label, Path file) { }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) throws Exception {
         String app = args.positional(0);
         boolean follow = args.flag("--follow");
@@ -37,14 +35,13 @@ final class LogsCommand implements CliCommand {
         boolean errOnly = args.flag("--err");
         boolean outOnly = args.flag("--out");
         if (lines < 0) throw new CliException(ExitCodes.USAGE, "--lines must be 0 or more");
-        List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
+        List<AppReply> apps = AppReply.in(CommandEnvironment.client().get("/api/v1/apps"));
         List<Source> sources = new ArrayList<>();
         boolean found = app == null;
-        for (Object o : apps) {
-            Map<String, Object> a = (Map<String, Object>) o;
-            if (app != null && !app.equals(a.get("name"))) continue;
+        for (AppReply a : apps) {
+            if (app != null && !app.equals(a.name())) continue;
             found = true;
-            for (String f : (List<String>) a.get("log_files")) {
+            for (String f : a.logFiles()) {
                 boolean err = f.endsWith("-err.log");
                 boolean merged = !err && !f.endsWith("-out.log");
                 if ((errOnly && !err && !merged) || (outOnly && err)) continue;
@@ -52,7 +49,7 @@ final class LogsCommand implements CliCommand {
                 sources.add(new Source(name.replace(".log", ""), Path.of(f)));
             }
         }
-        if (!found) throw Names.unknown("app", "registered with the daemon", app, apps.stream().map(o -> String.valueOf(((Map<String, Object>) o).get("name"))).toList());
+        if (!found) throw Names.unknown("app", "registered with the daemon", app, apps.stream().map(a -> String.valueOf(a.name())).toList());
         List<Tail> tails = new ArrayList<>();
         for (Source s : sources) {
             Tail t = new Tail(s);

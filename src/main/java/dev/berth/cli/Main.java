@@ -60,9 +60,9 @@ public final class Main {
                         "that needs the daemon starts it (state in BERTH_HOME, default ~/.berth)."),
                 List.of(new StartCommand(), new AppVerbCommand.Stop(), new AppVerbCommand.Restart(), new AppVerbCommand.Reload(),
                         new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new EventsCommand(), new LogsCommand(), new FlushCommand(),
-                        new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new MonitCommand(), new ValidateCommand(),
+                        new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new LiveInstancesCommand(), new ValidateCommand(),
                         new LintCommand(), new ImportPm2Command(), new DeployCommand(), new DeployCommand.Rollback(),
-                        new DeploymentsCommand.Releases(), new DeploymentsCommand(), new BackupCommand(), new CheckCommand(), new MonitorCommand(),
+                        new DeploymentsCommand.Releases(), new DeploymentsCommand(), new BackupCommand(), new CheckCommand(), new LiveOverviewCommand(),
                         new AlertsCommand(), new AlertsCommand.Alert(), new AlertsCommand.Silence(), new DaemonCommand()),
                 List.of("", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."));
     }

@@ -14,6 +14,6 @@ final class ResurrectCommand implements CliCommand {
     }
 
     @Override public int run(Parsed args) {
-        return Results.print(Env.client().post("/api/v1/resurrect", Map.of()), args.flag("--json"));
+        return Results.print(CommandEnvironment.client().post("/api/v1/resurrect", Map.of()), args.flag("--json"));
     }
 }

@@ -18,21 +18,18 @@ final class SaveCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) throws Exception {
-        List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
         List<Object> snapshot = new ArrayList<>();
-        for (Object o : apps) {
-            Map<String, Object> a = (Map<String, Object>) o;
+        for (AppReply a : AppReply.in(CommandEnvironment.client().get("/api/v1/apps"))) {
             Map<String, Object> s = new LinkedHashMap<>();
-            s.put("name", a.get("name"));
-            s.put("desired", a.get("desired"));
-            s.put("env_profile", a.get("env_profile"));
-            s.put("cwd", a.get("cwd"));
-            s.put("instances", ((List<Object>) a.get("instances")).size());
+            s.put("name", a.name());
+            s.put("desired", a.desired());
+            s.put("env_profile", a.envProfile());
+            s.put("cwd", a.cwd());
+            s.put("instances", a.instances().size());
             snapshot.add(s);
         }
-        Path dump = Env.home().dir().resolve("dump.json");
+        Path dump = CommandEnvironment.home().dir().resolve("dump.json");
         PrivateFiles.writeAtomically(dump, Json.pretty(Map.of("apps", snapshot)).getBytes(StandardCharsets.UTF_8));
         Output.err("state is saved on every change; snapshot of " + snapshot.size() + " app(s) written to " + dump);
         return ExitCodes.OK;

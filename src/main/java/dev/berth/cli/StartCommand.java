@@ -27,14 +27,14 @@ final class StartCommand implements CliCommand {
         List<String> names = new ArrayList<>();
         Path file = args.path("--config");
         for (String t : args.positionals()) {
-            if (Env.looksLikeConfigFile(t)) {
+            if (CommandEnvironment.looksLikeConfigFile(t)) {
                 if (file != null && !Path.of(t).equals(file)) throw new CliException(ExitCodes.USAGE, "give one berth.yml, not " + file + " and " + t);
                 file = Path.of(t);
             } else {
                 names.add(t);
             }
         }
-        Path resolved = Env.config(file);
+        Path resolved = CommandEnvironment.config(file);
         if (resolved == null && names.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "no berth.yml here; give app names, a berth.yml path, or -c FILE");
         }
@@ -42,7 +42,7 @@ final class StartCommand implements CliCommand {
         body.put("config", resolved == null ? null : resolved.toString());
         body.put("apps", names);
         body.put("profile", args.value("--env"));
-        body.put("variables", Env.referencedVariables(resolved));
-        return Results.print(Env.client().post("/api/v1/start", body), args.flag("--json"));
+        body.put("variables", CommandEnvironment.referencedVariables(resolved));
+        return Results.print(CommandEnvironment.client().post("/api/v1/start", body), args.flag("--json"));
     }
 }

@@ -51,11 +51,11 @@ final class StartupCommand implements CliCommand {
         exec.addAll(DaemonJvm.OPTIONS);
         exec.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.berth.cli.Main", "daemon", "run"));
         StringBuilder sb = new StringBuilder();
-        sb.append("# Written by `berth startup` for BERTH_HOME=").append(Env.home().dir()).append(" (").append(cp).append(")\n");
+        sb.append("# Written by `berth startup` for BERTH_HOME=").append(CommandEnvironment.home().dir()).append(" (").append(cp).append(")\n");
         sb.append("[Unit]\nDescription=Berth daemon: keeps the apps of berth.yml running\nAfter=network-online.target\nWants=network-online.target\n\n");
         sb.append("[Service]\nType=simple\n");
         if (root && user != null) sb.append("User=").append(user).append('\n');
-        sb.append("Environment=BERTH_HOME=").append(Env.home().dir()).append('\n');
+        sb.append("Environment=BERTH_HOME=").append(CommandEnvironment.home().dir()).append('\n');
         sb.append("ExecStart=").append(String.join(" ", exec)).append('\n');
         sb.append("# Apps run in their own sessions and must outlive the daemon: only the daemon is stopped.\n");
         sb.append("KillMode=process\nRestart=always\nRestartSec=2\n\n");

@@ -4,7 +4,6 @@ import dev.berth.text.Units;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 final class StatusCommand implements CliCommand {
     private final Spec spec = new Spec("status", "Show every app's instances.").alias("ls", "list")
@@ -18,56 +17,50 @@ final class StatusCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) {
         List<String> only = args.positionals();
-        List<Object> apps = (List<Object>) Env.client().get("/api/v1/apps").get("apps");
-        if (!only.isEmpty()) {
-            apps = apps.stream().filter(a -> only.contains(((Map<String, Object>) a).get("name"))).toList();
-            for (String n : only) {
-                if (apps.stream().noneMatch(a -> n.equals(((Map<String, Object>) a).get("name")))) {
-                    throw new CliException(ExitCodes.NOT_FOUND, "no app named \"" + n + "\" is registered");
-                }
+        List<?> answer = CommandEnvironment.client().get("/api/v1/apps").get("apps") instanceof List<?> l ? l : List.of();
+        List<Object> apps = new ArrayList<>();
+        for (Object a : answer) if (only.isEmpty() || only.contains(Reply.of(a).string("name"))) apps.add(a);
+        for (String n : only) {
+            if (apps.stream().noneMatch(a -> n.equals(Reply.of(a).string("name")))) {
+                throw new CliException(ExitCodes.NOT_FOUND, "no app named \"" + n + "\" is registered");
             }
         }
         if (args.flag("--json")) Output.json(apps);
         else Output.out(render(apps));
-        return healthy(apps) ? ExitCodes.OK : ExitCodes.FAILED;
+        return healthy(AppReply.listOf(apps)) ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    @SuppressWarnings("unchecked")
-    static boolean healthy(List<Object> apps) {
-        for (Object o : apps) {
-            Map<String, Object> a = (Map<String, Object>) o;
-            if (!"running".equals(a.get("desired"))) continue;
-            for (Object io : (List<Object>) a.get("instances")) {
-                if (!"running".equals(((Map<String, Object>) io).get("state"))) return false;
+    static boolean healthy(List<AppReply> apps) {
+        for (AppReply a : apps) {
+            if (!"running".equals(a.desired())) continue;
+            for (AppReply.Instance i : a.instances()) {
+                if (!"running".equals(i.state())) return false;
             }
         }
         return true;
     }
 
-    @SuppressWarnings("unchecked")
-    static String render(List<Object> apps) {
+    /** The table of GET /api/v1/apps's apps. */
+    static String render(List<?> answer) {
+        List<AppReply> apps = AppReply.listOf(answer);
         if (apps.isEmpty()) return "no apps; start some with `berth start` in a directory with a berth.yml";
         List<List<String>> rows = new ArrayList<>();
-        for (Object o : apps) {
-            Map<String, Object> a = (Map<String, Object>) o;
-            List<Object> insts = (List<Object>) a.get("instances");
-            if (insts.isEmpty()) rows.add(List.of(str(a.get("name")), "-", "-", str(a.get("desired")), "-", "-", "-", "-", "-"));
-            for (Object io : insts) {
-                Map<String, Object> i = (Map<String, Object>) io;
-                boolean up = i.get("pid") != null;
+        for (AppReply a : apps) {
+            if (a.instances().isEmpty()) rows.add(List.of(str(a.name()), "-", "-", str(a.desired()), "-", "-", "-", "-", "-"));
+            for (AppReply.Instance i : a.instances()) {
+                boolean up = i.pid() != null;
                 rows.add(List.of(
-                        str(a.get("name")),
-                        str(i.get("index")),
-                        up ? str(i.get("pid")) : "-",
-                        str(i.get("state")) + (Boolean.TRUE.equals(i.get("adopted")) ? "*" : ""),
-                        up ? Units.duration(Duration.ofMillis(((Number) i.get("uptime_ms")).longValue())) : "-",
-                        str(i.get("restarts")),
-                        up ? cpu(i) : "-",
-                        up ? memory(i) : "-",
-                        i.get("port") == null ? "-" : str(i.get("port"))));
+                        str(a.name()),
+                        str(i.index()),
+                        up ? str(i.pid()) : "-",
+                        str(i.state()) + (i.adopted() ? "*" : ""),
+                        up ? Units.duration(Duration.ofMillis(i.uptimeMillis())) : "-",
+                        str(i.restarts()),
+                        up ? i.cpu() : "-",
+                        up ? i.memory() : "-",
+                        i.port() == null ? "-" : str(i.port())));
             }
         }
         String table = Output.table(List.of("APP", "ID", "PID", "STATE", "UPTIME", "RESTARTS", "CPU", "MEM", "PORT"), rows);
@@ -75,17 +68,6 @@ final class StatusCommand implements CliCommand {
     }
 
     static final String ADOPTED = "* adopted: started by an earlier daemon, supervised by this one since it started";
-
-    /** "-" until the process has been measured (the first second after a start or an adoption), not 0. */
-    static String cpu(Map<String, Object> instance) {
-        Object v = instance.get("cpu_percent");
-        return v == null ? "-" : v + "%";
-    }
-
-    static String memory(Map<String, Object> instance) {
-        Object v = instance.get("memory_bytes");
-        return v == null ? "-" : Units.bytes(((Number) v).longValue());
-    }
 
     private static String str(Object o) {
         return o == null ? "-" : String.valueOf(o);

@@ -27,10 +27,10 @@ final class ValidateCommand implements CliCommand {
         Path file = args.positional(0) == null ? null : Path.of(args.positional(0));
         String profile = args.value("--env");
         boolean json = args.flag("--json");
-        Path config = Env.config(file);
+        Path config = CommandEnvironment.config(file);
         if (config == null) throw new CliException(ExitCodes.USAGE, "no berth.yml in this directory; give a file");
         try {
-            BerthFile f = new BerthFileLoader(System.getenv(), Env.home().logs()).load(config, profile);
+            BerthFile f = new BerthFileLoader(System.getenv(), CommandEnvironment.home().logs()).load(config, profile);
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("valid", true);

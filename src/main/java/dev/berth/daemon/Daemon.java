@@ -4,24 +4,26 @@ import dev.berth.alert.AlertRouter;
 import dev.berth.alert.ChannelSender;
 import dev.berth.api.ApiServer;
 import dev.berth.api.BackupControllers;
-import dev.berth.api.Controllers;
+import dev.berth.api.AppControllers;
 import dev.berth.api.DeployControllers;
-import dev.berth.api.MonitorControllers;
+import dev.berth.api.CheckControllers;
+import dev.berth.api.RequestConfigs;
+import dev.berth.api.Token;
 import dev.berth.backup.BackupAlerts;
 import dev.berth.backup.BackupReconciler;
 import dev.berth.backup.BackupScheduler;
 import dev.berth.backup.BackupService;
 import dev.berth.config.ConfigCache;
-import dev.berth.config.ConfigException;
 import dev.berth.config.SecretBox;
 import dev.berth.deploy.Deployer;
 import dev.berth.files.FileTrees;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
-import dev.berth.monitor.Monitor;
+import dev.berth.monitor.CheckScheduler;
+import dev.berth.monitor.PrometheusMetrics;
 import dev.berth.store.BackupCatalog;
 import dev.berth.store.Deployments;
-import dev.berth.store.Monitoring;
+import dev.berth.store.CheckRecords;
 import dev.berth.store.Operations;
 import dev.berth.store.StateStore;
 import dev.berth.supervisor.AppCatalog;
@@ -44,6 +46,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -154,23 +157,89 @@ public final class Daemon {
         }
     }
 
+    /** pid, version, home and start time; the port and host are added once the API listens. */
+    private Map<String, Object> startInfo() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("pid", ProcessHandle.current().pid());
+        info.put("version", VERSION);
+        info.put("home", home.dir().toString());
+        info.put("started_at", Instant.now().toString());
+        return info;
+    }
+
+    /** Deploys and rollbacks the previous daemon was in the middle of: each is logged and an event of its app. */
+    private static void reportInterrupted(List<Deployments.Deployment> interrupted, StateStore store) throws SQLException {
+        for (Deployments.Deployment d : interrupted) {
+            String what = d.kind() + " #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end";
+            LOG.warning(what);
+            store.addEvent(d.app(), null, "interrupted", what + "; `berth deployments show " + d.id() + "` has its steps");
+        }
+    }
+
+    /** An API server on a port, or the reason it cannot have it. */
+    @FunctionalInterface
+    private interface ApiOnPort {
+        ApiServer bind(int port) throws IOException;
+    }
+
+    /**
+     * Without --port / BERTH_PORT the daemon takes the port it had before when it is free (else any):
+     * heartbeat URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
+     */
+    private ApiServer bind(Path portFile, ApiOnPort api) throws IOException {
+        try {
+            return api.bind(port != 0 ? port : previousPort(portFile));
+        } catch (BindException e) {
+            if (port != 0) throw e;
+            return api.bind(0);
+        }
+    }
+
+    /** On SIGTERM: ends serve(), and holds the JVM's exit until it has closed everything (or 20 s passed). */
+    private void stopOnSignal(CountDownLatch closed) {
+        stopped.countDown();
+        try {
+            closed.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What the daemon that holds the lock does first: tightens BERTH_HOME, writes its pid in the
+     * lock file, stops what the previous daemon's restore or drill left running, and takes its own
+     * temporary directory.
+     */
+    private void claimHome(FileChannel lockChannel) throws IOException {
+        // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
+        // Read through the locked channel: opening and closing the file any other way would drop the
+        // lock (POSIX locks belong to the process and go with the first close of any descriptor).
+        Optional<Long> previousDaemon = pidIn(lockChannel);
+        // only the daemon that holds the lock walks BERTH_HOME (a starter that loses the race exits at once)
+        int tightened = home.tighten();
+        if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
+        // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+        previousDaemon.map(LeftoverProcesses::endSessionOf).filter(l -> !l.isEmpty())
+                .ifPresent(l -> LOG.warning("stopped " + l.size() + " process(es) the previous daemon's restore or drill left running: " + l));
+        useOwnTempDir();
+    }
+
+    /** The port (kept for the next daemon) and daemon.json, which a CLI reads to find this daemon once it answers. */
+    private void publish(ApiServer api, Path portFile, Map<String, Object> info) throws IOException {
+        info.put("port", api.port());
+        PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
+        info.put("host", host);
+        PrivateFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
+        LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
+    }
+
     private void serve(CountDownLatch closed) throws Exception {
         home.ensure();
         try (FileChannel lockChannel = PrivateFiles.open(home.daemonLock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock lock = takeLock(lockChannel)) {
-            // The pid the previous daemon wrote: what its own children left running goes (see LeftoverProcesses).
-            // Read through the locked channel: opening and closing the file any other way would drop the
-            // lock (POSIX locks belong to the process and go with the first close of any descriptor).
-            Optional<Long> previousDaemon = pidIn(lockChannel);
-            // only the daemon that holds the lock walks BERTH_HOME (a starter that loses the race exits at once)
-            int tightened = home.tighten();
-            if (tightened > 0) LOG.info("took the group and other permissions off " + tightened + " file(s) under " + home.dir());
-            // Who holds the lock, for a CLI that finds no daemon.json yet: it waits for this pid to answer.
-            lockChannel.truncate(0);
-            lockChannel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
-            previousDaemon.map(LeftoverProcesses::endSessionOf).filter(l -> !l.isEmpty())
-                    .ifPresent(l -> LOG.warning("stopped " + l.size() + " process(es) the previous daemon's restore or drill left running: " + l));
-            useOwnTempDir();
+            claimHome(lockChannel);
             String token = Token.loadOrCreate(home.token());
             try (StateStore store = new StateStore(home.stateDb());
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
@@ -178,110 +247,51 @@ public final class Daemon {
                 SecretBox secrets = SecretBox.loadOrCreate(home.dir().resolve("secret.key"));
                 AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets);
                 catalog.sealStoredVariables(); // what an older daemon kept in clear
-                Map<String, Object> info = new LinkedHashMap<>();
-                info.put("pid", ProcessHandle.current().pid());
-                info.put("version", VERSION);
-                info.put("home", home.dir().toString());
-                info.put("started_at", Instant.now().toString());
+                Map<String, Object> info = startInfo();
                 Deployments deployments = new Deployments(store);
                 Operations operations = new Operations(store);
                 BackupCatalog backupCatalog = new BackupCatalog(store);
-                // Backup problems are alert events, under "backup:<name>", for the monitoring capability to send.
-                BackupAlerts backupAlerts = (name, kind, message) -> {
-                    LOG.warning(message);
-                    try {
-                        store.addEvent("backup:" + name, null, kind, message);
-                    } catch (SQLException e) {
-                        LOG.warning("cannot record the alert event: " + e.getMessage());
-                    }
-                };
+                BackupAlerts backupAlerts = new BackupAlertEvents(store);
                 // before the service takes any run: a run the previous daemon left is settled against its archive
                 BackupReconciler reconciler = new BackupReconciler(backupCatalog, home.dir().resolve("backups"), backupAlerts);
                 reconciler.reconcile();
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
-                // the backup scheduler and the monitor read the same berth.yml files: one cache parses each edit once
+                // the backup scheduler, the check scheduler and the API's requests read the same berth.yml files: one cache parses each edit once
                 ConfigCache configs = new ConfigCache(home.logs());
-                BackupScheduler schedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets, operations);
-                schedule.resume();
-                Monitoring monitoring = new Monitoring(store);
-                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, monitoring, reconciler);
-                Monitor monitor = new Monitor(monitoring, alertsConfig -> new AlertRouter(monitoring, new ChannelSender(), alertsConfig,
+                BackupScheduler backupSchedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets, operations);
+                backupSchedule.resume();
+                CheckRecords checkRecords = new CheckRecords(store);
+                DaemonCheckContext checkContext = new DaemonCheckContext(supervisor, store, backupCatalog, checkRecords, reconciler);
+                CheckScheduler checks = new CheckScheduler(checkRecords, alertsConfig -> new AlertRouter(checkRecords, new ChannelSender(), alertsConfig,
                         Clock.systemUTC(), ZoneId.systemDefault()), checkContext, configs);
-                monitor.onWatch((p, vars) -> {
-                    try {
-                        if (vars == null) monitoring.forgetSource(p.toString());
-                        else monitoring.watchSource(p.toString(), secrets.seal(Json.write(vars).getBytes(StandardCharsets.UTF_8)));
-                    } catch (SQLException e) {
-                        LOG.warning("cannot remember " + p + " for monitoring: " + e.getMessage());
-                    }
-                });
-                try {
-                    for (var source : monitoring.sources().entrySet()) {
-                        try {
-                            monitor.watch(Path.of(source.getKey()), Json.readStringMap(new String(secrets.open(source.getValue()), StandardCharsets.UTF_8)));
-                        } catch (IOException e) {
-                            LOG.warning("cannot open the variables of " + source.getKey() + " (was secret.key replaced?): " + e.getMessage());
-                        }
-                    }
-                } catch (SQLException e) {
-                    LOG.warning("cannot read the watched berth.yml files: " + e.getMessage());
-                }
-                store.onEvent(monitor::onEvent);
+                WatchedSources watched = new WatchedSources(checkRecords, secrets);
+                checks.onWatch(watched::remember);
+                watched.resume(checks);
+                store.onEvent(checks::onEvent);
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
-                        home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), secrets), secrets);
-                for (Deployments.Deployment d : deployer.recoverInterrupted()) {
-                    String what = d.kind() + " #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end";
-                    LOG.warning(what);
-                    store.addEvent(d.app(), null, "interrupted", what + "; `berth deployments show " + d.id() + "` has its steps");
-                }
-                Controllers controllers = new Controllers(catalog, supervisor, store, info, stopped::countDown).onStart((config, vars) -> {
-                            monitor.watch(config, vars); // its checks and alerts, and the built-in app checks
-                            try {
-                                if (configs.load(config, vars).backups().stream() // cached: start has just read it
-                                        .anyMatch(b -> b.schedule() != null || b.drill() != null)) schedule.watch(config, vars);
-                            } catch (ConfigException e) {
-                                // start already said what is wrong with it
-                            }
-                        });
-                DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments);
-                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, home.logs(), schedule, reconciler, operations, secrets);
-                MonitorControllers monitorApi = new MonitorControllers(monitor, monitoring, supervisor, backupCatalog, deployments, checkContext, home.logs());
-                // Without --port / BERTH_PORT the daemon takes the port it had before when it is free: heartbeat
-                // URLs in cron jobs, a load balancer's /health and Prometheus's /metrics outlive a restart.
+                        home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), configs, secrets), secrets);
+                reportInterrupted(deployer.recoverInterrupted(), store);
+                RequestConfigs requestConfigs = new RequestConfigs(configs, checks, backupSchedule);
+                AppControllers appApi = new AppControllers(catalog, supervisor, store, requestConfigs, info, stopped::countDown);
+                DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments, requestConfigs);
+                BackupControllers backupApi = new BackupControllers(backups, backupCatalog, requestConfigs, reconciler, operations, secrets);
+                CheckControllers checkApi = new CheckControllers(checks, checkRecords,
+                        new PrometheusMetrics(checks, supervisor, backupCatalog, deployments), checkContext, requestConfigs);
                 Path portFile = home.dir().resolve("port");
-                int previous = port != 0 ? port : previousPort(portFile);
-                ApiServer api;
-                try {
-                    api = new ApiServer(host, previous, token, controllers, deployApi, backupApi, monitorApi);
-                } catch (BindException e) {
-                    if (port != 0) throw e;
-                    api = new ApiServer(host, 0, token, controllers, deployApi, backupApi, monitorApi);
-                }
-                api.onConfig(monitor::watch);
+                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, appApi, deployApi, backupApi, checkApi));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 deployer.finishRecovery(); // an interrupted cut-over goes back, in the background
                 // restarts, reloads, stops, restores and drills the previous daemon was in the middle of
-                new InterruptedOperations(operations, store, supervisor, reconciler, home.logs(), secrets).settle();
+                new InterruptedOperations(operations, store, supervisor, reconciler, configs, secrets).settle();
                 api.start();
-                info.put("port", api.port());
-                PrivateFiles.writeAtomically(portFile, Integer.toString(api.port()).getBytes(StandardCharsets.UTF_8));
-                info.put("host", host);
-                PrivateFiles.writeAtomically(home.daemonInfo(), Json.pretty(info).getBytes(StandardCharsets.UTF_8));
-                LOG.info("berth daemon " + VERSION + " listening on " + host + ":" + api.port() + " for " + home.dir());
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stopped.countDown();
-                    try {
-                        closed.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "berth-shutdown"));
+                publish(api, portFile, info);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(closed), "berth-shutdown"));
                 stopped.await();
                 LOG.info("berth daemon stopping; apps keep running");
                 api.close();
-                monitor.close();
+                checks.close();
                 Files.deleteIfExists(home.daemonInfo());
             }
             // A clean end leaves no pid: the next daemon looks for a dead one's leftovers only after a crash

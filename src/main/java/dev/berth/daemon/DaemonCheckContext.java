@@ -4,7 +4,7 @@ import dev.berth.backup.BackupReconciler;
 import dev.berth.monitor.CheckContext;
 import dev.berth.monitor.probe.HostStats;
 import dev.berth.store.BackupCatalog;
-import dev.berth.store.Monitoring;
+import dev.berth.store.CheckRecords;
 import dev.berth.store.StateStore;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.InstanceStatus;
@@ -17,13 +17,13 @@ final class DaemonCheckContext implements CheckContext {
     private final Supervisor supervisor;
     private final StateStore store;
     private final BackupCatalog backups;
-    private final Monitoring monitoring;
+    private final CheckRecords monitoring;
     private final long since = System.currentTimeMillis();
     private volatile HostStats host;
 
     private final BackupReconciler reconciler;
 
-    DaemonCheckContext(Supervisor supervisor, StateStore store, BackupCatalog backups, Monitoring monitoring, BackupReconciler reconciler) {
+    DaemonCheckContext(Supervisor supervisor, StateStore store, BackupCatalog backups, CheckRecords monitoring, BackupReconciler reconciler) {
         this.reconciler = reconciler;
         this.supervisor = supervisor;
         this.store = store;

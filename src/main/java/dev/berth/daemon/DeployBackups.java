@@ -1,8 +1,10 @@
 package dev.berth.daemon;
 
+import dev.berth.backup.BackupRestore;
+import dev.berth.backup.BackupRun;
 import dev.berth.backup.BackupService;
 import dev.berth.config.BerthFile;
-import dev.berth.config.BerthFileLoader;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.RecordedConfig;
 import dev.berth.config.SecretBox;
@@ -17,25 +19,27 @@ import java.util.Map;
 final class DeployBackups implements DataBackups {
     private final BackupService service;
     private final Path defaultLogDir;
+    private final ConfigCache configs;
 
     private final SecretBox secrets;
 
-    DeployBackups(BackupService service, Path defaultLogDir, SecretBox secrets) {
+    DeployBackups(BackupService service, Path defaultLogDir, ConfigCache configs, SecretBox secrets) {
         this.service = service;
         this.defaultLogDir = defaultLogDir;
+        this.configs = configs;
         this.secrets = secrets;
     }
 
     @Override public long take(Path config, String name, Map<String, String> variables, String trigger) throws DeployException {
-        Map<String, Object> r = service.run(load(config, variables), List.of(name), trigger).get(0);
-        if (!Boolean.TRUE.equals(r.get("ok"))) throw new DeployException("backup " + name + " failed: " + r.get("error"));
-        return ((Number) r.get("id")).longValue();
+        BackupRun r = service.run(load(config, variables), List.of(name), trigger).get(0);
+        if (!r.ok()) throw new DeployException("backup " + name + " failed: " + r.error());
+        return r.id();
     }
 
     @Override public void restore(Path config, long id, Map<String, String> variables) throws DeployException {
         try {
-            Map<String, Object> r = service.restore(load(config, variables), id, null, true, true, false);
-            if (!Boolean.TRUE.equals(r.get("ok"))) throw new DeployException("restore of backup #" + id + " failed: " + r.get("error"));
+            BackupRestore r = service.restore(load(config, variables), id, null, true, true, false);
+            if (!r.ok()) throw new DeployException("restore of backup #" + id + " failed: " + r.error());
         } catch (SQLException e) {
             throw new DeployException("cannot read the backup catalog: " + e.getMessage(), e);
         }
@@ -45,7 +49,7 @@ final class DeployBackups implements DataBackups {
         try {
             var recorded = RecordedConfig.of(config, secrets);
             return recorded.isPresent() ? recorded.get().load(defaultLogDir, secrets)
-                    : new BerthFileLoader(variables, defaultLogDir).load(config, null);
+                    : configs.load(config, variables);
         } catch (ConfigException e) {
             throw new DeployException(config + " does not load: " + e.problems().get(0));
         }

@@ -4,7 +4,7 @@ import dev.berth.backup.BackupReconciler;
 import dev.berth.backup.RestoreRecord;
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
-import dev.berth.config.BerthFileLoader;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.SecretBox;
 import dev.berth.json.Json;
@@ -13,7 +13,6 @@ import dev.berth.store.StateStore;
 import dev.berth.supervisor.InstanceStatus;
 import dev.berth.supervisor.Supervisor;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,19 +35,19 @@ final class InterruptedOperations {
     private final StateStore store;
     private final Supervisor supervisor;
     private final BackupReconciler backups;
-    private final Path defaultLogDir;
+    private final ConfigCache configs;
 
     /** Opens the variables a restore or drill record keeps sealed. */
     private final SecretBox secrets;
 
-    InterruptedOperations(Operations operations, StateStore store, Supervisor supervisor, BackupReconciler backups, Path defaultLogDir,
+    InterruptedOperations(Operations operations, StateStore store, Supervisor supervisor, BackupReconciler backups, ConfigCache configs,
                           SecretBox secrets) {
         this.secrets = secrets;
         this.operations = operations;
         this.store = store;
         this.supervisor = supervisor;
         this.backups = backups;
-        this.defaultLogDir = defaultLogDir;
+        this.configs = configs;
     }
 
     /** Reports (or finishes) each, and removes its record. */
@@ -127,7 +126,7 @@ final class InterruptedOperations {
     private BackupSpec spec(Map<String, Object> detail, String name) {
         try {
             var record = RestoreRecord.read(detail, secrets);
-            BerthFile file = new BerthFileLoader(record.variables(), defaultLogDir).load(record.config(), null);
+            BerthFile file = configs.load(record.config(), record.variables());
             return file.backup(name).orElse(null);
         } catch (ConfigException | IOException | RuntimeException e) {
             LOG.warning("cannot load " + detail.get("config") + " for the interrupted operation on " + name + ": " + e.getMessage());

@@ -11,7 +11,7 @@ import dev.berth.config.CheckSpec;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.HostStats;
 import dev.berth.store.BackupCatalog;
-import dev.berth.store.Monitoring;
+import dev.berth.store.CheckRecords;
 import dev.berth.store.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * `berth check` without a daemon: the checks run in the CLI. Backups and heartbeats are read from
@@ -30,7 +28,7 @@ import java.util.Map;
 public final class LocalChecks {
     private LocalChecks() { }
 
-    public static Map<String, Object> run(BerthFile file, List<String> names, Path stateDb, boolean alert) throws Exception {
+    public static CheckReport run(BerthFile file, List<String> names, Path stateDb, boolean alert) throws Exception {
         for (String n : names) {
             if (file.check(n).isEmpty()) {
                 throw new IllegalArgumentException("no check named \"" + n + "\" in " + file.path() + "; checks: "
@@ -42,7 +40,7 @@ public final class LocalChecks {
         StateStore store = needsStore && Files.exists(stateDb) ? new StateStore(stateDb) : null;
         try {
             BackupCatalog catalog = store == null ? null : new BackupCatalog(store);
-            Monitoring monitoring = store == null ? null : new Monitoring(store);
+            CheckRecords monitoring = store == null ? null : new CheckRecords(store);
             HostStats[] host = new HostStats[1];
             CheckContext ctx = new CheckContext() {
                 @Override public AppHealth app(String name) {
@@ -75,42 +73,18 @@ public final class LocalChecks {
                 }
             };
             List<CheckRunner.Outcome> outcomes = CheckRunner.runAll(chosen, ctx, n -> file.backup(n).orElse(null));
-            Map<String, Object> res = report(outcomes);
-            if (alert) res.put("alerted", send(file.alerts(), outcomes, monitoring));
-            return res;
+            CheckReport report = CheckReport.of(outcomes);
+            return alert ? report.alerted(send(file.alerts(), outcomes, monitoring)) : report;
         } finally {
             if (store != null) store.close();
         }
     }
 
-    /** {health, checks: [...]} as the API gives it. */
-    public static Map<String, Object> report(List<CheckRunner.Outcome> outcomes) {
-        List<Object> out = new ArrayList<>();
-        List<CheckState> states = new ArrayList<>();
-        for (CheckRunner.Outcome o : outcomes) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("name", o.spec().name());
-            c.put("kind", o.spec().kind());
-            c.put("built_in", o.spec().builtIn());
-            c.put("state", o.result().state().name());
-            c.put("value", o.result().value());
-            c.put("unit", o.result().unit());
-            c.put("message", o.result().message());
-            c.put("latency_ms", o.result().latencyMillis());
-            out.add(c);
-            states.add(o.result().state());
-        }
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("health", Health.of(states).name());
-        res.put("checks", out);
-        return res;
-    }
-
     /** Sends what is not OK as one message per channel, now; says what went where. */
     /** Silences (from the state store, when there is one) and maintenance windows hold alerts back here too. */
-    static String send(AlertsSpec spec, List<CheckRunner.Outcome> outcomes, Monitoring monitoring) throws SQLException {
+    static String send(AlertsSpec spec, List<CheckRunner.Outcome> outcomes, CheckRecords monitoring) throws SQLException {
         Instant now = Instant.now();
-        List<Monitoring.Silence> silences = monitoring == null ? List.of() : monitoring.silences(now.toEpochMilli());
+        List<CheckRecords.Silence> silences = monitoring == null ? List.of() : monitoring.silences(now.toEpochMilli());
         List<CheckRunner.Outcome> bad = outcomes.stream().filter(o -> o.result().state() != CheckState.OK).toList();
         if (bad.isEmpty()) return "nothing to alert";
         List<CheckRunner.Outcome> loud = bad.stream()
@@ -126,8 +100,8 @@ public final class LocalChecks {
             for (AlertsSpec.Channel c : spec.channels()) {
                 List<Alert> alerts = bad.stream().filter(o -> o.spec().channels().isEmpty() || o.spec().channels().contains(c.name()))
                         .map(o -> new Alert(server, "check " + o.spec().name(), o.result().state().name(),
-                                o.result().value() == null ? null : Monitor.format(o.result().value(), o.result().unit()),
-                                Monitor.threshold(o.spec(), o.result().state(), o.result().unit()), Instant.now(),
+                                o.result().value() == null ? null : CheckScheduler.format(o.result().value(), o.result().unit()),
+                                CheckScheduler.threshold(o.spec(), o.result().state(), o.result().unit()), Instant.now(),
                                 o.result().message())).toList();
                 if (alerts.isEmpty()) continue;
                 try {

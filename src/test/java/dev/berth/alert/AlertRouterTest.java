@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.config.AlertsSpec;
 import dev.berth.json.Json;
-import dev.berth.store.Monitoring;
+import dev.berth.store.CheckRecords;
 import dev.berth.store.StateStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +29,7 @@ class AlertRouterTest {
         try (StateStore store = new StateStore(dir.resolve("state.db"));
              RecordingReceiver hook = RecordingReceiver.answering(200, "{}");
              RecordingReceiver other = RecordingReceiver.answering(200, "{}")) {
-            Monitoring monitoring = new Monitoring(store);
+            CheckRecords monitoring = new CheckRecords(store);
             AlertsSpec spec = new AlertsSpec(List.of(new AlertsSpec.Webhook("hook", hook.url("/a"), Map.of()),
                     new AlertsSpec.Webhook("other", other.url("/b"), Map.of())), Duration.ofMinutes(30), Duration.ofMillis(500), "box", List.of());
             AlertRouter router = new AlertRouter(monitoring, new ChannelSender(), () -> spec, Clock.systemUTC(), ZoneOffset.UTC);
@@ -58,7 +58,7 @@ class AlertRouterTest {
              RecordingReceiver hook = RecordingReceiver.answering(200, "{}");
              RecordingReceiver down = RecordingReceiver.answering(500, "robot is down");
              RecordingReceiver up = RecordingReceiver.answering(200, "{}")) {
-            Monitoring monitoring = new Monitoring(store);
+            CheckRecords monitoring = new CheckRecords(store);
             AlertsSpec before = new AlertsSpec(List.of(new AlertsSpec.Webhook("hook", hook.url("/a"), Map.of()),
                     new AlertsSpec.Webhook("other", down.url("/b"), Map.of())), null, Duration.ofMillis(100), "box", List.of());
             AlertRouter first = new AlertRouter(monitoring, new ChannelSender(), () -> before, Clock.systemUTC(), ZoneOffset.UTC);
@@ -88,7 +88,7 @@ class AlertRouterTest {
     @Test void silencedAndMaintenanceAlertsAreRecordedNotSent() throws Exception {
         try (StateStore store = new StateStore(dir.resolve("state.db"));
              RecordingReceiver hook = RecordingReceiver.answering(200, "{}")) {
-            Monitoring monitoring = new Monitoring(store);
+            CheckRecords monitoring = new CheckRecords(store);
             monitoring.addSilence("web", System.currentTimeMillis() + 60_000, "deploying");
             // a window that started at the top of this minute and lasts two minutes
             AlertsSpec quiet = new AlertsSpec(List.of(new AlertsSpec.Webhook("hook", hook.url("/a"), Map.of())), null, Duration.ofMillis(100), null,
@@ -105,8 +105,8 @@ class AlertRouterTest {
                 router.close();
             }
             assertEquals(0, hook.requests().size(), hook.requests().toString());
-            List<Monitoring.AlertRecord> recorded = monitoring.alerts(10);
-            assertEquals(List.of("maintenance", "silenced"), recorded.stream().map(Monitoring.AlertRecord::delivery).toList());
+            List<CheckRecords.AlertRecord> recorded = monitoring.alerts(10);
+            assertEquals(List.of("maintenance", "silenced"), recorded.stream().map(CheckRecords.AlertRecord::delivery).toList());
             assertTrue(recorded.get(1).error().contains("deploying"), recorded.toString());
         }
     }

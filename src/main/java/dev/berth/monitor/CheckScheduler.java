@@ -9,7 +9,7 @@ import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
-import dev.berth.store.Monitoring;
+import dev.berth.store.CheckRecords;
 import dev.berth.store.StoredEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,14 +44,14 @@ import java.util.logging.Logger;
  * HTTP client's own asynchronous machinery, the others on virtual threads, so a thousand
  * checks every ten seconds start on time.
  */
-public final class Monitor implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Monitor.class.getName());
+public final class CheckScheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CheckScheduler.class.getName());
     private static final Duration RELOAD = Duration.ofSeconds(10);
     private static final Duration FLUSH = Duration.ofSeconds(60);
     private static final Duration FORGET_AFTER = Duration.ofHours(1);
     private final Map<Path, Long> missingSince = new ConcurrentHashMap<>();
 
-    private final Monitoring store;
+    private final CheckRecords store;
     private final AlertRouter router;
     private final CheckContext context;
     private final ConfigCache configs;
@@ -85,7 +84,7 @@ public final class Monitor implements AutoCloseable {
     private volatile AlertsSpec alerts = AlertsSpec.NONE;
     private final Object wake = new Object();
     private final Map<String, long[]> uptime = new HashMap<>();
-    private final Map<String, Monitoring.CheckState> saved;
+    private final Map<String, CheckRecords.CheckState> saved;
     /** How late checks started (ms), the last 10,000 runs: /metrics and the benchmark read it. */
     private final long[] lateness = new long[10_000];
     private long runs;
@@ -95,13 +94,13 @@ public final class Monitor implements AutoCloseable {
     private volatile boolean dirty;
     private boolean resumed;
 
-    public Monitor(Monitoring store, Function<Supplier<AlertsSpec>, AlertRouter> routerFactory,
+    public CheckScheduler(CheckRecords store, Function<Supplier<AlertsSpec>, AlertRouter> routerFactory,
                    CheckContext context, ConfigCache configs) {
         this.store = store;
         this.context = context;
         this.configs = configs;
         this.router = routerFactory.apply(() -> alerts);
-        Map<String, Monitoring.CheckState> s;
+        Map<String, CheckRecords.CheckState> s;
         try {
             s = store.states();
         } catch (SQLException e) {
@@ -268,7 +267,7 @@ public final class Monitor implements AutoCloseable {
         CheckStatus st = s.status;
         ProbeResult r = st.last();
         try {
-            store.saveStates(List.of(new Monitoring.CheckState(s.spec.name(), st.state().name(), st.since().toEpochMilli(),
+            store.saveStates(List.of(new CheckRecords.CheckState(s.spec.name(), st.state().name(), st.since().toEpochMilli(),
                     st.lastRun() == null ? null : st.lastRun().toEpochMilli(), r == null ? null : r.value(), r == null ? null : r.message(),
                     st.alertedAt() == null ? null : st.alertedAt().toEpochMilli())));
         } catch (SQLException e) {
@@ -342,7 +341,7 @@ public final class Monitor implements AutoCloseable {
     }
 
     private CheckStatus restored(String name) {
-        Monitoring.CheckState s = saved.get(name);
+        CheckRecords.CheckState s = saved.get(name);
         if (s == null) return CheckStatus.fresh(name, Instant.now());
         return new CheckStatus(name, CheckState.valueOf(s.state()), Instant.ofEpochMilli(s.since()), s.alertedAt() == null ? null : Instant.ofEpochMilli(s.alertedAt()));
     }

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.api;
 
 import dev.berth.files.PrivateFiles;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EnvTest {
+class CommandEnvironmentTest {
     @TempDir Path dir;
 
     /** The CLI reads berth.yml for the ${VAR} it names before the daemon loads it; a 2 GiB file ended in OutOfMemoryError. */
@@ -18,8 +18,8 @@ class EnvTest {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength((2L << 30) + 5); // sparse
         }
-        assertEquals(Map.of(), Env.referencedVariables(file));
+        assertEquals(Map.of(), CommandEnvironment.referencedVariables(file));
         Files.writeString(file, "apps: {web: {run: \"echo ${PATH}\"}}\n");
-        assertEquals(Map.of("PATH", System.getenv("PATH")), Env.referencedVariables(file));
+        assertEquals(Map.of("PATH", System.getenv("PATH")), CommandEnvironment.referencedVariables(file));
     }
 }

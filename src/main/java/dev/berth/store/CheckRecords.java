@@ -16,7 +16,7 @@ import java.util.Optional;
  * What monitoring keeps: each check's current state, uptime counts per hour (35 days) and per
  * day (400 days), the alert history, silences and heartbeats.
  */
-public final class Monitoring {
+public final class CheckRecords {
     public record CheckState(String name, String state, long since, Long checkedAt, Double value, String message, Long alertedAt) { }
 
     public record AlertRecord(long id, long at, String subject, String state, String value, String threshold, Long since, String message,
@@ -32,7 +32,7 @@ public final class Monitoring {
 
     private final StateStore store;
 
-    public Monitoring(StateStore store) {
+    public CheckRecords(StateStore store) {
         this.store = store;
     }
 

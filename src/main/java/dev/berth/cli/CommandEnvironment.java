@@ -12,13 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What commands take from their environment: BERTH_HOME, the berth.yml to use, its ${VAR} values. */
-final class Env {
+final class CommandEnvironment {
     /** Compiled on first use: most commands never need it, and every call pays for class initialisation. */
     private static final class Var {
         static final Pattern PATTERN = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     }
 
-    private Env() { }
+    private CommandEnvironment() { }
 
     static BerthHome home() {
         return BerthHome.fromEnvironment(System.getenv());

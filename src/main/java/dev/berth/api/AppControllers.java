@@ -9,29 +9,27 @@ import dev.berth.supervisor.LogFiles;
 import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.Supervisor;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 
-/** The API's handlers: each turns a request into a call on the catalog or supervisor and the result into JSON values. */
-public final class Controllers {
+/** Apps, their events, and the daemon itself over the API: each handler turns a request into a call on the catalog or supervisor, and the result into JSON values. */
+public final class AppControllers {
     private final AppCatalog catalog;
     private final Supervisor supervisor;
     private final StateStore store;
+    private final RequestConfigs configs;
     private final Map<String, Object> daemonInfo;
     private final Runnable shutdown;
 
-    public Controllers(AppCatalog catalog, Supervisor supervisor, StateStore store, Map<String, Object> daemonInfo, Runnable shutdown) {
+    public AppControllers(AppCatalog catalog, Supervisor supervisor, StateStore store, RequestConfigs configs, Map<String, Object> daemonInfo,
+                       Runnable shutdown) {
         this.catalog = catalog;
         this.supervisor = supervisor;
         this.store = store;
+        this.configs = configs;
         this.daemonInfo = daemonInfo;
         this.shutdown = shutdown;
     }
@@ -65,50 +63,41 @@ public final class Controllers {
         }
         List<StoredEvent> found = r.pathParams().isEmpty() ? store.recentEvents(limit) : store.events(r.param(0), limit);
         List<Object> out = new ArrayList<>();
-        for (StoredEvent e : found) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("target", e.app());
-            m.putAll(Views.event(e));
-            out.add(m);
-        }
+        for (StoredEvent e : found) out.add(Views.targetedEvent(e));
         return Map.of("events", out);
     }
 
     Object start(ApiServer.Request r) throws Exception {
+        configs.seen(r);
         String config = r.string("config");
-        Object out = results(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
-        if (config != null && onStart != null) onStart.accept(Path.of(config), r.stringMap("variables"));
+        Object out = Views.outcomes(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
+        configs.scheduleBackups(r); // cached: start has just read it
         return out;
     }
 
-    /** Told of every berth.yml apps are started from (the daemon watches it for scheduled backups). */
-    private BiConsumer<Path, Map<String, String>> onStart;
-
-    public Controllers onStart(BiConsumer<Path, Map<String, String>> listener) {
-        this.onStart = listener;
-        return this;
-    }
-
     Object stop(ApiServer.Request r) {
+        configs.seen(r);
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.stop(n));
-        return results(out);
+        return Views.outcomes(out);
     }
 
     Object restart(ApiServer.Request r) {
+        configs.seen(r);
         // the first app's record is written before anything else (the variables too): a daemon
         // killed from then on leaves the record, and the next one says what was not done
         Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.restart(n, refresh));
-        return results(out);
+        return Views.outcomes(out);
     }
 
     Object reload(ApiServer.Request r) {
+        configs.seen(r);
         Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n, refresh));
-        return results(out);
+        return Views.outcomes(out);
     }
 
     private static Runnable once(Runnable r) {
@@ -124,30 +113,25 @@ public final class Controllers {
     }
 
     Object delete(ApiServer.Request r) {
+        configs.seen(r);
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) {
             supervisor.delete(n);
             out.add(new Outcome(n, true, "deleted", List.of()));
         }
-        return results(out);
+        return Views.outcomes(out);
     }
 
     Object resurrect(ApiServer.Request r) {
-        return results(catalog.recoverAll());
+        return Views.outcomes(catalog.recoverAll());
     }
 
-    /** Empties the log files. The apps opened them in append mode, so their next line lands at the new end. */
+    /** Empties the apps' log files (see LogFiles.truncate). */
     Object flush(ApiServer.Request r) throws IOException {
         List<String> flushed = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) {
             for (LogFiles lf : supervisor.logFiles(n)) {
-                for (Path p : lf.merged() ? List.of(lf.out()) : List.of(lf.out(), lf.err())) {
-                    if (!Files.exists(p)) continue;
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                        ch.truncate(0);
-                    }
-                    flushed.add(p.toString());
-                }
+                for (Path p : lf.truncate()) flushed.add(p.toString());
             }
         }
         return Map.of("flushed", flushed);
@@ -163,23 +147,5 @@ public final class Controllers {
             shutdown.run();
         });
         return Map.of("stopping", true, "apps", "left running; the next daemon adopts them");
-    }
-
-    private static Map<String, Object> results(List<Outcome> outcomes) {
-        List<Object> list = new ArrayList<>();
-        boolean ok = true;
-        for (Outcome o : outcomes) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("app", o.app());
-            m.put("ok", o.ok());
-            m.put("message", o.message());
-            m.put("details", o.details());
-            list.add(m);
-            ok &= o.ok();
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ok", ok);
-        out.put("results", list);
-        return out;
     }
 }

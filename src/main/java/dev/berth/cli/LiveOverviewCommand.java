@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** `berth monitor`: apps, checks and host resources on one live screen. */
-final class MonitorCommand implements CliCommand {
+final class LiveOverviewCommand implements CliCommand {
     private final Spec spec = new Spec("monitor", "A live view of apps, checks and host resources, refreshed until Ctrl-C.")
             .details("The daemon runs the checks on their own intervals; this view shows their latest results,",
                     "with uptime over 24 hours, 7 and 30 days.")
@@ -22,7 +22,6 @@ final class MonitorCommand implements CliCommand {
         return spec;
     }
 
-    @SuppressWarnings("unchecked")
     @Override public int run(Parsed args) throws Exception {
         Duration interval;
         try {
@@ -32,9 +31,9 @@ final class MonitorCommand implements CliCommand {
         }
         if (interval.isZero()) throw new CliException(ExitCodes.USAGE, "--interval must be above 0");
         int count = args.integer("--count");
-        DaemonClient client = Env.client();
+        DaemonClient client = CommandEnvironment.client();
         for (int n = 1; count == 0 || n <= count; n++) {
-            List<Object> apps = (List<Object>) client.get("/api/v1/apps").get("apps");
+            List<?> apps = client.get("/api/v1/apps").get("apps") instanceof List<?> l ? l : List.of();
             Map<String, Object> checks = client.get("/api/v1/checks");
             if (args.flag("--json")) {
                 Output.json(Map.of("apps", apps, "checks", checks));
@@ -43,7 +42,7 @@ final class MonitorCommand implements CliCommand {
                 screen.append("berth monitor   ").append(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")))
                         .append("   health ").append(checks.get("health")).append(count == 1 ? "" : "   (Ctrl-C to quit)").append("\n\n");
                 screen.append(apps.isEmpty() ? "no apps\n" : StatusCommand.render(apps)).append('\n');
-                screen.append(render((List<Object>) checks.get("checks"))).append('\n');
+                screen.append(render(Reply.of(checks).list("checks"))).append('\n');
                 Output.stdout().print(screen);
                 Output.stdout().flush();
             }
@@ -52,22 +51,20 @@ final class MonitorCommand implements CliCommand {
         return ExitCodes.OK;
     }
 
-    @SuppressWarnings("unchecked")
-    static String render(List<Object> checks) {
+    static String render(List<Reply> checks) {
         if (checks.isEmpty()) return "no checks yet (the daemon watches the berth.yml files apps were started from, and those `berth check` ran)";
         List<List<String>> rows = new ArrayList<>();
-        for (Object o : checks) {
-            Map<String, Object> c = (Map<String, Object>) o;
-            Map<String, Object> up = (Map<String, Object>) c.get("uptime_percent");
-            rows.add(List.of(String.valueOf(c.get("state")), String.valueOf(c.get("name")), percent(up.get("24h")), percent(up.get("7d")),
-                    percent(up.get("30d")), String.valueOf(c.get("message"))));
+        for (Reply c : checks) {
+            Reply up = c.object("uptime_percent");
+            rows.add(List.of(String.valueOf(c.string("state")), String.valueOf(c.string("name")), percent(up.decimal("24h")), percent(up.decimal("7d")),
+                    percent(up.decimal("30d")), String.valueOf(c.string("message"))));
         }
         return Output.table(List.of("STATE", "CHECK", "24H", "7D", "30D", "RESULT"), rows);
     }
 
-    private static String percent(Object v) {
-        if (!(v instanceof Number n)) return "-";
-        double d = n.doubleValue();
+    private static String percent(Number v) {
+        if (v == null) return "-";
+        double d = v.doubleValue();
         return d == 100 ? "100%" : String.format(Locale.ROOT, "%.2f%%", d);
     }
 }

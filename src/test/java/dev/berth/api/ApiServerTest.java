@@ -1,0 +1,70 @@
+package dev.berth.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which requests the one route table answers without the token. The handlers here have no
+ * services behind them: a public route that is reached answers 500 (its handler fails, and says
+ * nothing of why), one that is not reached answers 401.
+ */
+class ApiServerTest {
+    private static final String TOKEN = "t0ken";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ApiServer server;
+
+    @BeforeEach void start() throws Exception {
+        AppControllers apps = new AppControllers(null, null, null, null, Map.of("version", "test"), () -> { });
+        server = new ApiServer("127.0.0.1", 0, TOKEN, apps, new DeployControllers(null, null, null, null),
+                new BackupControllers(null, null, null, null, null, null), new CheckControllers(null, null, null, null, null));
+        server.start();
+    }
+
+    @AfterEach void stop() {
+        server.close();
+    }
+
+    private int status(String method, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test void publicRoutesAnswerWithoutTheTokenForTheirMethodsOnly() throws Exception {
+        String[][] table = {
+                // method, path, status without a token
+                {"GET", "/health", "500"},
+                {"HEAD", "/health", "500"},
+                {"POST", "/health", "401"},
+                {"GET", "/health/", "401"},
+                {"GET", "/metrics", "500"},
+                {"HEAD", "/metrics", "401"},
+                {"GET", "/metrics/", "401"},
+                {"GET", "/heartbeat/nightly/x", "500"},
+                {"POST", "/heartbeat/nightly/x", "500"},
+                {"HEAD", "/heartbeat/nightly/x", "500"},
+                {"GET", "/heartbeat/nightly/x/", "500"},
+                {"GET", "/heartbeat/nightly", "401"},
+                {"PUT", "/heartbeat/nightly/x", "401"},
+                {"GET", "/api/v1/ping", "401"},
+        };
+        for (String[] row : table) assertEquals(Integer.parseInt(row[2]), status(row[0], row[1], null), row[0] + " " + row[1]);
+    }
+
+    @Test void withTheTokenTheOtherRoutesAnswer() throws Exception {
+        assertEquals(200, status("GET", "/api/v1/ping", TOKEN));
+        assertEquals(401, status("GET", "/api/v1/ping", "wrong"));
+        assertEquals(405, status("POST", "/api/v1/ping", TOKEN));
+        assertEquals(404, status("GET", "/api/v1/nothing", TOKEN));
+        assertEquals(404, status("POST", "/health", TOKEN), "a public path is no token route");
+    }
+}
