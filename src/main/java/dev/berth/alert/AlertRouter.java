@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,7 +131,7 @@ public final class AlertRouter implements AutoCloseable {
                     notifyAll();
                 }
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot read the alerts a previous daemon left queued", e);
         }
     }
@@ -179,7 +179,7 @@ public final class AlertRouter implements AutoCloseable {
                 }
             }
             return id;
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record an alert: " + r.subject(), e);
             return -1;
         }
@@ -287,7 +287,7 @@ public final class AlertRouter implements AutoCloseable {
                 }
                 try {
                     store.setDelivery(id, summary, error);
-                } catch (SQLException e) {
+                } catch (StoreException e) {
                     LOG.log(Level.WARNING, "cannot record an alert's delivery", e);
                 }
             }

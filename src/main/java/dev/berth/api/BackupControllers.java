@@ -10,7 +10,7 @@ import dev.berth.files.Names;
 import dev.berth.store.BackupCatalog;
 import dev.berth.store.Operations;
 import java.nio.file.Path;
-import java.sql.SQLException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +98,7 @@ public final class BackupControllers {
     }
 
     /** GET /api/v1/backups and /api/v1/backups/{name}: the catalog, newest first. */
-    Object list(ApiServer.Request r) throws SQLException {
+    Object list(ApiServer.Request r) {
         String name = r.pathParams().isEmpty() ? null : Names.requireListed("backup", "in the backup catalog", r.param(0), catalog.names());
         List<Object> out = new ArrayList<>();
         for (BackupCatalog.Entry e : catalog.list(name, 500)) out.add(Views.archive(e));

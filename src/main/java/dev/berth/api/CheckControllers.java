@@ -17,7 +17,7 @@ import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
 import dev.berth.store.CheckRecords;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ public final class CheckControllers {
     }
 
     /** GET or POST /heartbeat/NAME/TOKEN. */
-    RawResponse heartbeat(String name, String token) throws SQLException {
+    RawResponse heartbeat(String name, String token) {
         boolean ok = store.beat(name, token, System.currentTimeMillis());
         String body = ok ? "{\"ok\":true}" : "{\"code\":\"NOT_FOUND\",\"message\":\"no heartbeat with that name and token\"}";
         return new RawResponse(ok ? 200 : 404, "application/json", body.getBytes(StandardCharsets.UTF_8));
@@ -87,7 +87,7 @@ public final class CheckControllers {
     // ---- with the token
 
     /** GET /api/v1/checks: every check the daemon runs, its state and uptime. */
-    Object list(ApiServer.Request r) throws SQLException {
+    Object list(ApiServer.Request r) {
         long now = System.currentTimeMillis();
         List<Object> out = new ArrayList<>();
         for (CheckScheduler.CheckView v : scheduler.checks()) {
@@ -109,7 +109,7 @@ public final class CheckControllers {
     }
 
     /** GET /api/v1/monitor: the monitoring setup as the daemon runs it (channel settings without secrets or URLs). */
-    Object setup(ApiServer.Request r) throws SQLException {
+    Object setup(ApiServer.Request r) {
         AlertsSpec a = scheduler.alerts();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("server", scheduler.router().server());
@@ -151,7 +151,7 @@ public final class CheckControllers {
     }
 
     /** GET /api/v1/alerts?limit: the alert history, newest first. */
-    Object alerts(ApiServer.Request r) throws SQLException {
+    Object alerts(ApiServer.Request r) {
         List<Object> out = new ArrayList<>();
         int limit = 200;
         String q = r.string("limit");
@@ -191,7 +191,7 @@ public final class CheckControllers {
     }
 
     /** POST /api/v1/silences {target, duration, reason}. */
-    Object silence(ApiServer.Request r) throws SQLException {
+    Object silence(ApiServer.Request r) {
         String target = r.string("target");
         String duration = r.string("duration");
         if (target == null || target.isBlank()) throw new ApiError(400, "BAD_REQUEST", "missing \"target\": a check, an app, backup:NAME or all");
@@ -207,14 +207,14 @@ public final class CheckControllers {
     }
 
     /** GET /api/v1/silences: those in force. */
-    Object silences(ApiServer.Request r) throws SQLException {
+    Object silences(ApiServer.Request r) {
         List<Object> out = new ArrayList<>();
         for (CheckRecords.Silence s : store.silences(System.currentTimeMillis())) out.add(Views.silence(s));
         return Map.of("silences", out);
     }
 
     /** POST /api/v1/silences/end {target (null: all)}. */
-    Object endSilence(ApiServer.Request r) throws SQLException {
+    Object endSilence(ApiServer.Request r) {
         return Map.of("ended", store.endSilences(r.string("target"), System.currentTimeMillis()));
     }
 
@@ -222,7 +222,7 @@ public final class CheckControllers {
      * GET /api/v1/heartbeats/{name}: the URL a job calls (its token is made on first ask), for a
      * heartbeat check of a watched berth.yml only: a token is never minted for any other name.
      */
-    Object heartbeatUrl(ApiServer.Request r, String base) throws SQLException {
+    Object heartbeatUrl(ApiServer.Request r, String base) {
         String name = Names.requireListed("heartbeat check", "in the berth.yml files the daemon watches", r.param(0), scheduler.heartbeats());
         return Map.of("name", name, "url", base + "/heartbeat/" + name + "/" + store.heartbeatToken(name));
     }

@@ -11,7 +11,7 @@ import dev.berth.store.Deployments;
 import dev.berth.supervisor.AppCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +60,7 @@ public final class DeployControllers {
     }
 
     /** GET /api/v1/deployments and /api/v1/apps/{name}/deployments: newest first. */
-    Object list(ApiServer.Request r) throws SQLException {
+    Object list(ApiServer.Request r) {
         String app = r.pathParams().isEmpty() ? null : r.param(0);
         List<Object> out = new ArrayList<>();
         for (Deployments.Deployment d : records.list(app, 100)) out.add(view(d));
@@ -68,7 +68,7 @@ public final class DeployControllers {
     }
 
     /** GET /api/v1/deployments/{id}: the deployment with its steps. */
-    Object show(ApiServer.Request r) throws SQLException {
+    Object show(ApiServer.Request r) {
         String given = r.param(0);
         Deployments.Deployment d = given.matches("[0-9]{1,18}") ? records.get(Long.parseLong(given)).orElse(null) : null;
         if (d == null) {

@@ -1,7 +1,7 @@
 package dev.berth.backup;
 
 import java.io.IOException;
-import java.sql.SQLException;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,7 +14,7 @@ import java.util.Map;
 final class ArchivesInUse {
     /** Removes one archive (its file or its off-site copy) and records it. */
     interface Removal {
-        void remove() throws IOException, SQLException;
+        void remove() throws IOException;
     }
 
     /** A held archive; close releases it. */
@@ -41,7 +41,7 @@ final class ArchivesInUse {
     }
 
     /** Runs the removal of #id unless it is held; false when it is held (and nothing was done). */
-    synchronized boolean removeUnlessHeld(long id, Removal removal) throws IOException, SQLException {
+    synchronized boolean removeUnlessHeld(long id, Removal removal) throws IOException {
         if (held.containsKey(id)) return false;
         removal.remove();
         return true;

@@ -7,7 +7,7 @@ import dev.berth.store.BackupCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -67,7 +67,7 @@ public final class BackupReconciler {
             }
             int uploads = catalog.interruptUploads("interrupted: the berth daemon stopped during the upload; it is uploaded again after the next run");
             if (uploads > 0) done.add(uploads + " off-site upload(s) were interrupted; they are retried after the next run");
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot reconcile the backup catalog", e);
         }
         for (Path dir : directories()) removePartials(dir);
@@ -75,7 +75,7 @@ public final class BackupReconciler {
         return done;
     }
 
-    private String settle(BackupCatalog.Entry e) throws SQLException {
+    private String settle(BackupCatalog.Entry e) {
         String run = "backup " + e.name() + " #" + e.id();
         Path file = e.file() == null ? null : Path.of(e.file());
         String message;
@@ -129,7 +129,7 @@ public final class BackupReconciler {
                 Path parent = Path.of(e.file()).getParent();
                 if (parent != null && Files.isDirectory(parent)) dirs.add(parent);
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot read the backup catalog", e);
         }
         return dirs;
@@ -165,7 +165,7 @@ public final class BackupReconciler {
                 Path parent = Path.of(e.file()).getParent();
                 if (parent != null) backupsOfDir.computeIfAbsent(parent, p -> new LinkedHashSet<>()).add(e.name());
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot read the backup catalog", e);
             return List.of();
         }
@@ -241,7 +241,7 @@ public final class BackupReconciler {
         }
         try {
             catalog.drilled(id, false, Json.write(Map.of("error", "interrupted: the berth daemon stopped during the drill")));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record the interrupted drill of #" + id, e);
         }
         return "the restore drill of " + spec.name() + " #" + id + " was interrupted by the berth daemon's end; "

@@ -24,7 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ public final class BackupRunner {
     /** Told of the archive once it is complete and synced, before it is renamed into place. */
     @FunctionalInterface
     public interface BeforeRename {
-        void record(Archive complete) throws SQLException;
+        void record(Archive complete);
     }
 
     /** Below this much free space a dump does not start (or below 1.5x the last archive, when that is more). */
@@ -119,7 +119,7 @@ public final class BackupRunner {
             syncDirectory(dir);
             CrashPoints.reach("backup.renamed");
             return done;
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new BackupException("cannot record the archive in the catalog: " + e.getMessage());
         } catch (InterruptedIOException e) {
             throw new BackupException("interrupted");

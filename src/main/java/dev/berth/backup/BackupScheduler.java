@@ -12,7 +12,7 @@ import dev.berth.store.Operations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -75,7 +75,7 @@ public final class BackupScheduler implements AutoCloseable {
         if (known) return;
         try {
             catalog.watchSource(p.toString(), seal(Json.write(copy)));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot remember " + p + " for scheduled backups", e);
         }
     }
@@ -90,7 +90,7 @@ public final class BackupScheduler implements AutoCloseable {
                 m.values().removeIf(Objects::isNull);
                 variables.put(p, Map.copyOf(m));
             });
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot read the watched berth.yml files", e);
         }
     }
@@ -110,7 +110,7 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     /** What the next daemon needs to clean up after a drill killed with its daemon: the file, its variables, the archive drilled. */
-    private String drillDetail(Path config, String name) throws SQLException {
+    private String drillDetail(Path config, String name) {
         long id = catalog.list(name, 1000).stream().filter(e -> e.local() || e.offsite()).map(BackupCatalog.Entry::id).findFirst().orElse(-1L);
         return new RestoreRecord(config, variables.getOrDefault(config, Map.of()), id, null).write(secrets);
     }
@@ -142,7 +142,7 @@ public final class BackupScheduler implements AutoCloseable {
                             BackupVerification r = operations == null ? service.verify(file, b.name(), true, false)
                                     : operations.during("drill", "backup:" + b.name(), drillDetail(p, b.name()), () -> service.verify(file, b.name(), true, false));
                             if (!r.ok()) LOG.warning("scheduled drill of " + b.name() + " failed: " + r.error());
-                        } catch (SQLException | RuntimeException e) {
+                        } catch (RuntimeException e) {
                             LOG.log(Level.WARNING, "scheduled drill of " + b.name() + " failed", e);
                             alerts.raise(b.name(), "drill_failed", "restore drill of " + b.name() + " could not run: " + e.getMessage());
                         } finally {
@@ -195,7 +195,7 @@ public final class BackupScheduler implements AutoCloseable {
                 if (e.state().equals("succeeded")) return Instant.ofEpochMilli(e.startedAt());
             }
             return null;
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             return Instant.now();
         }
     }
@@ -207,7 +207,7 @@ public final class BackupScheduler implements AutoCloseable {
                 if (e.drillAt() != null && (latest == null || e.drillAt() > latest)) latest = e.drillAt();
             }
             return latest == null ? null : Instant.ofEpochMilli(latest);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             return Instant.now();
         }
     }
@@ -235,7 +235,7 @@ public final class BackupScheduler implements AutoCloseable {
         try {
             List<BackupCatalog.Entry> runs = catalog.list(name, 1);
             return runs.isEmpty() ? null : Instant.ofEpochMilli(runs.get(0).startedAt());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             return Instant.now(); // unknown: do not start a run on a guess
         }
     }

@@ -9,7 +9,7 @@ import dev.berth.store.BackupCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class BackupService {
         try {
             int n = catalog.interruptRunning();
             if (n > 0) LOG.warning(n + " backup run(s) were interrupted by the previous daemon's end");
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot mark interrupted backups", e);
         }
     }
@@ -115,7 +115,7 @@ public final class BackupService {
             fail(id, e.getMessage());
             alerts.raise(b.name(), "backup_failed", "backup " + b.name() + " (" + trigger + ") failed: " + e.getMessage());
             error = e.getMessage();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "backup " + b.name() + " failed", e);
             alerts.raise(b.name(), "backup_failed", "backup " + b.name() + " (" + trigger + ") failed: " + e);
             fail(id, e.toString());
@@ -136,7 +136,7 @@ public final class BackupService {
      * this machine and is uploaded again after the next run): silence is never success. Returns
      * that failure, or null.
      */
-    private String copyOffsite(BackupSpec b, long id, BackupRunner.Archive a, OffsiteCopy copy, boolean prune) throws SQLException {
+    private String copyOffsite(BackupSpec b, long id, BackupRunner.Archive a, OffsiteCopy copy, boolean prune) {
         try {
             String key = offsite.upload(b, id, a.file(), a.sha256(), a.bytes());
             copy.location = "s3://" + b.offsite().bucket() + "/" + key;
@@ -155,7 +155,7 @@ public final class BackupService {
      * scratch target that is checked and dropped. target: a catalog id, or a backup name for its
      * newest good archive.
      */
-    public BackupVerification verify(BerthFile file, String target, boolean restore, boolean fromOffsite) throws SQLException {
+    public BackupVerification verify(BerthFile file, String target, boolean restore, boolean fromOffsite) {
         long id = find(file, target).id();
         try (ArchivesInUse.Hold held = inUse.hold(id)) {
             // read again under the hold: a prune that came first has marked it pruned by now
@@ -163,7 +163,7 @@ public final class BackupService {
         }
     }
 
-    private BackupVerification verifyHeld(BerthFile file, BackupCatalog.Entry e, boolean restore, boolean fromOffsite) throws SQLException {
+    private BackupVerification verifyHeld(BerthFile file, BackupCatalog.Entry e, boolean restore, boolean fromOffsite) {
         Path archive = e.local() ? Path.of(e.file()) : null;
         boolean useOffsite = fromOffsite || archive == null || !Files.isRegularFile(archive);
         if (useOffsite && !e.offsite()) {
@@ -228,14 +228,14 @@ public final class BackupService {
      * Restores archive #id over its source (or `to`). Without confirmed, only says what would
      * be overwritten. With safety, first takes a backup of the current state (trigger "safety").
      */
-    public BackupRestore restore(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite) throws SQLException {
+    public BackupRestore restore(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite) {
         try (ArchivesInUse.Hold held = inUse.hold(id)) { // read under the hold: a prune that came first has marked it pruned by now
             return restoreHeld(file, id, to, confirmed, safety, fromOffsite);
         }
     }
 
     private BackupRestore restoreHeld(BerthFile file, long id, String to, boolean confirmed, boolean safety, boolean fromOffsite)
-            throws SQLException {
+            {
         // a database or a path, handed to the restore tools: never one they would read as an option
         if (to != null && (to.isBlank() || to.startsWith("-"))) {
             throw new IllegalArgumentException("--to takes a database name or a path, not \"" + (to.length() > 60 ? to.substring(0, 60) + "..." : to) + "\"");
@@ -285,7 +285,7 @@ public final class BackupService {
     }
 
     /** target: a catalog id, or the name of a backup in the catalog or in file; anything else is refused with the list. */
-    private BackupCatalog.Entry find(BerthFile file, String target) throws SQLException {
+    private BackupCatalog.Entry find(BerthFile file, String target) {
         if (target.matches("[0-9]{1,18}")) {
             var e = catalog.get(Long.parseLong(target));
             if (e.isPresent()) return e.get();
@@ -304,7 +304,7 @@ public final class BackupService {
     }
 
     /** An archive of the catalog by its id (as given); anything else is refused with the newest ids. */
-    public BackupCatalog.Entry archive(String id) throws SQLException {
+    public BackupCatalog.Entry archive(String id) {
         var e = id != null && id.matches("[0-9]{1,18}") ? catalog.get(Long.parseLong(id)) : Optional.<BackupCatalog.Entry>empty();
         if (e.isPresent()) return e.get();
         throw Names.unknown("archive", "in the backup catalog", id, catalog.list(null, 20).stream().map(x -> x.id() + " (" + x.name() + ")").toList());
@@ -315,7 +315,7 @@ public final class BackupService {
     }
 
     /** Applies each backup's retention (see Retention); with dryRun, only says what it would remove. */
-    public List<PrunedArchive> prune(BerthFile file, List<String> names, boolean dryRun) throws SQLException {
+    public List<PrunedArchive> prune(BerthFile file, List<String> names, boolean dryRun) {
         if (names.equals(List.of("all"))) names = List.of();
         for (String n : names) if (file.backup(n).isEmpty()) throw unknownBackup(file, n);
         List<PrunedArchive> out = new ArrayList<>();
@@ -327,7 +327,7 @@ public final class BackupService {
         return out;
     }
 
-    private List<PrunedArchive> prune(BackupSpec b, boolean dryRun) throws SQLException {
+    private List<PrunedArchive> prune(BackupSpec b, boolean dryRun) {
         List<BackupCatalog.Entry> good = catalog.list(b.name(), 100000).stream().filter(e -> e.state().equals("succeeded")).toList();
         List<Retention.Archive> archives = good.stream().map(e -> new Retention.Archive(e.id(), Instant.ofEpochMilli(e.startedAt()), e.safety())).toList();
         List<Long> remove = Retention.toRemove(archives, b.keep(), Instant.now());
@@ -359,12 +359,12 @@ public final class BackupService {
         if (id < 0) return;
         try {
             catalog.failed(id, "failed", error);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record a failed backup", e);
         }
     }
 
-    private long lastBytes(String name) throws SQLException {
+    private long lastBytes(String name) {
         for (BackupCatalog.Entry e : catalog.list(name, 20)) {
             if (e.state().equals("succeeded") && e.bytes() != null) return e.bytes();
         }

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.sql.SQLException;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ final class OffsiteCopies {
     }
 
     /** Uploads archive #id and records the outcome; the exception says why it is not off-site. */
-    String upload(BackupSpec b, long id, Path file, String sha256, long bytes) throws BackupException, SQLException {
+    String upload(BackupSpec b, long id, Path file, String sha256, long bytes) throws BackupException {
         BackupSpec.Offsite target = b.offsite();
         S3Client s3 = new S3Client(target);
         String key = target.prefix() + file.getFileName();
@@ -59,7 +59,7 @@ final class OffsiteCopies {
     }
 
     /** Uploads earlier archives of b whose upload failed and which are still on this machine. */
-    List<OffsiteRetry> retryFailed(BackupSpec b) throws SQLException {
+    List<OffsiteRetry> retryFailed(BackupSpec b) {
         List<OffsiteRetry> out = new ArrayList<>();
         for (BackupCatalog.Entry e : catalog.list(b.name(), 200)) {
             if (out.size() >= RETRIES_PER_RUN) break;
@@ -74,7 +74,7 @@ final class OffsiteCopies {
     }
 
     /** Applies the off-site retention (the newest copy always stays); with dryRun only says what goes. */
-    List<PrunedArchive> prune(BackupSpec b, boolean dryRun) throws SQLException {
+    List<PrunedArchive> prune(BackupSpec b, boolean dryRun) {
         List<PrunedArchive> out = new ArrayList<>();
         if (b.offsite() == null) return out;
         List<BackupCatalog.Entry> all = catalog.list(b.name(), 100000);

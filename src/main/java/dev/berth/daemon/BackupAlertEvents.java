@@ -2,7 +2,7 @@ package dev.berth.daemon;
 
 import dev.berth.backup.BackupAlerts;
 import dev.berth.store.StateStore;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.logging.Logger;
 
 /** Backup problems as events under "backup:<name>", which the monitor turns into alerts (see CheckScheduler.onEvent). */
@@ -19,7 +19,7 @@ final class BackupAlertEvents implements BackupAlerts {
         LOG.warning(message);
         try {
             store.addEvent("backup:" + backup, null, kind, message);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.warning("cannot record the alert event: " + e.getMessage());
         }
     }

@@ -41,7 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.SQLException;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -168,7 +168,7 @@ public final class Daemon {
     }
 
     /** Deploys and rollbacks the previous daemon was in the middle of: each is logged and an event of its app. */
-    private static void reportInterrupted(List<Deployments.Deployment> interrupted, StateStore store) throws SQLException {
+    private static void reportInterrupted(List<Deployments.Deployment> interrupted, StateStore store) {
         for (Deployments.Deployment d : interrupted) {
             String what = d.kind() + " #" + d.id() + " of " + d.app() + " was interrupted by the previous daemon's end";
             LOG.warning(what);

@@ -9,7 +9,7 @@ import dev.berth.store.StateStore;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.InstanceStatus;
 import dev.berth.supervisor.Supervisor;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.List;
 
 /** What the daemon's checks read about apps, backups and heartbeats: the daemon's own state. */
@@ -43,7 +43,7 @@ final class DaemonCheckContext implements CheckContext {
         int restarts;
         try {
             restarts = store.countUnplannedExits(name, System.currentTimeMillis() - 3_600_000L);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             restarts = 0;
         }
         int total = "stopped".equals(s.desired()) ? 0 : s.instances().size();
@@ -53,7 +53,7 @@ final class DaemonCheckContext implements CheckContext {
     @Override public Long lastGoodBackup(String name) {
         try {
             return backups.lastGood(name);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             return null;
         }
     }
@@ -65,7 +65,7 @@ final class DaemonCheckContext implements CheckContext {
     @Override public Long lastBeat(String name) {
         try {
             return monitoring.lastBeat(name).orElse(null);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             return null;
         }
     }

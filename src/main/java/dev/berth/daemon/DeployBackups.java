@@ -11,7 +11,7 @@ import dev.berth.config.SecretBox;
 import dev.berth.deploy.DataBackups;
 import dev.berth.deploy.DeployException;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +40,7 @@ final class DeployBackups implements DataBackups {
         try {
             BackupRestore r = service.restore(load(config, variables), id, null, true, true, false);
             if (!r.ok()) throw new DeployException("restore of backup #" + id + " failed: " + r.error());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new DeployException("cannot read the backup catalog: " + e.getMessage(), e);
         }
     }

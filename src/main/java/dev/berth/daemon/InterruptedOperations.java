@@ -13,7 +13,7 @@ import dev.berth.store.StateStore;
 import dev.berth.supervisor.InstanceStatus;
 import dev.berth.supervisor.Supervisor;
 import java.io.IOException;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ final class InterruptedOperations {
         List<Operations.Operation> left;
         try {
             left = operations.all();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot read the operations the previous daemon left", e);
             return;
         }
@@ -69,7 +69,7 @@ final class InterruptedOperations {
             }
             try {
                 operations.end(op.id());
-            } catch (SQLException e) {
+            } catch (StoreException e) {
                 LOG.log(Level.WARNING, "cannot remove the record of operation #" + op.id(), e);
             }
         }
@@ -138,7 +138,7 @@ final class InterruptedOperations {
         LOG.warning(target + ": " + message);
         try {
             store.addEvent(target, null, kind, message);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record the event", e);
         }
     }

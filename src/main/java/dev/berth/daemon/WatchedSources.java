@@ -7,7 +7,7 @@ import dev.berth.store.CheckRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -31,7 +31,7 @@ final class WatchedSources {
         try {
             if (variables == null) store.forgetSource(file.toString());
             else store.watchSource(file.toString(), secrets.seal(Json.write(variables).getBytes(StandardCharsets.UTF_8)));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.warning("cannot remember " + file + " for monitoring: " + e.getMessage());
         }
     }
@@ -46,7 +46,7 @@ final class WatchedSources {
                     LOG.warning("cannot open the variables of " + source.getKey() + " (was secret.key replaced?): " + e.getMessage());
                 }
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.warning("cannot read the watched berth.yml files: " + e.getMessage());
         }
     }

@@ -10,7 +10,7 @@ import dev.berth.text.Units;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +82,7 @@ public final class Deployer {
             options.put("force", req.force());
             id = records.begin(spec.name(), req.quick() ? "quick" : "deploy", req.quick() ? previous : null, req.ref(), previous,
                     req.who(), Json.write(options));
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             closeQuietly(lock);
             throw new DeployException("cannot record the deployment: " + e.getMessage(), e);
         }
@@ -122,7 +122,7 @@ public final class Deployer {
         long id;
         try {
             id = records.begin(spec.name(), "rollback", target, null, live, req.who(), withData ? "{\"with_data\":true}" : "{}");
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             closeQuietly(lock);
             throw new DeployException("cannot record the rollback: " + e.getMessage(), e);
         }

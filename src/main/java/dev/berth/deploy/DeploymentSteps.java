@@ -7,7 +7,7 @@ import dev.berth.supervisor.Supervisor;
 import dev.berth.text.Units;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,7 +88,7 @@ final class DeploymentSteps {
     }
 
     /** A step that did not run, and why (a flag the user gave). */
-    void skipped(long id, String name, String command, String why) throws SQLException {
+    void skipped(long id, String name, String command, String why) {
         records.stepSkipped(id, next(id), name, command, why);
     }
 
@@ -97,7 +97,7 @@ final class DeploymentSteps {
         steps.remove(id);
         try {
             records.finish(id, state, step, message);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record the end of deployment " + id, e);
         }
     }

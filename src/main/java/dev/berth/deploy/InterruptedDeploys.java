@@ -8,7 +8,7 @@ import dev.berth.supervisor.ProcessTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +62,7 @@ final class InterruptedDeploys {
                 }
             }
             return interrupted;
-        } catch (SQLException | IOException e) {
+        } catch (StoreException | IOException e) {
             LOG.log(Level.WARNING, "cannot mark interrupted deployments", e);
             return List.of();
         }
@@ -94,7 +94,7 @@ final class InterruptedDeploys {
                             () -> apps.goBack(app, releases.recordedConfig(app, previous)), line -> { });
                     records.finish(id, "interrupted", null, "interrupted: the berth daemon stopped during it; "
                             + (o.ok() ? "back on release " + previous + " (" + o.message() + ")" : "going back to release " + previous + " failed: " + o.message()));
-                } catch (DeployException | IOException | SQLException | RuntimeException e) {
+                } catch (DeployException | IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "cannot undo the interrupted deployment #" + id, e);
                 }
             });

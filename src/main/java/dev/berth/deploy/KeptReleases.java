@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ final class KeptReleases {
         return Files.isRegularFile(recorded) ? recorded : req.config();
     }
 
-    void prune(String app, DeploySpec d, String live, Consumer<String> log) throws SQLException, IOException {
+    void prune(String app, DeploySpec d, String live, Consumer<String> log) throws IOException {
         for (String id : prunable(app, d, live, live)) {
             Optional<Release> r = records.release(app, id);
             if (r.isEmpty()) continue;
@@ -77,7 +77,7 @@ final class KeptReleases {
             for (Release r : records.releases(app)) {
                 if ((r.state().equals("good") || r.state().equals("superseded")) && !good.contains(r.id())) good.add(r.id());
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             return List.of();
         }
         List<String> out = new ArrayList<>();
@@ -100,7 +100,7 @@ final class KeptReleases {
                 if (afterLive && r.state().equals("good")) return Optional.of(r.id());
             }
             return Optional.empty();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new DeployException("cannot read the releases: " + e.getMessage(), e);
         }
     }
@@ -109,7 +109,7 @@ final class KeptReleases {
     List<String> releaseIds(String app) throws DeployException {
         try {
             return records.releases(app).stream().map(Release::id).toList();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new DeployException("cannot read the releases: " + e.getMessage(), e);
         }
     }
@@ -118,7 +118,7 @@ final class KeptReleases {
     Optional<Release> release(String app, String id) {
         try {
             return records.release(app, id);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             return Optional.empty();
         }
     }

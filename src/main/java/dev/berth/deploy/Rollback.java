@@ -4,7 +4,7 @@ import dev.berth.config.AppSpec;
 import dev.berth.config.DeploySpec;
 import dev.berth.store.Deployments;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,7 +41,7 @@ final class Rollback {
                             + ": nothing to restore --with-data; roll back without it");
                 }
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new DeployException("cannot read the deploy history: " + e.getMessage(), e);
         }
         throw new DeployException("no successful deployment made release " + release + " live: nothing to restore --with-data");

@@ -13,7 +13,7 @@ import dev.berth.store.CheckRecords;
 import dev.berth.store.StoredEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +103,7 @@ public final class CheckScheduler implements AutoCloseable {
         Map<String, CheckRecords.CheckState> s;
         try {
             s = store.states();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot read the checks' states", e);
             s = Map.of();
         }
@@ -270,7 +270,7 @@ public final class CheckScheduler implements AutoCloseable {
             store.saveStates(List.of(new CheckRecords.CheckState(s.spec.name(), st.state().name(), st.since().toEpochMilli(),
                     st.lastRun() == null ? null : st.lastRun().toEpochMilli(), r == null ? null : r.value(), r == null ? null : r.message(),
                     st.alertedAt() == null ? null : st.alertedAt().toEpochMilli())));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot save the state of check " + s.spec.name(), e);
         }
     }
@@ -283,7 +283,7 @@ public final class CheckScheduler implements AutoCloseable {
         }
         try {
             store.addUptime(counts, now);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot save uptime counts", e);
             synchronized (uptime) { // keep them for the next flush
                 counts.forEach((k, v) -> {

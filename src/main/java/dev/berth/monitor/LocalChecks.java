@@ -15,7 +15,7 @@ import dev.berth.store.CheckRecords;
 import dev.berth.store.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public final class LocalChecks {
                 @Override public Long lastGoodBackup(String name) {
                     try {
                         return catalog == null ? null : catalog.lastGood(name);
-                    } catch (SQLException e) {
+                    } catch (StoreException e) {
                         return null;
                     }
                 }
@@ -58,7 +58,7 @@ public final class LocalChecks {
                 @Override public Long lastBeat(String name) {
                     try {
                         return monitoring == null ? null : monitoring.lastBeat(name).orElse(null);
-                    } catch (SQLException e) {
+                    } catch (StoreException e) {
                         return null;
                     }
                 }
@@ -82,7 +82,7 @@ public final class LocalChecks {
 
     /** Sends what is not OK as one message per channel, now; says what went where. */
     /** Silences (from the state store, when there is one) and maintenance windows hold alerts back here too. */
-    static String send(AlertsSpec spec, List<CheckRunner.Outcome> outcomes, CheckRecords monitoring) throws SQLException {
+    static String send(AlertsSpec spec, List<CheckRunner.Outcome> outcomes, CheckRecords monitoring) {
         Instant now = Instant.now();
         List<CheckRecords.Silence> silences = monitoring == null ? List.of() : monitoring.silences(now.toEpochMilli());
         List<CheckRunner.Outcome> bad = outcomes.stream().filter(o -> o.result().state() != CheckState.OK).toList();

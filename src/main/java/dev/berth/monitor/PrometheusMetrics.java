@@ -15,7 +15,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.sql.SQLException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class PrometheusMetrics {
     }
 
     /** Every metric, in the text format. */
-    public byte[] scrape() throws SQLException, IOException {
+    public byte[] scrape() throws IOException {
         List<MetricSnapshot> m = new ArrayList<>();
         instances(m);
         checks(m);
@@ -108,7 +108,7 @@ public final class PrometheusMetrics {
         return q == 1.0 ? "1" : Double.toString(q);
     }
 
-    private void backups(List<MetricSnapshot> m) throws SQLException {
+    private void backups(List<MetricSnapshot> m) {
         GaugeSnapshot.Builder lastOk = gauge("berth_backup_last_success_timestamp_seconds", "When the newest good archive of a backup was taken");
         GaugeSnapshot.Builder size = gauge("berth_backup_last_size_bytes", "Size of the newest good archive of a backup");
         Map<String, BackupCatalog.Entry> newest = new LinkedHashMap<>();
@@ -124,7 +124,7 @@ public final class PrometheusMetrics {
         m.add(size.build());
     }
 
-    private MetricSnapshot deployments() throws SQLException {
+    private MetricSnapshot deployments() {
         CounterSnapshot.Builder deploys = CounterSnapshot.builder().name("berth_deployments").help("Deployments by app and outcome");
         for (var a : deployments.countByState().entrySet()) {
             for (var s : a.getValue().entrySet()) {

@@ -45,195 +45,255 @@ public final class BackupCatalog {
         this.store = store;
     }
 
-    public long begin(String name, String kind, String trigger, String compress) throws SQLException {
-        return store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT INTO backups(name, kind, state, trigger, started_at, compress) VALUES (?,?,'running',?,?,?)",
-                    PreparedStatement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, name);
-                ps.setString(2, kind);
-                ps.setString(3, trigger);
-                ps.setLong(4, System.currentTimeMillis());
-                ps.setString(5, compress);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
+    public long begin(String name, String kind, String trigger, String compress) {
+        try {
+            return store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement(
+                        "INSERT INTO backups(name, kind, state, trigger, started_at, compress) VALUES (?,?,'running',?,?,?)",
+                        PreparedStatement.RETURN_GENERATED_KEYS)) {
+                    ps.setString(1, name);
+                    ps.setString(2, kind);
+                    ps.setString(3, trigger);
+                    ps.setLong(4, System.currentTimeMillis());
+                    ps.setString(5, compress);
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        return keys.getLong(1);
+                    }
                 }
-            }
-        });
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /**
      * The archive of a running run is complete under its `.partial` name and about to be renamed
      * to `file`: the name and checksum are recorded first, the state stays running.
      */
-    public void renaming(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("""
-                    UPDATE backups SET file=?, bytes=?, sha256=?, tool_version=?, server_version=? WHERE id=? AND state='running'""")) {
-                ps.setString(1, file);
-                ps.setLong(2, bytes);
-                ps.setString(3, sha256);
-                ps.setString(4, toolVersion);
-                ps.setString(5, serverVersion);
-                ps.setLong(6, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void renaming(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("""
+                        UPDATE backups SET file=?, bytes=?, sha256=?, tool_version=?, server_version=? WHERE id=? AND state='running'""")) {
+                    ps.setString(1, file);
+                    ps.setLong(2, bytes);
+                    ps.setString(3, sha256);
+                    ps.setString(4, toolVersion);
+                    ps.setString(5, serverVersion);
+                    ps.setLong(6, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** A run a dead daemon left running whose archive is complete and matches its checksum: it counts as done. */
-    public void adopted(long id, long finishedAt, String note) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='succeeded', finished_at=?, error=? WHERE id=? AND state='running'")) {
-                ps.setLong(1, finishedAt);
-                ps.setString(2, note);
-                ps.setLong(3, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void adopted(long id, long finishedAt, String note) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='succeeded', finished_at=?, error=? WHERE id=? AND state='running'")) {
+                    ps.setLong(1, finishedAt);
+                    ps.setString(2, note);
+                    ps.setLong(3, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Off-site uploads a dead daemon left under way: failed, so that the next run of the backup uploads them again. */
-    public int interruptUploads(String error) throws SQLException {
-        return store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement(
-                    "UPDATE backups SET offsite_state='failed', offsite_at=?, offsite_error=? WHERE offsite_state='uploading'")) {
-                ps.setLong(1, System.currentTimeMillis());
-                ps.setString(2, error);
-                return ps.executeUpdate();
-            }
-        });
+    public int interruptUploads(String error) {
+        try {
+            return store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement(
+                        "UPDATE backups SET offsite_state='failed', offsite_at=?, offsite_error=? WHERE offsite_state='uploading'")) {
+                    ps.setLong(1, System.currentTimeMillis());
+                    ps.setString(2, error);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Every run in a state, newest first. */
-    public List<Entry> inState(String state) throws SQLException {
-        return select(" WHERE state=?", state, 100000);
+    public List<Entry> inState(String state) {
+        try {
+            return select(" WHERE state=?", state, 100000);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Every archive file a row names, in any state. */
-    public List<Entry> withFiles() throws SQLException {
-        return select(" WHERE file IS NOT NULL", null, 1000000);
+    public List<Entry> withFiles() {
+        try {
+            return select(" WHERE file IS NOT NULL", null, 1000000);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
-    public void succeeded(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("""
-                    UPDATE backups SET state='succeeded', finished_at=?, file=?, bytes=?, sha256=?, tool_version=?, server_version=?
-                    WHERE id=?""")) {
-                ps.setLong(1, System.currentTimeMillis());
-                ps.setString(2, file);
-                ps.setLong(3, bytes);
-                ps.setString(4, sha256);
-                ps.setString(5, toolVersion);
-                ps.setString(6, serverVersion);
-                ps.setLong(7, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void succeeded(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("""
+                        UPDATE backups SET state='succeeded', finished_at=?, file=?, bytes=?, sha256=?, tool_version=?, server_version=?
+                        WHERE id=?""")) {
+                    ps.setLong(1, System.currentTimeMillis());
+                    ps.setString(2, file);
+                    ps.setLong(3, bytes);
+                    ps.setString(4, sha256);
+                    ps.setString(5, toolVersion);
+                    ps.setString(6, serverVersion);
+                    ps.setLong(7, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
-    public void failed(long id, String state, String error) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state=?, finished_at=?, error=? WHERE id=?")) {
-                ps.setString(1, state);
-                ps.setLong(2, System.currentTimeMillis());
-                ps.setString(3, error);
-                ps.setLong(4, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void failed(long id, String state, String error) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state=?, finished_at=?, error=? WHERE id=?")) {
+                    ps.setString(1, state);
+                    ps.setLong(2, System.currentTimeMillis());
+                    ps.setString(3, error);
+                    ps.setLong(4, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
-    public void pruned(long id) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='pruned' WHERE id=?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void pruned(long id) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='pruned' WHERE id=?")) {
+                    ps.setLong(1, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
-    public void drilled(long id, boolean passed, String resultJson) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET drill_state=?, drill_at=?, drill_result=? WHERE id=?")) {
-                ps.setString(1, passed ? "passed" : "failed");
-                ps.setLong(2, System.currentTimeMillis());
-                ps.setString(3, resultJson);
-                ps.setLong(4, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void drilled(long id, boolean passed, String resultJson) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET drill_state=?, drill_at=?, drill_result=? WHERE id=?")) {
+                    ps.setString(1, passed ? "passed" : "failed");
+                    ps.setLong(2, System.currentTimeMillis());
+                    ps.setString(3, resultJson);
+                    ps.setLong(4, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Records the off-site copy of #id: uploaded (key set, error cleared), failed (with the error) or removed. */
-    public void offsite(long id, String state, String key, String error) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement(
-                    "UPDATE backups SET offsite_state=?, offsite_key=COALESCE(?, offsite_key), offsite_at=?, offsite_error=? WHERE id=?")) {
-                ps.setString(1, state);
-                ps.setString(2, key);
-                ps.setLong(3, System.currentTimeMillis());
-                ps.setString(4, error);
-                ps.setLong(5, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void offsite(long id, String state, String key, String error) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement(
+                        "UPDATE backups SET offsite_state=?, offsite_key=COALESCE(?, offsite_key), offsite_at=?, offsite_error=? WHERE id=?")) {
+                    ps.setString(1, state);
+                    ps.setString(2, key);
+                    ps.setLong(3, System.currentTimeMillis());
+                    ps.setString(4, error);
+                    ps.setLong(5, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
-    public Optional<Entry> get(long id) throws SQLException {
-        List<Entry> one = select(" WHERE id=?", id, 1);
-        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    public Optional<Entry> get(long id) {
+        try {
+            List<Entry> one = select(" WHERE id=?", id, 1);
+            return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Remembers a berth.yml whose scheduled backups the daemon takes, across daemon restarts. */
-    public void watchSource(String configPath, String variablesJson) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("""
-                    INSERT INTO backup_sources(config_path, variables_json, added_at) VALUES (?,?,?)
-                    ON CONFLICT(config_path) DO UPDATE SET variables_json=excluded.variables_json""")) {
-                ps.setString(1, configPath);
-                ps.setString(2, variablesJson);
-                ps.setLong(3, System.currentTimeMillis());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void watchSource(String configPath, String variablesJson) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("""
+                        INSERT INTO backup_sources(config_path, variables_json, added_at) VALUES (?,?,?)
+                        ON CONFLICT(config_path) DO UPDATE SET variables_json=excluded.variables_json""")) {
+                    ps.setString(1, configPath);
+                    ps.setString(2, variablesJson);
+                    ps.setLong(3, System.currentTimeMillis());
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** config path -> variables JSON. */
-    public Map<String, String> sources() throws SQLException {
-        return store.withConnection(db -> {
-            Map<String, String> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_json FROM backup_sources ORDER BY added_at");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-            }
-            return out;
-        });
+    public Map<String, String> sources() {
+        try {
+            return store.withConnection(db -> {
+                Map<String, String> out = new LinkedHashMap<>();
+                try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_json FROM backup_sources ORDER BY added_at");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Runs a dead daemon left running: recorded as interrupted, never as done. */
-    public int interruptRunning() throws SQLException {
-        return store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement(
-                    "UPDATE backups SET state='interrupted', finished_at=?, error='the berth daemon stopped during it' WHERE state='running'")) {
-                ps.setLong(1, System.currentTimeMillis());
-                return ps.executeUpdate();
-            }
-        });
+    public int interruptRunning() {
+        try {
+            return store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement(
+                        "UPDATE backups SET state='interrupted', finished_at=?, error='the berth daemon stopped during it' WHERE state='running'")) {
+                    ps.setLong(1, System.currentTimeMillis());
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** When the newest good archive of a backup (here or off-site) was finished, or null. */
-    public Long lastGood(String name) throws SQLException {
+    public Long lastGood(String name) {
         for (Entry e : list(name, 200)) {
             if (e.local() || e.offsite()) return e.finishedAt() != null ? e.finishedAt() : e.startedAt();
         }
@@ -241,19 +301,27 @@ public final class BackupCatalog {
     }
 
     /** The names of the backups the catalog has runs of, sorted. */
-    public List<String> names() throws SQLException {
-        return store.withConnection(db -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT name FROM backups ORDER BY name"); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
-            }
-            return out;
-        });
+    public List<String> names() {
+        try {
+            return store.withConnection(db -> {
+                List<String> out = new ArrayList<>();
+                try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT name FROM backups ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Newest first; name null for every backup. */
-    public List<Entry> list(String name, int limit) throws SQLException {
-        return name == null ? select("", null, limit) : select(" WHERE name=?", name, limit);
+    public List<Entry> list(String name, int limit) {
+        try {
+            return name == null ? select("", null, limit) : select(" WHERE name=?", name, limit);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     private List<Entry> select(String where, Object arg, int limit) throws SQLException {

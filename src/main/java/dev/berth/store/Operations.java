@@ -30,21 +30,25 @@ public final class Operations {
         this.store = store;
     }
 
-    public long begin(String kind, String target, String detailJson) throws SQLException {
-        return store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO operations(kind, target, started_at, detail_json) VALUES (?,?,?,?)",
-                    PreparedStatement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, kind);
-                ps.setString(2, target);
-                ps.setLong(3, System.currentTimeMillis());
-                ps.setString(4, detailJson);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
+    public long begin(String kind, String target, String detailJson) {
+        try {
+            return store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("INSERT INTO operations(kind, target, started_at, detail_json) VALUES (?,?,?,?)",
+                        PreparedStatement.RETURN_GENERATED_KEYS)) {
+                    ps.setString(1, kind);
+                    ps.setString(2, target);
+                    ps.setLong(3, System.currentTimeMillis());
+                    ps.setString(4, detailJson);
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        return keys.getLong(1);
+                    }
                 }
-            }
-        });
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /**
@@ -55,7 +59,7 @@ public final class Operations {
         Long id = null;
         try {
             id = begin(kind, target, detailJson);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record the " + kind + " of " + target + " as under way", e);
         }
         try {
@@ -64,32 +68,40 @@ public final class Operations {
             if (id != null) {
                 try {
                     end(id);
-                } catch (SQLException e) {
+                } catch (StoreException e) {
                     LOG.log(Level.WARNING, "cannot record the end of the " + kind + " of " + target, e);
                 }
             }
         }
     }
 
-    public void end(long id) throws SQLException {
-        store.withConnection(db -> {
-            try (PreparedStatement ps = db.prepareStatement("DELETE FROM operations WHERE id=?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public void end(long id) {
+        try {
+            store.withConnection(db -> {
+                try (PreparedStatement ps = db.prepareStatement("DELETE FROM operations WHERE id=?")) {
+                    ps.setLong(1, id);
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     /** Every operation recorded as under way, oldest first. */
-    public List<Operation> all() throws SQLException {
-        return store.withConnection(db -> {
-            List<Operation> out = new ArrayList<>();
-            try (PreparedStatement ps = db.prepareStatement("SELECT id, kind, target, started_at, detail_json FROM operations ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new Operation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
-            }
-            return out;
-        });
+    public List<Operation> all() {
+        try {
+            return store.withConnection(db -> {
+                List<Operation> out = new ArrayList<>();
+                try (PreparedStatement ps = db.prepareStatement("SELECT id, kind, target, started_at, detail_json FROM operations ORDER BY id");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new Operation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+                }
+                return out;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 }

@@ -23,7 +23,6 @@ import java.util.function.Consumer;
  * variables of watched files) are sealed by their writers (SecretBox) before they get here.
  */
 public final class StateStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 9;
     private final Connection db;
     private final Path file;
 
@@ -43,262 +42,23 @@ public final class StateStore implements AutoCloseable {
                 // what a row held before it was changed or deleted is zeroed, not left in free space
                 s.execute("PRAGMA secure_delete=ON");
             }
-            migrate();
+            Schema.migrate(this, db);
             restrictCompanionFiles();
-        } catch (SQLException e) {
+        } catch (SQLException | StoreException e) { // a migration runs in inTransaction, which throws the latter
             throw new IOException("cannot open state database " + file + ": " + e.getMessage(), e);
         }
     }
 
     public Path file() { return file; }
 
-    private void migrate() throws SQLException {
-        int version;
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
-        }
-        if (version > SCHEMA_VERSION) {
-            throw new SQLException("state database schema " + version + " is newer than this berth (" + SCHEMA_VERSION + "); upgrade berth");
-        }
-        if (version < 1) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    s.execute("""
-                        CREATE TABLE apps (
-                          name TEXT PRIMARY KEY,
-                          position INTEGER NOT NULL,
-                          config_path TEXT NOT NULL,
-                          env_profile TEXT,
-                          desired TEXT NOT NULL CHECK (desired IN ('running','stopped')),
-                          variables_json TEXT NOT NULL DEFAULT '{}',
-                          updated_at INTEGER NOT NULL)""");
-                    s.execute("""
-                        CREATE TABLE instances (
-                          app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
-                          idx INTEGER NOT NULL,
-                          pid INTEGER,
-                          start_ticks INTEGER,
-                          started_at INTEGER,
-                          port INTEGER,
-                          restarts INTEGER NOT NULL DEFAULT 0,
-                          state TEXT NOT NULL,
-                          reason TEXT,
-                          env_digest_json TEXT,
-                          env_changes TEXT,
-                          PRIMARY KEY (app, idx))""");
-                    s.execute("""
-                        CREATE TABLE events (
-                          id INTEGER PRIMARY KEY AUTOINCREMENT,
-                          at INTEGER NOT NULL,
-                          app TEXT NOT NULL,
-                          idx INTEGER,
-                          kind TEXT NOT NULL,
-                          message TEXT NOT NULL)""");
-                    s.execute("CREATE INDEX events_app ON events(app, id)");
-                    s.execute("PRAGMA user_version=1");
-                }
-                return null;
-            });
-        }
-        if (version < 2) {
-            // Deploy history outlives the app's registration: no foreign key to apps.
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    s.execute("""
-                        CREATE TABLE deployments (
-                          id INTEGER PRIMARY KEY AUTOINCREMENT,
-                          app TEXT NOT NULL,
-                          kind TEXT NOT NULL CHECK (kind IN ('deploy','quick','rollback')),
-                          state TEXT NOT NULL CHECK (state IN ('running','succeeded','failed','rolled_back','interrupted')),
-                          release TEXT,
-                          ref TEXT,
-                          commit_id TEXT,
-                          previous_release TEXT,
-                          who TEXT NOT NULL,
-                          started_at INTEGER NOT NULL,
-                          finished_at INTEGER,
-                          failed_step TEXT,
-                          message TEXT,
-                          options_json TEXT NOT NULL DEFAULT '{}')""");
-                    s.execute("CREATE INDEX deployments_app ON deployments(app, id)");
-                    s.execute("""
-                        CREATE TABLE deployment_steps (
-                          deployment_id INTEGER NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
-                          seq INTEGER NOT NULL,
-                          name TEXT NOT NULL,
-                          command TEXT,
-                          state TEXT NOT NULL CHECK (state IN ('running','ok','failed','skipped')),
-                          started_at INTEGER NOT NULL,
-                          finished_at INTEGER,
-                          log_path TEXT,
-                          message TEXT,
-                          PRIMARY KEY (deployment_id, seq))""");
-                    s.execute("""
-                        CREATE TABLE releases (
-                          app TEXT NOT NULL,
-                          id TEXT NOT NULL,
-                          path TEXT NOT NULL,
-                          state TEXT NOT NULL CHECK (state IN ('building','good','failed','rolled_back','pruned')),
-                          commit_id TEXT,
-                          ref TEXT,
-                          created_at INTEGER NOT NULL,
-                          deployment_id INTEGER,
-                          PRIMARY KEY (app, id))""");
-                    s.execute("PRAGMA user_version=2");
-                }
-                return null;
-            });
-        }
-        if (version < 3) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    s.execute("""
-                        CREATE TABLE backups (
-                          id INTEGER PRIMARY KEY AUTOINCREMENT,
-                          name TEXT NOT NULL,
-                          kind TEXT NOT NULL,
-                          state TEXT NOT NULL CHECK (state IN ('running','succeeded','failed','interrupted','pruned')),
-                          trigger TEXT NOT NULL,
-                          started_at INTEGER NOT NULL,
-                          finished_at INTEGER,
-                          file TEXT,
-                          bytes INTEGER,
-                          sha256 TEXT,
-                          compress TEXT,
-                          tool_version TEXT,
-                          server_version TEXT,
-                          error TEXT,
-                          drill_state TEXT CHECK (drill_state IN ('passed','failed')),
-                          drill_at INTEGER,
-                          drill_result TEXT)""");
-                    s.execute("CREATE INDEX backups_name ON backups(name, id)");
-                    s.execute("PRAGMA user_version=3");
-                }
-                return null;
-            });
-        }
-        if (version < 4) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    // the backup taken before a deployment's migrations, for rollback --with-data
-                    s.execute("ALTER TABLE deployments ADD COLUMN backup_id INTEGER");
-                    s.execute("PRAGMA user_version=4");
-                }
-                return null;
-            });
-        }
-        if (version < 5) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    // berth.yml files whose scheduled backups the daemon takes (variables may hold secrets: the file is 0600)
-                    s.execute("""
-                        CREATE TABLE backup_sources (
-                          config_path TEXT PRIMARY KEY,
-                          variables_json TEXT NOT NULL DEFAULT '{}',
-                          added_at INTEGER NOT NULL)""");
-                    s.execute("PRAGMA user_version=5");
-                }
-                return null;
-            });
-        }
-        if (version < 6) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    // the off-site copy of an archive: uploaded | failed | removed (by its retention)
-                    s.execute("ALTER TABLE backups ADD COLUMN offsite_state TEXT");
-                    s.execute("ALTER TABLE backups ADD COLUMN offsite_key TEXT");
-                    s.execute("ALTER TABLE backups ADD COLUMN offsite_at INTEGER");
-                    s.execute("ALTER TABLE backups ADD COLUMN offsite_error TEXT");
-                    s.execute("PRAGMA user_version=6");
-                }
-                return null;
-            });
-        }
-        if (version < 7) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    // monitoring: each check's current state (so a daemon restart re-alerts nothing),
-                    // uptime per hour (35 days) and per day (400 days), the alert history, silences, heartbeats
-                    s.execute("""
-                        CREATE TABLE check_states (
-                          name TEXT PRIMARY KEY,
-                          state TEXT NOT NULL,
-                          since INTEGER NOT NULL,
-                          checked_at INTEGER,
-                          value REAL,
-                          message TEXT,
-                          alerted_at INTEGER)""");
-                    s.execute("CREATE TABLE uptime_hours (name TEXT NOT NULL, hour INTEGER NOT NULL, ok INTEGER NOT NULL, total INTEGER NOT NULL, PRIMARY KEY(name, hour))");
-                    s.execute("CREATE TABLE uptime_days (name TEXT NOT NULL, day INTEGER NOT NULL, ok INTEGER NOT NULL, total INTEGER NOT NULL, PRIMARY KEY(name, day))");
-                    s.execute("""
-                        CREATE TABLE alerts (
-                          id INTEGER PRIMARY KEY AUTOINCREMENT,
-                          at INTEGER NOT NULL,
-                          subject TEXT NOT NULL,
-                          state TEXT NOT NULL,
-                          value TEXT,
-                          threshold TEXT,
-                          since INTEGER,
-                          message TEXT,
-                          delivery TEXT NOT NULL,
-                          channels TEXT,
-                          error TEXT)""");
-                    s.execute("CREATE INDEX alerts_at ON alerts(at)");
-                    s.execute("CREATE TABLE silences (id INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, until INTEGER NOT NULL, reason TEXT, created_at INTEGER NOT NULL)");
-                    s.execute("CREATE TABLE heartbeats (name TEXT PRIMARY KEY, token TEXT NOT NULL, last_at INTEGER)");
-                    // berth.yml files whose checks the daemon runs; their variables (webhook keys, ...) sealed with secret.key
-                    s.execute("CREATE TABLE monitor_sources (config_path TEXT PRIMARY KEY, variables_sealed BLOB NOT NULL, added_at INTEGER NOT NULL)");
-                    s.execute("PRAGMA user_version=7");
-                }
-                return null;
-            });
-        }
-        if (version < 8) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    // 'superseded': a good release that a rollback replaced (SQLite changes a CHECK only by rebuilding the table)
-                    s.execute("""
-                        CREATE TABLE releases_new (
-                          app TEXT NOT NULL,
-                          id TEXT NOT NULL,
-                          path TEXT NOT NULL,
-                          state TEXT NOT NULL CHECK (state IN ('building','good','failed','rolled_back','superseded','pruned')),
-                          commit_id TEXT,
-                          ref TEXT,
-                          created_at INTEGER NOT NULL,
-                          deployment_id INTEGER,
-                          PRIMARY KEY (app, id))""");
-                    s.execute("INSERT INTO releases_new SELECT app, id, path, state, commit_id, ref, created_at, deployment_id FROM releases");
-                    s.execute("DROP TABLE releases");
-                    s.execute("ALTER TABLE releases_new RENAME TO releases");
-                    s.execute("PRAGMA user_version=8");
-                }
-                return null;
-            });
-        }
-        if (version < 9) {
-            inTransaction(() -> {
-                try (Statement s = db.createStatement()) {
-                    // operations under way (restart, reload, stop, restore, drill): written before, removed after;
-                    // what a dead daemon left here was interrupted, and the next one says so
-                    s.execute("""
-                        CREATE TABLE operations (
-                          id INTEGER PRIMARY KEY AUTOINCREMENT,
-                          kind TEXT NOT NULL,
-                          target TEXT NOT NULL,
-                          started_at INTEGER NOT NULL,
-                          detail_json TEXT NOT NULL DEFAULT '{}')""");
-                    s.execute("PRAGMA user_version=9");
-                }
-                return null;
-            });
-        }
-    }
-
     /** Copies the WAL into the database and empties it (after secrets were sealed: no old frame keeps them). */
-    public synchronized void checkpoint() throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    public synchronized void checkpoint() {
+        try {
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
@@ -350,38 +110,46 @@ public final class StateStore implements AutoCloseable {
     @FunctionalInterface
     public interface Work<T> { T run() throws SQLException; }
 
-    public synchronized <T> T inTransaction(Work<T> work) throws SQLException {
-        boolean auto = db.getAutoCommit();
-        db.setAutoCommit(false);
+    public synchronized <T> T inTransaction(Work<T> work) {
         try {
-            T result = work.run();
-            db.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(auto);
+            boolean auto = db.getAutoCommit();
+            db.setAutoCommit(false);
+            try {
+                T result = work.run();
+                db.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
     // ---- apps -------------------------------------------------------------------------
 
-    public synchronized void upsertApp(StoredApp app) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("""
-                INSERT INTO apps(name, position, config_path, env_profile, desired, variables_json, updated_at)
-                VALUES (?,?,?,?,?,?,?)
-                ON CONFLICT(name) DO UPDATE SET config_path=excluded.config_path, env_profile=excluded.env_profile,
-                  desired=excluded.desired, variables_json=excluded.variables_json,
-                  updated_at=excluded.updated_at""")) {
-            ps.setString(1, app.name());
-            ps.setInt(2, app.position() >= 0 ? app.position() : nextPosition());
-            ps.setString(3, app.configPath());
-            ps.setString(4, app.envProfile());
-            ps.setString(5, app.desired());
-            ps.setString(6, app.variablesJson());
-            ps.setLong(7, System.currentTimeMillis());
-            ps.executeUpdate();
+    public synchronized void upsertApp(StoredApp app) {
+        try {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO apps(name, position, config_path, env_profile, desired, variables_json, updated_at)
+                    VALUES (?,?,?,?,?,?,?)
+                    ON CONFLICT(name) DO UPDATE SET config_path=excluded.config_path, env_profile=excluded.env_profile,
+                      desired=excluded.desired, variables_json=excluded.variables_json,
+                      updated_at=excluded.updated_at""")) {
+                ps.setString(1, app.name());
+                ps.setInt(2, app.position() >= 0 ? app.position() : nextPosition());
+                ps.setString(3, app.configPath());
+                ps.setString(4, app.envProfile());
+                ps.setString(5, app.desired());
+                ps.setString(6, app.variablesJson());
+                ps.setLong(7, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
@@ -391,12 +159,16 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    public synchronized void setDesired(String app, String desired) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("UPDATE apps SET desired=?, updated_at=? WHERE name=?")) {
-            ps.setString(1, desired);
-            ps.setLong(2, System.currentTimeMillis());
-            ps.setString(3, app);
-            ps.executeUpdate();
+    public synchronized void setDesired(String app, String desired) {
+        try {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE apps SET desired=?, updated_at=? WHERE name=?")) {
+                ps.setString(1, desired);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, app);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
@@ -404,7 +176,7 @@ public final class StateStore implements AutoCloseable {
      * Forgets an app: its registration, its instances and its events. A new app of the same name
      * starts with no history: its app:NAME check does not count the restarts of the deleted one.
      */
-    public synchronized void deleteApp(String app) throws SQLException {
+    public synchronized void deleteApp(String app) {
         inTransaction(() -> {
             for (String sql : new String[] {"DELETE FROM events WHERE app=?", "DELETE FROM instances WHERE app=?", "DELETE FROM apps WHERE name=?"}) {
                 try (PreparedStatement ps = db.prepareStatement(sql)) {
@@ -416,73 +188,89 @@ public final class StateStore implements AutoCloseable {
         });
     }
 
-    public synchronized List<StoredApp> apps() throws SQLException {
-        List<StoredApp> out = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT name, position, config_path, env_profile, desired, variables_json FROM apps ORDER BY position")) {
-            while (rs.next()) {
-                out.add(new StoredApp(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)));
+    public synchronized List<StoredApp> apps() {
+        try {
+            List<StoredApp> out = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT name, position, config_path, env_profile, desired, variables_json FROM apps ORDER BY position")) {
+                while (rs.next()) {
+                    out.add(new StoredApp(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)));
+                }
             }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
-        return out;
     }
 
     // ---- instances --------------------------------------------------------------------
 
     /** An instance's runtime state; committed without waiting for the disk (see withoutFsync). */
-    public synchronized void saveInstance(StoredInstance i) throws SQLException {
-        withoutFsync(() -> {
-            try (PreparedStatement ps = db.prepareStatement("""
-                    INSERT INTO instances(app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                    ON CONFLICT(app, idx) DO UPDATE SET pid=excluded.pid, start_ticks=excluded.start_ticks,
-                      started_at=excluded.started_at, port=excluded.port, restarts=excluded.restarts, state=excluded.state,
-                      reason=excluded.reason, env_digest_json=excluded.env_digest_json, env_changes=excluded.env_changes""")) {
-                ps.setString(1, i.app());
-                ps.setInt(2, i.index());
-                setLong(ps, 3, i.pid());
-                setLong(ps, 4, i.startTicks());
-                setLong(ps, 5, i.startedAt());
-                if (i.port() == null) ps.setNull(6, Types.INTEGER); else ps.setInt(6, i.port());
-                ps.setInt(7, i.restarts());
-                ps.setString(8, i.state());
-                ps.setString(9, i.reason());
-                ps.setString(10, i.envDigestJson());
-                ps.setString(11, i.envChanges());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+    public synchronized void saveInstance(StoredInstance i) {
+        try {
+            withoutFsync(() -> {
+                try (PreparedStatement ps = db.prepareStatement("""
+                        INSERT INTO instances(app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes)
+                        VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                        ON CONFLICT(app, idx) DO UPDATE SET pid=excluded.pid, start_ticks=excluded.start_ticks,
+                          started_at=excluded.started_at, port=excluded.port, restarts=excluded.restarts, state=excluded.state,
+                          reason=excluded.reason, env_digest_json=excluded.env_digest_json, env_changes=excluded.env_changes""")) {
+                    ps.setString(1, i.app());
+                    ps.setInt(2, i.index());
+                    setLong(ps, 3, i.pid());
+                    setLong(ps, 4, i.startTicks());
+                    setLong(ps, 5, i.startedAt());
+                    if (i.port() == null) ps.setNull(6, Types.INTEGER); else ps.setInt(6, i.port());
+                    ps.setInt(7, i.restarts());
+                    ps.setString(8, i.state());
+                    ps.setString(9, i.reason());
+                    ps.setString(10, i.envDigestJson());
+                    ps.setString(11, i.envChanges());
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     private static void setLong(PreparedStatement ps, int col, Long v) throws SQLException {
         if (v == null) ps.setNull(col, Types.INTEGER); else ps.setLong(col, v);
     }
 
-    public synchronized void deleteInstancesFrom(String app, int fromIndex) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("DELETE FROM instances WHERE app=? AND idx>=?")) {
-            ps.setString(1, app);
-            ps.setInt(2, fromIndex);
-            ps.executeUpdate();
+    public synchronized void deleteInstancesFrom(String app, int fromIndex) {
+        try {
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM instances WHERE app=? AND idx>=?")) {
+                ps.setString(1, app);
+                ps.setInt(2, fromIndex);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
-    public synchronized List<StoredInstance> instances(String app) throws SQLException {
-        List<StoredInstance> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement("""
-                SELECT app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes
-                FROM instances WHERE app=? ORDER BY idx""")) {
-            ps.setString(1, app);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredInstance(rs.getString(1), rs.getInt(2), nullableLong(rs, 3), nullableLong(rs, 4),
-                            nullableLong(rs, 5), (Integer) rs.getObject(6), rs.getInt(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10), rs.getString(11)));
+    public synchronized List<StoredInstance> instances(String app) {
+        try {
+            List<StoredInstance> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes
+                    FROM instances WHERE app=? ORDER BY idx""")) {
+                ps.setString(1, app);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredInstance(rs.getString(1), rs.getInt(2), nullableLong(rs, 3), nullableLong(rs, 4),
+                                nullableLong(rs, 5), (Integer) rs.getObject(6), rs.getInt(7), rs.getString(8), rs.getString(9),
+                                rs.getString(10), rs.getString(11)));
+                    }
                 }
             }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
-        return out;
     }
 
     /** A nullable INTEGER column (getLong gives 0 for NULL); the store's repositories share it. */
@@ -493,23 +281,27 @@ public final class StateStore implements AutoCloseable {
 
     // ---- events -----------------------------------------------------------------------
 
-    public void addEvent(String app, Integer index, String kind, String message) throws SQLException {
-        long at = System.currentTimeMillis();
-        synchronized (this) {
-            withoutFsync(() -> {
-                try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
-                    ps.setLong(1, at);
-                    ps.setString(2, app);
-                    if (index == null) ps.setNull(3, Types.INTEGER); else ps.setInt(3, index);
-                    ps.setString(4, kind);
-                    ps.setString(5, message);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
+    public void addEvent(String app, Integer index, String kind, String message) {
+        try {
+            long at = System.currentTimeMillis();
+            synchronized (this) {
+                withoutFsync(() -> {
+                    try (PreparedStatement ps = db.prepareStatement("INSERT INTO events(at, app, idx, kind, message) VALUES (?,?,?,?,?)")) {
+                        ps.setLong(1, at);
+                        ps.setString(2, app);
+                        if (index == null) ps.setNull(3, Types.INTEGER); else ps.setInt(3, index);
+                        ps.setString(4, kind);
+                        ps.setString(5, message);
+                        ps.executeUpdate();
+                    }
+                    return null;
+                });
+            }
+            Consumer<StoredEvent> l = eventListener;
+            if (l != null) l.accept(new StoredEvent(at, app, index, kind, message)); // outside the lock: the listener may write too
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
-        Consumer<StoredEvent> l = eventListener;
-        if (l != null) l.accept(new StoredEvent(at, app, index, kind, message)); // outside the lock: the listener may write too
     }
 
     private volatile Consumer<StoredEvent> eventListener;
@@ -523,47 +315,63 @@ public final class StateStore implements AutoCloseable {
      * Exits of an app's instances since a time that nobody asked for: a stop, restart, reload or
      * deploy ends instances too, and those exits are recorded as "... (stopped)".
      */
-    public synchronized int countUnplannedExits(String app, long sinceMillis) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT COUNT(*) FROM events WHERE app=? AND at>=? AND kind IN ('exited','errored') AND message NOT LIKE '%(stopped)'")) {
-            ps.setString(1, app);
-            ps.setLong(2, sinceMillis);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
+    public synchronized int countUnplannedExits(String app, long sinceMillis) {
+        try {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "SELECT COUNT(*) FROM events WHERE app=? AND at>=? AND kind IN ('exited','errored') AND message NOT LIKE '%(stopped)'")) {
+                ps.setString(1, app);
+                ps.setLong(2, sinceMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
             }
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
     }
 
-    public synchronized List<StoredEvent> events(String app, int limit) throws SQLException {
-        List<StoredEvent> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT at, app, idx, kind, message FROM events WHERE app=? ORDER BY id DESC LIMIT ?")) {
-            ps.setString(1, app);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));
+    public synchronized List<StoredEvent> events(String app, int limit) {
+        try {
+            List<StoredEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement(
+                    "SELECT at, app, idx, kind, message FROM events WHERE app=? ORDER BY id DESC LIMIT ?")) {
+                ps.setString(1, app);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));
+                    }
                 }
             }
+            return out.reversed();
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
-        return out.reversed();
     }
 
     /** The newest events of every app and backup:NAME together, oldest first. */
-    public synchronized List<StoredEvent> recentEvents(int limit) throws SQLException {
-        List<StoredEvent> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT at, app, idx, kind, message FROM events ORDER BY id DESC LIMIT ?")) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));
+    public synchronized List<StoredEvent> recentEvents(int limit) {
+        try {
+            List<StoredEvent> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT at, app, idx, kind, message FROM events ORDER BY id DESC LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredEvent(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)));
+                    }
                 }
             }
+            return out.reversed();
+        } catch (SQLException e) {
+            throw new StoreException(e);
         }
-        return out.reversed();
     }
 
-    @Override public synchronized void close() throws SQLException {
-        db.close();
+    @Override public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 }

@@ -15,7 +15,7 @@ import dev.berth.store.StateStore;
 import dev.berth.store.StoredApp;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -111,7 +111,7 @@ public final class AppCatalog {
     private Optional<StoredApp> stored(String name) {
         try {
             return store.apps().stream().filter(a -> a.name().equals(name)).findFirst();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot read the state database: " + e.getMessage(), e);
         }
     }
@@ -179,7 +179,7 @@ public final class AppCatalog {
             StoredApp before = stored(spec.name()).orElse(null);
             store.upsertApp(new StoredApp(spec.name(), before == null ? -1 : before.position(),
                     config.toAbsolutePath().toString(), profile, DesiredState.RUNNING.label(), sealed(vars)));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot save app " + spec.name() + ": " + e.getMessage(), e);
         }
     }
@@ -187,7 +187,7 @@ public final class AppCatalog {
     private void setDesired(String app, DesiredState desired) {
         try {
             store.setDesired(app, desired.label());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot save the desired state of " + app + ": " + e.getMessage(), e);
         }
     }
@@ -281,7 +281,7 @@ public final class AppCatalog {
                     store.upsertApp(new StoredApp(a.name(), a.position(), a.configPath(), a.envProfile(), a.desired(), sealed(merged)));
                 }
             }
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot save variables: " + e.getMessage(), e);
         }
     }
@@ -321,7 +321,7 @@ public final class AppCatalog {
                 store.checkpoint();
                 LOG.info("sealed the stored variables of " + n + " app(s)");
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot seal the stored variables", e);
         }
     }
@@ -338,7 +338,7 @@ public final class AppCatalog {
         List<StoredApp> all;
         try {
             all = store.apps();
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot read the state database: " + e.getMessage(), e);
         }
         for (StoredApp a : all) {
@@ -354,11 +354,11 @@ public final class AppCatalog {
                     Outcome o = supervisor.recover(spec, sourceFor(a.name()), a.desired(), store.instances(a.name()));
                     LOG.warning(a.name() + ": its berth.yml does not load (" + e.problems().get(0) + "); recovered with the last good copy");
                     out.add(new Outcome(a.name(), o.ok(), o.message() + " (with the last good berth.yml: " + e.problems().get(0) + ")", o.details()));
-                } catch (ConfigException | SQLException | RuntimeException none) {
+                } catch (ConfigException | RuntimeException none) {
                     LOG.log(Level.WARNING, "cannot recover " + a.name() + ": " + e.getMessage());
                     out.add(new Outcome(a.name(), false, "cannot load its berth.yml: " + e.problems().get(0), List.of()));
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot recover " + a.name(), e);
                 out.add(new Outcome(a.name(), false, "cannot recover: " + e.getMessage(), List.of()));
             }

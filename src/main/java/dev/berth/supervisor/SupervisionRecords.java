@@ -3,7 +3,7 @@ package dev.berth.supervisor;
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
 import dev.berth.store.StoredInstance;
-import java.sql.SQLException;
+import dev.berth.store.StoreException;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,7 +26,7 @@ final class SupervisionRecords {
                 i.port, i.restarts, i.state().label(), i.reason, Json.write(i.envDigest), i.envChanges);
         try {
             if (registered.test(app)) store.saveInstance(s);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot save instance " + app + "[" + i.index + "]", e);
         }
     }
@@ -34,7 +34,7 @@ final class SupervisionRecords {
     void persistDesired(SupervisedApp a) {
         try {
             store.setDesired(a.name, a.desired.label());
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot save the desired state of " + a.name + ": " + e.getMessage(), e);
         }
     }
@@ -42,7 +42,7 @@ final class SupervisionRecords {
     void deleteInstancesFrom(String app, int wanted) {
         try {
             store.deleteInstancesFrom(app, wanted);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record scale-down of " + app, e);
         }
     }
@@ -50,7 +50,7 @@ final class SupervisionRecords {
     void deleteApp(String app) {
         try {
             store.deleteApp(app);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             throw new IllegalStateException("cannot record the deletion of " + app + ": " + e.getMessage(), e);
         }
     }
@@ -67,7 +67,7 @@ final class SupervisionRecords {
     void event(String app, Integer index, String kind, String message) {
         try {
             store.addEvent(app, index, kind, message);
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             LOG.log(Level.WARNING, "cannot record event for " + app, e);
         }
     }
