@@ -1,5 +1,7 @@
 package dev.berth.store;
 
+import static dev.berth.store.Sql.query;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -46,26 +48,22 @@ public final class BackupCatalog {
     }
 
     public long begin(String name, String kind, String trigger, String compress) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement(
-                        "INSERT INTO backups(name, kind, state, trigger, started_at, compress) VALUES (?,?,'running',?,?,?)",
-                        PreparedStatement.RETURN_GENERATED_KEYS)) {
-                    ps.setString(1, name);
-                    ps.setString(2, kind);
-                    ps.setString(3, trigger);
-                    ps.setLong(4, System.currentTimeMillis());
-                    ps.setString(5, compress);
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        return keys.getLong(1);
-                    }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO backups(name, kind, state, trigger, started_at, compress) VALUES (?,?,'running',?,?,?)",
+                    PreparedStatement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, name);
+                ps.setString(2, kind);
+                ps.setString(3, trigger);
+                ps.setLong(4, System.currentTimeMillis());
+                ps.setString(5, compress);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+        });
     }
 
     /**
@@ -73,223 +71,173 @@ public final class BackupCatalog {
      * to `file`: the name and checksum are recorded first, the state stays running.
      */
     public void renaming(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        UPDATE backups SET file=?, bytes=?, sha256=?, tool_version=?, server_version=? WHERE id=? AND state='running'""")) {
-                    ps.setString(1, file);
-                    ps.setLong(2, bytes);
-                    ps.setString(3, sha256);
-                    ps.setString(4, toolVersion);
-                    ps.setString(5, serverVersion);
-                    ps.setLong(6, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    UPDATE backups SET file=?, bytes=?, sha256=?, tool_version=?, server_version=? WHERE id=? AND state='running'""")) {
+                ps.setString(1, file);
+                ps.setLong(2, bytes);
+                ps.setString(3, sha256);
+                ps.setString(4, toolVersion);
+                ps.setString(5, serverVersion);
+                ps.setLong(6, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** A run a dead daemon left running whose archive is complete and matches its checksum: it counts as done. */
     public void adopted(long id, long finishedAt, String note) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='succeeded', finished_at=?, error=? WHERE id=? AND state='running'")) {
-                    ps.setLong(1, finishedAt);
-                    ps.setString(2, note);
-                    ps.setLong(3, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='succeeded', finished_at=?, error=? WHERE id=? AND state='running'")) {
+                ps.setLong(1, finishedAt);
+                ps.setString(2, note);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Off-site uploads a dead daemon left under way: failed, so that the next run of the backup uploads them again. */
     public int interruptUploads(String error) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement(
-                        "UPDATE backups SET offsite_state='failed', offsite_at=?, offsite_error=? WHERE offsite_state='uploading'")) {
-                    ps.setLong(1, System.currentTimeMillis());
-                    ps.setString(2, error);
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE backups SET offsite_state='failed', offsite_at=?, offsite_error=? WHERE offsite_state='uploading'")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setString(2, error);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Every run in a state, newest first. */
     public List<Entry> inState(String state) {
-        try {
+        return query(() -> {
             return select(" WHERE state=?", state, 100000);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** Every archive file a row names, in any state. */
     public List<Entry> withFiles() {
-        try {
+        return query(() -> {
             return select(" WHERE file IS NOT NULL", null, 1000000);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     public void succeeded(long id, String file, long bytes, String sha256, String toolVersion, String serverVersion) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        UPDATE backups SET state='succeeded', finished_at=?, file=?, bytes=?, sha256=?, tool_version=?, server_version=?
-                        WHERE id=?""")) {
-                    ps.setLong(1, System.currentTimeMillis());
-                    ps.setString(2, file);
-                    ps.setLong(3, bytes);
-                    ps.setString(4, sha256);
-                    ps.setString(5, toolVersion);
-                    ps.setString(6, serverVersion);
-                    ps.setLong(7, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    UPDATE backups SET state='succeeded', finished_at=?, file=?, bytes=?, sha256=?, tool_version=?, server_version=?
+                    WHERE id=?""")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setString(2, file);
+                ps.setLong(3, bytes);
+                ps.setString(4, sha256);
+                ps.setString(5, toolVersion);
+                ps.setString(6, serverVersion);
+                ps.setLong(7, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public void failed(long id, String state, String error) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state=?, finished_at=?, error=? WHERE id=?")) {
-                    ps.setString(1, state);
-                    ps.setLong(2, System.currentTimeMillis());
-                    ps.setString(3, error);
-                    ps.setLong(4, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state=?, finished_at=?, error=? WHERE id=?")) {
+                ps.setString(1, state);
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, error);
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public void pruned(long id) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='pruned' WHERE id=?")) {
-                    ps.setLong(1, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET state='pruned' WHERE id=?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public void drilled(long id, boolean passed, String resultJson) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET drill_state=?, drill_at=?, drill_result=? WHERE id=?")) {
-                    ps.setString(1, passed ? "passed" : "failed");
-                    ps.setLong(2, System.currentTimeMillis());
-                    ps.setString(3, resultJson);
-                    ps.setLong(4, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE backups SET drill_state=?, drill_at=?, drill_result=? WHERE id=?")) {
+                ps.setString(1, passed ? "passed" : "failed");
+                ps.setLong(2, System.currentTimeMillis());
+                ps.setString(3, resultJson);
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Records the off-site copy of #id: uploaded (key set, error cleared), failed (with the error) or removed. */
     public void offsite(long id, String state, String key, String error) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement(
-                        "UPDATE backups SET offsite_state=?, offsite_key=COALESCE(?, offsite_key), offsite_at=?, offsite_error=? WHERE id=?")) {
-                    ps.setString(1, state);
-                    ps.setString(2, key);
-                    ps.setLong(3, System.currentTimeMillis());
-                    ps.setString(4, error);
-                    ps.setLong(5, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE backups SET offsite_state=?, offsite_key=COALESCE(?, offsite_key), offsite_at=?, offsite_error=? WHERE id=?")) {
+                ps.setString(1, state);
+                ps.setString(2, key);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setString(4, error);
+                ps.setLong(5, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public Optional<Entry> get(long id) {
-        try {
+        return query(() -> {
             List<Entry> one = select(" WHERE id=?", id, 1);
             return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** Remembers a berth.yml whose scheduled backups the daemon takes, across daemon restarts. */
     public void watchSource(String configPath, String variablesJson) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        INSERT INTO backup_sources(config_path, variables_json, added_at) VALUES (?,?,?)
-                        ON CONFLICT(config_path) DO UPDATE SET variables_json=excluded.variables_json""")) {
-                    ps.setString(1, configPath);
-                    ps.setString(2, variablesJson);
-                    ps.setLong(3, System.currentTimeMillis());
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO backup_sources(config_path, variables_json, added_at) VALUES (?,?,?)
+                    ON CONFLICT(config_path) DO UPDATE SET variables_json=excluded.variables_json""")) {
+                ps.setString(1, configPath);
+                ps.setString(2, variablesJson);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** config path -> variables JSON. */
     public Map<String, String> sources() {
-        try {
-            return store.withConnection(db -> {
-                Map<String, String> out = new LinkedHashMap<>();
-                try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_json FROM backup_sources ORDER BY added_at");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-                }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_json FROM backup_sources ORDER BY added_at");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+            return out;
+        });
     }
 
     /** Runs a dead daemon left running: recorded as interrupted, never as done. */
     public int interruptRunning() {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement(
-                        "UPDATE backups SET state='interrupted', finished_at=?, error='the berth daemon stopped during it' WHERE state='running'")) {
-                    ps.setLong(1, System.currentTimeMillis());
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE backups SET state='interrupted', finished_at=?, error='the berth daemon stopped during it' WHERE state='running'")) {
+                ps.setLong(1, System.currentTimeMillis());
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** When the newest good archive of a backup (here or off-site) was finished, or null. */
@@ -302,26 +250,20 @@ public final class BackupCatalog {
 
     /** The names of the backups the catalog has runs of, sorted. */
     public List<String> names() {
-        try {
-            return store.withConnection(db -> {
-                List<String> out = new ArrayList<>();
-                try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT name FROM backups ORDER BY name"); ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(rs.getString(1));
-                }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT DISTINCT name FROM backups ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        });
     }
 
     /** Newest first; name null for every backup. */
     public List<Entry> list(String name, int limit) {
-        try {
+        return query(() -> {
             return name == null ? select("", null, limit) : select(" WHERE name=?", name, limit);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     private List<Entry> select(String where, Object arg, int limit) throws SQLException {

@@ -1,5 +1,7 @@
 package dev.berth.store;
 
+import static dev.berth.store.Sql.update;
+
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,27 +57,23 @@ public final class CheckRecords {
     }
 
     public Map<String, CheckState> states() {
-        try {
-            return store.withConnection(db -> {
-                Map<String, CheckState> out = new HashMap<>();
-                try (PreparedStatement ps = db.prepareStatement("SELECT name, state, since, checked_at, value, message, alerted_at FROM check_states");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Double v = rs.getObject(5) == null ? null : rs.getDouble(5);
-                        out.put(rs.getString(1), new CheckState(rs.getString(1), rs.getString(2), rs.getLong(3), StateStore.nullableLong(rs, 4), v,
-                                rs.getString(6), StateStore.nullableLong(rs, 7)));
-                    }
+        return store.withConnection(db -> {
+            Map<String, CheckState> out = new HashMap<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT name, state, since, checked_at, value, message, alerted_at FROM check_states");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Double v = rs.getObject(5) == null ? null : rs.getDouble(5);
+                    out.put(rs.getString(1), new CheckState(rs.getString(1), rs.getString(2), rs.getLong(3), StateStore.nullableLong(rs, 4), v,
+                            rs.getString(6), StateStore.nullableLong(rs, 7)));
                 }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+            return out;
+        });
     }
 
     /** Saves states that changed (and when they were last alerted), in one transaction. */
     public void saveStates(List<CheckState> states) {
-        try {
+        update(() -> {
             if (states.isEmpty()) return;
             inTransaction(db -> {
                 try (PreparedStatement ps = db.prepareStatement("""
@@ -96,9 +94,7 @@ public final class CheckRecords {
                 }
                 return null;
             });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /**
@@ -106,7 +102,7 @@ public final class CheckRecords {
      * and drops buckets older than their keep, in one transaction.
      */
     public void addUptime(Map<String, long[]> counts, long at) {
-        try {
+        update(() -> {
             if (counts.isEmpty()) return;
             inTransaction(db -> {
                 try (PreparedStatement hours = db.prepareStatement("""
@@ -149,279 +145,221 @@ public final class CheckRecords {
                 }
                 return null;
             });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** Good and total runs of a check within the last `millis` (hour buckets up to 35 days, day buckets beyond). */
     public Count uptime(String name, long millis, long now) {
-        try {
-            boolean byHour = millis <= 35 * DAY;
-            String sql = byHour ? "SELECT COALESCE(SUM(ok),0), COALESCE(SUM(total),0) FROM uptime_hours WHERE name=? AND hour > ?"
-                    : "SELECT COALESCE(SUM(ok),0), COALESCE(SUM(total),0) FROM uptime_days WHERE name=? AND day > ?";
-            long from = byHour ? (now - millis) / HOUR : (now - millis) / DAY;
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement(sql)) {
-                    ps.setString(1, name);
-                    ps.setLong(2, from);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return new Count(rs.getLong(1), rs.getLong(2));
-                    }
+        boolean byHour = millis <= 35 * DAY;
+        String sql = byHour ? "SELECT COALESCE(SUM(ok),0), COALESCE(SUM(total),0) FROM uptime_hours WHERE name=? AND hour > ?"
+                : "SELECT COALESCE(SUM(ok),0), COALESCE(SUM(total),0) FROM uptime_days WHERE name=? AND day > ?";
+        long from = byHour ? (now - millis) / HOUR : (now - millis) / DAY;
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(sql)) {
+                ps.setString(1, name);
+                ps.setLong(2, from);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Count(rs.getLong(1), rs.getLong(2));
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+        });
     }
 
     public long addAlert(long at, String subject, String state, String value, String threshold, Long since, String message,
                          String delivery, String channels, String error) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        INSERT INTO alerts(at, subject, state, value, threshold, since, message, delivery, channels, error)
-                        VALUES (?,?,?,?,?,?,?,?,?,?)""", PreparedStatement.RETURN_GENERATED_KEYS)) {
-                    ps.setLong(1, at);
-                    ps.setString(2, subject);
-                    ps.setString(3, state);
-                    ps.setString(4, value);
-                    ps.setString(5, threshold);
-                    ps.setObject(6, since);
-                    ps.setString(7, message);
-                    ps.setString(8, delivery);
-                    ps.setString(9, channels);
-                    ps.setString(10, error);
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        return keys.getLong(1);
-                    }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO alerts(at, subject, state, value, threshold, since, message, delivery, channels, error)
+                    VALUES (?,?,?,?,?,?,?,?,?,?)""", PreparedStatement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, at);
+                ps.setString(2, subject);
+                ps.setString(3, state);
+                ps.setString(4, value);
+                ps.setString(5, threshold);
+                ps.setObject(6, since);
+                ps.setString(7, message);
+                ps.setString(8, delivery);
+                ps.setString(9, channels);
+                ps.setString(10, error);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+        });
     }
 
     public void setDelivery(long id, String delivery, String error) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("UPDATE alerts SET delivery=?, error=? WHERE id=?")) {
-                    ps.setString(1, delivery);
-                    ps.setString(2, error);
-                    ps.setLong(3, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE alerts SET delivery=?, error=? WHERE id=?")) {
+                ps.setString(1, delivery);
+                ps.setString(2, error);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Alerts recorded as queued (or "queued; sent to a, b": some channels still to go) that a dead daemon never finished, oldest first. */
     public List<AlertRecord> queued() {
-        try {
-            return store.withConnection(db -> {
-                List<AlertRecord> out = new ArrayList<>();
-                try (PreparedStatement ps = db.prepareStatement("""
-                        SELECT id, at, subject, state, value, threshold, since, message, delivery, channels, error FROM alerts
-                        WHERE delivery LIKE 'queued%' ORDER BY id""");
-                     ResultSet rs = ps.executeQuery()) {
+        return store.withConnection(db -> {
+            List<AlertRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT id, at, subject, state, value, threshold, since, message, delivery, channels, error FROM alerts
+                    WHERE delivery LIKE 'queued%' ORDER BY id""");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AlertRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            StateStore.nullableLong(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Newest first. */
+    public List<AlertRecord> alerts(int limit) {
+        return store.withConnection(db -> {
+            List<AlertRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT id, at, subject, state, value, threshold, since, message, delivery, channels, error FROM alerts ORDER BY id DESC LIMIT ?""")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new AlertRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                                 StateStore.nullableLong(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11)));
                     }
                 }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    /** Newest first. */
-    public List<AlertRecord> alerts(int limit) {
-        try {
-            return store.withConnection(db -> {
-                List<AlertRecord> out = new ArrayList<>();
-                try (PreparedStatement ps = db.prepareStatement("""
-                        SELECT id, at, subject, state, value, threshold, since, message, delivery, channels, error FROM alerts ORDER BY id DESC LIMIT ?""")) {
-                    ps.setInt(1, limit);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(new AlertRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                                    StateStore.nullableLong(rs, 7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11)));
-                        }
-                    }
-                }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+            return out;
+        });
     }
 
     public long addSilence(String target, long until, String reason) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("INSERT INTO silences(target, until, reason, created_at) VALUES (?,?,?,?)",
-                        PreparedStatement.RETURN_GENERATED_KEYS)) {
-                    ps.setString(1, target);
-                    ps.setLong(2, until);
-                    ps.setString(3, reason);
-                    ps.setLong(4, System.currentTimeMillis());
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        return keys.getLong(1);
-                    }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO silences(target, until, reason, created_at) VALUES (?,?,?,?)",
+                    PreparedStatement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, target);
+                ps.setLong(2, until);
+                ps.setString(3, reason);
+                ps.setLong(4, System.currentTimeMillis());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+        });
     }
 
     /** Silences still in force at now. */
     public List<Silence> silences(long now) {
-        try {
-            return store.withConnection(db -> {
-                List<Silence> out = new ArrayList<>();
-                try (PreparedStatement ps = db.prepareStatement("SELECT id, target, until, reason, created_at FROM silences WHERE until > ? ORDER BY id")) {
-                    ps.setLong(1, now);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) out.add(new Silence(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5)));
-                    }
+        return store.withConnection(db -> {
+            List<Silence> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT id, target, until, reason, created_at FROM silences WHERE until > ? ORDER BY id")) {
+                ps.setLong(1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new Silence(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5)));
                 }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+            return out;
+        });
     }
 
     /** Ends silences of target (all of them when target is null); how many ended. */
     public int endSilences(String target, long now) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement(target == null ? "UPDATE silences SET until=? WHERE until > ?"
-                        : "UPDATE silences SET until=? WHERE until > ? AND target=?")) {
-                    ps.setLong(1, now);
-                    ps.setLong(2, now);
-                    if (target != null) ps.setString(3, target);
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(target == null ? "UPDATE silences SET until=? WHERE until > ?"
+                    : "UPDATE silences SET until=? WHERE until > ? AND target=?")) {
+                ps.setLong(1, now);
+                ps.setLong(2, now);
+                if (target != null) ps.setString(3, target);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Remembers a berth.yml whose checks the daemon runs, with its variables sealed by the caller. */
     public void watchSource(String configPath, byte[] sealedVariables) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        INSERT INTO monitor_sources(config_path, variables_sealed, added_at) VALUES (?,?,?)
-                        ON CONFLICT(config_path) DO UPDATE SET variables_sealed=excluded.variables_sealed""")) {
-                    ps.setString(1, configPath);
-                    ps.setBytes(2, sealedVariables);
-                    ps.setLong(3, System.currentTimeMillis());
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO monitor_sources(config_path, variables_sealed, added_at) VALUES (?,?,?)
+                    ON CONFLICT(config_path) DO UPDATE SET variables_sealed=excluded.variables_sealed""")) {
+                ps.setString(1, configPath);
+                ps.setBytes(2, sealedVariables);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public void forgetSource(String configPath) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("DELETE FROM monitor_sources WHERE config_path=?")) {
-                    ps.setString(1, configPath);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM monitor_sources WHERE config_path=?")) {
+                ps.setString(1, configPath);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** config path -> sealed variables, in the order they were first watched. */
     public Map<String, byte[]> sources() {
-        try {
-            return store.withConnection(db -> {
-                Map<String, byte[]> out = new LinkedHashMap<>();
-                try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_sealed FROM monitor_sources ORDER BY added_at, config_path");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getString(1), rs.getBytes(2));
-                }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT config_path, variables_sealed FROM monitor_sources ORDER BY added_at, config_path");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getBytes(2));
+            }
+            return out;
+        });
     }
 
     /** The heartbeat's token, made (random) on first use. */
     public String heartbeatToken(String name) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("SELECT token FROM heartbeats WHERE name=?")) {
-                    ps.setString(1, name);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) return rs.getString(1);
-                    }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("SELECT token FROM heartbeats WHERE name=?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return rs.getString(1);
                 }
-                byte[] b = new byte[18];
-                new SecureRandom().nextBytes(b);
-                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-                try (PreparedStatement ps = db.prepareStatement("INSERT INTO heartbeats(name, token) VALUES (?,?)")) {
-                    ps.setString(1, name);
-                    ps.setString(2, token);
-                    ps.executeUpdate();
-                }
-                return token;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+            byte[] b = new byte[18];
+            new SecureRandom().nextBytes(b);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO heartbeats(name, token) VALUES (?,?)")) {
+                ps.setString(1, name);
+                ps.setString(2, token);
+                ps.executeUpdate();
+            }
+            return token;
+        });
     }
 
     /** Records a call of the heartbeat when the token is right; false when it is not. */
     public boolean beat(String name, String token, long at) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("UPDATE heartbeats SET last_at=? WHERE name=? AND token=?")) {
-                    ps.setLong(1, at);
-                    ps.setString(2, name);
-                    ps.setString(3, token);
-                    return ps.executeUpdate() == 1;
-                }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE heartbeats SET last_at=? WHERE name=? AND token=?")) {
+                ps.setLong(1, at);
+                ps.setString(2, name);
+                ps.setString(3, token);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     public Optional<Long> lastBeat(String name) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("SELECT last_at FROM heartbeats WHERE name=?")) {
-                    ps.setString(1, name);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? Optional.ofNullable(StateStore.nullableLong(rs, 1)) : Optional.empty();
-                    }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("SELECT last_at FROM heartbeats WHERE name=?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(StateStore.nullableLong(rs, 1)) : Optional.empty();
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+        });
     }
 }

@@ -1,5 +1,7 @@
 package dev.berth.store;
 
+import static dev.berth.store.Sql.query;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,92 +36,76 @@ public final class Deployments {
     }
 
     public long begin(String app, String kind, String release, String ref, String previousRelease, String who, String optionsJson) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        INSERT INTO deployments(app, kind, state, release, ref, previous_release, who, started_at, options_json)
-                        VALUES (?,?,'running',?,?,?,?,?,?)""", PreparedStatement.RETURN_GENERATED_KEYS)) {
-                    ps.setString(1, app);
-                    ps.setString(2, kind);
-                    ps.setString(3, release);
-                    ps.setString(4, ref);
-                    ps.setString(5, previousRelease);
-                    ps.setString(6, who);
-                    ps.setLong(7, System.currentTimeMillis());
-                    ps.setString(8, optionsJson);
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        return keys.getLong(1);
-                    }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO deployments(app, kind, state, release, ref, previous_release, who, started_at, options_json)
+                    VALUES (?,?,'running',?,?,?,?,?,?)""", PreparedStatement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, app);
+                ps.setString(2, kind);
+                ps.setString(3, release);
+                ps.setString(4, ref);
+                ps.setString(5, previousRelease);
+                ps.setString(6, who);
+                ps.setLong(7, System.currentTimeMillis());
+                ps.setString(8, optionsJson);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+        });
     }
 
     public void setRelease(long id, String release, String commit) {
-        try {
+        Sql.update(() -> {
             update("UPDATE deployments SET release=?, commit_id=? WHERE id=?", release, commit, id);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     public void setBackup(long id, long backupId) {
-        try {
+        Sql.update(() -> {
             update("UPDATE deployments SET backup_id=? WHERE id=?", backupId, id);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     public void finish(long id, String state, String failedStep, String message) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement(
-                        "UPDATE deployments SET state=?, failed_step=?, message=?, finished_at=? WHERE id=?")) {
-                    ps.setString(1, state);
-                    ps.setString(2, failedStep);
-                    ps.setString(3, message);
-                    ps.setLong(4, System.currentTimeMillis());
-                    ps.setLong(5, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-            if ("failed".equals(state) || "rolled_back".equals(state)) { // an alert event, for the monitor to send
-                Optional<Deployment> d = get(id);
-                if (d.isPresent()) {
-                    store.addEvent(d.get().app(), null, "deploy_" + state, "deployment #" + id + (state.equals("failed") ? " failed" : " was rolled back")
-                            + (failedStep == null ? "" : " at " + failedStep) + (message == null ? "" : ": " + message));
-                }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "UPDATE deployments SET state=?, failed_step=?, message=?, finished_at=? WHERE id=?")) {
+                ps.setString(1, state);
+                ps.setString(2, failedStep);
+                ps.setString(3, message);
+                ps.setLong(4, System.currentTimeMillis());
+                ps.setLong(5, id);
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+            return null;
+        });
+        if ("failed".equals(state) || "rolled_back".equals(state)) { // an alert event, for the monitor to send
+            Optional<Deployment> d = get(id);
+            if (d.isPresent()) {
+                store.addEvent(d.get().app(), null, "deploy_" + state, "deployment #" + id + (state.equals("failed") ? " failed" : " was rolled back")
+                        + (failedStep == null ? "" : " at " + failedStep) + (message == null ? "" : ": " + message));
+            }
         }
     }
 
     /** How many deployments ended in each state (succeeded, failed, rolled_back, ...), by app. */
     public Map<String, Map<String, Long>> countByState() {
-        try {
-            return store.withConnection(db -> {
-                Map<String, Map<String, Long>> out = new TreeMap<>();
-                try (PreparedStatement ps = db.prepareStatement("SELECT app, state, COUNT(*) FROM deployments GROUP BY app, state");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
-                }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            Map<String, Map<String, Long>> out = new TreeMap<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT app, state, COUNT(*) FROM deployments GROUP BY app, state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+            }
+            return out;
+        });
     }
 
     /** Deployments a dead daemon left running: they are reported interrupted, never done. */
     public List<Deployment> interruptRunning(String why) {
-        try {
+        return query(() -> {
             List<Deployment> running = list(null, "state='running'", 1000);
             for (Deployment d : running) {
                 finish(d.id(), "interrupted", null, why);
@@ -127,27 +113,21 @@ public final class Deployments {
                         System.currentTimeMillis(), why, d.id());
             }
             return running;
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     public Optional<Deployment> get(long id) {
-        try {
+        return query(() -> {
             List<Deployment> l = list(null, "id=" + id, 1);
             return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** Newest first; app null for all apps. */
     public List<Deployment> list(String app, int limit) {
-        try {
+        return query(() -> {
             return list(app, null, limit);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     private List<Deployment> list(String app, String where, int limit) throws SQLException {
@@ -175,135 +155,111 @@ public final class Deployments {
     // ---- steps ----------------------------------------------------------------------------
 
     public void stepStarted(long deploymentId, int seq, String name, String command, String logPath) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        INSERT INTO deployment_steps(deployment_id, seq, name, command, state, started_at, log_path)
-                        VALUES (?,?,?,?,'running',?,?)""")) {
-                    ps.setLong(1, deploymentId);
-                    ps.setInt(2, seq);
-                    ps.setString(3, name);
-                    ps.setString(4, command);
-                    ps.setLong(5, System.currentTimeMillis());
-                    ps.setString(6, logPath);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO deployment_steps(deployment_id, seq, name, command, state, started_at, log_path)
+                    VALUES (?,?,?,?,'running',?,?)""")) {
+                ps.setLong(1, deploymentId);
+                ps.setInt(2, seq);
+                ps.setString(3, name);
+                ps.setString(4, command);
+                ps.setLong(5, System.currentTimeMillis());
+                ps.setString(6, logPath);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public void stepFinished(long deploymentId, int seq, String state, String message) {
-        try {
+        Sql.update(() -> {
             update("UPDATE deployment_steps SET state=?, message=?, finished_at=? WHERE deployment_id=? AND seq=?",
                     state, message, System.currentTimeMillis(), deploymentId, seq);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     public void stepSkipped(long deploymentId, int seq, String name, String command, String why) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        INSERT INTO deployment_steps(deployment_id, seq, name, command, state, started_at, finished_at, message)
-                        VALUES (?,?,?,?,'skipped',?,?,?)""")) {
-                    long now = System.currentTimeMillis();
-                    ps.setLong(1, deploymentId);
-                    ps.setInt(2, seq);
-                    ps.setString(3, name);
-                    ps.setString(4, command);
-                    ps.setLong(5, now);
-                    ps.setLong(6, now);
-                    ps.setString(7, why);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO deployment_steps(deployment_id, seq, name, command, state, started_at, finished_at, message)
+                    VALUES (?,?,?,?,'skipped',?,?,?)""")) {
+                long now = System.currentTimeMillis();
+                ps.setLong(1, deploymentId);
+                ps.setInt(2, seq);
+                ps.setString(3, name);
+                ps.setString(4, command);
+                ps.setLong(5, now);
+                ps.setLong(6, now);
+                ps.setString(7, why);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public List<Step> steps(long deploymentId) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        SELECT deployment_id, seq, name, command, state, started_at, finished_at, log_path, message
-                        FROM deployment_steps WHERE deployment_id=? ORDER BY seq""")) {
-                    ps.setLong(1, deploymentId);
-                    List<Step> out = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(new Step(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                    rs.getLong(6), StateStore.nullableLong(rs, 7), rs.getString(8), rs.getString(9)));
-                        }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT deployment_id, seq, name, command, state, started_at, finished_at, log_path, message
+                    FROM deployment_steps WHERE deployment_id=? ORDER BY seq""")) {
+                ps.setLong(1, deploymentId);
+                List<Step> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Step(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getLong(6), StateStore.nullableLong(rs, 7), rs.getString(8), rs.getString(9)));
                     }
-                    return out;
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+                return out;
+            }
+        });
     }
 
     // ---- releases -------------------------------------------------------------------------
 
     public void saveRelease(Release r) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        INSERT INTO releases(app, id, path, state, commit_id, ref, created_at, deployment_id) VALUES (?,?,?,?,?,?,?,?)
-                        ON CONFLICT(app, id) DO UPDATE SET path=excluded.path, state=excluded.state, commit_id=excluded.commit_id,
-                          ref=excluded.ref, deployment_id=excluded.deployment_id""")) {
-                    ps.setString(1, r.app());
-                    ps.setString(2, r.id());
-                    ps.setString(3, r.path());
-                    ps.setString(4, r.state());
-                    ps.setString(5, r.commit());
-                    ps.setString(6, r.ref());
-                    ps.setLong(7, r.createdAt());
-                    if (r.deploymentId() == null) ps.setNull(8, Types.INTEGER); else ps.setLong(8, r.deploymentId());
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    INSERT INTO releases(app, id, path, state, commit_id, ref, created_at, deployment_id) VALUES (?,?,?,?,?,?,?,?)
+                    ON CONFLICT(app, id) DO UPDATE SET path=excluded.path, state=excluded.state, commit_id=excluded.commit_id,
+                      ref=excluded.ref, deployment_id=excluded.deployment_id""")) {
+                ps.setString(1, r.app());
+                ps.setString(2, r.id());
+                ps.setString(3, r.path());
+                ps.setString(4, r.state());
+                ps.setString(5, r.commit());
+                ps.setString(6, r.ref());
+                ps.setLong(7, r.createdAt());
+                if (r.deploymentId() == null) ps.setNull(8, Types.INTEGER); else ps.setLong(8, r.deploymentId());
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     public void setReleaseState(String app, String id, String state) {
-        try {
+        Sql.update(() -> {
             update("UPDATE releases SET state=? WHERE app=? AND id=?", state, app, id);
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** Newest first. */
     public List<Release> releases(String app) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("""
-                        SELECT app, id, path, state, commit_id, ref, created_at, deployment_id FROM releases
-                        WHERE app=? ORDER BY created_at DESC, id DESC""")) {
-                    ps.setString(1, app);
-                    List<Release> out = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(new Release(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                    rs.getString(6), rs.getLong(7), StateStore.nullableLong(rs, 8)));
-                        }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT app, id, path, state, commit_id, ref, created_at, deployment_id FROM releases
+                    WHERE app=? ORDER BY created_at DESC, id DESC""")) {
+                ps.setString(1, app);
+                List<Release> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Release(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), rs.getLong(7), StateStore.nullableLong(rs, 8)));
                     }
-                    return out;
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+                return out;
+            }
+        });
     }
 
     public Optional<Release> release(String app, String id) {

@@ -31,24 +31,20 @@ public final class Operations {
     }
 
     public long begin(String kind, String target, String detailJson) {
-        try {
-            return store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("INSERT INTO operations(kind, target, started_at, detail_json) VALUES (?,?,?,?)",
-                        PreparedStatement.RETURN_GENERATED_KEYS)) {
-                    ps.setString(1, kind);
-                    ps.setString(2, target);
-                    ps.setLong(3, System.currentTimeMillis());
-                    ps.setString(4, detailJson);
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        return keys.getLong(1);
-                    }
+        return store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO operations(kind, target, started_at, detail_json) VALUES (?,?,?,?)",
+                    PreparedStatement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, kind);
+                ps.setString(2, target);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setString(4, detailJson);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
                 }
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+            }
+        });
     }
 
     /**
@@ -76,32 +72,24 @@ public final class Operations {
     }
 
     public void end(long id) {
-        try {
-            store.withConnection(db -> {
-                try (PreparedStatement ps = db.prepareStatement("DELETE FROM operations WHERE id=?")) {
-                    ps.setLong(1, id);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM operations WHERE id=?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Every operation recorded as under way, oldest first. */
     public List<Operation> all() {
-        try {
-            return store.withConnection(db -> {
-                List<Operation> out = new ArrayList<>();
-                try (PreparedStatement ps = db.prepareStatement("SELECT id, kind, target, started_at, detail_json FROM operations ORDER BY id");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new Operation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
-                }
-                return out;
-            });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        return store.withConnection(db -> {
+            List<Operation> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT id, kind, target, started_at, detail_json FROM operations ORDER BY id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new Operation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+            }
+            return out;
+        });
     }
 }

@@ -1,5 +1,8 @@
 package dev.berth.store;
 
+import static dev.berth.store.Sql.query;
+import static dev.berth.store.Sql.update;
+
 import dev.berth.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,18 +56,18 @@ public final class StateStore implements AutoCloseable {
 
     /** Copies the WAL into the database and empties it (after secrets were sealed: no old frame keeps them). */
     public synchronized void checkpoint() {
-        try {
+        update(() -> {
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** For the other repositories of this database (see Deployments): one connection, used under this store's lock. */
-    synchronized <T> T withConnection(ConnectionWork<T> work) throws SQLException {
-        return work.run(db);
+    synchronized <T> T withConnection(ConnectionWork<T> work) {
+        return query(() -> {
+            return work.run(db);
+        });
     }
 
     @FunctionalInterface
@@ -111,7 +114,7 @@ public final class StateStore implements AutoCloseable {
     public interface Work<T> { T run() throws SQLException; }
 
     public synchronized <T> T inTransaction(Work<T> work) {
-        try {
+        return query(() -> {
             boolean auto = db.getAutoCommit();
             db.setAutoCommit(false);
             try {
@@ -124,15 +127,13 @@ public final class StateStore implements AutoCloseable {
             } finally {
                 db.setAutoCommit(auto);
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     // ---- apps -------------------------------------------------------------------------
 
     public synchronized void upsertApp(StoredApp app) {
-        try {
+        update(() -> {
             try (PreparedStatement ps = db.prepareStatement("""
                     INSERT INTO apps(name, position, config_path, env_profile, desired, variables_json, updated_at)
                     VALUES (?,?,?,?,?,?,?)
@@ -148,9 +149,7 @@ public final class StateStore implements AutoCloseable {
                 ps.setLong(7, System.currentTimeMillis());
                 ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     private int nextPosition() throws SQLException {
@@ -160,16 +159,14 @@ public final class StateStore implements AutoCloseable {
     }
 
     public synchronized void setDesired(String app, String desired) {
-        try {
+        update(() -> {
             try (PreparedStatement ps = db.prepareStatement("UPDATE apps SET desired=?, updated_at=? WHERE name=?")) {
                 ps.setString(1, desired);
                 ps.setLong(2, System.currentTimeMillis());
                 ps.setString(3, app);
                 ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /**
@@ -189,7 +186,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     public synchronized List<StoredApp> apps() {
-        try {
+        return query(() -> {
             List<StoredApp> out = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT name, position, config_path, env_profile, desired, variables_json FROM apps ORDER BY position")) {
@@ -199,16 +196,14 @@ public final class StateStore implements AutoCloseable {
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     // ---- instances --------------------------------------------------------------------
 
     /** An instance's runtime state; committed without waiting for the disk (see withoutFsync). */
     public synchronized void saveInstance(StoredInstance i) {
-        try {
+        update(() -> {
             withoutFsync(() -> {
                 try (PreparedStatement ps = db.prepareStatement("""
                         INSERT INTO instances(app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes)
@@ -231,9 +226,7 @@ public final class StateStore implements AutoCloseable {
                 }
                 return null;
             });
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     private static void setLong(PreparedStatement ps, int col, Long v) throws SQLException {
@@ -241,19 +234,17 @@ public final class StateStore implements AutoCloseable {
     }
 
     public synchronized void deleteInstancesFrom(String app, int fromIndex) {
-        try {
+        update(() -> {
             try (PreparedStatement ps = db.prepareStatement("DELETE FROM instances WHERE app=? AND idx>=?")) {
                 ps.setString(1, app);
                 ps.setInt(2, fromIndex);
                 ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     public synchronized List<StoredInstance> instances(String app) {
-        try {
+        return query(() -> {
             List<StoredInstance> out = new ArrayList<>();
             try (PreparedStatement ps = db.prepareStatement("""
                     SELECT app, idx, pid, start_ticks, started_at, port, restarts, state, reason, env_digest_json, env_changes
@@ -268,9 +259,7 @@ public final class StateStore implements AutoCloseable {
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** A nullable INTEGER column (getLong gives 0 for NULL); the store's repositories share it. */
@@ -282,7 +271,7 @@ public final class StateStore implements AutoCloseable {
     // ---- events -----------------------------------------------------------------------
 
     public void addEvent(String app, Integer index, String kind, String message) {
-        try {
+        update(() -> {
             long at = System.currentTimeMillis();
             synchronized (this) {
                 withoutFsync(() -> {
@@ -299,9 +288,7 @@ public final class StateStore implements AutoCloseable {
             }
             Consumer<StoredEvent> l = eventListener;
             if (l != null) l.accept(new StoredEvent(at, app, index, kind, message)); // outside the lock: the listener may write too
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     private volatile Consumer<StoredEvent> eventListener;
@@ -316,7 +303,7 @@ public final class StateStore implements AutoCloseable {
      * deploy ends instances too, and those exits are recorded as "... (stopped)".
      */
     public synchronized int countUnplannedExits(String app, long sinceMillis) {
-        try {
+        return query(() -> {
             try (PreparedStatement ps = db.prepareStatement(
                     "SELECT COUNT(*) FROM events WHERE app=? AND at>=? AND kind IN ('exited','errored') AND message NOT LIKE '%(stopped)'")) {
                 ps.setString(1, app);
@@ -325,13 +312,11 @@ public final class StateStore implements AutoCloseable {
                     return rs.next() ? rs.getInt(1) : 0;
                 }
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     public synchronized List<StoredEvent> events(String app, int limit) {
-        try {
+        return query(() -> {
             List<StoredEvent> out = new ArrayList<>();
             try (PreparedStatement ps = db.prepareStatement(
                     "SELECT at, app, idx, kind, message FROM events WHERE app=? ORDER BY id DESC LIMIT ?")) {
@@ -344,14 +329,12 @@ public final class StateStore implements AutoCloseable {
                 }
             }
             return out.reversed();
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     /** The newest events of every app and backup:NAME together, oldest first. */
     public synchronized List<StoredEvent> recentEvents(int limit) {
-        try {
+        return query(() -> {
             List<StoredEvent> out = new ArrayList<>();
             try (PreparedStatement ps = db.prepareStatement("SELECT at, app, idx, kind, message FROM events ORDER BY id DESC LIMIT ?")) {
                 ps.setInt(1, limit);
@@ -362,16 +345,12 @@ public final class StateStore implements AutoCloseable {
                 }
             }
             return out.reversed();
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 
     @Override public synchronized void close() {
-        try {
+        update(() -> {
             db.close();
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        });
     }
 }
