@@ -10,7 +10,6 @@ import dev.berth.files.Names;
 import dev.berth.store.BackupCatalog;
 import dev.berth.store.Operations;
 import java.nio.file.Path;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

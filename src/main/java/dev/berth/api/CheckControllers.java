@@ -8,16 +8,15 @@ import dev.berth.config.CheckSpec;
 import dev.berth.config.Durations;
 import dev.berth.files.Names;
 import dev.berth.monitor.CheckContext;
-import dev.berth.monitor.CheckRunner;
-import dev.berth.monitor.Health;
 import dev.berth.monitor.CheckReport;
+import dev.berth.monitor.CheckRunner;
 import dev.berth.monitor.CheckScheduler;
+import dev.berth.monitor.Health;
 import dev.berth.monitor.PrometheusMetrics;
 import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
 import dev.berth.store.CheckRecords;
 import java.nio.charset.StandardCharsets;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -11,7 +11,6 @@ import dev.berth.store.Deployments;
 import dev.berth.supervisor.AppCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.berth.backup;
 
 import java.io.IOException;
-
 import java.util.HashMap;
 import java.util.Map;
 

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.berth.cli;
 
+import dev.berth.api.Token;
 import dev.berth.daemon.BerthHome;
 import dev.berth.daemon.Daemon;
-import dev.berth.api.Token;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import java.io.File;

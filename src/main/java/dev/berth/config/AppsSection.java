@@ -1,5 +1,7 @@
 package dev.berth.config;
 
+import static dev.berth.config.Kind.*;
+
 import dev.berth.config.AppSpec.Command;
 import dev.berth.config.AppSpec.ExecCommand;
 import dev.berth.config.AppSpec.HttpReady;
@@ -9,12 +11,6 @@ import dev.berth.config.AppSpec.PortReady;
 import dev.berth.config.AppSpec.Readiness;
 import dev.berth.config.AppSpec.RestartPolicy;
 import dev.berth.config.AppSpec.ShellCommand;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
-
 import dev.berth.text.Suggestions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-
-import static dev.berth.config.Kind.*;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** apps: each app's command, environment, restart policy, readiness and logs (its deploy: is {@link DeploySection}'s). */
 final class AppsSection extends FieldReader {

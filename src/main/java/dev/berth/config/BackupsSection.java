@@ -1,9 +1,6 @@
 package dev.berth.config;
 
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import static dev.berth.config.Kind.*;
 
 import java.net.URI;
 import java.time.Duration;
@@ -13,8 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
-import static dev.berth.config.Kind.*;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** backups: each backup's source, destination, schedule, retention, encryption and off-site copy. */
 final class BackupsSection extends FieldReader {

@@ -1,9 +1,5 @@
 package dev.berth.config;
 
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-
 import dev.berth.text.Suggestions;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -14,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
 
 /**
  * Loads and validates a berth.yml into a {@link BerthFile}. Every problem in the file is collected, each

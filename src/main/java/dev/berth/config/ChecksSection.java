@@ -1,5 +1,7 @@
 package dev.berth.config;
 
+import static dev.berth.config.Kind.*;
+
 import dev.berth.text.Suggestions;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,9 +19,6 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
-
-
-import static dev.berth.config.Kind.*;
 
 /** monitor: (the built-in limits) and checks: (the built-in checks and the file's own). */
 final class ChecksSection extends FieldReader {

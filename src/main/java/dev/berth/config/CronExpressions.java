@@ -5,7 +5,6 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
-
 import java.time.ZonedDateTime;
 
 /** UNIX 5-field cron expressions ({@code minute hour day-of-month month day-of-week}), through cron-utils. */

@@ -1,9 +1,6 @@
 package dev.berth.config;
 
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import static dev.berth.config.Kind.*;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-
-import static dev.berth.config.Kind.*;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** apps.NAME.deploy: where releases go, the source, the steps and hooks, the health gate. */
 final class DeploySection extends FieldReader {

@@ -1,12 +1,11 @@
 package dev.berth.config;
 
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.nodes.Node;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Collects the problems of one file so that all of them are reported together, in file order. */
 final class Problems {

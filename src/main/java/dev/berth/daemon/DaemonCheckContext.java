@@ -6,10 +6,10 @@ import dev.berth.monitor.probe.HostStats;
 import dev.berth.store.BackupCatalog;
 import dev.berth.store.CheckRecords;
 import dev.berth.store.StateStore;
+import dev.berth.store.StoreException;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.InstanceStatus;
 import dev.berth.supervisor.Supervisor;
-import dev.berth.store.StoreException;
 import java.util.List;
 
 /** What the daemon's checks read about apps, backups and heartbeats: the daemon's own state. */

@@ -4,10 +4,10 @@ import dev.berth.config.SecretBox;
 import dev.berth.json.Json;
 import dev.berth.monitor.CheckScheduler;
 import dev.berth.store.CheckRecords;
+import dev.berth.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import dev.berth.store.StoreException;
 import java.util.Map;
 import java.util.logging.Logger;
 

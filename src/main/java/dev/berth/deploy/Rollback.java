@@ -3,8 +3,8 @@ package dev.berth.deploy;
 import dev.berth.config.AppSpec;
 import dev.berth.config.DeploySpec;
 import dev.berth.store.Deployments;
-import java.nio.file.Path;
 import dev.berth.store.StoreException;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -2,8 +2,8 @@ package dev.berth.supervisor;
 
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
-import dev.berth.store.StoredInstance;
 import dev.berth.store.StoreException;
+import dev.berth.store.StoredInstance;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;

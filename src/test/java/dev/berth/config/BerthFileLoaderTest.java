@@ -1,5 +1,11 @@
 package dev.berth.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.berth.config.AppSpec.ExecCommand;
 import dev.berth.config.AppSpec.HttpReady;
 import dev.berth.config.AppSpec.LogLineReady;
@@ -7,20 +13,13 @@ import dev.berth.config.AppSpec.LogSpec;
 import dev.berth.config.AppSpec.PortReady;
 import dev.berth.config.AppSpec.RestartPolicy;
 import dev.berth.config.AppSpec.ShellCommand;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a valid berth.yml turns into: values, defaults, env order, interpolation, profiles. */
 class BerthFileLoaderTest {

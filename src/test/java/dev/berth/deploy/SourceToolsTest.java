@@ -9,7 +9,6 @@ import dev.berth.exec.Output;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class SourceToolsTest {

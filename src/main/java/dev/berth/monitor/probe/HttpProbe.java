@@ -1,5 +1,8 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.HttpProbeRequest;
+import dev.berth.http.HttpProber;
+import dev.berth.json.Json;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -10,10 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import dev.berth.http.HttpProbeRequest;
-import dev.berth.http.HttpProber;
-import dev.berth.json.Json;
 
 /**
  * An HTTP(S) request whose answer must have an expected status, and optionally a body that

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class TcpProbeTest {

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.deploy;
 
 import dev.berth.backup.BackupRestore;
 import dev.berth.backup.BackupRun;
@@ -8,22 +8,20 @@ import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.RecordedConfig;
 import dev.berth.config.SecretBox;
-import dev.berth.deploy.DataBackups;
-import dev.berth.deploy.DeployException;
-import java.nio.file.Path;
 import dev.berth.store.StoreException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /** Deploys' backups over the daemon's BackupService. */
-final class DeployBackups implements DataBackups {
+public final class DeployBackups implements DataBackups {
     private final BackupService service;
     private final Path defaultLogDir;
     private final ConfigCache configs;
 
     private final SecretBox secrets;
 
-    DeployBackups(BackupService service, Path defaultLogDir, ConfigCache configs, SecretBox secrets) {
+    public DeployBackups(BackupService service, Path defaultLogDir, ConfigCache configs, SecretBox secrets) {
         this.service = service;
         this.defaultLogDir = defaultLogDir;
         this.configs = configs;

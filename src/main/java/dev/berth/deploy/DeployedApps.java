@@ -1,12 +1,9 @@
-package dev.berth.daemon;
+package dev.berth.deploy;
 
 import dev.berth.config.AppSpec;
 import dev.berth.config.ConfigException;
 import dev.berth.config.RecordedConfig;
 import dev.berth.config.SecretBox;
-import dev.berth.deploy.AppControl;
-import dev.berth.deploy.DeployException;
-import dev.berth.deploy.DeployRequest;
 import dev.berth.supervisor.AppCatalog;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.Outcome;
@@ -17,14 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
-/** Supervision as a deploy needs it, over the daemon's catalog and supervisor. */
-final class DeployedApps implements AppControl {
+/** Supervision as a deploy needs it, over the daemon's catalog and supervisor: the one AppControl outside tests. */
+public final class DeployedApps implements AppControl {
     private final AppCatalog catalog;
     private final Supervisor supervisor;
 
     private final SecretBox secrets;
 
-    DeployedApps(AppCatalog catalog, Supervisor supervisor, SecretBox secrets) {
+    public DeployedApps(AppCatalog catalog, Supervisor supervisor, SecretBox secrets) {
         this.catalog = catalog;
         this.supervisor = supervisor;
         this.secrets = secrets;
