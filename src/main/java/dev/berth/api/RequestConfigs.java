@@ -39,7 +39,7 @@ public final class RequestConfigs {
 
     /** The file the request names, as it is now (the caller has checked that it names one). */
     BerthFile load(ApiServer.Request r) throws ConfigException {
-        return cache.load(Path.of(r.string("config")), r.stringMap("variables"));
+        return cache.load(Path.of(r.string("config")), r.string("profile"), r.stringMap("variables"));
     }
 
     /** A file with scheduled backups or drills is the scheduler's to take care of from now on. */

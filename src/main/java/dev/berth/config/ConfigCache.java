@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Loaded berth.yml files, parsed again only after an edit of the file or of an env file it
  * reads (a rotated webhook URL counts). Every lookup reads those files and compares their bytes:
- * callers always get today's config without paying for YAML when nothing changed. The daemon's
- * backup scheduler and monitor share one; the app catalog, which loads apps with their profile
- * and recorded release configs, has its own.
+ * callers always get today's config without paying for YAML when nothing changed. The daemon has
+ * one, which every request, the app catalog, the deployer, the check and the backup schedulers
+ * read through, so a berth.yml is parsed once until it changes. How a path is parsed depends on
+ * the path alone (a release's recorded copy is unsealed and pinned by whoever asks for it), so
+ * sharing cannot hand one caller another's reading.
  */
 public final class ConfigCache {
     /** How to parse a file when it changed. */
@@ -44,7 +46,12 @@ public final class ConfigCache {
 
     /** The file as it is now, without a profile; throws when it has problems (lastGood still has what loaded before). */
     public BerthFile load(Path file, Map<String, String> variables) throws ConfigException {
-        return load(file, null, variables, () -> new BerthFileLoader(variables, defaultLogDir).load(file, null));
+        return load(file, null, variables);
+    }
+
+    /** The file as it is now, with a profile (null: none). */
+    public BerthFile load(Path file, String profile, Map<String, String> variables) throws ConfigException {
+        return load(file, profile, variables, () -> new BerthFileLoader(variables, defaultLogDir).load(file, profile));
     }
 
     /**

@@ -246,7 +246,9 @@ public final class Daemon {
                  Supervisor supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(),
                          appBaseEnvironment())) {
                 SecretBox secrets = SecretBox.loadOrCreate(home.dir().resolve("secret.key"));
-                AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets);
+                // the app catalog, the deployer, both schedulers and the API's requests read the same berth.yml files: one cache parses each edit once
+                ConfigCache configs = new ConfigCache(home.logs());
+                AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets, configs);
                 catalog.sealStoredVariables(); // what an older daemon kept in clear
                 Map<String, Object> info = startInfo();
                 Deployments deployments = new Deployments(store);
@@ -257,8 +259,6 @@ public final class Daemon {
                 BackupReconciler reconciler = new BackupReconciler(backupCatalog, home.dir().resolve("backups"), backupAlerts);
                 reconciler.reconcile();
                 BackupService backups = new BackupService(backupCatalog, home.dir().resolve("backups"), backupAlerts);
-                // the backup scheduler, the check scheduler and the API's requests read the same berth.yml files: one cache parses each edit once
-                ConfigCache configs = new ConfigCache(home.logs());
                 BackupScheduler backupSchedule = new BackupScheduler(backups, backupCatalog, configs, backupAlerts, secrets, operations);
                 backupSchedule.resume();
                 CheckRecords checkRecords = new CheckRecords(store);
@@ -270,7 +270,7 @@ public final class Daemon {
                 watched.resume(checks);
                 store.onEvent(checks::onEvent);
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
-                        home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), configs, secrets), secrets);
+                        home.dir().resolve("releases"), new DeployBackups(backups, home.logs(), configs, secrets), secrets, configs);
                 reportInterrupted(deployer.recoverInterrupted(), store);
                 RequestConfigs requestConfigs = new RequestConfigs(configs, checks, backupSchedule);
                 AppControllers appApi = new AppControllers(catalog, supervisor, store, requestConfigs, info, stopped::countDown);

@@ -2,7 +2,7 @@ package dev.berth.deploy;
 
 import dev.berth.config.AppSpec;
 import dev.berth.config.BerthFile;
-import dev.berth.config.BerthFileLoader;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.ConfigException;
 import dev.berth.config.DeploySpec;
 import dev.berth.config.RecordedConfig;
@@ -34,10 +34,10 @@ final class DeployPipeline {
     private final ReleaseSwitch releaseSwitch;
     private final DataBackups backups;
     private final SecretBox secrets;
-    private final Path logRoot;
+    private final ConfigCache configs;
 
     DeployPipeline(Deployments records, DeploymentSteps steps, KeptReleases releases, CutOver cutOver, ReleaseSwitch releaseSwitch,
-                   DataBackups backups, SecretBox secrets, Path logRoot) {
+                   DataBackups backups, SecretBox secrets, ConfigCache configs) {
         this.records = records;
         this.steps = steps;
         this.releases = releases;
@@ -45,7 +45,7 @@ final class DeployPipeline {
         this.releaseSwitch = releaseSwitch;
         this.backups = backups;
         this.secrets = secrets;
-        this.logRoot = logRoot;
+        this.configs = configs;
     }
 
     void runDeploy(long id, AppSpec spec, DeployRequest req, String previous) {
@@ -155,7 +155,7 @@ final class DeployPipeline {
         steps.runInJava(id, "record config", "berth.yml and env files of this release", log -> {
             BerthFile file;
             try {
-                file = new BerthFileLoader(req.variables(), logRoot).load(req.config(), req.profile());
+                file = configs.load(req.config(), req.profile(), req.variables()); // parsed already for this request unless edited since
             } catch (ConfigException e) {
                 throw new StepFailure("record config", req.config() + " no longer loads: " + e.problems().get(0));
             }

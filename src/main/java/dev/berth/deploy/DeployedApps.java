@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
-/** Supervision as a deploy needs it, over the daemon's catalog and supervisor: the one AppControl outside tests. */
+/** Supervision as a deploy needs it, over the daemon's catalog and supervisor. */
 public final class DeployedApps implements AppControl {
     private final AppCatalog catalog;
     private final Supervisor supervisor;

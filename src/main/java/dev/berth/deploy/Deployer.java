@@ -1,6 +1,7 @@
 package dev.berth.deploy;
 
 import dev.berth.config.AppSpec;
+import dev.berth.config.ConfigCache;
 import dev.berth.config.DeploySpec;
 import dev.berth.config.SecretBox;
 import dev.berth.files.Names;
@@ -46,14 +47,16 @@ public final class Deployer {
     /**
      * @param logRoot    where each deployment's step logs go (BERTH_HOME/deploys)
      * @param recordRoot where each release's configuration is recorded (BERTH_HOME/releases)
+     * @param configs    the daemon's parses of berth.yml files (a deploy reads its file through them)
      */
-    public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot, DataBackups backups, SecretBox secrets) {
+    public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot, DataBackups backups, SecretBox secrets,
+                    ConfigCache configs) {
         this.records = records;
         this.steps = new DeploymentSteps(records, logRoot);
         this.releases = new KeptReleases(records, recordRoot);
         ReleaseSwitch releaseSwitch = new ReleaseSwitch(records, apps, steps, releases);
         CutOver cutOver = new CutOver(apps, steps, new HealthGate(apps));
-        this.pipeline = new DeployPipeline(records, steps, releases, cutOver, releaseSwitch, backups, secrets, logRoot);
+        this.pipeline = new DeployPipeline(records, steps, releases, cutOver, releaseSwitch, backups, secrets, configs);
         this.rollbacks = new Rollback(records, steps, releases, cutOver, releaseSwitch, backups);
         this.interrupted = new InterruptedDeploys(records, apps, releases);
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,13 +42,13 @@ public final class AppCatalog {
     private final Supervisor supervisor;
     private final Path defaultLogDir;
 
-    public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir, SecretBox secrets) {
+    public AppCatalog(StateStore store, Supervisor supervisor, Path defaultLogDir, SecretBox secrets, ConfigCache configs) {
         this.operations = new Operations(store);
         this.store = store;
         this.supervisor = supervisor;
         this.defaultLogDir = defaultLogDir;
         this.secrets = secrets;
-        this.parsed = new ConfigCache(defaultLogDir);
+        this.parsed = configs;
     }
 
     private final SecretBox secrets;
@@ -61,22 +62,29 @@ public final class AppCatalog {
     }
 
     /**
-     * The last parse of each berth.yml. A restart (a crash, a memory limit) reads its files again,
-     * always, and parses only when a byte changed: it runs on today's config without paying for YAML.
+     * The daemon's parses of each berth.yml. A restart (a crash, a memory limit) reads its files
+     * again, always, and parses only when a byte changed: it runs on today's config without paying for YAML.
      */
     private final ConfigCache parsed;
 
+    /** The parse of each berth.yml last kept as its last good copy (by identity: a new parse is kept again). */
+    private final Map<Path, BerthFile> kept = new ConcurrentHashMap<>();
+
     private BerthFile loadFile(Path config, String profile, Map<String, String> vars) throws ConfigException {
-        return parsed.load(config, profile, vars, () -> {
-            var recorded = RecordedConfig.of(config, secrets);
-            if (recorded.isPresent()) {
-                return recorded.get().pin(new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets).load(config, profile,
-                        recorded.get().baseDir(), recorded.get().envFileCopies()));
-            }
-            BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
-            keepLastGood(config.toAbsolutePath().normalize(), file, profile, vars);
-            return file;
-        });
+        var recorded = RecordedConfig.of(config, secrets);
+        if (recorded.isPresent()) {
+            return parsed.load(config, profile, vars, () -> recorded.get().pin(new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets)
+                    .load(config, profile, recorded.get().baseDir(), recorded.get().envFileCopies())));
+        }
+        return loadKept(config, profile, vars);
+    }
+
+    /** A user's berth.yml, through the shared cache; each new parse of it (whichever caller made it) is kept as its last good copy. */
+    private BerthFile loadKept(Path config, String profile, Map<String, String> vars) throws ConfigException {
+        BerthFile file = parsed.load(config, profile, vars);
+        Path key = config.toAbsolutePath().normalize();
+        if (kept.put(key, file) != file) keepLastGood(key, file, profile, vars);
+        return file;
     }
 
     /**
@@ -124,8 +132,7 @@ public final class AppCatalog {
         List<AppSpec> fromFile = new ArrayList<>();
         List<String> registered = new ArrayList<>();
         if (config != null) {
-            BerthFile file = new BerthFileLoader(vars, defaultLogDir).load(config, profile);
-            keepLastGood(config.toAbsolutePath().normalize(), file, profile, vars);
+            BerthFile file = loadKept(config, profile, vars);
             if (names.isEmpty() || names.equals(List.of("all"))) {
                 fromFile.addAll(file.apps());
             } else {
