@@ -14,10 +14,13 @@ import dev.berth.monitor.probe.CheckState;
 import dev.berth.monitor.probe.ProbeResult;
 import dev.berth.store.BackupCatalog;
 import dev.berth.store.CheckRecords;
+import dev.berth.store.Deployments;
 import dev.berth.store.StoredEvent;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.InstanceStatus;
 import dev.berth.supervisor.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -286,5 +289,71 @@ public final class Views {
         if (r.confirm()) m.put("confirm", true);
         if (r.error() != null) m.put("error", r.error());
         return m;
+    }
+
+    /** A deployment as GET /api/v1/deployments lists it. */
+    static Map<String, Object> deployment(Deployments.Deployment d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", d.id());
+        m.put("app", d.app());
+        m.put("kind", d.kind());
+        m.put("state", d.state());
+        m.put("release", d.release());
+        m.put("previous_release", d.previousRelease());
+        m.put("ref", d.ref());
+        m.put("commit", d.commit());
+        m.put("who", d.who());
+        m.put("started_at_ms", d.startedAt());
+        m.put("finished_at_ms", d.finishedAt());
+        m.put("duration_ms", d.finishedAt() == null ? null : d.finishedAt() - d.startedAt());
+        m.put("failed_step", d.failedStep());
+        m.put("message", d.message());
+        m.put("options", Json.readMap(d.optionsJson()));
+        m.put("backup", d.backupId());
+        return m;
+    }
+
+    /** A deployment with its steps, as GET /api/v1/deployments/{id} shows it. */
+    static Map<String, Object> deployment(Deployments.Deployment d, List<Deployments.Step> steps) {
+        Map<String, Object> out = deployment(d);
+        List<Object> shown = new ArrayList<>();
+        for (Deployments.Step s : steps) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", s.seq());
+            m.put("name", s.name());
+            m.put("command", s.command());
+            m.put("state", s.state());
+            m.put("started_at_ms", s.startedAt());
+            m.put("finished_at_ms", s.finishedAt());
+            m.put("duration_ms", s.finishedAt() == null ? null : s.finishedAt() - s.startedAt());
+            m.put("log", s.logPath());
+            m.put("message", s.message());
+            shown.add(m);
+        }
+        out.put("steps", shown);
+        return out;
+    }
+
+    /** An app's releases, newest first, and which one is live (GET /api/v1/apps/{name}/releases). */
+    static Map<String, Object> releases(String app, String live, List<Deployments.Release> releases) {
+        List<Object> out = new ArrayList<>();
+        for (Deployments.Release rel : releases) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", rel.id());
+            m.put("live", rel.id().equals(live));
+            m.put("state", rel.state());
+            m.put("commit", rel.commit());
+            m.put("ref", rel.ref());
+            m.put("created_at_ms", rel.createdAt());
+            m.put("path", rel.path());
+            m.put("on_disk", Files.isDirectory(Path.of(rel.path())));
+            m.put("deployment", rel.deploymentId());
+            out.add(m);
+        }
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("app", app);
+        res.put("live", live);
+        res.put("releases", out);
+        return res;
     }
 }

@@ -274,7 +274,7 @@ public final class Daemon {
                 reportInterrupted(deployer.recoverInterrupted(), store);
                 RequestConfigs requestConfigs = new RequestConfigs(configs, checks, backupSchedule);
                 AppControllers appApi = new AppControllers(catalog, supervisor, store, requestConfigs, info, stopped::countDown);
-                DeployControllers deployApi = new DeployControllers(catalog, deployer, deployments, requestConfigs);
+                DeployControllers deployApi = new DeployControllers(deployer, deployments, requestConfigs);
                 BackupControllers backupApi = new BackupControllers(backups, backupCatalog, requestConfigs, reconciler, operations, secrets);
                 CheckControllers checkApi = new CheckControllers(checks, checkRecords,
                         new PrometheusMetrics(checks, supervisor, backupCatalog, deployments), checkContext, requestConfigs);

@@ -1,13 +1,15 @@
 package dev.berth.deploy;
 
 import dev.berth.config.AppSpec;
+import dev.berth.config.ConfigException;
 import dev.berth.supervisor.AppStatus;
 import dev.berth.supervisor.Outcome;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
-/** What a deploy needs from supervision; the daemon wires it to its AppCatalog and Supervisor. */
+/** What a deploy needs from supervision (DeployedApps: the daemon's AppCatalog and Supervisor). */
 public interface AppControl {
     /**
      * Registers the app from `config` (a release's recorded copy, see RecordedConfig, which runs
@@ -32,6 +34,12 @@ public interface AppControl {
      * whose recorded configuration is `config`, only the instances not on it, one at a time.
      */
     Outcome goBack(String app, Path config);
+
+    /**
+     * The app as `config` describes it (a user's berth.yml, parsed through the daemon's cache),
+     * or, without one, as its registration does; Names.Unknown when there is no such app.
+     */
+    AppSpec deployable(Path config, String app, String profile, Map<String, String> variables) throws ConfigException;
 
     /** The berth.yml the app is registered from (a release's recorded copy while a deploy moves it), if registered. */
     Optional<Path> registeredConfig(String app);

@@ -65,6 +65,10 @@ public final class DeployedApps implements AppControl {
         }
     }
 
+    @Override public AppSpec deployable(Path config, String app, String profile, Map<String, String> variables) throws ConfigException {
+        return catalog.deployable(config, app, profile, variables);
+    }
+
     @Override public Optional<Path> registeredConfig(String app) {
         return Optional.ofNullable(catalog.registeredConfig(app));
     }

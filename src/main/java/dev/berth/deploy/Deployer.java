@@ -1,6 +1,8 @@
 package dev.berth.deploy;
 
 import dev.berth.config.AppSpec;
+import dev.berth.config.ConfigException;
+import dev.berth.config.RecordedConfig;
 import dev.berth.config.ConfigCache;
 import dev.berth.config.DeploySpec;
 import dev.berth.config.SecretBox;
@@ -43,6 +45,7 @@ public final class Deployer {
     private final DeployPipeline pipeline;
     private final Rollback rollbacks;
     private final InterruptedDeploys interrupted;
+    private final AppControl apps;
 
     /**
      * @param logRoot    where each deployment's step logs go (BERTH_HOME/deploys)
@@ -52,6 +55,7 @@ public final class Deployer {
     public Deployer(Deployments records, AppControl apps, Path logRoot, Path recordRoot, DataBackups backups, SecretBox secrets,
                     ConfigCache configs) {
         this.records = records;
+        this.apps = apps;
         this.steps = new DeploymentSteps(records, logRoot);
         this.releases = new KeptReleases(records, recordRoot);
         ReleaseSwitch releaseSwitch = new ReleaseSwitch(records, apps, steps, releases);
@@ -64,11 +68,46 @@ public final class Deployer {
     // ---- starting ---------------------------------------------------------------------------
 
     /**
-     * Starts a deploy (or, with request.quick, a restart of the live release) and returns its id
-     * at once; the pipeline runs on its own thread. A deploy already running for the app is
-     * refused here, naming who runs it.
+     * Starts a deploy of app (or, with request.quick, a restart of the live release) and returns
+     * its id at once; the pipeline runs on its own thread. The app is as the request's berth.yml
+     * describes it, or as it is registered. A deploy already running for the app is refused here,
+     * naming who runs it.
      */
-    public long deploy(AppSpec spec, DeployRequest req) throws DeployException {
+    public long deploy(String app, DeployRequest req) throws DeployException, ConfigException {
+        return deploy(specOf(app, req), withConfig(req, app));
+    }
+
+    /** Goes back to a kept release of app (see the AppSpec form). */
+    public long rollback(String app, DeployRequest req, String releaseId, boolean withData) throws DeployException, ConfigException {
+        return rollback(specOf(app, req), withConfig(req, app), releaseId, withData);
+    }
+
+    /** What a deploy of app would do (see the AppSpec form). */
+    public DeployPlan plan(String app, DeployRequest req) throws DeployException, ConfigException {
+        return plan(specOf(app, req), req);
+    }
+
+    /** The release app's `current` points at, if it has a deploy section and a live release. */
+    public Optional<String> liveRelease(String app) throws ConfigException {
+        AppSpec spec = apps.deployable(apps.registeredConfig(app).orElse(null), app, null, Map.of());
+        return spec.deploy() == null ? Optional.empty() : currentRelease(spec.deploy());
+    }
+
+    private AppSpec specOf(String app, DeployRequest req) throws ConfigException {
+        return apps.deployable(req.config(), app, req.profile(), req.variables());
+    }
+
+    /** Without a berth.yml of its own, a deploy reads the one the app is registered from (the real one, not a release's recorded copy). */
+    private DeployRequest withConfig(DeployRequest req, String app) {
+        if (req.config() != null) return req;
+        Path registered = apps.registeredConfig(app).orElse(null);
+        // After a rollback the app runs on a release's recorded copy; a new deploy reads the real berth.yml.
+        if (registered != null) registered = RecordedConfig.of(registered, null).map(r -> r.original()).orElse(registered);
+        return new DeployRequest(registered, req.profile(), req.variables(), req.ref(), req.skipTests(), req.skipBuild(),
+                req.noBackup(), req.force(), req.quick(), req.who());
+    }
+
+    private long deploy(AppSpec spec, DeployRequest req) throws DeployException {
         DeploySpec d = requireDeploy(spec);
         refuseRefWithoutGit(spec, req);
         String previous = currentRelease(d).orElse(null);
@@ -106,7 +145,7 @@ public final class Deployer {
      * is a name Berth made: anything but the id of one of the app's listed releases is refused
      * (Names.Unknown), so it never reaches a path.
      */
-    public long rollback(AppSpec spec, DeployRequest req, String releaseId, boolean withData) throws DeployException {
+    private long rollback(AppSpec spec, DeployRequest req, String releaseId, boolean withData) throws DeployException {
         DeploySpec d = requireDeploy(spec);
         if (releaseId != null) Names.requireListed("release", "of " + spec.name(), releaseId, releases.releaseIds(spec.name()));
         String live = currentRelease(d).orElseThrow(() -> new DeployException(spec.name() + " has no live release to roll back from"));
@@ -141,7 +180,7 @@ public final class Deployer {
     }
 
     /** What a deploy would do, changing nothing but the git mirror (which only caches the repository). */
-    public DeployPlan plan(AppSpec spec, DeployRequest req) throws DeployException {
+    private DeployPlan plan(AppSpec spec, DeployRequest req) throws DeployException {
         DeploySpec d = requireDeploy(spec);
         refuseRefWithoutGit(spec, req);
         // The plan updates the git mirror: not while a deploy of the app uses it.
