@@ -21,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -115,8 +114,7 @@ public final class BackupRunner {
             Archive done = new Archive(target, bytes[0], sha256, (System.nanoTime() - t0) / 1_000_000, dump.toolVersion(), dump.serverVersion());
             beforeRename.record(done);
             CrashPoints.reach("backup.recorded");
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(dir);
+            PrivateFiles.moveAtomically(partial, target); // the name is new: nothing is replaced
             CrashPoints.reach("backup.renamed");
             return done;
         } catch (StoreException e) {
@@ -260,15 +258,6 @@ public final class BackupRunner {
             }
         } catch (IOException e) {
             throw new BackupException("cannot check free space in " + dir + ": " + e.getMessage());
-        }
-    }
-
-    /** The rename is durable only once the directory itself is synced. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // some file systems do not sync directories; the file itself is synced
         }
     }
 }

@@ -5,11 +5,11 @@ import dev.berth.exec.Command;
 import dev.berth.exec.Output;
 import dev.berth.fault.CrashPoints;
 import dev.berth.files.FileTrees;
+import dev.berth.files.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -192,7 +192,7 @@ public final class Restorer {
                 try {
                     Files.deleteIfExists(fresh);
                     pipe(file, compress, identity(b), List.of("sqlite3", fresh.toString()), env, "sqlite3 into " + fresh);
-                    Files.move(fresh, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    PrivateFiles.moveAtomically(fresh, target);
                 } catch (IOException e) {
                     throw new BackupException("cannot put the restored database in place: " + e.getMessage());
                 } finally {

@@ -11,7 +11,6 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -246,7 +245,7 @@ final class DaemonClient {
                     Files.setPosixFilePermissions(tmp.resolve("berth-logd"), PrivateFiles.DIRECTORY); // rwx------
                 }
                 try {
-                    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                    PrivateFiles.moveAtomically(tmp, dir);
                 } catch (IOException raced) {
                     // another CLI made the same copy at the same time
                 }
