@@ -6,7 +6,6 @@ import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
 import dev.berth.files.Names;
 import dev.berth.json.Json;
-import dev.berth.supervisor.SupervisorException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -234,9 +233,6 @@ public final class ApiServer implements AutoCloseable {
             } catch (Names.Unknown e) {
                 status = 404;
                 result = error("NOT_FOUND", e.getMessage(), List.of());
-            } catch (SupervisorException e) {
-                status = "NOT_FOUND".equals(e.code()) ? 404 : 409;
-                result = error(e.code(), e.getMessage(), List.of());
             } catch (IllegalArgumentException e) {
                 status = 400;
                 result = error("BAD_REQUEST", e.getMessage(), List.of());

@@ -35,8 +35,17 @@ public record BerthHome(Path dir) {
      */
     public Optional<Long> lockHolder() {
         try {
-            return Optional.of(Long.parseLong(Files.readString(daemonLock()).strip()));
-        } catch (IOException | NumberFormatException e) {
+            return pid(Files.readString(daemonLock()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What daemon.lock holds: the holder's pid, or nothing (a clean stop empties it). */
+    static Optional<Long> pid(String lockContent) {
+        try {
+            return Optional.of(Long.parseLong(lockContent.strip()));
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }

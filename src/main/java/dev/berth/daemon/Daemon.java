@@ -139,12 +139,8 @@ public final class Daemon {
 
     private static Optional<Long> pidIn(FileChannel ch) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(32);
-        ch.read(buf, 0);
-        try {
-            return Optional.of(Long.parseLong(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        ch.read(buf, 0); // through the lock's own descriptor: closing another one would drop the lock
+        return BerthHome.pid(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
     }
 
     public void run() throws Exception {
