@@ -24,7 +24,7 @@ public final class RunningCommand implements AutoCloseable {
     public CommandResult finish() throws IOException {
         try {
             stdin().close();
-            return CommandRunner.single(started.result(started.await(null, command.timeout(), command.grace())));
+            return CommandRunner.single(started.result(started.await(null, command.timeout(), command.grace(), Pipeline.EXIT_AFTER_OUTPUT)));
         } finally {
             started.close();
         }

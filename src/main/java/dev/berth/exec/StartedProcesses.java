@@ -24,9 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * it kills what is still alive and removes those files.
  */
 final class StartedProcesses implements AutoCloseable {
-    /** How long the processes of a streamed run may take to exit once their output has ended. */
-    static final Duration AFTER_OUTPUT_ENDS = Duration.ofMinutes(1);
-
     /** How much of a stage's stderr is kept: its last lines say why it failed. */
     static final int ERRORS_KEPT = 16 * 1024;
 
@@ -114,7 +111,7 @@ final class StartedProcesses implements AutoCloseable {
     }
 
     /** Waits for all within one deadline (from their start); on expiry stops them and says so. A sink reads the last one's stdout first. */
-    boolean await(Output.Sink sink, Duration timeout, Duration grace) throws IOException {
+    boolean await(Output.Sink sink, Duration timeout, Duration grace, Duration exitAfterOutput) throws IOException {
         List<Process> ps = processes;
         long deadline = saturatedAdd(startNanos, timeout.toNanos());
         long exitBy = deadline;
@@ -137,7 +134,7 @@ final class StartedProcesses implements AutoCloseable {
                     sink.drain(stdout);
                 }
                 // the output has ended: what does not exit soon after is stuck, whatever the time limit
-                exitBy = Math.min(deadline, saturatedAdd(System.nanoTime(), AFTER_OUTPUT_ENDS.toNanos()));
+                exitBy = Math.min(deadline, saturatedAdd(System.nanoTime(), exitAfterOutput.toNanos()));
             }
             for (Process p : ps) {
                 if (!p.waitFor(Math.max(0, exitBy - System.nanoTime()), TimeUnit.NANOSECONDS)) {

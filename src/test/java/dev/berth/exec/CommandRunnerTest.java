@@ -169,6 +169,17 @@ class CommandRunnerTest {
     }
 
     @Test
+    void aStreamedStageThatClosesItsOutputAndHangsIsStopped() throws IOException {
+        Command last = Command.of("cat").withOutput(Output.streamed(in -> in.transferTo(ByteArrayOutputStream.nullOutputStream())));
+        Pipeline hangs = Pipeline.of(List.of(sh("printf x; exec >&-; sleep 30"), last), Command.UNLIMITED)
+                .withExitAfterOutput(Duration.ofMillis(300));
+        long t0 = System.nanoTime();
+        PipelineResult r = RUNNER.run(hangs);
+        assertTrue(r.timedOut(), "stopped once its output had ended and it did not exit");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
     void anInterruptedCallerKillsTheCommand() throws Exception {
         Path pid = tmp.resolve("pid");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
