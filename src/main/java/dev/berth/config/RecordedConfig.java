@@ -92,9 +92,14 @@ public final class RecordedConfig {
      * The recorded configuration a berth.yml copy belongs to, or empty for an ordinary berth.yml.
      * Without a box (only the original path is wanted) the variables come back empty.
      */
+    /** Whether berthYml is a recorded copy (its recorded.json beside it), without reading or unsealing anything. */
+    public static boolean isCopy(Path berthYml) {
+        return Files.isRegularFile(berthYml.toAbsolutePath().normalize().resolveSibling(INFO));
+    }
+
     public static Optional<Recorded> of(Path berthYml, SecretBox box) {
+        if (!isCopy(berthYml)) return Optional.empty();
         Path infoFile = berthYml.toAbsolutePath().normalize().resolveSibling(INFO);
-        if (!Files.isRegularFile(infoFile)) return Optional.empty();
         try {
             Map<String, Object> info = Json.readMap(Files.readString(infoFile));
             Map<Path, Path> copies = new LinkedHashMap<>();

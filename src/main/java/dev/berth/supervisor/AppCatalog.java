@@ -70,20 +70,21 @@ public final class AppCatalog {
     /** The parse of each berth.yml last kept as its last good copy (by identity: a new parse is kept again). */
     private final Map<Path, BerthFile> kept = new ConcurrentHashMap<>();
 
+    /**
+     * An app's berth.yml through the shared cache: a release's recorded copy unsealed and pinned to
+     * its release, a user's file as it is. Each new parse of a user's file (whichever caller of the
+     * cache made it) is kept as its last good copy. Nothing but the cache's byte comparison runs
+     * when nothing changed: this is on every restart's path.
+     */
     private BerthFile loadFile(Path config, String profile, Map<String, String> vars) throws ConfigException {
-        var recorded = RecordedConfig.of(config, secrets);
-        if (recorded.isPresent()) {
-            return parsed.load(config, profile, vars, () -> recorded.get().pin(new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets)
-                    .load(config, profile, recorded.get().baseDir(), recorded.get().envFileCopies())));
-        }
-        return loadKept(config, profile, vars);
-    }
-
-    /** A user's berth.yml, through the shared cache; each new parse of it (whichever caller made it) is kept as its last good copy. */
-    private BerthFile loadKept(Path config, String profile, Map<String, String> vars) throws ConfigException {
-        BerthFile file = parsed.load(config, profile, vars);
+        BerthFile file = parsed.load(config, profile, vars, () -> {
+            var recorded = RecordedConfig.of(config, secrets);
+            if (recorded.isEmpty()) return new BerthFileLoader(vars, defaultLogDir).load(config, profile);
+            return recorded.get().pin(new BerthFileLoader(vars, defaultLogDir).withSecrets(secrets)
+                    .load(config, profile, recorded.get().baseDir(), recorded.get().envFileCopies()));
+        });
         Path key = config.toAbsolutePath().normalize();
-        if (kept.put(key, file) != file) keepLastGood(key, file, profile, vars);
+        if (kept.put(key, file) != file && !RecordedConfig.isCopy(config)) keepLastGood(key, file, profile, vars);
         return file;
     }
 
@@ -132,7 +133,7 @@ public final class AppCatalog {
         List<AppSpec> fromFile = new ArrayList<>();
         List<String> registered = new ArrayList<>();
         if (config != null) {
-            BerthFile file = loadKept(config, profile, vars);
+            BerthFile file = loadFile(config, profile, vars);
             if (names.isEmpty() || names.equals(List.of("all"))) {
                 fromFile.addAll(file.apps());
             } else {
