@@ -53,7 +53,7 @@ public final class CommandRunner {
         }
         try (StartedProcesses started = start(pipeline.stages())) {
             Output output = pipeline.last().output();
-            boolean timedOut = started.await(output instanceof Output.Streamed s ? s.sink() : null, pipeline.timeout(), pipeline.grace(),
+            boolean timedOut = started.await(output instanceof Output.Streamed s ? s.sink() : null, false, pipeline.timeout(), pipeline.grace(),
                     pipeline.exitAfterOutput());
             return started.result(timedOut);
         }

@@ -2,6 +2,7 @@ package dev.berth.exec;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 
 /**
  * A command whose stdin Berth writes while it runs (e.g. a hash tool fed the archive as it is
@@ -20,11 +21,16 @@ public final class RunningCommand implements AutoCloseable {
         return started.processes.get(0).getOutputStream();
     }
 
-    /** Closes stdin and waits, within the command's time limit counted from its start. */
+    /** Closes stdin and waits, within the command's time limit counted from its start, and at most Pipeline.EXIT_AFTER_OUTPUT from now. */
     public CommandResult finish() throws IOException {
+        return finish(Pipeline.EXIT_AFTER_OUTPUT);
+    }
+
+    /** finish, with exitWithin instead of Pipeline.EXIT_AFTER_OUTPUT. */
+    public CommandResult finish(Duration exitWithin) throws IOException {
         try {
             stdin().close();
-            return CommandRunner.single(started.result(started.await(null, command.timeout(), command.grace(), Pipeline.EXIT_AFTER_OUTPUT)));
+            return CommandRunner.single(started.result(started.await(null, true, command.timeout(), command.grace(), exitWithin)));
         } finally {
             started.close();
         }

@@ -110,11 +110,16 @@ final class StartedProcesses implements AutoCloseable {
         }
     }
 
-    /** Waits for all within one deadline (from their start); on expiry stops them and says so. A sink reads the last one's stdout first. */
-    boolean await(Output.Sink sink, Duration timeout, Duration grace, Duration exitAfterOutput) throws IOException {
+    /**
+     * Waits for all within one deadline (from their start); on expiry stops them and says so. A
+     * sink reads the last one's stdout first. Once their data has ended (the sink drained the
+     * output, or inputEnded: the caller closed their stdin) they must also exit within
+     * exitAfterOutput: what does not is stuck, whatever the time limit.
+     */
+    boolean await(Output.Sink sink, boolean inputEnded, Duration timeout, Duration grace, Duration exitAfterOutput) throws IOException {
         List<Process> ps = processes;
         long deadline = saturatedAdd(startNanos, timeout.toNanos());
-        long exitBy = deadline;
+        long exitBy = inputEnded ? Math.min(deadline, saturatedAdd(System.nanoTime(), exitAfterOutput.toNanos())) : deadline;
         long graceNanos = grace.toNanos();
         AtomicBoolean expired = new AtomicBoolean();
         Thread watchdog = null;
@@ -133,7 +138,6 @@ final class StartedProcesses implements AutoCloseable {
                 try (InputStream stdout = ps.get(ps.size() - 1).getInputStream()) {
                     sink.drain(stdout);
                 }
-                // the output has ended: what does not exit soon after is stuck, whatever the time limit
                 exitBy = Math.min(deadline, saturatedAdd(System.nanoTime(), exitAfterOutput.toNanos()));
             }
             for (Process p : ps) {

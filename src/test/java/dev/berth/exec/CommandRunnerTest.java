@@ -223,6 +223,19 @@ class CommandRunnerTest {
     }
 
     @Test
+    void aCommandBerthWritesToThatHangsAfterItsInputEndedIsStopped() throws IOException {
+        Command hashes = sh("cat > /dev/null; sleep 30").withInput(Input.written()).withTimeout(Command.UNLIMITED);
+        long t0 = System.nanoTime();
+        CommandResult r;
+        try (RunningCommand running = RUNNER.start(hashes)) {
+            running.stdin().write("archive".getBytes(StandardCharsets.UTF_8));
+            r = running.finish(Duration.ofMillis(300));
+        }
+        assertTrue(r.timedOut(), "stopped once its input had ended and it did not exit");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
     void aCommandBerthWritesToIsKilledWhenGivenUp() throws Exception {
         Path pid = tmp.resolve("pid");
         RunningCommand running = RUNNER.start(sh("echo $$ > " + pid + "; sleep 60").withInput(Input.written()));
