@@ -260,7 +260,7 @@ public final class ProcessTree {
         return true;
     }
 
-    private static void runKill(List<String> argv) {
+    private void runKill(List<String> argv) {
         CommandResult kill;
         try {
             kill = CommandRunner.local().run(killCommand(argv));
@@ -273,6 +273,13 @@ public final class ProcessTree {
             throw new IllegalStateException("kill did not finish: " + argv);
         }
         if (kill.exitCode() == 0) {
+            return;
+        }
+        if (kill.errors().isBlank()) {
+            // its message was not kept (no room for it): failed only if a target is still there
+            List<String> alive = argv.subList(4, argv.size()).stream()
+                    .filter(t -> readStat(Math.abs(Long.parseLong(t))).isPresent()).toList();
+            if (!alive.isEmpty()) throw new IllegalStateException(argv + " exited " + kill.exitCode() + " with " + alive + " still there");
             return;
         }
         // procps says "kill: (123) - No such process", util-linux "...failed: No such process".
