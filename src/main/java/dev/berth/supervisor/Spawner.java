@@ -62,6 +62,13 @@ final class Spawner {
     /** Starts one process for the slot; the future completes with null when ready, or with why it failed. */
     CompletableFuture<String> spawnInto(SupervisedApp a, Instance inst, AppSpec spec, boolean persistSlot) {
         CompletableFuture<String> outcome = new CompletableFuture<>();
+        synchronized (a) {
+            // checked before anything is launched: a refused edge must not leave a process no one records
+            if (!Transition.SPAWN.allowedFrom(inst.state())) {
+                outcome.complete("cannot start an instance that is " + inst.state().label());
+                return outcome;
+            }
+        }
         Integer port = inst.trial ? inst.port : ports.portFor(spec.port(), inst.index);
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
         env.putAll(spec.env());

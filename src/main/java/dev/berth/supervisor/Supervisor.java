@@ -301,9 +301,7 @@ public final class Supervisor implements AutoCloseable {
         SupervisedApp a = app(name);
         a.operation.lock();
         try {
-            synchronized (a) {
-                a.desired = DesiredState.STOPPED;
-            }
+            want(a, DesiredState.STOPPED); // recorded first: a daemon killed during the stop must not bring it back
             stopper.stopAll(a, "deleted");
             registry.remove(name);
             records.deleteApp(name);
