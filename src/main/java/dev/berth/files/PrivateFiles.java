@@ -114,9 +114,13 @@ public final class PrivateFiles {
         syncDirectory(to.toAbsolutePath().getParent());
     }
 
-    /** Points link at target in one step: a new link beside it, renamed over the old one. */
+    /**
+     * Points link at target in one step: a new link beside it, renamed over the old one. The new
+     * link has one fixed name, so what a killed switch left is replaced by the next one; callers
+     * serialise their switches (the deploy lock).
+     */
     public static void replaceSymbolicLink(Path link, Path target) throws IOException {
-        Path tmp = temporaryBeside(link);
+        Path tmp = link.resolveSibling("." + link.getFileName() + ".new");
         Files.deleteIfExists(tmp);
         Files.createSymbolicLink(tmp, target);
         try {

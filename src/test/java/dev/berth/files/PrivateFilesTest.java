@@ -54,10 +54,11 @@ class PrivateFilesTest {
         Files.createDirectories(dir.resolve("releases/b"));
         Path current = dir.resolve("current");
         PrivateFiles.replaceSymbolicLink(current, Path.of("releases", "a"));
+        Files.createSymbolicLink(dir.resolve(".current.new"), Path.of("releases", "a")); // what a killed switch left
         PrivateFiles.replaceSymbolicLink(current, Path.of("releases", "b"));
         assertEquals(Path.of("releases", "b"), Files.readSymbolicLink(current));
         assertTrue(Files.isSymbolicLink(current));
-        assertEquals(2, entries(), "releases and current, no temporary link");
+        assertEquals(2, entries(), "releases and current, no temporary link (a leftover one is replaced)");
     }
 
     @Test void moveAtomicallyReplacesAFileAndMovesADirectory() throws Exception {
