@@ -37,6 +37,10 @@ final class StepRunner {
     }
 
     static Result run(String commandLine, Path dir, Map<String, String> env, Path log, Duration timeout) throws IOException {
+        if (!CommandRunner.local().ownsSessions()) {
+            // a step must lead its own group: that is how the next daemon ends what a killed one left running
+            throw new IOException("deploy steps run in a session of their own, and setsid (util-linux) is not on the PATH");
+        }
         try {
             var r = CommandRunner.local().run(command(commandLine, dir, env, log, timeout));
             return new Result(r.exitCode(), r.timedOut(), r.took());

@@ -73,6 +73,11 @@ public final class CommandRunner {
         return StartedProcesses.start(stages, ownSession ? List.of("setsid") : List.of(), groups);
     }
 
+    /** Whether commands get a session of their own (setsid is there): what a later daemon finds a dead one's leftovers by. */
+    public boolean ownsSessions() {
+        return ownSession;
+    }
+
     static CommandResult single(PipelineResult r) {
         PipelineResult.Stage only = r.stages().get(0);
         return new CommandResult(only.exitCode(), r.timedOut(), r.output(), r.truncated(), only.errors(), r.took());
