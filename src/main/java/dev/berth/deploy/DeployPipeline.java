@@ -70,7 +70,7 @@ final class DeployPipeline {
             String[] fetchedRef = {req.ref()};
             String rid = releaseId;
             steps.runInJava(id, "fetch", describe(d.source()), log -> {
-                ReleaseSources.Fetched f = ReleaseSources.fetch(d.source(), req.ref(), d.path().resolve("repo.git"), finalDir,
+                ReleaseSources.Resolved f = ReleaseSources.fetch(d.source(), req.ref(), d.path().resolve("repo.git"), finalDir,
                         FETCH_TIMEOUT, log);
                 commit[0] = f.commit();
                 if (f.ref() != null) fetchedRef[0] = f.ref();
@@ -123,7 +123,7 @@ final class DeployPipeline {
     /** A source as the fetch step and a plan name it; a git URL without its credentials. */
     static String describe(DeploySpec.Source s) {
         return switch (s) {
-            case DeploySpec.GitSource g -> "git " + ReleaseSources.redact(g.repository()) + (g.branch() != null ? " (" + g.branch() + ")" : "");
+            case DeploySpec.GitSource g -> "git " + SourceTools.redact(g.repository()) + (g.branch() != null ? " (" + g.branch() + ")" : "");
             case DeploySpec.DirSource dir -> "dir " + dir.dir();
             case DeploySpec.ArchiveSource a -> "archive " + a.file();
         };

@@ -90,7 +90,7 @@ public final class Deployer {
     /** The release app's `current` points at, if it has a deploy section and a live release. */
     public Optional<String> liveRelease(String app) throws ConfigException {
         AppSpec spec = apps.deployable(apps.registeredConfig(app).orElse(null), app, null, Map.of());
-        return spec.deploy() == null ? Optional.empty() : currentRelease(spec.deploy());
+        return spec.deploy() == null ? Optional.empty() : ReleaseSwitch.current(spec.deploy().path());
     }
 
     private AppSpec specOf(String app, DeployRequest req) throws ConfigException {
@@ -110,7 +110,7 @@ public final class Deployer {
     private long deploy(AppSpec spec, DeployRequest req) throws DeployException {
         DeploySpec d = requireDeploy(spec);
         refuseRefWithoutGit(spec, req);
-        String previous = currentRelease(d).orElse(null);
+        String previous = ReleaseSwitch.current(d.path()).orElse(null);
         if (req.quick() && previous == null) {
             throw new DeployException(spec.name() + " has no live release yet: run `berth deploy " + spec.name() + "` first");
         }
@@ -148,7 +148,7 @@ public final class Deployer {
     private long rollback(AppSpec spec, DeployRequest req, String releaseId, boolean withData) throws DeployException {
         DeploySpec d = requireDeploy(spec);
         if (releaseId != null) Names.requireListed("release", "of " + spec.name(), releaseId, releases.releaseIds(spec.name()));
-        String live = currentRelease(d).orElseThrow(() -> new DeployException(spec.name() + " has no live release to roll back from"));
+        String live = ReleaseSwitch.current(d.path()).orElseThrow(() -> new DeployException(spec.name() + " has no live release to roll back from"));
         String target = releaseId != null ? releaseId : releases.previousGood(spec.name(), live)
                 .orElseThrow(() -> new DeployException("no earlier good release of " + spec.name() + " to roll back to; `berth releases "
                         + spec.name() + "` lists them"));
@@ -192,14 +192,14 @@ public final class Deployer {
     }
 
     private DeployPlan planLocked(AppSpec spec, DeploySpec d, DeployRequest req) throws DeployException {
-        String live = currentRelease(d).orElse(null);
+        String live = ReleaseSwitch.current(d.path()).orElse(null);
         List<String> log = new ArrayList<>();
         Path mirror = d.path().resolve("repo.git");
         ReleaseSources.Resolved r = ReleaseSources.resolve(d.source(), req.ref(), mirror, DeployPipeline.FETCH_TIMEOUT, log::add);
         DeployPlan.GitPlan git = null;
         if (d.source() instanceof DeploySpec.GitSource) {
             String liveCommit = releases.commitOf(spec.name(), live);
-            List<String> commits = ReleaseSources.commitRange(mirror, liveCommit, r.commit(), DeployPipeline.FETCH_TIMEOUT);
+            List<String> commits = GitMirror.commitRange(mirror, liveCommit, r.commit(), DeployPipeline.FETCH_TIMEOUT);
             String note = r.commit() != null && r.commit().equals(liveCommit) && !req.force()
                     ? "that commit is already live: nothing to deploy (--force deploys it again)" : null;
             git = new DeployPlan.GitPlan(r.ref(), r.commit(), liveCommit, commits, note);
@@ -237,11 +237,6 @@ public final class Deployer {
      */
     public void finishRecovery() {
         interrupted.finish();
-    }
-
-    /** The release `current` points at, from the link itself (the truth on disk). */
-    public static Optional<String> currentRelease(DeploySpec d) {
-        return ReleaseSwitch.current(d.path());
     }
 
     private static DeploySpec requireDeploy(AppSpec spec) throws DeployException {

@@ -4,7 +4,6 @@ import dev.berth.config.DeploySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -15,14 +14,9 @@ import java.util.function.Consumer;
  */
 public final class ReleaseSources {
     /**
-     * What a fetch produced: for git the full 40-hex commit id and the ref that was asked for (branch,
-     * tag or commit as given, or the branch/default branch used); for dir/archive both null.
-     */
-    public record Fetched(String commit, String ref) { }
-
-    /**
-     * The commit a git source would deploy, without touching any release: {@code ref} (or the branch,
-     * or the remote default branch) resolved after updating the cache.
+     * The commit a git source deploys (fetch) or would deploy (resolve): the full 40-hex id and the
+     * ref that was asked for (branch, tag or commit as given, or the branch/default branch used);
+     * for dir/archive both null.
      */
     public record Resolved(String commit, String ref) { }
 
@@ -31,22 +25,22 @@ public final class ReleaseSources {
      * for git (no .git in it), a copy of the directory, or the unpacked archive. {@code log} gets one
      * line per notable action; credentials in URLs never reach it nor any error message.
      */
-    public static Fetched fetch(DeploySpec.Source source, String ref, Path cacheDir, Path target, Duration timeout, Consumer<String> log)
+    public static Resolved fetch(DeploySpec.Source source, String ref, Path cacheDir, Path target, Duration timeout, Consumer<String> log)
             throws DeployException {
         if (!Files.isDirectory(target)) throw new DeployException("the release directory " + target + " does not exist");
         switch (source) {
             case DeploySpec.GitSource git -> {
                 Resolved r = GitMirror.resolve(git, ref, cacheDir, timeout, log);
                 GitMirror.writeTree(git, r, cacheDir, target, timeout, log);
-                return new Fetched(r.commit(), r.ref());
+                return r;
             }
             case DeploySpec.DirSource dir -> {
                 DirectoryCopy.copy(dir.dir(), target, log);
-                return new Fetched(null, null);
+                return new Resolved(null, null);
             }
             case DeploySpec.ArchiveSource archive -> {
                 ArchiveUnpacker.unpack(archive.file(), target, timeout, log);
-                return new Fetched(null, null);
+                return new Resolved(null, null);
             }
         }
     }
@@ -72,17 +66,4 @@ public final class ReleaseSources {
         }
     }
 
-    /**
-     * For a dry run: {@code git log --oneline} of what going from {@code from} to {@code to} brings (at
-     * most 50 lines, newest first); when {@code from} is null or unknown to the mirror, the last 10
-     * commits up to {@code to}.
-     */
-    public static List<String> commitRange(Path cacheDir, String from, String to, Duration timeout) throws DeployException {
-        return GitMirror.commitRange(cacheDir, from, to, timeout);
-    }
-
-    /** https://user:secret@host/x.git -> https://host/x.git, in anything shown to the user. */
-    static String redact(String text) {
-        return SourceTools.redact(text);
-    }
 }

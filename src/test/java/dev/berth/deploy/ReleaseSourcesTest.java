@@ -71,9 +71,9 @@ class ReleaseSourcesTest {
 
     @Test void gitFetchesTheDefaultBranchWithoutGitDirectoryAndKeepsTheExecutableBit() throws Exception {
         Path target = release("r1");
-        ReleaseSources.Fetched f = ReleaseSources.fetch(gitSource(null), null, cache, target, TIMEOUT, log::add);
+        ReleaseSources.Resolved f = ReleaseSources.fetch(gitSource(null), null, cache, target, TIMEOUT, log::add);
 
-        assertEquals(new ReleaseSources.Fetched(second, "main"), f);
+        assertEquals(new ReleaseSources.Resolved(second, "main"), f);
         assertEquals("v2\n", Files.readString(target.resolve("README.txt")));
         assertFalse(Files.exists(target.resolve("feature.txt")), "feature.txt is only on the feature branch");
         assertFalse(Files.exists(target.resolve(".git")));
@@ -86,22 +86,22 @@ class ReleaseSourcesTest {
 
     @Test void gitFetchesANamedBranch() throws Exception {
         Path target = release("r1");
-        ReleaseSources.Fetched f = ReleaseSources.fetch(gitSource("feature"), null, cache, target, TIMEOUT, log::add);
+        ReleaseSources.Resolved f = ReleaseSources.fetch(gitSource("feature"), null, cache, target, TIMEOUT, log::add);
 
-        assertEquals(new ReleaseSources.Fetched(onFeature, "feature"), f);
+        assertEquals(new ReleaseSources.Resolved(onFeature, "feature"), f);
         assertEquals("feature\n", Files.readString(target.resolve("feature.txt")));
     }
 
     @Test void gitFetchesATagAndACommitIdGivenAsRef() throws Exception {
         Path byTag = release("tag");
-        ReleaseSources.Fetched tag = ReleaseSources.fetch(gitSource("feature"), "v1", cache, byTag, TIMEOUT, log::add);
-        assertEquals(new ReleaseSources.Fetched(first, "v1"), tag);
+        ReleaseSources.Resolved tag = ReleaseSources.fetch(gitSource("feature"), "v1", cache, byTag, TIMEOUT, log::add);
+        assertEquals(new ReleaseSources.Resolved(first, "v1"), tag);
         assertEquals("v1\n", Files.readString(byTag.resolve("README.txt")));
         assertFalse(Files.exists(byTag.resolve("feature.txt")), "the ref wins over the configured branch");
 
         Path byCommit = release("commit");
-        ReleaseSources.Fetched commit = ReleaseSources.fetch(gitSource(null), second, cache, byCommit, TIMEOUT, log::add);
-        assertEquals(new ReleaseSources.Fetched(second, second), commit);
+        ReleaseSources.Resolved commit = ReleaseSources.fetch(gitSource(null), second, cache, byCommit, TIMEOUT, log::add);
+        assertEquals(new ReleaseSources.Resolved(second, second), commit);
         assertEquals("v2\n", Files.readString(byCommit.resolve("README.txt")));
     }
 
@@ -112,7 +112,7 @@ class ReleaseSourcesTest {
 
         Path target = release("r2");
         log.clear();
-        ReleaseSources.Fetched f = ReleaseSources.fetch(gitSource(null), null, cache, target, TIMEOUT, log::add);
+        ReleaseSources.Resolved f = ReleaseSources.fetch(gitSource(null), null, cache, target, TIMEOUT, log::add);
 
         assertEquals(third, f.commit());
         assertEquals("v3\n", Files.readString(target.resolve("README.txt")));
@@ -146,19 +146,19 @@ class ReleaseSourcesTest {
     @Test void commitRangeListsWhatADeployBrings() throws Exception {
         ReleaseSources.resolve(gitSource(null), null, cache, TIMEOUT, log::add);
 
-        List<String> range = ReleaseSources.commitRange(cache, first, onFeature, TIMEOUT);
+        List<String> range = GitMirror.commitRange(cache, first, onFeature, TIMEOUT);
         assertEquals(2, range.size(), range.toString());
         assertTrue(range.get(0).endsWith(" on feature") && onFeature.startsWith(range.get(0).split(" ")[0]), range.toString());
         assertTrue(range.get(1).endsWith(" second"), range.toString());
 
-        List<String> noLive = ReleaseSources.commitRange(cache, null, second, TIMEOUT);
+        List<String> noLive = GitMirror.commitRange(cache, null, second, TIMEOUT);
         assertEquals(2, noLive.size(), noLive.toString());
         assertTrue(noLive.get(1).endsWith(" first"), noLive.toString());
 
-        List<String> unknown = ReleaseSources.commitRange(cache, "0123456789012345678901234567890123456789", second, TIMEOUT);
+        List<String> unknown = GitMirror.commitRange(cache, "0123456789012345678901234567890123456789", second, TIMEOUT);
         assertEquals(noLive, unknown, "a commit the mirror does not know is treated like no live commit");
 
-        assertEquals(List.of(), ReleaseSources.commitRange(cache, second, second, TIMEOUT));
+        assertEquals(List.of(), GitMirror.commitRange(cache, second, second, TIMEOUT));
     }
 
     @Test void credentialsInTheUrlNeverReachMessagesOrTheLog() throws Exception {
@@ -207,9 +207,9 @@ class ReleaseSourcesTest {
         Files.createDirectories(src.resolve("vendor/tool/.git")); // not top-level: part of the tree
 
         Path target = release("r1");
-        ReleaseSources.Fetched f = ReleaseSources.fetch(new DeploySpec.DirSource(src), null, cache, target, TIMEOUT, log::add);
+        ReleaseSources.Resolved f = ReleaseSources.fetch(new DeploySpec.DirSource(src), null, cache, target, TIMEOUT, log::add);
 
-        assertEquals(new ReleaseSources.Fetched(null, null), f);
+        assertEquals(new ReleaseSources.Resolved(null, null), f);
         assertEquals(PosixFilePermissions.fromString("rwxr-x---"), Files.getPosixFilePermissions(target.resolve("run.sh")));
         assertTrue(Files.isSymbolicLink(target.resolve("start")));
         assertEquals(Path.of("run.sh"), Files.readSymbolicLink(target.resolve("start")));

@@ -1,5 +1,6 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.FailureText;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,7 @@ final class BoundedCall {
             try {
                 result.complete(body.call());
             } catch (Exception | LinkageError e) {
-                result.complete(ProbeResult.failed(Failures.describe(e), elapsedMillis(t0)));
+                result.complete(ProbeResult.failed(FailureText.describe(e), elapsedMillis(t0)));
             }
         });
         try {
@@ -31,7 +32,7 @@ final class BoundedCall {
             worker.interrupt(); // a virtual thread's blocked socket is closed by the interrupt
             return ProbeResult.failed("timed out after " + Quantities.duration(timeout), elapsedMillis(t0));
         } catch (ExecutionException e) {
-            return ProbeResult.failed(Failures.describe(e), elapsedMillis(t0));
+            return ProbeResult.failed(FailureText.describe(e), elapsedMillis(t0));
         } catch (InterruptedException e) {
             worker.interrupt();
             Thread.currentThread().interrupt();

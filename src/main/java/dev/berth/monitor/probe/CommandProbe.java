@@ -2,6 +2,7 @@ package dev.berth.monitor.probe;
 
 import dev.berth.exec.CommandResult;
 import dev.berth.exec.Executables;
+import dev.berth.http.FailureText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ public record CommandProbe(List<String> argv, Path cwd, Map<String, String> env)
         try {
             outcome = BoundedCommand.run(argv, cwd, env, timeout);
         } catch (IOException | RuntimeException e) {
-            return ProbeResult.failed("cannot run " + argv.get(0) + ": " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
+            return ProbeResult.failed("cannot run " + argv.get(0) + ": " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
         }
         String line = BoundedCommand.firstLine(outcome.output(), MESSAGE_CHARS);
         if (outcome.timedOut()) {

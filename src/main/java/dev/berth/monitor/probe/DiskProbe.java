@@ -1,5 +1,6 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.FailureText;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public record DiskProbe(HostStats host, String mount, Thresholds used, Threshold
         } catch (NoSuchFileException e) {
             return ProbeResult.failed("disk " + mount + ": no such mount or path", BoundedCall.elapsedMillis(t0));
         } catch (IOException | RuntimeException | LinkageError e) {
-            return ProbeResult.failed("cannot read disk usage: " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
+            return ProbeResult.failed("cannot read disk usage: " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.berth.monitor.probe;
 
 import dev.berth.exec.CommandResult;
 import dev.berth.exec.Executables;
+import dev.berth.http.FailureText;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ public record GpuProbe(Thresholds utilization, Thresholds memoryUsedPercent) imp
         try {
             outcome = BoundedCommand.run(argv, null, Map.of(), timeout);
         } catch (IOException | RuntimeException e) {
-            return ProbeResult.failed("cannot run nvidia-smi: " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
+            return ProbeResult.failed("cannot run nvidia-smi: " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
         }
         if (outcome.timedOut()) {
             return ProbeResult.failed("nvidia-smi timed out after " + Quantities.duration(timeout), outcome.took().toMillis());

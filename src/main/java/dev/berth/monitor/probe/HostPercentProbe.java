@@ -1,5 +1,6 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.FailureText;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -49,7 +50,7 @@ public record HostPercentProbe(HostStats host, Measure measure, Thresholds used)
             }
             return ProbeResult.judged(measure.label, percent.getAsDouble(), "%", used, BoundedCall.elapsedMillis(t0));
         } catch (RuntimeException | LinkageError e) {
-            return ProbeResult.failed("cannot read " + measure.label + " usage: " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
+            return ProbeResult.failed("cannot read " + measure.label + " usage: " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
         }
     }
 }

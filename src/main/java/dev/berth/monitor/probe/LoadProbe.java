@@ -1,5 +1,6 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.FailureText;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public record LoadProbe(HostStats host, Thresholds perCore) implements HostProbe
                     + ", 5-minute average";
             return ProbeResult.judged(what, l.perCore(), "per core", perCore, BoundedCall.elapsedMillis(t0));
         } catch (RuntimeException | LinkageError e) {
-            return ProbeResult.failed("cannot read load average: " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
+            return ProbeResult.failed("cannot read load average: " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
         }
     }
 }

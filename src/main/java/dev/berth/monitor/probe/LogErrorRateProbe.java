@@ -1,5 +1,6 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.FailureText;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public record LogErrorRateProbe(Path logFile, Pattern pattern, Duration window, 
         } catch (NoSuchFileException e) {
             return ProbeResult.failed("log file " + logFile + " does not exist", BoundedCall.elapsedMillis(t0));
         } catch (IOException | RuntimeException e) {
-            return ProbeResult.failed("cannot read " + logFile + ": " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
+            return ProbeResult.failed("cannot read " + logFile + ": " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
         }
         long millis = BoundedCall.elapsedMillis(t0);
         String span = "the last " + Quantities.duration(window) + " of " + logFile;

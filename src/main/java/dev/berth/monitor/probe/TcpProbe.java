@@ -1,5 +1,6 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.FailureText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -33,7 +34,7 @@ public record TcpProbe(String host, int port, Thresholds latencyMs) implements P
             long millis = BoundedCall.elapsedMillis(t0);
             return ProbeResult.judged("connected to " + host + ":" + port + ", latency", millis, "ms", latencyMs, millis);
         } catch (IOException e) {
-            return ProbeResult.failed("cannot connect to " + host + ":" + port + ": " + Failures.describe(e),
+            return ProbeResult.failed("cannot connect to " + host + ":" + port + ": " + FailureText.describe(e),
                     BoundedCall.elapsedMillis(t0));
         }
     }

@@ -1,5 +1,6 @@
 package dev.berth.monitor.probe;
 
+import dev.berth.http.FailureText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -54,7 +55,7 @@ public record TlsProbe(String host, int port, Thresholds daysLeft) implements Pr
             try {
                 raw.connect(new InetSocketAddress(host, port), millis);
             } catch (IOException e) {
-                return ProbeResult.failed("cannot connect to " + where + ": " + Failures.describe(e), BoundedCall.elapsedMillis(t0));
+                return ProbeResult.failed("cannot connect to " + where + ": " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
             }
             raw.setSoTimeout(millis);
             try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, false)) {
@@ -69,7 +70,7 @@ public record TlsProbe(String host, int port, Thresholds daysLeft) implements Pr
                 leaf = first;
             }
         } catch (IOException e) {
-            return ProbeResult.failed("TLS handshake with " + where + " failed: " + Failures.describe(e),
+            return ProbeResult.failed("TLS handshake with " + where + " failed: " + FailureText.describe(e),
                     BoundedCall.elapsedMillis(t0));
         }
         long took = BoundedCall.elapsedMillis(t0);
