@@ -358,13 +358,13 @@ public final class CheckScheduler implements AutoCloseable {
                 configs.forget(p);
                 return null;
             }
-            return configs.lastGood(p);
+            return configs.lastGood(p, vars);
         }
         missingSince.remove(p);
         try {
             return configs.load(p, vars);
         } catch (ConfigException e) {
-            return configs.lastGood(p);
+            return configs.lastGood(p, vars);
         }
     }
 
