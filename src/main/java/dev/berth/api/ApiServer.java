@@ -85,10 +85,13 @@ public final class ApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final String token;
+    private final RequestConfigs configs;
     private final List<Route> routes = new ArrayList<>();
 
-    public ApiServer(String host, int port, String token, AppControllers c, DeployControllers d, BackupControllers b, CheckControllers m) throws IOException {
+    public ApiServer(String host, int port, String token, RequestConfigs configs, AppControllers c, DeployControllers d, BackupControllers b,
+                     CheckControllers m) throws IOException {
         this.token = token;
+        this.configs = configs;
         // The whole API at a glance. Without the token, showing states and numbers only:
         open(Set.of("GET", "HEAD"), "/health", (p, query) -> m.health(query));
         open(Set.of("GET"), "/metrics", (p, query) -> m.metrics());
@@ -99,31 +102,31 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/apps/{name}", c::describeApp);
         get("/api/v1/events", c::events);
         get("/api/v1/events/{target}", c::events);
-        post("/api/v1/start", c::start);
-        post("/api/v1/stop", c::stop);
-        post("/api/v1/restart", c::restart);
-        post("/api/v1/reload", c::reload);
-        post("/api/v1/delete", c::delete);
+        postWithConfig("/api/v1/start", c::start);
+        postWithConfig("/api/v1/stop", c::stop);
+        postWithConfig("/api/v1/restart", c::restart);
+        postWithConfig("/api/v1/reload", c::reload);
+        postWithConfig("/api/v1/delete", c::delete);
         post("/api/v1/resurrect", c::resurrect);
         post("/api/v1/flush", c::flush);
         post("/api/v1/shutdown", c::shutdown);
-        post("/api/v1/deploy", d::deploy);
-        post("/api/v1/rollback", d::rollback);
+        postWithConfig("/api/v1/deploy", d::deploy);
+        postWithConfig("/api/v1/rollback", d::rollback);
         get("/api/v1/deployments", d::list);
         get("/api/v1/deployments/{id}", d::show);
         get("/api/v1/apps/{name}/deployments", d::list);
         get("/api/v1/apps/{name}/releases", d::releases);
-        post("/api/v1/backups/run", b::run);
-        post("/api/v1/backups/verify", b::verify);
-        post("/api/v1/backups/restore", b::restore);
-        post("/api/v1/backups/prune", b::prune);
+        postWithConfig("/api/v1/backups/run", b::run);
+        postWithConfig("/api/v1/backups/verify", b::verify);
+        postWithConfig("/api/v1/backups/restore", b::restore);
+        postWithConfig("/api/v1/backups/prune", b::prune);
         get("/api/v1/backups", b::list);
         get("/api/v1/backups/{name}", b::list);
         get("/api/v1/checks", m::list);
         get("/api/v1/monitor", m::setup);
-        post("/api/v1/checks/run", m::run);
+        postWithConfig("/api/v1/checks/run", m::run);
         get("/api/v1/alerts", m::alerts);
-        post("/api/v1/alerts/test", m::test);
+        postWithConfig("/api/v1/alerts/test", m::test);
         get("/api/v1/silences", m::silences);
         post("/api/v1/silences", m::silence);
         post("/api/v1/silences/end", m::endSilence);
@@ -136,6 +139,17 @@ public final class ApiServer implements AutoCloseable {
 
     private void get(String path, Handler h) { routes.add(new Route(Set.of("GET"), path, path.split("/"), h, null)); }
     private void post(String path, Handler h) { routes.add(new Route(Set.of("POST"), path, path.split("/"), h, null)); }
+
+    /**
+     * A route whose request may name a berth.yml: the file is registered with the schedulers
+     * (RequestConfigs.seen) before the handler runs, so what the request raises reaches its channels.
+     */
+    private void postWithConfig(String path, Handler h) {
+        post(path, r -> {
+            configs.seen(r);
+            return h.handle(r);
+        });
+    }
     private void open(Set<String> methods, String path, PublicHandler h) { routes.add(new Route(methods, path, path.split("/"), null, h)); }
 
     public void start() { server.start(); }

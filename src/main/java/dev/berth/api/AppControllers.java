@@ -68,7 +68,6 @@ public final class AppControllers {
     }
 
     Object start(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String config = r.string("config");
         Object out = Views.outcomes(catalog.start(config == null ? null : Path.of(config), r.strings("apps"), r.string("profile"), r.stringMap("variables")));
         configs.scheduleBackups(r); // cached: start has just read it
@@ -76,14 +75,12 @@ public final class AppControllers {
     }
 
     Object stop(ApiServer.Request r) {
-        configs.seen(r);
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.stop(n));
         return Views.outcomes(out);
     }
 
     Object restart(ApiServer.Request r) {
-        configs.seen(r);
         // the first app's record is written before anything else (the variables too): a daemon
         // killed from then on leaves the record, and the next one says what was not done
         Runnable refresh = once(() -> refreshVariables(r));
@@ -93,7 +90,6 @@ public final class AppControllers {
     }
 
     Object reload(ApiServer.Request r) {
-        configs.seen(r);
         Runnable refresh = once(() -> refreshVariables(r));
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) out.add(catalog.reload(n, refresh));
@@ -113,7 +109,6 @@ public final class AppControllers {
     }
 
     Object delete(ApiServer.Request r) {
-        configs.seen(r);
         List<Outcome> out = new ArrayList<>();
         for (String n : catalog.resolve(r.strings("apps"))) {
             supervisor.delete(n);

@@ -38,7 +38,6 @@ public final class BackupControllers {
 
     /** POST /api/v1/backups/run: {config, names, variables}; returns when every named backup is done or failed. */
     Object run(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml that declares the backups");
         BerthFile file = configs.load(r);
@@ -52,7 +51,6 @@ public final class BackupControllers {
 
     /** POST /api/v1/backups/verify: {config, target (id or name), restore, offsite}. */
     Object verify(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String config = r.string("config");
         String target = r.string("target");
         if (target == null) throw new ApiError(400, "BAD_REQUEST", "missing \"target\": a backup id or name");
@@ -72,7 +70,6 @@ public final class BackupControllers {
 
     /** POST /api/v1/backups/restore: {config, id, to, confirmed, no_safety_backup, offsite}; unconfirmed, it only says what it would overwrite. */
     Object restore(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "a restore needs the berth.yml that declares the backup");
         long id = service.archive(r.string("id")).id(); // a catalog id, or refused with the list
@@ -88,7 +85,6 @@ public final class BackupControllers {
 
     /** POST /api/v1/backups/prune: {config, names, dry_run}. */
     Object prune(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "pruning needs the berth.yml that declares the backups and their retention");
         BerthFile file = configs.load(r);

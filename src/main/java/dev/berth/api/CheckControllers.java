@@ -127,7 +127,6 @@ public final class CheckControllers {
 
     /** POST /api/v1/checks/run {config, variables, names}: runs a berth.yml's checks now; the daemon watches it from then on. */
     Object run(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String config = r.string("config");
         if (config == null) throw new ApiError(400, "BAD_REQUEST", "missing \"config\": the berth.yml whose checks to run");
         BerthFile file = configs.load(r);
@@ -167,7 +166,6 @@ public final class CheckControllers {
 
     /** POST /api/v1/alerts/test {config, variables, channel}: sends a test message now. */
     Object test(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String config = r.string("config");
         String channel = r.string("channel");
         if (config == null || channel == null) throw new ApiError(400, "BAD_REQUEST", "needs \"config\" and \"channel\"");

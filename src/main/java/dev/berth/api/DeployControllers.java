@@ -14,17 +14,14 @@ import java.util.Map;
 public final class DeployControllers {
     private final Deployer deployer;
     private final Deployments records;
-    private final RequestConfigs configs;
 
-    public DeployControllers(Deployer deployer, Deployments records, RequestConfigs configs) {
+    public DeployControllers(Deployer deployer, Deployments records) {
         this.deployer = deployer;
         this.records = records;
-        this.configs = configs;
     }
 
     /** POST /api/v1/deploy: {app, config?, profile?, variables?, ref?, skip_tests, skip_build, no_backup, force, quick, dry_run, who}. */
     Object deploy(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String app = required(r, "app");
         DeployRequest req = request(r);
         try {
@@ -37,7 +34,6 @@ public final class DeployControllers {
 
     /** POST /api/v1/rollback: {app, release?, with_data, config?, who}. */
     Object rollback(ApiServer.Request r) throws Exception {
-        configs.seen(r);
         String app = required(r, "app");
         DeployRequest req = request(r);
         String release = r.string("release"); // checked against the listed releases by the deployer, never used as a path here

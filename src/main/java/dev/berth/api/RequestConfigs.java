@@ -26,8 +26,8 @@ public final class RequestConfigs {
     }
 
     /**
-     * The one "a berth.yml was seen" call, made by each handler that takes a config before its
-     * work: the check scheduler watches the file from then on, so its alert channels carry what this
+     * The one "a berth.yml was seen" call, made by the route table (ApiServer.postWithConfig) before
+     * the handler of each route that takes a config: the check scheduler watches the file from then on, so its alert channels carry what this
      * request raises (a failed deploy or backup). Only an absolute path to a file there counts.
      */
     void seen(ApiServer.Request r) {

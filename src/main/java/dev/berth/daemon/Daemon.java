@@ -270,12 +270,12 @@ public final class Daemon {
                 reportInterrupted(deployer.recoverInterrupted(), store);
                 RequestConfigs requestConfigs = new RequestConfigs(configs, checks, backupSchedule);
                 AppControllers appApi = new AppControllers(catalog, supervisor, store, requestConfigs, info, stopped::countDown);
-                DeployControllers deployApi = new DeployControllers(deployer, deployments, requestConfigs);
+                DeployControllers deployApi = new DeployControllers(deployer, deployments);
                 BackupControllers backupApi = new BackupControllers(backups, backupCatalog, requestConfigs, reconciler, operations, secrets);
                 CheckControllers checkApi = new CheckControllers(checks, checkRecords,
                         new PrometheusMetrics(checks, supervisor, backupCatalog, deployments), checkContext, requestConfigs);
                 Path portFile = home.dir().resolve("port");
-                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, appApi, deployApi, backupApi, checkApi));
+                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, requestConfigs, appApi, deployApi, backupApi, checkApi));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
