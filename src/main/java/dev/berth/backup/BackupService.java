@@ -167,7 +167,7 @@ public final class BackupService {
         Path archive = e.local() ? Path.of(e.file()) : null;
         boolean useOffsite = fromOffsite || archive == null || !Files.isRegularFile(archive);
         if (useOffsite && !e.offsite()) {
-            return new BackupVerification(e.id(), e.name(), e.file(), null, null, null, false,
+            return new BackupVerification(e.id(), e.name(), e.file(), null, null, null,
                     fromOffsite ? "#" + e.id() + " has no off-site copy" + (e.offsiteError() == null ? "" : " (" + e.offsiteError() + ")")
                     : "the archive " + e.file() + " is missing" + (e.local() ? "" : " (" + e.state() + ")") + ", and it has no off-site copy");
         }
@@ -191,7 +191,7 @@ public final class BackupService {
             }
             boolean same = sum.equals(e.sha256());
             checksum = same ? "ok" : "MISMATCH: catalog " + e.sha256() + ", file " + sum;
-            if (!same) return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, false, null);
+            if (!same) return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, null);
             DrillFindings found = null;
             if (restore) {
                 BackupSpec spec = specFor(file, e, "a restore drill");
@@ -203,12 +203,12 @@ public final class BackupService {
                 } catch (BackupException x) {
                     catalog.drilled(e.id(), false, Json.write(Map.of("error", x.getMessage())));
                     alerts.raise(e.name(), "drill_failed", "restore drill of " + e.name() + " #" + e.id() + " failed: " + x.getMessage());
-                    return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, false, "restore drill failed: " + x.getMessage());
+                    return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, "restore drill failed: " + x.getMessage());
                 }
             }
-            return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, found, true, null);
+            return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, found, null);
         } catch (BackupException x) {
-            return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, false, x.getMessage());
+            return new BackupVerification(e.id(), e.name(), e.file(), location, checksum, null, x.getMessage());
         } finally {
             if (downloaded != null) OffsiteCopies.deleteQuietly(downloaded);
         }

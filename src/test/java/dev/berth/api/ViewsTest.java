@@ -49,11 +49,11 @@ class ViewsTest {
 
     @Test void aVerificationSaysWhatItChecked() {
         assertEquals("{\"id\":3,\"name\":\"db\",\"file\":null,\"ok\":false,\"error\":\"missing\"}",
-                Json.write(Views.verification(new BackupVerification(3, "db", null, null, null, null, false, "missing"))));
+                Json.write(Views.verification(new BackupVerification(3, "db", null, null, null, null, "missing"))));
         assertEquals("{\"id\":3,\"name\":\"db\",\"file\":\"/b/x\",\"checksum\":\"MISMATCH: catalog a, file b\",\"ok\":false}",
-                Json.write(Views.verification(new BackupVerification(3, "db", "/b/x", null, "MISMATCH: catalog a, file b", null, false, null))));
+                Json.write(Views.verification(new BackupVerification(3, "db", "/b/x", null, "MISMATCH: catalog a, file b", null, null))));
         assertEquals("{\"id\":3,\"name\":\"db\",\"file\":\"/b/x\",\"offsite\":\"s3://b/k\",\"checksum\":\"ok\",\"drill\":{\"tables\":2},\"ok\":true}",
-                Json.write(Views.verification(new BackupVerification(3, "db", "/b/x", "s3://b/k", "ok", new DrillFindings(2, null, null, null), true, null))));
+                Json.write(Views.verification(new BackupVerification(3, "db", "/b/x", "s3://b/k", "ok", new DrillFindings(2, null, null, null), null))));
     }
 
     @Test void anUnconfirmedRestoreAsksForConfirmation() {
