@@ -2,6 +2,7 @@ package dev.berth.backup;
 
 import dev.berth.config.BackupSpec;
 import dev.berth.exec.Command;
+import dev.berth.exec.Executables;
 import dev.berth.exec.CommandResult;
 import dev.berth.exec.CommandRunner;
 import dev.berth.exec.Input;
@@ -214,7 +215,7 @@ public final class BackupRunner {
         }
 
         static Hasher start() throws BackupException {
-            if (BackupTools.onPath("openssl")) {
+            if (Executables.onPath("openssl").isPresent()) {
                 try {
                     return new Hasher(CommandRunner.local().start(OPENSSL_SHA256), null);
                 } catch (IOException e) {

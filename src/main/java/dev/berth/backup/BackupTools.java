@@ -91,16 +91,12 @@ final class BackupTools {
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())).strip();
     }
 
-    static boolean onPath(String program) {
-        return Executables.onPath(program, System.getenv().getOrDefault("PATH", "/usr/bin:/bin")).isPresent();
-    }
-
     /** MariaDB's own client names where they are installed, MySQL's otherwise. */
     static String mysqlClient() {
-        return onPath("mariadb") ? "mariadb" : "mysql";
+        return Executables.onPath("mariadb").isPresent() ? "mariadb" : "mysql";
     }
 
     static String mysqlDumpTool() {
-        return onPath("mariadb-dump") ? "mariadb-dump" : "mysqldump";
+        return Executables.onPath("mariadb-dump").isPresent() ? "mariadb-dump" : "mysqldump";
     }
 }

@@ -148,6 +148,9 @@ public final class Pm2Import {
         if (r.timedOut()) {
             throw new IllegalArgumentException(source + ": node did not finish within " + NODE_TIMEOUT.toSeconds() + "s");
         }
+        if (r.truncated()) {
+            throw new IllegalArgumentException(source + ": node printed more than " + InputFiles.MAX_BYTES + " bytes for it; a berth.yml input is at most that");
+        }
         int marker = r.output().lastIndexOf(MARKER);
         if (r.exitCode() != 0 || marker < 0) {
             throw new IllegalArgumentException(source + ": node could not evaluate it (exit " + r.exitCode() + "): " + r.errors().strip());

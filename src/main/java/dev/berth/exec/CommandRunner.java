@@ -92,7 +92,7 @@ public final class CommandRunner {
             return c;
         }
         String path = c.environment().path();
-        if (Executables.onPath(program, path == null ? "/usr/bin:/bin" : path).isEmpty()) {
+        if (Executables.onPath(program, path).isEmpty()) {
             throw new ProgramNotFoundException(program, "no \"" + program + "\" program on the PATH");
         }
         return c;

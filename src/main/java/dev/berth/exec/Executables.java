@@ -9,14 +9,16 @@ import java.util.Optional;
 public final class Executables {
     private Executables() { }
 
-    /** The program called {@code name} in the directories of {@code path} (a PATH value). */
+    /** What execvp searches when PATH is not set. */
+    static final String DEFAULT_PATH = "/usr/bin:/bin";
+
+    /** The program called {@code name} in the directories of {@code path} (a PATH value; null: the default). */
     public static Optional<Path> onPath(String name, String path) {
         if (name.contains("/")) {
             Path direct = Path.of(name);
             return Files.isExecutable(direct) ? Optional.of(direct) : Optional.empty();
         }
-        if (path == null) return Optional.empty();
-        for (String dir : path.split(File.pathSeparator)) {
+        for (String dir : (path == null ? DEFAULT_PATH : path).split(File.pathSeparator)) {
             if (dir.isEmpty()) continue;
             Path candidate = Path.of(dir, name);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
