@@ -16,9 +16,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The daemon's numbers in the Prometheus text format: instances, checks, the check loop's
@@ -110,13 +108,11 @@ public final class PrometheusMetrics {
     private void backups(List<MetricSnapshot> m) {
         GaugeSnapshot.Builder lastOk = gauge("berth_backup_last_success_timestamp_seconds", "When the newest good archive of a backup was taken");
         GaugeSnapshot.Builder size = gauge("berth_backup_last_size_bytes", "Size of the newest good archive of a backup");
-        Map<String, BackupCatalog.Entry> newest = new LinkedHashMap<>();
-        for (BackupCatalog.Entry e : backups.list(null, 5000)) {
-            if ((e.local() || e.offsite()) && !newest.containsKey(e.name())) newest.put(e.name(), e);
-        }
-        for (BackupCatalog.Entry e : newest.values()) {
-            Labels l = Labels.of("backup", e.name());
-            lastOk.dataPoint(point(l, (e.finishedAt() != null ? e.finishedAt() : e.startedAt()) / 1000.0));
+        for (String name : backups.names()) {
+            BackupCatalog.Entry e = backups.newestGood(name).orElse(null);
+            if (e == null) continue;
+            Labels l = Labels.of("backup", name);
+            lastOk.dataPoint(point(l, e.endedAt() / 1000.0));
             if (e.bytes() != null) size.dataPoint(point(l, e.bytes()));
         }
         m.add(lastOk.build());

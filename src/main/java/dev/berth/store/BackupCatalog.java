@@ -22,6 +22,11 @@ public final class BackupCatalog {
                         String file, Long bytes, String sha256, String compress, String toolVersion, String serverVersion,
                         String error, String drillState, Long drillAt, String drillResult,
                         String offsiteState, String offsiteKey, Long offsiteAt, String offsiteError) {
+        /** When the run ended (when it started, for one adopted without an end). */
+        public long endedAt() {
+            return finishedAt != null ? finishedAt : startedAt;
+        }
+
         /** The archive is on this machine (pruned or failed runs have no file). */
         public boolean local() {
             return state.equals("succeeded");
@@ -240,12 +245,17 @@ public final class BackupCatalog {
         });
     }
 
-    /** When the newest good archive of a backup (here or off-site) was finished, or null. */
-    public Long lastGood(String name) {
+    /** The newest good archive of a backup (here or off-site), among its last 200 runs. */
+    public Optional<Entry> newestGood(String name) {
         for (Entry e : list(name, 200)) {
-            if (e.local() || e.offsite()) return e.finishedAt() != null ? e.finishedAt() : e.startedAt();
+            if (e.local() || e.offsite()) return Optional.of(e);
         }
-        return null;
+        return Optional.empty();
+    }
+
+    /** When the newest good archive of a backup was finished (started, for one adopted without an end), or null. */
+    public Long lastGood(String name) {
+        return newestGood(name).map(Entry::endedAt).orElse(null);
     }
 
     /** The names of the backups the catalog has runs of, sorted. */
