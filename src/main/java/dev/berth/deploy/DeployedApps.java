@@ -27,11 +27,18 @@ public final class DeployedApps implements AppControl {
         this.secrets = secrets;
     }
 
+    /** The profile and variables a configuration is loaded with. */
+    private record Settings(String profile, Map<String, String> variables) { }
+
+    /** A recorded configuration comes with the profile and variables it was deployed with; otherwise the request's (none without one). */
+    private Settings settingsOf(Path config, DeployRequest request) {
+        return RecordedConfig.of(config, secrets).map(r -> new Settings(r.profile(), r.variables()))
+                .orElseGet(() -> request == null ? new Settings(null, Map.of()) : new Settings(request.profile(), request.variables()));
+    }
+
     @Override public Outcome restart(Path config, DeployRequest request, AppSpec spec, boolean onlyChanged) {
-        // A recorded configuration comes with the profile and variables it was deployed with.
-        return RecordedConfig.of(config, secrets)
-                .map(r -> catalog.restartDeployed(config, spec, r.profile(), r.variables(), onlyChanged))
-                .orElseGet(() -> catalog.restartDeployed(config, spec, request.profile(), request.variables(), onlyChanged));
+        Settings s = settingsOf(config, request);
+        return catalog.restartDeployed(config, spec, s.profile(), s.variables(), onlyChanged);
     }
 
     @Override public String preflight(Path config, DeployRequest request, AppSpec spec,
@@ -41,10 +48,8 @@ public final class DeployedApps implements AppControl {
         }
         AppSpec trial;
         try {
-            var recorded = RecordedConfig.of(config, secrets);
-            trial = recorded.isPresent()
-                    ? catalog.deployable(config, spec.name(), recorded.get().profile(), recorded.get().variables())
-                    : catalog.deployable(config, spec.name(), request.profile(), request.variables());
+            Settings s = settingsOf(config, request);
+            trial = catalog.deployable(config, spec.name(), s.profile(), s.variables());
         } catch (ConfigException e) {
             throw new DeployException(config + " does not load: " + e.problems().get(0));
         }
@@ -54,12 +59,10 @@ public final class DeployedApps implements AppControl {
     }
 
     @Override public Outcome goBack(String app, Path config) {
-        var recorded = RecordedConfig.of(config, secrets);
-        String profile = recorded.map(r -> r.profile()).orElse(null);
-        Map<String, String> vars = recorded.map(r -> r.variables()).orElse(Map.of());
+        Settings s = settingsOf(config, null);
         try {
-            AppSpec spec = catalog.deployable(config, app, profile, vars);
-            return catalog.restartDeployed(config, spec, profile, vars, true);
+            AppSpec spec = catalog.deployable(config, app, s.profile(), s.variables());
+            return catalog.restartDeployed(config, spec, s.profile(), s.variables(), true);
         } catch (ConfigException e) {
             return new Outcome(app, false, config + " does not load: " + e.problems().get(0), List.of());
         }
