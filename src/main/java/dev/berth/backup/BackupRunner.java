@@ -106,7 +106,11 @@ public final class BackupRunner {
             }
             String sha256 = sha.finish();
             // no time limit but the one after the output ended (a tool that closed its output and hangs)
-            if (piped.timedOut()) throw new BackupException(stages.get(0).program() + " did not exit after its output ended");
+            if (piped.timedOut()) {
+                String stuck = piped.stages().stream().filter(s -> s.exitCode() == -1).map(PipelineResult.Stage::program).findFirst()
+                        .orElse(stages.get(0).program());
+                throw new BackupException(stuck + " did not exit after its output ended");
+            }
             Optional<PipelineResult.Stage> failed = piped.failed();
             if (failed.isPresent()) {
                 throw new BackupException(failed.get().program() + " failed (exit " + failed.get().exitCode() + "): "

@@ -16,6 +16,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,6 +35,8 @@ final class StartedProcesses implements AutoCloseable {
     private final Output output;
     private final Path captured;
     private final List<Path> errors;
+    /** The processes still running when their time was up. */
+    private final Set<Process> overdue = ConcurrentHashMap.newKeySet();
     private final List<Path> temporary;
     private final ProcessGroups groups;
 
@@ -130,7 +134,7 @@ final class StartedProcesses implements AutoCloseable {
                     try {
                         Thread.sleep(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                         expired.set(true);
-                        groups.stop(ps, graceNanos);
+                        stopOverdue(graceNanos);
                     } catch (InterruptedException e) {
                         // the pipeline ended first
                     }
@@ -143,7 +147,7 @@ final class StartedProcesses implements AutoCloseable {
             for (Process p : ps) {
                 if (!p.waitFor(Math.max(0, exitBy - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     if (watchdog != null) watchdog.interrupt();
-                    groups.stop(ps, graceNanos);
+                    stopOverdue(graceNanos);
                     return true;
                 }
             }
@@ -162,12 +166,19 @@ final class StartedProcesses implements AutoCloseable {
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    /** How they ended, once they have. */
+    /** Stops them all, noting first which were still running: those are the stages that timed out. */
+    private void stopOverdue(long graceNanos) {
+        for (Process p : processes) if (p.isAlive()) overdue.add(p);
+        groups.stop(processes, graceNanos);
+    }
+
+    /** How they ended, once they have: -1 for a stage that was still running when its time was up. */
     PipelineResult result(boolean timedOut) throws IOException {
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         List<PipelineResult.Stage> results = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {
-            results.add(new PipelineResult.Stage(stages.get(i).program(), timedOut ? -1 : processes.get(i).exitValue(),
+            Process p = processes.get(i);
+            results.add(new PipelineResult.Stage(stages.get(i).program(), overdue.contains(p) || p.isAlive() ? -1 : p.exitValue(),
                     errors.get(i) == null ? "" : tail(errors.get(i), ERRORS_KEPT)));
         }
         int limit = output instanceof Output.Captured c ? c.limit() : 0;

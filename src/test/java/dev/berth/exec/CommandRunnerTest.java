@@ -177,6 +177,8 @@ class CommandRunnerTest {
         PipelineResult r = RUNNER.run(hangs);
         assertTrue(r.timedOut(), "stopped once its output had ended and it did not exit");
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
+        assertEquals(-1, r.stages().get(0).exitCode(), "the stage that hung is the one marked");
+        assertEquals(0, r.stages().get(1).exitCode(), "cat had ended on its own");
     }
 
     @Test
