@@ -13,14 +13,12 @@ import java.util.Objects;
  * @param url             where the request goes
  * @param headers         request headers; none when null (java.net.http refuses Host and a few others here)
  * @param body            request body sent as is; none when null
- * @param host            the Host header to send instead of the URL's, or null; the request still goes to
- *                        the URL's address (plain http only)
  * @param timeout         one deadline for the connect, the status line and headers, and the bounded body
  * @param tlsVerify       check the server's certificate and host name; off only for self-signed endpoints
  * @param followRedirects follow redirects (never from https to http)
  * @param bodyLimit       the most bytes of the body that are read; 0 reads none
  */
-public record HttpProbeRequest(String method, URI url, Map<String, String> headers, String body, String host,
+public record HttpProbeRequest(String method, URI url, Map<String, String> headers, String body,
                                Duration timeout, boolean tlsVerify, boolean followRedirects, int bodyLimit) {
 
     public HttpProbeRequest {
@@ -33,18 +31,14 @@ public record HttpProbeRequest(String method, URI url, Map<String, String> heade
 
     /** A GET that verifies TLS, follows redirects and reads no body: what a status check needs. */
     public static HttpProbeRequest get(URI url, Duration timeout) {
-        return new HttpProbeRequest("GET", url, null, null, null, timeout, true, true, 0);
-    }
-
-    public HttpProbeRequest withHost(String hostHeader) {
-        return new HttpProbeRequest(method, url, headers, body, hostHeader, timeout, tlsVerify, followRedirects, bodyLimit);
+        return new HttpProbeRequest("GET", url, null, null, timeout, true, true, 0);
     }
 
     public HttpProbeRequest withoutRedirects() {
-        return new HttpProbeRequest(method, url, headers, body, host, timeout, tlsVerify, false, bodyLimit);
+        return new HttpProbeRequest(method, url, headers, body, timeout, tlsVerify, false, bodyLimit);
     }
 
     public HttpProbeRequest withBodyLimit(int bytes) {
-        return new HttpProbeRequest(method, url, headers, body, host, timeout, tlsVerify, followRedirects, bytes);
+        return new HttpProbeRequest(method, url, headers, body, timeout, tlsVerify, followRedirects, bytes);
     }
 }

@@ -1,7 +1,5 @@
 package dev.berth.http;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,21 +27,19 @@ public final class HttpProber {
     public static CompletableFuture<HttpProbeAnswer> sendAsync(HttpProbeRequest r) {
         long t0 = System.nanoTime();
         HttpRequest request;
-        HttpClient ownClient = null;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(r.host() == null ? r.url() : addressedTo(r.url(), r.host()))
+            HttpRequest.Builder b = HttpRequest.newBuilder(r.url())
                     .timeout(r.timeout())
                     .method(r.method(), r.body() == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(r.body(), StandardCharsets.UTF_8));
             r.headers().forEach(b::header);
             request = b.build();
-            if (r.host() != null) ownClient = ProbeHttpClients.through(address(r.url()), r.followRedirects());
         } catch (IllegalArgumentException e) { // bad scheme, restricted header name...
             return CompletableFuture.completedFuture(HttpProbeAnswer.none(HttpProbeAnswer.Outcome.INVALID_REQUEST, e.getMessage(), 0));
         }
-        HttpClient client = ownClient != null ? ownClient : ProbeHttpClients.client(r.tlsVerify(), r.followRedirects());
+        HttpClient client = ProbeHttpClients.client(r.tlsVerify(), r.followRedirects());
         CompletableFuture<HttpResponse<BodyPrefix.Bytes>> sent = client.sendAsync(request, info -> new BodyPrefix(r.bodyLimit()));
-        CompletableFuture<HttpProbeAnswer> answer = sent
+        return sent
                 .handle((response, error) -> error != null
                         ? HttpProbeAnswer.none(HttpProbeAnswer.Outcome.FAILED, FailureText.describe(error), elapsedMillis(t0))
                         : HttpProbeAnswer.answer(response.statusCode(), new String(response.body().data(), StandardCharsets.UTF_8),
@@ -55,28 +51,11 @@ public final class HttpProber {
                     sent.cancel(true); // gives the connection back rather than leaving the exchange running
                     return HttpProbeAnswer.none(HttpProbeAnswer.Outcome.TIMED_OUT, "timed out", elapsedMillis(t0));
                 });
-        if (ownClient == null) return answer;
-        HttpClient toClose = ownClient;
-        return answer.whenComplete((a, e) -> toClose.shutdownNow());
     }
 
     /** Stops the shared clients' threads, for a process about to exit (the next request makes new ones). */
     public static void closeClients() {
         ProbeHttpClients.closeAll();
-    }
-
-    /** The URL with the Host header's name in it: sent, through the URL's own address as a proxy, as the request's target. */
-    private static URI addressedTo(URI url, String host) {
-        if (!"http".equalsIgnoreCase(url.getScheme())) {
-            throw new IllegalArgumentException("a Host header of its own needs an http URL, not " + url.getScheme());
-        }
-        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
-        String query = url.getRawQuery() == null ? "" : "?" + url.getRawQuery();
-        return URI.create("http://" + host + port + (url.getRawPath() == null ? "" : url.getRawPath()) + query);
-    }
-
-    private static InetSocketAddress address(URI url) {
-        return new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 80 : url.getPort());
     }
 
     private static long elapsedMillis(long startNanos) {

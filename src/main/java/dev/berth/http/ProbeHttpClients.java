@@ -1,7 +1,5 @@
 package dev.berth.http;
 
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -31,15 +29,6 @@ final class ProbeHttpClients {
         Kind kind = tlsVerify ? (followRedirects ? Kind.VERIFYING : Kind.VERIFYING_NO_REDIRECTS)
                 : (followRedirects ? Kind.TRUSTING_ALL : Kind.TRUSTING_ALL_NO_REDIRECTS);
         return CLIENTS.computeIfAbsent(kind, k -> builder(tlsVerify, followRedirects).build());
-    }
-
-    /**
-     * A client of its own that sends every request to {@code address} whatever the URL's host:
-     * how a request carries a Host header of its choosing (java.net.http refuses to set one).
-     * The caller closes it.
-     */
-    static HttpClient through(InetSocketAddress address, boolean followRedirects) {
-        return builder(true, followRedirects).proxy(ProxySelector.of(address)).build();
     }
 
     /**

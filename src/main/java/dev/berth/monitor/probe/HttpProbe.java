@@ -87,7 +87,7 @@ public record HttpProbe(String method, URI url, Map<String, String> headers, Str
      * on the shared client.
      */
     public CompletableFuture<ProbeResult> runAsync(Duration timeout) {
-        HttpProbeRequest request = new HttpProbeRequest(method, url, headers, body, null, timeout, tlsVerify, true, MAX_BODY_BYTES);
+        HttpProbeRequest request = new HttpProbeRequest(method, url, headers, body, timeout, tlsVerify, true, MAX_BODY_BYTES);
         return HttpProber.sendAsync(request).thenApply(a -> switch (a.outcome()) {
             case ANSWERED -> judge(a.status(), a.body(), a.truncated(), a.elapsedMillis());
             case INVALID_REQUEST -> ProbeResult.failed("invalid request: " + a.problem(), a.elapsedMillis());
