@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param ready       readiness signal, or null when the process counts as ready once it stays up
  * @param logs        log settings
  * @param deploy      how the app is deployed, or null when it is not
+ * @param fronted     a site routes to it: its instances get private ports from Berth (in $PORT)
+ *                    and traffic reaches them through the front door
  */
 public record AppSpec(
         String name,
@@ -42,7 +44,13 @@ public record AppSpec(
         Duration killTimeout,
         Readiness ready,
         LogSpec logs,
-        DeploySpec deploy) {
+        DeploySpec deploy,
+        boolean fronted) {
+
+    /** Whether its instances listen on a port: the app's own, or a private one behind the front door. */
+    public boolean listens() {
+        return port != null || fronted;
+    }
 
     /**
      * The same app running the code of one release: a working directory under the deploy's
@@ -55,7 +63,7 @@ public record AppSpec(
         if (!cwd.startsWith(current)) return this;
         Path pinned = deploy.path().resolve("releases").resolve(releaseId).resolve(current.relativize(cwd));
         return new AppSpec(name, command, pinned, env, envProfile, instances, port, restart, maxMemory, cronRestart, stopSignal,
-                killTimeout, ready, logs, deploy);
+                killTimeout, ready, logs, deploy, fronted);
     }
 
     /** What to execute: a shell command line (`run`) or a program and its arguments (`script` + `args`). */

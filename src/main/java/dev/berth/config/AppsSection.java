@@ -38,9 +38,13 @@ final class AppsSection extends FieldReader {
     /** Every profile an app defines, for the message when --env names none of them. */
     final Set<String> definedProfiles = new TreeSet<>();
 
-    AppsSection(FieldReader file, String profile) {
+    /** The apps a site routes to (read from sites: before the apps). */
+    private final Set<String> fronted;
+
+    AppsSection(FieldReader file, String profile, Set<String> fronted) {
         super(file);
         this.profile = profile;
+        this.fronted = fronted;
     }
 
     /** One app, or null when it has problems (they are recorded). */
@@ -92,7 +96,12 @@ final class AppsSection extends FieldReader {
         int portProblems = problemCount();
         Integer port = scalar(f, "port", path, PORT, null, lookup);
         // a port already reported as wrong is one problem: what needs the port does not report it again
-        boolean portUnset = port == null && problemCount() == portProblems;
+        boolean fronted = this.fronted.contains(name);
+        if (fronted && port != null) {
+            problems.at(value(f, "port"), path + ".port", "a site routes to this app, so Berth gives each instance a private port in $PORT"
+                    + " (the public port is the front door's, proxy.http_port); remove port: and have the app listen on $PORT");
+        }
+        boolean portUnset = port == null && !fronted && problemCount() == portProblems;
         if (port != null && port + (long) instances - 1 > 65535) {
             // instance i listens on port + i
             problems.at(value(f, "port"), path + ".port", "with " + instances + " instances, instance " + (instances - 1) + " would listen on "
@@ -125,7 +134,7 @@ final class AppsSection extends FieldReader {
             return null;
         }
         return new AppSpec(name, command, cwd, Collections.unmodifiableMap(env), appliedProfile, instances, port, restart,
-                maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy);
+                maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy, fronted);
     }
 
     Command command(Map<String, NodeTuple> f, Node nameNode, String path, Function<String, String> lookup) {

@@ -77,7 +77,7 @@ public final class BerthFileLoader {
         inputs.add(path);
         for (Path p : reading.file.envFilesRead) if (!inputs.contains(p)) inputs.add(p);
         return new BerthFile(path, List.copyOf(apps), List.copyOf(inputs), List.copyOf(reading.backups.backups), List.copyOf(reading.checks),
-                reading.alerts);
+                reading.alerts, reading.proxy);
     }
 
     static final String TIMESTAMP_EXPECTED = "expected true, false or a java.time DateTimeFormatter pattern like \"yyyy-MM-dd HH:mm:ss\"";
@@ -105,6 +105,7 @@ public final class BerthFileLoader {
         final BackupsSection backups;
         List<CheckSpec> checks = List.of();
         AlertsSpec alerts = AlertsSpec.NONE;
+        ProxySpec proxy = ProxySpec.NONE;
 
         Reading(Path file, String profile, Path baseDir, Map<Path, Path> envFileCopies) {
             this.problems = new Problems(file);
@@ -127,16 +128,18 @@ public final class BerthFileLoader {
             schema.checkKeys(entries, "", "", problems);
             NodeTuple appsEntry = entries.get("apps");
             List<AppSpec> apps = new ArrayList<>();
-            AppsSection appsSection = new AppsSection(file, profile);
+            NodeTuple sitesEntry = entries.get("sites");
+            Node sitesNode = sitesEntry == null || YamlSource.isNull(sitesEntry.getValueNode()) ? null : sitesEntry.getValueNode();
+            AppsSection appsSection = new AppsSection(file, profile, ProxySection.routedApps(sitesNode));
             NodeTuple backupsEntry = entries.get("backups");
             if (backupsEntry != null && !YamlSource.isNull(backupsEntry.getValueNode())) {
                 backups.backups(backupsEntry.getValueNode());
             }
-            if ((appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) && (!backups.backups.isEmpty() || entries.containsKey("checks"))) {
+            if ((appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) && (!backups.backups.isEmpty() || entries.containsKey("checks") || sitesNode != null)) {
                 // a file with backups or checks only is fine
             } else if (appsEntry == null || YamlSource.isNull(appsEntry.getValueNode())) {
                 problems.at(appsEntry == null ? top : appsEntry.getKeyNode(), "apps",
-                        "is required (unless the file has backups: or checks:): a mapping of app name to app settings");
+                        "is required (unless the file has backups:, checks: or sites:): a mapping of app name to app settings");
             } else if (!(appsEntry.getValueNode() instanceof MappingNode appsNode)) {
                 problems.at(appsEntry.getValueNode(), "apps", "expected a mapping of app name to app settings, got "
                         + YamlSource.describe(appsEntry.getValueNode()));
@@ -161,6 +164,9 @@ public final class BerthFileLoader {
             NodeTuple checksEntry = entries.get("checks");
             checks = checksSection.checks(checksEntry == null || YamlSource.isNull(checksEntry.getValueNode()) ? null : checksEntry.getValueNode(),
                     monitor, apps);
+            NodeTuple proxyEntry = entries.get("proxy");
+            proxy = new ProxySection(file, apps).proxy(proxyEntry == null || YamlSource.isNull(proxyEntry.getValueNode()) ? null
+                    : proxyEntry.getValueNode(), sitesNode);
             NodeTuple alertsEntry = entries.get("alerts");
             alerts = new AlertsSection(file).alerts(alertsEntry == null || YamlSource.isNull(alertsEntry.getValueNode()) ? null : alertsEntry.getValueNode());
             List<String> channelNames = alerts.channels().stream().map(AlertsSpec.Channel::name).toList();

@@ -31,7 +31,7 @@ final class ReferenceSchema {
     static final Pattern PROFILE = Pattern.compile("[a-z0-9_]+");
 
     /** Mappings whose keys are names the user picks (app names), not schema keys. */
-    private static final Set<String> NAMED = Set.of("apps", "backups", "checks", "channels", "maintenance");
+    private static final Set<String> NAMED = Set.of("apps", "backups", "checks", "channels", "maintenance", "sites", "routes");
     /** Mappings whose keys are free (environment variables). */
     private static final Set<String> FREE = Set.of("env", "headers", PROFILE_KEY);
 

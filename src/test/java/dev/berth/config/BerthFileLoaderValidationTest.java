@@ -121,7 +121,7 @@ class BerthFileLoaderValidationTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             ``                                  | berth.yml: the file is empty
             apps: [web]                         | 1:7: apps: expected a mapping of app name to app settings, got a list
-            apps:                               | 1:1: apps: is required (unless the file has backups: or checks:): a mapping of app name to app settings
+            apps:                               | 1:1: apps: is required (unless the file has backups:, checks: or sites:): a mapping of app name to app settings
             apps: {}                            | 1:7: apps: expected at least one app
             [1, 2]                              | 1:1: expected a mapping with an apps: key, got a list
             aps: {web: {run: x}}                | 1:1: aps: unknown key "aps"; did you mean "apps"?

@@ -37,9 +37,26 @@ class ReferenceTest {
         Files.createDirectories(dir.resolve("scripts"));
         Files.writeString(dir.resolve(".env.backup"), "PGPASSWORD=from-the-env-file\nS3_ACCESS_KEY=AKID1\nS3_SECRET_KEY=s3-secret\n");
 
+        Files.createDirectories(dir.resolve("tls"));
+        Files.writeString(dir.resolve("tls/old.example.com.crt"), "certificate\n");
+        Files.writeString(dir.resolve("tls/old.example.com.key"), "key\n");
+
         BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
 
-        assertEquals(List.of("web", "worker", "cache"), f.apps().stream().map(AppSpec::name).toList());
+        assertEquals(List.of("web", "worker", "api", "cache"), f.apps().stream().map(AppSpec::name).toList());
+        assertTrue(f.app("api").orElseThrow().fronted(), "a site routes to api");
+        assertFalse(f.app("web").orElseThrow().fronted());
+        ProxySpec proxy = f.proxy();
+        assertEquals(List.of("shop", "legacy"), proxy.sites().stream().map(ProxySpec.Site::name).toList());
+        ProxySpec.Site shop = proxy.site("shop").orElseThrow();
+        assertEquals(List.of("shop.example.com", "www.shop.example.com"), shop.domains());
+        assertEquals(new ProxySpec.AcmeTls(), shop.tls());
+        assertEquals(new ProxySpec.RateLimit("20r/s", 40), shop.rateLimit());
+        assertEquals(List.of("/api", "/api/admin", "/"), shop.routes().stream().map(ProxySpec.Route::path).toList());
+        assertEquals(List.of("10.0.0.0/8", "203.0.113.7"), shop.routes().get(1).allow());
+        assertEquals(dir.resolve("web/dist"), shop.routes().get(2).root());
+        assertEquals(List.of("add_header X-Served-By berth always;"), shop.nginx().lines());
+        assertEquals("ops@example.com", proxy.acme().email());
         assertEquals(List.of("maindb", "uploads", "localdb", "shop", "catalog", "sessions"), f.backups().stream().map(BackupSpec::name).toList());
         assertEquals(new BackupSpec.Mongo("catalog", "127.0.0.1", 27017, null), f.backup("catalog").orElseThrow().source());
         BackupSpec maindb = f.backup("maindb").orElseThrow();
@@ -67,7 +84,7 @@ class ReferenceTest {
         assertEquals(new ExecCommand(List.of("python3", "worker.py", "--queue", "default")), f.app("worker").orElseThrow().command());
         assertEquals("4", f.app("worker").orElseThrow().env().get("QUEUE_CONCURRENCY"));
         // checks: the declared ones, the built-ins (host, every app), each kind read
-        assertEquals(List.of("host:cpu", "host:memory", "host:swap", "host:load", "host:disk", "app:web", "app:worker", "app:cache", "backup:maindb",
+        assertEquals(List.of("host:cpu", "host:memory", "host:swap", "host:load", "host:disk", "app:web", "app:worker", "app:api", "app:cache", "backup:maindb",
                 "api", "postgres-port", "certificate", "queue-depth", "errors", "gpu", "data-disk", "web-restarts", "maindb-age", "nightly-report", "load", "busy-cpu", "low-memory", "swapping"),
                 f.checks().stream().map(CheckSpec::name).toList());
         CheckSpec api = f.check("api").orElseThrow();
@@ -97,9 +114,12 @@ class ReferenceTest {
         ReferenceSchema schema = ReferenceSchema.load();
         assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*",
                         "backups.*.offsite", "checks.*", "monitor", "monitor.cpu", "monitor.memory", "monitor.swap", "monitor.load", "monitor.disk",
-                        "monitor.inodes", "monitor.restarts", "alerts", "alerts.maintenance.*", "alerts.channels.*"),
+                        "monitor.inodes", "monitor.restarts", "proxy", "proxy.acme", "sites.*", "sites.*.tls", "sites.*.routes.*", "alerts", "alerts.maintenance.*",
+                        "alerts.channels.*"),
                 schema.levels());
-        assertEquals(List.of("apps", "backups", "checks", "monitor", "alerts"), schema.keys(""));
+        assertEquals(List.of("apps", "backups", "checks", "monitor", "proxy", "sites", "alerts"), schema.keys(""));
+        assertEquals(Set.of("app", "static", "spa", "websockets", "body_limit", "rate_limit", "burst", "allow", "nginx"),
+                Set.copyOf(schema.keys("sites.*.routes.*")));
         assertEquals(Set.of("postgres", "mysql", "mongo", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
                 "exclude", "keep_last", "keep_daily", "keep_weekly", "keep_monthly", "max_age", "age_recipients", "age_identity", "grace", "drill", "catch_up",
                 "offsite"),
@@ -126,7 +146,7 @@ class ReferenceTest {
         ReferenceSchema schema = ReferenceSchema.load();
         for (String level : schema.levels()) {
             for (String key : schema.keys(level)) {
-                String prefix = level.isEmpty() ? "" : level.replace("apps.*", "").replace("backups.*", "backup").replace("checks.*", "check")
+                String prefix = level.isEmpty() ? "" : level.replace("sites.*.routes.*", "route").replace("sites.*", "site").replace("apps.*", "").replace("backups.*", "backup").replace("checks.*", "check")
                         .replace("alerts.channels.*", "channel").replace("alerts.maintenance.*", "alerts.maintenance").replaceFirst("^\\.", "");
                 String qualified = prefix.isEmpty() ? key : prefix + "." + key;
                 assertTrue(text.contains("`" + qualified + "`"), "docs/berth-yml.md should document `" + qualified + "`");

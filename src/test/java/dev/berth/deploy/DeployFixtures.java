@@ -19,7 +19,7 @@ final class DeployFixtures {
 
     static AppSpec app(Integer port, DeploySpec deploy) {
         return new AppSpec("web", null, Path.of("/srv/web/current"), Map.of(), null, 1, port, null, null, null, "TERM",
-                Duration.ofSeconds(2), null, null, deploy);
+                Duration.ofSeconds(2), null, null, deploy, false);
     }
 
     static DeployRequest request(boolean skipTests, boolean skipBuild) {

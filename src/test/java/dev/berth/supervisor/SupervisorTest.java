@@ -63,7 +63,7 @@ class SupervisorTest {
     AppSpec spec(String name, AppSpec.Command command, Map<String, String> env, AppSpec.RestartPolicy restart, String cron) throws Exception {
         store.upsertApp(new dev.berth.store.StoredApp(name, -1, tmp.resolve("berth.yml").toString(), null, "running", "{}"));
         return new AppSpec(name, command, tmp, env, null, 1, null, restart, null, cron, "TERM", Duration.ofSeconds(2), null,
-                new AppSpec.LogSpec(tmp.resolve("logs"), false, null, null, null, 5, true), null);
+                new AppSpec.LogSpec(tmp.resolve("logs"), false, null, null, null, 5, true), null, false);
     }
 
     static AppSpec.RestartPolicy policy(int maxRestarts, String minUptime, String delay) {
