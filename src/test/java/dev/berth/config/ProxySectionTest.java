@@ -47,7 +47,7 @@ class ProxySectionTest {
             `    tls: {cert: nope.crt}\\n    routes: {/: {app: api}}`| sites.shop.tls.cert: DIR/nope.crt not found
             `    body_limit: 10\\n    routes: {/: {app: api}}`| sites.shop.body_limit: expected a size
             `    gzip: yes please\\n    routes: {/: {app: api}}`| sites.shop.gzip: expected true or false
-            `    gzip: true`                                 | 4:3: sites.shop.routes: is required
+            `    gzip: true`                                 | 5:5: sites.shop.routes: is required
             """)
     void siteProblems(String fragment, String expected) throws Exception {
         String problems = problemsOf(FILE.formatted(fragment.replace("\\n", "\n")));
