@@ -124,6 +124,8 @@ final class AppsSection extends FieldReader {
         String stopSignal = scalar(f, "stop_signal", path, SIGNAL, "TERM", lookup);
         Duration killTimeout = scalar(f, "kill_timeout", path, DURATION, Duration.ofSeconds(5), lookup);
         Readiness ready = ready(value(f, "ready"), path + ".ready", portUnset, lookup);
+        // behind the front door, traffic is switched to an instance once it is ready: listening at least
+        if (ready == null && fronted && value(f, "ready") == null) ready = new PortReady(Duration.ofSeconds(30));
         if (deploy != null && deploy.health() != null && portUnset) {
             problems.at(value(value(f, "deploy") instanceof MappingNode m ? YamlSource.entries(m, path, problems) : Map.of(), "health"),
                     path + ".deploy.health", "the health check needs the app's port: set " + path + ".port");

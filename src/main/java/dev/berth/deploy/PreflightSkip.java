@@ -23,7 +23,7 @@ enum PreflightSkip {
 
     static Optional<PreflightSkip> of(AppSpec spec) {
         if (!spec.deploy().preflight()) return Optional.of(DISABLED);
-        if (spec.port() == null) return Optional.of(NO_PORT);
+        if (!spec.listens()) return Optional.of(NO_PORT);
         return Optional.empty();
     }
 }

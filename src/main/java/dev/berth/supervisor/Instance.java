@@ -12,6 +12,11 @@ final class Instance {
     final int index;
     /** A preflight process: started beside the app on a private port to try a release, never in a slot, never restarted. */
     final boolean trial;
+    /**
+     * Replaced in its slot by a new instance and draining (blue-green): never recorded, never
+     * restarted, only stopped.
+     */
+    boolean retired;
     /** What the current process was started from (see Spawner.launchOf); null when adopted. */
     String launch;
     Integer port;

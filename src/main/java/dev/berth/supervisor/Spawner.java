@@ -69,10 +69,8 @@ final class Spawner {
                 return outcome;
             }
         }
-        Integer port = inst.trial ? inst.port : ports.portFor(spec.port(), inst.index);
         Map<String, String> env = new LinkedHashMap<>(baseEnv);
         env.putAll(spec.env());
-        if (port != null) env.put("PORT", String.valueOf(port));
         // The marks let a later daemon find this process even if it never learnt its pid (see recover).
         env.put("BERTH_APP", spec.name());
         env.put("BERTH_INSTANCE", inst.trial ? PREFLIGHT : String.valueOf(inst.index));
@@ -80,7 +78,10 @@ final class Spawner {
         long gen;
         long logOffset;
         Process process;
+        Integer port;
         try {
+            port = ports.portFor(spec, inst);
+            if (port != null) env.put("PORT", String.valueOf(port));
             // 0600, made here: the redirects below and berth-logd would create them with the umask's mode
             PrivateFiles.file(logs.out());
             if (!logs.merged()) PrivateFiles.file(logs.err());
@@ -274,6 +275,32 @@ final class Spawner {
             if (ticks == null) continue;
             tree.signalTree(pid, ticks, "KILL");
             records.event(a.name, null, "preflight", "stopped pid " + pid + ", a preflight left by the previous daemon");
+        }
+    }
+
+    /**
+     * A daemon killed while an instance was being replaced beside its old process (blue-green, or
+     * an app without a port) leaves two processes with the slot's marks: the one the slot does not
+     * record goes.
+     */
+    void stopStrays(SupervisedApp a, AppSpec spec) {
+        String home = baseEnv.get("BERTH_HOME");
+        if (home == null) return;
+        for (int i = 0; i < spec.instances(); i++) {
+            Long kept;
+            synchronized (a) {
+                Instance inst = a.instance(i);
+                if (!inst.state().isUp()) continue;
+                kept = inst.pid;
+            }
+            for (long pid : tree.groupLeadersWithEnvironment(Map.of("BERTH_HOME", home, "BERTH_APP", a.name, "BERTH_INSTANCE", String.valueOf(i)))) {
+                Long ticks = tree.startTicks(pid).orElse(null);
+                // a process of the kept instance's own tree (one that made a session of its own) is not a stray
+                if (ticks == null || Long.valueOf(pid).equals(kept) || (kept != null && tree.descendants(kept).contains(pid))) continue;
+                tree.signalTree(pid, ticks, "TERM");
+                if (!tree.waitAllGone(pid, ticks, spec.killTimeout())) tree.signalTree(pid, ticks, "KILL");
+                records.event(a.name, i, "stray", "stopped pid " + pid + ", the other half of a replacement the previous daemon did not finish");
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ final class SupervisionRecords {
     }
 
     void persist(String app, Instance i) {
-        if (i.trial) return;
+        if (i.trial || i.retired) return;
         StoredInstance s = new StoredInstance(app, i.index, i.pid, i.startTicks, i.startedAt == null ? null : i.startedAt.toEpochMilli(),
                 i.port, i.restarts, i.state().label(), i.reason, Json.write(i.envDigest), i.envChanges);
         try {

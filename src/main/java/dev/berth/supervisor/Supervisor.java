@@ -33,13 +33,15 @@ import java.util.function.LongSupplier;
  */
 public final class Supervisor implements AutoCloseable {
     private final ProcessTree tree;
-    private final PortPlan ports = new PortPlan();
+    private final PortPlan ports = new PortPlan(this::recordedPorts);
     private final Clock clock;
     private final AppRegistry registry;
     private final SupervisionRecords records;
     private final Stopper stopper;
     private final Watcher watcher;
     private final Spawner spawner;
+    private final BlueGreen blueGreen;
+    private volatile TrafficSwitch traffic = TrafficSwitch.NONE;
     private final Thread watching;
     private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -56,7 +58,32 @@ public final class Supervisor implements AutoCloseable {
         this.stopper = new Stopper(tree, records, tasks);
         this.watcher = new Watcher(registry, tree, records, stopper, this::spawn, clock, nanoTime, tasks);
         this.spawner = new Spawner(tree, logRelay, ports, clock, Map.copyOf(baseEnv), records, stopper, watcher, tasks);
+        this.blueGreen = new BlueGreen(spawner, stopper, records);
         this.watching = Thread.ofPlatform().daemon().name("berth-watch").start(watcher::watchLoop);
+    }
+
+    /**
+     * Puts a front door in front of the apps a site routes to: their instances get private ports
+     * from {@code range}, and replacing one switches their traffic through {@code traffic}.
+     */
+    public void frontedBy(TrafficSwitch traffic, dev.berth.config.ProxySpec.PortRange range) {
+        this.traffic = traffic;
+        ports.use(range);
+    }
+
+    /** The ports the app's slots have now, for the front door (an app it does not know has none). */
+    public List<Integer> servingPorts(String app) {
+        return registry.has(app) ? BlueGreen.servingPorts(app(app)) : List.of();
+    }
+
+    private java.util.Set<Integer> recordedPorts() {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        for (SupervisedApp a : registry.all()) {
+            synchronized (a) {
+                for (Instance i : a.instances) if (i.port != null) out.add(i.port);
+            }
+        }
+        return out;
     }
 
     /** The environment every app starts from: only what a login shell would set, so the daemon's own env never leaks in. */
@@ -142,7 +169,7 @@ public final class Supervisor implements AutoCloseable {
                 waits.add(spawn(a, inst, spec));
                 started.add(inst.index);
             }
-            Outcome o = collect(spec.name(), started, waits, spec, "started");
+            Outcome o = announced(a, spec, collect(spec.name(), started, waits, spec, "started"));
             List<String> notApplied = changes.stream().filter(c -> !c.startsWith("instances:")).toList();
             if (notApplied.isEmpty()) return o;
             return new Outcome(o.app(), o.ok(), o.message() + "; the " + up + " already running keep the previous config ("
@@ -171,6 +198,7 @@ public final class Supervisor implements AutoCloseable {
         a.operation.lock();
         try {
             AppSpec spec = a.freshSpec();
+            if (spec.fronted()) return replaceAll(a, spec, false, "restart", "restarted"); // never a moment without an instance
             want(a, DesiredState.RUNNING);
             stopper.stopAll(a, "restart");
             CrashPoints.reach("restart.stopped");
@@ -187,7 +215,7 @@ public final class Supervisor implements AutoCloseable {
                 waits.add(spawn(a, inst, spec));
                 started.add(i);
             }
-            return collect(name, started, waits, spec, "restarted");
+            return announced(a, spec, collect(name, started, waits, spec, "restarted"));
         } finally {
             a.operation.unlock();
         }
@@ -211,11 +239,12 @@ public final class Supervisor implements AutoCloseable {
         SupervisedApp a = app(name);
         a.operation.lock();
         try {
+            AppSpec spec = a.freshSpec();
+            if (spec.fronted()) return replaceAll(a, spec, onlyChanged, "reload", "reloaded");
             AppSpec old;
             synchronized (a) {
                 old = a.spec;
             }
-            AppSpec spec = a.freshSpec();
             want(a, DesiredState.RUNNING);
             int replaced = 0;
             int kept = 0;
@@ -232,7 +261,7 @@ public final class Supervisor implements AutoCloseable {
                     continue;
                 }
                 CompletableFuture<String> ready;
-                if (inst.state().isUp() && ports.portFor(spec.port(), i) != null) {
+                if (inst.state().isUp() && spec.port() != null) {
                     // The slot's port is held by the old process: it must go first.
                     stopper.stop(a, inst, "reload");
                     synchronized (a) {
@@ -277,6 +306,77 @@ public final class Supervisor implements AutoCloseable {
         } finally {
             a.operation.unlock();
         }
+    }
+
+    /**
+     * Reload and restart of an app behind the front door: each instance in turn is replaced
+     * blue-green (see {@link BlueGreen}); a slot with no process is started in place. The first
+     * instance that does not get ready ends it: it and every instance after it keep the old one.
+     */
+    private Outcome replaceAll(SupervisedApp a, AppSpec spec, boolean onlyChanged, String why, String verb) {
+        AppSpec old;
+        synchronized (a) {
+            old = a.spec;
+        }
+        want(a, DesiredState.RUNNING);
+        int replaced = 0;
+        int kept = 0;
+        String target = Spawner.launchOf(spec, EnvDigest.of(spec.env()));
+        java.util.function.IntFunction<String> health = BlueGreen.healthCheck(spec);
+        for (int i = 0; i < spec.instances(); i++) {
+            Instance inst;
+            boolean same;
+            boolean up;
+            synchronized (a) {
+                inst = a.instance(i);
+                same = onlyChanged && inst.state() == InstanceState.RUNNING && target.equals(inst.launch);
+                up = inst.state().isUp();
+            }
+            if (same) {
+                kept++;
+                continue;
+            }
+            String failure;
+            if (up) {
+                failure = blueGreen.replace(a, inst, spec, traffic, why, health);
+            } else {
+                synchronized (a) {
+                    inst.unstableExits = 0;
+                }
+                failure = Spawner.await(spawn(a, inst, spec), spec);
+                if (failure == null) failure = BlueGreen.announce(a, traffic);
+            }
+            if (failure != null) {
+                synchronized (a) {
+                    if (replaced == 0 && kept == 0) a.spec = old; // nothing runs the new config
+                    a.scheduleCron();
+                }
+                String msg = why + " stopped at instance " + i + ": " + failure + "; " + replaced + " instance(s) " + verb + ", "
+                        + Math.max(0, old.instances() - i - 1) + " not replaced and still running the previous version";
+                records.event(a.name, i, why, msg);
+                return Outcome.failed(a.name, msg, List.of());
+            }
+            replaced++;
+        }
+        if (spec.instances() < a.instances.size()) {
+            // the instances scaled away first leave the front door, then drain, then go
+            try {
+                traffic.route(a.name, BlueGreen.servingPorts(a, spec.instances())).await();
+            } catch (TrafficSwitch.SwitchFailure e) {
+                return Outcome.failed(a.name, verb + " " + replaced + " instance(s); the front door was not updated for the scale-down: "
+                        + e.getMessage(), List.of());
+            }
+            stopper.dropExtraInstances(a, spec.instances());
+        }
+        return Outcome.ok(a.name, verb + " " + replaced + " instance(s)" + (kept > 0 ? ", " + kept + " already on it" : "")
+                + ", each switched over by the front door");
+    }
+
+    /** After instances started in place: the front door learns their ports. */
+    private Outcome announced(SupervisedApp a, AppSpec spec, Outcome o) {
+        if (!spec.fronted()) return o;
+        String problem = BlueGreen.announce(a, traffic);
+        return problem == null ? o : new Outcome(o.app(), false, o.message() + "; " + problem, o.details());
     }
 
     /** For apps without a port: the new process starts next to the old one, which is stopped once the new one is ready. */
@@ -343,6 +443,7 @@ public final class Supervisor implements AutoCloseable {
             }
             adopted += spawner.adoptUnrecorded(a, spec);
             spawner.stopOrphanedPreflights(a);
+            spawner.stopStrays(a, spec);
             if (desired == DesiredState.RUNNING) {
                 for (int i = 0; i < spec.instances(); i++) {
                     Instance inst;

@@ -113,8 +113,9 @@ final class Watcher {
             inst.pid = null;
             inst.rssBytes = 0;
             inst.cpuPercent = 0;
-            if (inst.trial) {
+            if (inst.trial || inst.retired) {
                 // A preflight that exits has failed it; the preflight's caller decides what follows.
+                // A retired instance was replaced: it is never restarted.
                 inst.move(Transition.TREE_GONE.allowedFrom(inst.state()) ? Transition.TREE_GONE : Transition.EXIT_FOR_GOOD);
                 if (outcome != null && !outcome.isDone()) outcome.complete(how + " before it was ready");
                 return;
