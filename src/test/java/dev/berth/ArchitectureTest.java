@@ -30,7 +30,7 @@ class ArchitectureTest {
             List.of("json", "text", "files", "fault", "exec", "http"),
             List.of("config", "store"),
             List.of("supervisor", "backup", "alert"),
-            List.of("deploy", "monitor", "monitor.probe"),
+            List.of("deploy", "monitor", "monitor.probe", "frontdoor"),
             List.of("api"),
             List.of("daemon"),
             List.of("cli"));

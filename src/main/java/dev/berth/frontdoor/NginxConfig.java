@@ -92,7 +92,7 @@ final class NginxConfig {
     }
 
     private Rendered rendered() {
-        return new Rendered(String.join("\n", lines) + "\n", List.copyOf(origins));
+        return new Rendered(String.join("\n", lines) + "\n", java.util.Collections.unmodifiableList(new ArrayList<>(origins)));
     }
 
     private void httpBody(Path challengeDir) {

@@ -1,0 +1,277 @@
+package dev.berth.frontdoor;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import dev.berth.config.BerthFile;
+import dev.berth.config.ProxySpec;
+import dev.berth.config.ProxySpec.Site;
+import dev.berth.files.PrivateFiles;
+import dev.berth.json.Json;
+import dev.berth.supervisor.ProcessTree;
+import dev.berth.supervisor.Supervisor;
+import dev.berth.supervisor.TrafficSwitch;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The front door: nginx in front of the apps that sites route to. It owns the public ports, the
+ * generated configuration and which instance gets traffic. Every change goes render → `nginx -t`
+ * on the whole file → atomic swap → graceful reload, one at a time; a configuration nginx
+ * refuses is never activated. As the supervisor's {@link TrafficSwitch} it moves an app's
+ * traffic to new instances and says when the old ones have drained.
+ */
+public final class FrontDoor implements TrafficSwitch {
+    private static final Logger LOG = Logger.getLogger(FrontDoor.class.getName());
+
+    private final Path dir;
+    private final Supervisor supervisor;
+    private final ProcessTree tree;
+    private final Certificates certificates;
+    private ManagedNginx nginx;
+    /** The berth.yml whose sites are served, or null before any. */
+    private BerthFile file;
+    private final Map<String, List<Integer>> upstreams = new LinkedHashMap<>();
+    private long generation = System.currentTimeMillis();
+    private Integer controlPort;
+
+    /** A change the front door could not make; the running configuration is as it was. */
+    public static final class FrontDoorException extends Exception {
+        public FrontDoorException(String message) {
+            super(message);
+        }
+    }
+
+    public FrontDoor(Path frontdoorDir, Supervisor supervisor, ProcessTree tree) {
+        this.dir = frontdoorDir;
+        this.supervisor = supervisor;
+        this.tree = tree;
+        this.certificates = new Certificates(frontdoorDir.resolve("certificates"));
+    }
+
+    /** The berth.yml last applied (kept across daemons), or empty. */
+    public Optional<Path> source() {
+        try {
+            Object saved = Json.readMap(Files.readString(dir.resolve("source.json"))).get("config");
+            return saved instanceof String s ? Optional.of(Path.of(s)) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot read " + dir.resolve("source.json") + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    public synchronized Optional<BerthFile> serving() {
+        return Optional.ofNullable(file);
+    }
+
+    /**
+     * Serves the sites of this berth.yml from now on (a file without sites changes nothing).
+     *
+     * @return what changed, for the user
+     */
+    public synchronized String use(BerthFile next) throws FrontDoorException {
+        if (!next.proxy().any()) return "no sites";
+        BerthFile before = file;
+        file = next;
+        supervisor.frontedBy(this, next.proxy().ports());
+        try {
+            String what = apply();
+            PrivateFiles.writeAtomically(dir.resolve("source.json"), Json.pretty(Map.of("config", next.path().toString()))
+                    .getBytes(StandardCharsets.UTF_8));
+            return what;
+        } catch (FrontDoorException | IOException e) {
+            file = before;
+            throw e instanceof FrontDoorException f ? f : new FrontDoorException(e.getMessage());
+        }
+    }
+
+    @Override public Drain route(String app, List<Integer> ports) throws SwitchFailure {
+        List<Long> old;
+        ProxySpec proxy;
+        synchronized (this) {
+            if (file == null || !file.proxy().frontedApps().contains(app)) return () -> { };
+            List<Integer> previous = upstreams.put(app, List.copyOf(ports));
+            try {
+                old = activate();
+            } catch (FrontDoorException e) {
+                if (previous == null) upstreams.remove(app); else upstreams.put(app, previous);
+                throw new SwitchFailure(e.getMessage());
+            }
+            proxy = file.proxy();
+        }
+        ManagedNginx n = nginx;
+        // nginx ends an old worker's connections at worker_shutdown_timeout: a little more is all a drain can take
+        return () -> n.drained(old, proxy.drain().plusSeconds(2));
+    }
+
+    /** The live configuration, as nginx reads it, or empty when there is none. */
+    public synchronized Optional<String> live() throws IOException {
+        Path live = dir.resolve("nginx/nginx.conf");
+        return Files.exists(live) ? Optional.of(Files.readString(live)) : Optional.empty();
+    }
+
+    /** A unified diff from the live configuration to what this berth.yml would give ("" when the same). */
+    public synchronized String diff(BerthFile next) throws IOException, FrontDoorException {
+        String now = live().orElse("");
+        NginxConfig.Rendered would = NginxConfig.managed(inputs(next, generationIn(now)), nginx().layout);
+        List<String> a = now.isEmpty() ? List.of() : List.of(now.split("\n", -1));
+        List<String> b = List.of(would.text().split("\n", -1));
+        if (a.equals(b)) return "";
+        return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff("live/nginx.conf", "berth.yml/nginx.conf", a, DiffUtils.diff(a, b), 3)) + "\n";
+    }
+
+    /** Each site's routes and the upstreams behind them, with whether each instance is up. */
+    public synchronized List<SiteState> status() {
+        if (file == null) return List.of();
+        List<SiteState> out = new java.util.ArrayList<>();
+        for (Site s : file.proxy().sites()) {
+            List<RouteState> routes = new java.util.ArrayList<>();
+            for (ProxySpec.Route r : s.routes()) {
+                List<UpstreamState> ups = new java.util.ArrayList<>();
+                if (r.app() != null) {
+                    for (int port : portsOf(r.app())) ups.add(new UpstreamState(port, listening(port)));
+                }
+                routes.add(new RouteState(r.path(), r.app(), r.root() == null ? null : r.root().toString(), ups));
+            }
+            Certificates.Held cert = s.https() ? certificates.held(s) : null;
+            out.add(new SiteState(s.name(), s.domains(), tlsOf(s), cert == null ? null : cert.notAfter().toString(), routes));
+        }
+        return out;
+    }
+
+    public record SiteState(String site, List<String> domains, String tls, String certificateExpires, List<RouteState> routes) { }
+
+    public record RouteState(String path, String app, String root, List<UpstreamState> upstreams) { }
+
+    public record UpstreamState(int port, boolean up) { }
+
+    /** nginx's master pid when it runs. */
+    public synchronized Optional<Long> nginxPid() {
+        try {
+            return nginx().master();
+        } catch (FrontDoorException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops Berth's nginx (`berth proxy stop`, tests): what it serves finishes first, within the drain timeout. */
+    public synchronized void stop() throws IOException {
+        if (nginx == null && Nginx.find().isEmpty()) return;
+        try {
+            nginx().stop((file == null ? ProxySpec.NONE.drain() : file.proxy().drain()).plusSeconds(2));
+        } catch (FrontDoorException e) {
+            throw new IOException(e.getMessage());
+        }
+    }
+
+    /** Starts nginx again when it died (the daemon's watch calls this). */
+    public synchronized void keepRunning() {
+        if (file == null) return;
+        try {
+            if (nginx().master().isEmpty()) {
+                LOG.warning("nginx of the front door is not running; starting it");
+                apply();
+            }
+        } catch (FrontDoorException e) {
+            LOG.warning("the front door's nginx cannot be started: " + e.getMessage());
+        }
+    }
+
+    // ---- rendering and activating ----------------------------------------------------------------
+
+    private String apply() throws FrontDoorException {
+        activate();
+        return "serving " + file.proxy().sites().size() + " site(s) on port " + file.proxy().httpPort()
+                + (file.proxy().sites().stream().anyMatch(Site::https) ? " and " + file.proxy().httpsPort() : "");
+    }
+
+    /** Renders, tests and activates the current sites and upstreams; returns the workers that drain. */
+    private List<Long> activate() throws FrontDoorException {
+        ManagedNginx n = nginx();
+        long gen = ++generation;
+        NginxConfig.Rendered rendered = NginxConfig.managed(inputs(file, gen), n.layout);
+        try {
+            String refused = n.test(rendered);
+            if (refused != null) throw new FrontDoorException(refused + "; the running configuration was left as it is");
+            return n.activate(gen, controlPort());
+        } catch (IOException e) {
+            throw new FrontDoorException("the front door could not be changed: " + e.getMessage());
+        }
+    }
+
+    private NginxConfig.Inputs inputs(BerthFile f, long gen) throws FrontDoorException {
+        Map<String, List<Integer>> ports = new LinkedHashMap<>();
+        for (String app : f.proxy().frontedApps()) ports.put(app, upstreams.containsKey(app) ? upstreams.get(app) : supervisor.servingPorts(app));
+        return new NginxConfig.Inputs(f.proxy(), f.path(), ports, certificates::forSite, gen, controlPort());
+    }
+
+    private List<Integer> portsOf(String app) {
+        return upstreams.containsKey(app) ? upstreams.get(app) : supervisor.servingPorts(app);
+    }
+
+    private ManagedNginx nginx() throws FrontDoorException {
+        if (nginx != null) return nginx;
+        Nginx program = Nginx.find().orElseThrow(() -> new FrontDoorException(Nginx.missing()));
+        try {
+            nginx = new ManagedNginx(program, tree, dir);
+        } catch (IOException e) {
+            throw new FrontDoorException("cannot prepare " + dir + " for nginx: " + e.getMessage());
+        }
+        return nginx;
+    }
+
+    /** The 127.0.0.1 port nginx answers its generation on: chosen once, kept in the front door's directory. */
+    private int controlPort() throws FrontDoorException {
+        if (controlPort != null) return controlPort;
+        Path f = dir.resolve("control-port");
+        try {
+            if (Files.exists(f)) {
+                controlPort = Integer.parseInt(Files.readString(f).strip());
+            } else {
+                try (ServerSocket s = new ServerSocket()) {
+                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    controlPort = s.getLocalPort();
+                }
+                PrivateFiles.directories(dir);
+                PrivateFiles.writeAtomically(f, controlPort.toString().getBytes(StandardCharsets.US_ASCII));
+            }
+            return controlPort;
+        } catch (IOException | NumberFormatException e) {
+            throw new FrontDoorException("cannot choose the front door's control port (" + f + "): " + e.getMessage());
+        }
+    }
+
+    private static long generationIn(String conf) {
+        var m = java.util.regex.Pattern.compile("return 200 \"(\\d+)").matcher(conf);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String tlsOf(Site s) {
+        return switch (s.tls()) {
+            case ProxySpec.NoTls n -> "none";
+            case ProxySpec.AcmeTls a -> "acme";
+            case ProxySpec.FileTls f -> "files";
+        };
+    }
+}

@@ -1,0 +1,202 @@
+package dev.berth.frontdoor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.config.BerthFile;
+import dev.berth.config.BerthFileLoader;
+import dev.berth.store.StateStore;
+import dev.berth.store.StoredApp;
+import dev.berth.supervisor.LogRelay;
+import dev.berth.supervisor.Outcome;
+import dev.berth.supervisor.ProcessTree;
+import dev.berth.supervisor.Supervisor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The front door with real nginx (managed, on a free high port) in front of real app processes under load. */
+class FrontDoorIT {
+    static final Path TESTAPPS = Path.of(System.getProperty("berth.root", ".")).toAbsolutePath().resolve("testapps");
+
+    @TempDir Path tmp;
+    StateStore store;
+    Supervisor supervisor;
+    FrontDoor door;
+    int httpPort;
+
+    @BeforeEach void setUp() throws Exception {
+        Needs.nginx();
+        store = new StateStore(tmp.resolve("state.db"));
+        Map<String, String> env = new java.util.HashMap<>(Supervisor.loginEnvironment(System.getenv()));
+        env.put("BERTH_HOME", tmp.toString());
+        supervisor = new Supervisor(store, new ProcessTree(), LogRelay.locate(), Clock.systemUTC(), env);
+        door = new FrontDoor(tmp.resolve("frontdoor"), supervisor, new ProcessTree());
+        httpPort = freePort();
+    }
+
+    @AfterEach void tearDown() throws Exception {
+        if (supervisor == null) return;
+        for (String app : supervisor.appNames()) supervisor.delete(app);
+        supervisor.close();
+        door.stop();
+        store.close();
+    }
+
+    private BerthFile write(String yaml) throws Exception {
+        Path file = tmp.resolve("berth.yml");
+        Files.writeString(file, yaml.replace("PORT_HTTP", Integer.toString(httpPort)).replace("TESTAPPS", TESTAPPS.toString()));
+        return new BerthFileLoader(Map.of(), tmp.resolve("logs")).load(file, null);
+    }
+
+    private Outcome start(BerthFile f, String app) throws Exception {
+        store.upsertApp(new StoredApp(app, -1, f.path().toString(), null, "running", "{}"));
+        return supervisor.start(f.app(app).orElseThrow(), n -> new BerthFileLoader(Map.of(), tmp.resolve("logs")).load(f.path(), null).app(n).orElseThrow());
+    }
+
+    private static final String ONE_APP = """
+            apps:
+              web:
+                script: TESTAPPS/http_app.py
+                instances: %d
+                env: {READY_DELAY: "%s"}
+                kill_timeout: 2s
+            proxy: {http_port: PORT_HTTP, drain: 5s}
+            sites:
+              local:
+                domains: [localhost, 127.0.0.1]
+                routes:
+                  /: {app: web}
+            """;
+
+    @Test
+    void reloadsOfAOneInstanceAppThatStartsSlowlyFailNoRequest() throws Exception {
+        reloadsUnderLoad(1, 10);
+    }
+
+    @Test
+    void reloadsOfATwoInstanceAppFailNoRequest() throws Exception {
+        reloadsUnderLoad(2, 5);
+    }
+
+    private void reloadsUnderLoad(int instances, int reloads) throws Exception {
+        BerthFile f = write(ONE_APP.formatted(instances, "1"));
+        door.use(f);
+        Outcome started = start(f, "web");
+        assertTrue(started.ok(), started.message());
+        assertEquals(200, get("/").statusCode(), "served through nginx once started");
+        try (Load load = new Load(URI.create("http://127.0.0.1:" + httpPort + "/"), 2)) {
+            for (int i = 0; i < reloads; i++) {
+                Outcome o = supervisor.reload("web");
+                assertTrue(o.ok(), o.message());
+            }
+            load.stop();
+            assertTrue(load.ok.get() > 50, "the load ran: " + load.ok.get() + " requests");
+            assertEquals(List.of(), load.failures(), load.ok.get() + " requests answered 200");
+        }
+    }
+
+    @Test
+    void aNewInstanceThatNeverGetsReadyLeavesTheOldOneServing() throws Exception {
+        BerthFile f = write(ONE_APP.formatted(1, "0"));
+        door.use(f);
+        assertTrue(start(f, "web").ok());
+        String before = get("/").body();
+        // the next start waits 10 s before it listens, past its 2 s readiness
+        Files.writeString(f.path(), Files.readString(f.path()).replace("READY_DELAY: \"0\"}", "READY_DELAY: \"10\"}\n    ready: {port: true, timeout: 2s}"));
+        try (Load load = new Load(URI.create("http://127.0.0.1:" + httpPort + "/"), 1)) {
+            Outcome o = supervisor.reload("web");
+            load.stop();
+            assertTrue(!o.ok() && o.message().contains("did not get ready") && o.message().contains("the old one keeps serving"), o.message());
+            assertEquals(List.of(), load.failures());
+        }
+        assertEquals(before, get("/").body(), "the same process serves");
+    }
+
+    @Test
+    void aConfigurationNginxRefusesIsNeverActivated() throws Exception {
+        BerthFile f = write(ONE_APP.formatted(1, "0"));
+        door.use(f);
+        assertTrue(start(f, "web").ok());
+        String live = door.live().orElseThrow();
+        BerthFile bad = write(ONE_APP.formatted(1, "0") + "    nginx: |\n      add_header X-Fine yes;\n      proxy_bufferz 8 16k;\n");
+        FrontDoor.FrontDoorException e = assertThrows(FrontDoor.FrontDoorException.class, () -> door.use(bad));
+        assertTrue(e.getMessage().startsWith("berth.yml:15: sites.local.nginx: nginx refused it: unknown directive \"proxy_bufferz\""), e.getMessage());
+        assertTrue(e.getMessage().endsWith("the running configuration was left as it is"), e.getMessage());
+        assertEquals(live, door.live().orElseThrow(), "the live file is untouched");
+        assertEquals(200, get("/").statusCode(), "and still serves");
+        String diff = door.diff(bad);
+        assertTrue(diff.contains("\n+        proxy_bufferz 8 16k;\n") && diff.startsWith("--- live/nginx.conf\n"), diff);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Clients sending GETs back to back (keep-alive), counting what did not answer 200. */
+    static final class Load implements AutoCloseable {
+        final AtomicInteger ok = new AtomicInteger();
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(URI uri, int clients) {
+            for (int c = 0; c < clients; c++) {
+                threads.add(Thread.ofPlatform().daemon().start(() -> {
+                    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                    while (running.get()) {
+                        try {
+                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200) ok.incrementAndGet();
+                            else failures.add("status " + r.statusCode() + ": " + r.body().strip());
+                        } catch (IOException e) {
+                            failures.add(e.toString());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }));
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            for (Thread t : threads) t.join(15_000);
+        }
+
+        List<String> failures() {
+            return List.copyOf(failures);
+        }
+
+        @Override public void close() throws InterruptedException {
+            stop();
+        }
+    }
+}
