@@ -89,7 +89,7 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
 
     public ApiServer(String host, int port, String token, RequestConfigs configs, AppControllers c, DeployControllers d, BackupControllers b,
-                     CheckControllers m) throws IOException {
+                     CheckControllers m, ProxyControllers x) throws IOException {
         this.token = token;
         this.configs = configs;
         // The whole API at a glance. Without the token, showing states and numbers only:
@@ -102,10 +102,16 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/apps/{name}", c::describeApp);
         get("/api/v1/events", c::events);
         get("/api/v1/events/{target}", c::events);
-        postWithConfig("/api/v1/start", c::start);
+        postWithConfig("/api/v1/start", r -> {
+            x.sitesFirst(r);
+            return c.start(r);
+        });
         postWithConfig("/api/v1/stop", c::stop);
         postWithConfig("/api/v1/restart", c::restart);
-        postWithConfig("/api/v1/reload", c::reload);
+        postWithConfig("/api/v1/reload", r -> {
+            x.sitesFirst(r);
+            return c.reload(r);
+        });
         postWithConfig("/api/v1/delete", c::delete);
         post("/api/v1/resurrect", c::resurrect);
         post("/api/v1/flush", c::flush);
@@ -130,6 +136,10 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/silences", m::silences);
         post("/api/v1/silences", m::silence);
         post("/api/v1/silences/end", m::endSilence);
+        get("/api/v1/proxy", x::show);
+        get("/api/v1/proxy/status", x::status);
+        postWithConfig("/api/v1/proxy/apply", x::apply);
+        postWithConfig("/api/v1/proxy/diff", x::diff);
         get("/api/v1/heartbeats/{name}", r -> m.heartbeatUrl(r, "http://" + host + ":" + port()));
 
         server = HttpServer.create(new InetSocketAddress(host, port), 64);

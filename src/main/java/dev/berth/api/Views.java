@@ -356,4 +356,23 @@ public final class Views {
         res.put("releases", out);
         return res;
     }
+
+    static Map<String, Object> site(dev.berth.frontdoor.FrontDoor.SiteState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("site", s.site());
+        m.put("domains", s.domains());
+        m.put("tls", s.tls());
+        m.put("certificate_expires", s.certificateExpires());
+        List<Map<String, Object>> routes = new ArrayList<>();
+        for (var r : s.routes()) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("path", r.path());
+            rm.put("app", r.app());
+            rm.put("static", r.root());
+            rm.put("upstreams", r.upstreams().stream().map(u -> Map.<String, Object>of("port", u.port(), "up", u.up())).toList());
+            routes.add(rm);
+        }
+        m.put("routes", routes);
+        return m;
+    }
 }

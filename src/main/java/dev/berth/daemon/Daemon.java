@@ -3,6 +3,8 @@ package dev.berth.daemon;
 import dev.berth.alert.AlertRouter;
 import dev.berth.alert.ChannelSender;
 import dev.berth.api.ApiServer;
+import dev.berth.api.ProxyControllers;
+import dev.berth.frontdoor.FrontDoor;
 import dev.berth.api.AppControllers;
 import dev.berth.api.BackupControllers;
 import dev.berth.api.CheckControllers;
@@ -14,6 +16,7 @@ import dev.berth.backup.BackupReconciler;
 import dev.berth.backup.BackupScheduler;
 import dev.berth.backup.BackupService;
 import dev.berth.config.ConfigCache;
+import dev.berth.config.ConfigException;
 import dev.berth.config.SecretBox;
 import dev.berth.deploy.DeployBackups;
 import dev.berth.deploy.DeployedApps;
@@ -244,6 +247,7 @@ public final class Daemon {
                 SecretBox secrets = SecretBox.loadOrCreate(home.dir().resolve("secret.key"));
                 // the app catalog, the deployer, both schedulers and the API's requests read the same berth.yml files: one cache parses each edit once
                 ConfigCache configs = new ConfigCache(home.logs());
+                FrontDoor frontDoor = new FrontDoor(home.dir().resolve("frontdoor"), supervisor, new ProcessTree());
                 AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets, configs);
                 catalog.sealStoredVariables(); // what an older daemon kept in clear
                 Map<String, Object> info = startInfo();
@@ -275,10 +279,15 @@ public final class Daemon {
                 CheckControllers checkApi = new CheckControllers(checks, checkRecords,
                         new PrometheusMetrics(checks, supervisor, backupCatalog, deployments), checkContext, requestConfigs);
                 Path portFile = home.dir().resolve("port");
-                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, requestConfigs, appApi, deployApi, backupApi, checkApi));
+                ProxyControllers proxyApi = new ProxyControllers(frontDoor, requestConfigs);
+                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, requestConfigs, appApi, deployApi, backupApi, checkApi, proxyApi));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
+                // the front door first: adopted instances of apps behind it are switched in as they are found
+                resumeFrontDoor(frontDoor, configs);
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
+                frontDoor.refresh(); // what recovery found (or started) is what nginx sends to
+                Thread.ofVirtual().name("berth-frontdoor-watch").start(() -> watchFrontDoor(frontDoor, stopped));
                 deployer.finishRecovery(); // an interrupted cut-over goes back, in the background
                 // restarts, reloads, stops, restores and drills the previous daemon was in the middle of
                 new InterruptedOperations(operations, store, supervisor, reconciler, configs, secrets).settle();
@@ -294,6 +303,26 @@ public final class Daemon {
             // A clean end leaves no pid: the next daemon looks for a dead one's leftovers only after a crash
             // (a pid kept after a clean stop could name, by then, an unrelated session).
             lockChannel.truncate(0);
+        }
+    }
+
+    /** Serves again the sites of the berth.yml the previous daemon served (nginx itself kept running). */
+    private static void resumeFrontDoor(FrontDoor door, ConfigCache configs) {
+        door.source().ifPresent(file -> {
+            try {
+                door.resume(configs.load(file, Map.of()));
+            } catch (ConfigException e) {
+                LOG.warning("front door: cannot serve the sites of " + file + " again: " + e.getMessage());
+            }
+        });
+    }
+
+    /** nginx outlives the daemon, but if it dies the daemon starts it again. */
+    private static void watchFrontDoor(FrontDoor door, CountDownLatch stopped) {
+        try {
+            while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) door.keepRunning();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -97,6 +97,17 @@ public final class FrontDoor implements TrafficSwitch {
         }
     }
 
+    /**
+     * After a daemon restart: the sites of the berth.yml the previous daemon served, taken back
+     * without touching nginx (it kept running); {@link #refresh} renders once the apps are adopted,
+     * so that nginx never sees them without instances.
+     */
+    public synchronized void resume(BerthFile served) {
+        if (!served.proxy().any()) return;
+        file = served;
+        supervisor.frontedBy(this, served.proxy().ports());
+    }
+
     @Override public Drain route(String app, List<Integer> ports) throws SwitchFailure {
         List<Long> old;
         ProxySpec proxy;
@@ -173,6 +184,17 @@ public final class FrontDoor implements TrafficSwitch {
             nginx().stop((file == null ? ProxySpec.NONE.drain() : file.proxy().drain()).plusSeconds(2));
         } catch (FrontDoorException e) {
             throw new IOException(e.getMessage());
+        }
+    }
+
+    /** Renders again from the supervisor's slots (after a daemon's recovery): nginx sends where instances are. */
+    public synchronized void refresh() {
+        if (file == null) return;
+        upstreams.clear();
+        try {
+            activate();
+        } catch (FrontDoorException e) {
+            LOG.warning("the front door could not be brought up to date: " + e.getMessage());
         }
     }
 

@@ -272,6 +272,13 @@ final class BerthRun implements AutoCloseable {
         } catch (IOException | RuntimeException ignored) {
             // best effort
         }
+        try {
+            // the front door's nginx outlives the daemon, as apps do
+            Path nginxPid = home.resolve("frontdoor/nginx/nginx.pid");
+            if (Files.exists(nginxPid)) pids.add(Long.parseLong(Files.readString(nginxPid).strip()));
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
+        }
         for (long pid : pids) {
             try {
                 // each instance leads its own process group: kill the whole group

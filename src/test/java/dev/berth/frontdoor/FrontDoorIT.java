@@ -148,6 +148,57 @@ class FrontDoorIT {
         assertTrue(diff.contains("\n+        proxy_bufferz 8 16k;\n") && diff.startsWith("--- live/nginx.conf\n"), diff);
     }
 
+    @Test
+    void aWebsocketOpenDuringAReloadLastsUntilTheDrainTimeout() throws Exception {
+        BerthFile f = write("""
+                apps:
+                  ws:
+                    script: TESTAPPS/ws_app.py
+                    kill_timeout: 2s
+                proxy: {http_port: PORT_HTTP, drain: 3s}
+                sites:
+                  local:
+                    domains: [localhost, 127.0.0.1]
+                    routes:
+                      /: {app: ws, websockets: true}
+                """);
+        door.use(f);
+        assertTrue(start(f, "ws").ok());
+        java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.CompletableFuture<Long> closedAt = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/ws"), new java.net.http.WebSocket.Listener() {
+                    @Override public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        got.add(data.toString());
+                        w.request(1);
+                        return null;
+                    }
+
+                    @Override public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
+                        closedAt.complete(System.nanoTime());
+                        return null;
+                    }
+
+                    @Override public void onError(java.net.http.WebSocket w, Throwable error) {
+                        closedAt.complete(System.nanoTime());
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("before", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        String oldPid = got.poll(5, java.util.concurrent.TimeUnit.SECONDS).split(":")[0];
+        long reloadStarted = System.nanoTime();
+        Thread reload = Thread.ofPlatform().start(() -> assertTrue(supervisor.reload("ws").ok()));
+        // the new instance serves new requests while the websocket still talks to the old one
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (get("/").body().contains(oldPid) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(!get("/").body().contains(oldPid), "new requests reach the new instance");
+        ws.sendText("during", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(oldPid + ": during", got.poll(5, java.util.concurrent.TimeUnit.SECONDS), "the open websocket still reaches the old instance");
+        long closed = closedAt.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        reload.join(20_000);
+        double afterSeconds = (closed - reloadStarted) / 1e9;
+        assertTrue(afterSeconds >= 2.5 && afterSeconds < 8, "closed at the drain timeout (3 s), not before: " + afterSeconds + " s");
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,71 @@
+package dev.berth.api;
+
+import dev.berth.config.BerthFile;
+import dev.berth.config.ConfigException;
+import dev.berth.frontdoor.FrontDoor;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The front door's routes: apply, show, diff and status of the generated nginx configuration. */
+public final class ProxyControllers {
+    private final FrontDoor door;
+    private final RequestConfigs configs;
+
+    public ProxyControllers(FrontDoor door, RequestConfigs configs) {
+        this.door = door;
+        this.configs = configs;
+    }
+
+    /**
+     * Before apps start or reload from a berth.yml: its sites are served first, so that their
+     * instances are switched in as they get ready. A file nginx refuses stops the request here,
+     * before any app is touched.
+     */
+    void sitesFirst(ApiServer.Request r) throws ConfigException {
+        if (r.string("config") == null) return;
+        BerthFile file = configs.load(r);
+        if (!file.proxy().any()) return;
+        try {
+            door.use(file);
+        } catch (FrontDoor.FrontDoorException e) {
+            throw new ApiError(422, "PROXY_REFUSED", e.getMessage());
+        }
+    }
+
+    Object apply(ApiServer.Request r) throws ConfigException {
+        BerthFile file = configs.load(r);
+        if (!file.proxy().any()) throw new ApiError(422, "NO_SITES", file.path() + " has no sites: (nothing for the front door to serve)");
+        try {
+            return Map.of("message", door.use(file));
+        } catch (FrontDoor.FrontDoorException e) {
+            throw new ApiError(422, "PROXY_REFUSED", e.getMessage());
+        }
+    }
+
+    Object show(ApiServer.Request r) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", door.source().map(Object::toString).orElse(null));
+        out.put("nginx_pid", door.nginxPid().orElse(null));
+        out.put("config", door.live().orElse(null));
+        return out;
+    }
+
+    Object diff(ApiServer.Request r) throws ConfigException, IOException {
+        try {
+            return Map.of("diff", door.diff(configs.load(r)));
+        } catch (FrontDoor.FrontDoorException e) {
+            throw new ApiError(422, "PROXY_REFUSED", e.getMessage());
+        }
+    }
+
+    Object status(ApiServer.Request r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", door.source().map(Object::toString).orElse(null));
+        out.put("nginx_pid", door.nginxPid().orElse(null));
+        List<Map<String, Object>> sites = door.status().stream().map(Views::site).toList();
+        out.put("sites", sites);
+        return out;
+    }
+}
