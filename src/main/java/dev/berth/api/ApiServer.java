@@ -116,7 +116,10 @@ public final class ApiServer implements AutoCloseable {
         post("/api/v1/resurrect", c::resurrect);
         post("/api/v1/flush", c::flush);
         post("/api/v1/shutdown", c::shutdown);
-        postWithConfig("/api/v1/deploy", d::deploy);
+        postWithConfig("/api/v1/deploy", r -> {
+            x.sitesFirst(r);
+            return d.deploy(r);
+        });
         postWithConfig("/api/v1/rollback", d::rollback);
         get("/api/v1/deployments", d::list);
         get("/api/v1/deployments/{id}", d::show);

@@ -78,7 +78,7 @@ final class Nginx {
             int line = Integer.parseInt(at.group(3));
             if (rendered != null && conf != null && file.equals(conf)) {
                 String origin = rendered.originOf(line);
-                String generated = " (line " + line + " of the generated " + conf.getFileName() + ")";
+                String generated = " (line " + line + " of the generated nginx configuration)";
                 return (origin == null ? "" : origin + ": ") + "nginx refused it: " + what + generated;
             }
             return "nginx refused its configuration: " + what + " in " + file + ":" + line;

@@ -104,7 +104,7 @@ class FrontDoorIT {
         Outcome started = start(f, "web");
         assertTrue(started.ok(), started.message());
         assertEquals(200, get("/").statusCode(), "served through nginx once started");
-        try (Load load = new Load(URI.create("http://127.0.0.1:" + httpPort + "/"), 2)) {
+        try (LoadClient load = new LoadClient(URI.create("http://127.0.0.1:" + httpPort + "/"), 2)) {
             for (int i = 0; i < reloads; i++) {
                 Outcome o = supervisor.reload("web");
                 assertTrue(o.ok(), o.message());
@@ -123,7 +123,7 @@ class FrontDoorIT {
         String before = get("/").body();
         // the next start waits 10 s before it listens, past its 2 s readiness
         Files.writeString(f.path(), Files.readString(f.path()).replace("READY_DELAY: \"0\"}", "READY_DELAY: \"10\"}\n    ready: {port: true, timeout: 2s}"));
-        try (Load load = new Load(URI.create("http://127.0.0.1:" + httpPort + "/"), 1)) {
+        try (LoadClient load = new LoadClient(URI.create("http://127.0.0.1:" + httpPort + "/"), 1)) {
             Outcome o = supervisor.reload("web");
             load.stop();
             assertTrue(!o.ok() && o.message().contains("did not get ready") && o.message().contains("the old one keeps serving"), o.message());
@@ -207,47 +207,6 @@ class FrontDoorIT {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        }
-    }
-
-    /** Clients sending GETs back to back (keep-alive), counting what did not answer 200. */
-    static final class Load implements AutoCloseable {
-        final AtomicInteger ok = new AtomicInteger();
-        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-
-        Load(URI uri, int clients) {
-            for (int c = 0; c < clients; c++) {
-                threads.add(Thread.ofPlatform().daemon().start(() -> {
-                    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                    while (running.get()) {
-                        try {
-                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() == 200) ok.incrementAndGet();
-                            else failures.add("status " + r.statusCode() + ": " + r.body().strip());
-                        } catch (IOException e) {
-                            failures.add(e.toString());
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }));
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (Thread t : threads) t.join(15_000);
-        }
-
-        List<String> failures() {
-            return List.copyOf(failures);
-        }
-
-        @Override public void close() throws InterruptedException {
-            stop();
         }
     }
 }

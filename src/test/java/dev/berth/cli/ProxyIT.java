@@ -1,0 +1,130 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.frontdoor.LoadClient;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The front door through the real CLI and daemon: deploys, a failed one, a rollback and a killed daemon, under load. */
+class ProxyIT extends BerthIT {
+    private int httpPort;
+
+    @BeforeEach void needsNginx() throws Exception {
+        boolean there = Files.isExecutable(Path.of("/usr/sbin/nginx"));
+        String missing = "nginx is not installed (Debian package nginx; scripts/prerequisites --test installs it)";
+        if (!there && "true".equals(System.getenv("CI"))) throw new AssertionError(missing);
+        org.junit.jupiter.api.Assumptions.assumeTrue(there, missing);
+        httpPort = BerthRun.freePort();
+    }
+
+    private String served() {
+        return BerthRun.httpGet(httpPort, "/").strip();
+    }
+
+    @Test void deploysAFailedDeployAndARollbackFailNoRequest() throws Exception {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.commit("v1");
+        Path base = tmp.resolve("srv/web");
+        berth.writeConfig("""
+                apps:
+                  web:
+                    run: python3 release_app.py
+                    ready: { http: /health, timeout: 5s }
+                    kill_timeout: 2s
+                    deploy:
+                      path: %s
+                      git: %s
+                      branch: main
+                      settle: 1s
+                      health: /health
+                proxy: { http_port: %d, drain: 5s }
+                sites:
+                  local:
+                    domains: [localhost, 127.0.0.1]
+                    routes:
+                      /: { app: web }
+                """.formatted(base, repo.dir, httpPort));
+        berth.ok("deploy", "web");
+        assertEquals("version=v1", served());
+        repo.commit("v2");
+        try (LoadClient load = new LoadClient(URI.create("http://127.0.0.1:" + httpPort + "/"), 2)) {
+            berth.ok("deploy", "web");
+            BerthRun.await("v2 serves", Duration.ofSeconds(5), () -> "version=v2".equals(served()));
+            repo.commit("v3", "CRASH", "");
+            BerthRun.Result crashing = berth.run("deploy", "web");
+            assertNotEquals(0, crashing.exit(), crashing.toString());
+            assertEquals("version=v2", served(), "a release that never gets ready changes nothing");
+            berth.ok("rollback", "web");
+            BerthRun.await("v1 after the rollback", Duration.ofSeconds(5), () -> "version=v1".equals(served()));
+            load.stop();
+            assertTrue(load.ok.get() > 50, "the load ran: " + load.ok.get());
+            assertEquals(List.of(), load.failures(), load.ok.get() + " requests answered 200");
+        }
+    }
+
+    @Test void nginxOutlivesAKilledDaemonAndTheNextOneDrivesIt() throws Exception {
+        berth.writeConfig("""
+                apps:
+                  web:
+                    script: $TESTAPPS/http_app.py
+                    instances: 2
+                proxy: { http_port: %d, drain: 2s }
+                sites:
+                  local:
+                    domains: [localhost, 127.0.0.1]
+                    routes:
+                      /: { app: web }
+                """.formatted(httpPort));
+        berth.ok("start");
+        assertTrue(served().startsWith("hello from"), served());
+        BerthRun.Result status = berth.ok("proxy", "status");
+        assertTrue(status.out().contains("local") && status.out().contains(" up"), status.toString());
+        assertEquals(0, berth.run("proxy", "diff").exit(), "what is live is what berth.yml gives");
+        assertTrue(berth.ok("proxy", "show").out().contains("server_name localhost 127.0.0.1;"));
+
+        ProcessHandle.of(berth.daemonPid()).orElseThrow().destroyForcibly();
+        BerthRun.await("the daemon is gone", Duration.ofSeconds(10), () -> !berth.daemonAlive());
+        assertTrue(served().startsWith("hello from"), "nginx and the apps outlive the daemon");
+
+        try (LoadClient load = new LoadClient(URI.create("http://127.0.0.1:" + httpPort + "/"), 2)) {
+            berth.ok("reload", "web"); // a new daemon, which took the front door back
+            load.stop();
+            assertEquals(List.of(), load.failures(), load.ok.get() + " requests answered 200");
+        }
+        assertTrue(berth.ok("proxy", "status").out().contains(" up"));
+    }
+
+    @Test void aSiteNginxRefusesNamesItsLineAndChangesNothing() throws Exception {
+        String good = """
+                apps:
+                  web:
+                    script: $TESTAPPS/http_app.py
+                proxy: { http_port: %d }
+                sites:
+                  local:
+                    domains: [localhost]
+                    routes:
+                      /: { app: web }
+                """.formatted(httpPort);
+        berth.writeConfig(good);
+        berth.ok("start");
+        String live = berth.ok("proxy", "show").out();
+        berth.writeConfig(good + "    nginx: keepalive_requests lots;\n");
+        BerthRun.Result refused = berth.run("proxy", "apply");
+        assertNotEquals(0, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("berth.yml:10: sites.local.nginx: nginx refused it: \"keepalive_requests\" directive invalid number"), refused.toString());
+        assertEquals(live, berth.ok("proxy", "show").out(), "the live configuration is the one before");
+        assertTrue(served().startsWith("hello from"));
+        BerthRun.Result diff = berth.run("proxy", "diff");
+        assertEquals(1, diff.exit(), diff.toString());
+        assertTrue(diff.out().contains("+        keepalive_requests lots;"), diff.toString());
+    }
+}
