@@ -174,7 +174,8 @@ final class ProxySection extends FieldReader {
                 if (email == null && value(af, "email") == null) problems.at(am, "proxy.acme.email", "is required: the ACME account's contact");
                 String directory = directory(af, "directory", Acme.LETS_ENCRYPT, lookup);
                 String staging = directory(af, "staging", directory.equals(Acme.LETS_ENCRYPT) ? Acme.LETS_ENCRYPT_STAGING : directory, lookup);
-                acme = new Acme(email, directory, staging);
+                Path trust = value(af, "trust") == null ? null : file(af, "trust", "proxy.acme", lookup);
+                acme = new Acme(email, directory, staging, trust);
             } else if (acmeNode != null) {
                 problems.at(acmeNode, "proxy.acme", "expected a mapping with email: and directory:, got " + YamlSource.describe(acmeNode));
             }

@@ -54,8 +54,9 @@ public record ProxySpec(String nginx, int httpPort, int httpsPort, Path includeD
      * @param email     the account's contact
      * @param directory the ACME directory URL (Let's Encrypt's by default)
      * @param staging   the directory `--staging` uses
+     * @param trust     a PEM CA certificate the directory's HTTPS is signed by (a private ACME server), or null
      */
-    public record Acme(String email, String directory, String staging) {
+    public record Acme(String email, String directory, String staging, Path trust) {
         public static final String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
         public static final String LETS_ENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
     }

@@ -38,6 +38,9 @@ public final class FrontDoor implements TrafficSwitch {
     private final Supervisor supervisor;
     private final ProcessTree tree;
     private final Certificates certificates;
+    private final java.time.Clock clock;
+    private final CertificateRenewal.Events events;
+    private CertificateRenewal renewal;
     private ManagedNginx nginx;
     /** The berth.yml whose sites are served, or null before any. */
     private BerthFile file;
@@ -53,10 +56,26 @@ public final class FrontDoor implements TrafficSwitch {
     }
 
     public FrontDoor(Path frontdoorDir, Supervisor supervisor, ProcessTree tree) {
+        this(frontdoorDir, supervisor, tree, java.time.Clock.systemUTC(), (site, kind, message) -> LOG.info(kind + " " + site + ": " + message));
+    }
+
+    /**
+     * @param clock  what certificate expiry is judged by (tests move it)
+     * @param events where a renewed or failed certificate is recorded (kind certificate_renewed or certificate_failed, which alerts)
+     */
+    public FrontDoor(Path frontdoorDir, Supervisor supervisor, ProcessTree tree, java.time.Clock clock, CertificateEvents events) {
         this.dir = frontdoorDir;
         this.supervisor = supervisor;
         this.tree = tree;
         this.certificates = new Certificates(frontdoorDir.resolve("certificates"));
+        this.clock = clock;
+        this.events = events::record;
+    }
+
+    /** Where a certificate renewal or failure is recorded. */
+    @FunctionalInterface
+    public interface CertificateEvents {
+        void record(String site, String kind, String message);
     }
 
     /** The berth.yml last applied (kept across daemons), or empty. */
@@ -185,6 +204,86 @@ public final class FrontDoor implements TrafficSwitch {
         } catch (FrontDoorException e) {
             throw new IOException(e.getMessage());
         }
+    }
+
+    // ---- certificates -----------------------------------------------------------------------------
+
+    public record CertificateState(String site, List<String> domains, String kind, String notAfter, Long daysLeft, String subject,
+                                   String lastError, String nextAttempt) { }
+
+    /** Every TLS site's certificate: where it comes from, until when, and the last failure. */
+    public synchronized List<CertificateState> certificates() {
+        List<CertificateState> out = new java.util.ArrayList<>();
+        if (file == null) return out;
+        for (Site s : file.proxy().sites()) {
+            if (!s.https()) continue;
+            Certificates.Held h = certificates.held(s);
+            CertificateRenewal.Attempts a = s.tls() instanceof ProxySpec.AcmeTls ? renewal().attempts(s) : CertificateRenewal.Attempts.NONE;
+            out.add(new CertificateState(s.name(), s.domains(), tlsOf(s), h == null ? null : h.notAfter().toString(),
+                    h == null ? null : java.time.Duration.between(clock.instant(), h.notAfter()).toDays(), h == null ? null : h.subject(),
+                    a.lastError(), a.failures() == 0 ? null : a.next().toString()));
+        }
+        return out;
+    }
+
+    /**
+     * Orders the certificate of the site with this name or domain now, and serves it.
+     *
+     * @param staging from the staging directory: a rehearsal, never served
+     */
+    public String renew(String siteOrDomain, boolean staging) throws FrontDoorException {
+        Site site;
+        ProxySpec.Acme acme;
+        synchronized (this) {
+            if (file == null) throw new FrontDoorException("no sites are served yet (`berth proxy apply`)");
+            site = file.proxy().site(siteOrDomain).or(() -> file.proxy().siteFor(siteOrDomain)).orElseThrow(() ->
+                    new FrontDoorException("no site or domain \"" + siteOrDomain + "\" in " + file.path()));
+            if (!(site.tls() instanceof ProxySpec.AcmeTls)) throw new FrontDoorException("site " + site.name() + " has tls: " + tlsOf(site)
+                    + "; only tls: acme certificates are renewed by Berth");
+            acme = file.proxy().acme();
+            nginx(); // the challenge directory is nginx's
+            if (!Files.exists(dir.resolve("nginx/nginx.conf"))) activate(); // the challenge must be answerable
+        }
+        try {
+            // the order talks to the CA for seconds: outside the lock, so switches go on meanwhile
+            String what = renewal().renew(acme, site, staging, step -> LOG.info("certificate " + site.name() + ": " + step));
+            if (!staging) {
+                synchronized (this) {
+                    activate();
+                }
+            }
+            return what;
+        } catch (AcmeIssuer.AcmeFailure e) {
+            throw new FrontDoorException(e.getMessage());
+        }
+    }
+
+    /** Orders what is due (the daemon calls this every few minutes); failures are recorded and wait. */
+    public void renewDue() {
+        List<Site> due;
+        synchronized (this) {
+            if (file == null) return;
+            due = file.proxy().sites().stream().filter(s -> renewal().due(s)).toList();
+        }
+        for (Site s : due) {
+            try {
+                LOG.info(renew(s.name(), false));
+            } catch (FrontDoorException e) {
+                LOG.warning("certificate of site " + s.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private CertificateRenewal renewal() {
+        if (renewal == null) {
+            try {
+                renewal = new CertificateRenewal(certificates, new AcmeIssuer(dir.resolve("acme"), nginx().layout.challengeDir()), clock, events);
+            } catch (FrontDoorException e) {
+                // without nginx there is no challenge to answer: the issuer reports it when it tries
+                renewal = new CertificateRenewal(certificates, new AcmeIssuer(dir.resolve("acme"), dir.resolve("acme-challenge")), clock, events);
+            }
+        }
+        return renewal;
     }
 
     /** Renders again from the supervisor's slots (after a daemon's recovery): nginx sends where instances are. */

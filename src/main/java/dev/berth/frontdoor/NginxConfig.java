@@ -142,9 +142,8 @@ final class NginxConfig {
         line("server_name " + String.join(" ", site.domains()) + ";");
         // the ACME challenge comes before any redirect: a certificate is issued over plain HTTP
         open("location ^~ /.well-known/acme-challenge/");
-        line("root " + challengeDir + ";");
+        line("alias " + challengeDir + "/;");
         line("default_type text/plain;");
-        line("try_files $uri =404;");
         close();
         if (cert != null) {
             open("location /");

@@ -40,6 +40,7 @@ class ReferenceTest {
         Files.createDirectories(dir.resolve("tls"));
         Files.writeString(dir.resolve("tls/old.example.com.crt"), "certificate\n");
         Files.writeString(dir.resolve("tls/old.example.com.key"), "key\n");
+        Files.writeString(dir.resolve("tls/acme-ca.pem"), "ca\n");
 
         BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
 
