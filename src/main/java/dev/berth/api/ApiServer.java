@@ -139,6 +139,9 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/silences", m::silences);
         post("/api/v1/silences", m::silence);
         post("/api/v1/silences/end", m::endSilence);
+        get("/api/v1/certificates", x::certificates);
+        get("/api/v1/certificates/{name}", x::certificate);
+        post("/api/v1/certificates/renew", x::renew);
         get("/api/v1/proxy", x::show);
         get("/api/v1/proxy/status", x::status);
         postWithConfig("/api/v1/proxy/apply", x::apply);

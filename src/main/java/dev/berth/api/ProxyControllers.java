@@ -60,6 +60,26 @@ public final class ProxyControllers {
         }
     }
 
+    Object certificates(ApiServer.Request r) {
+        return Map.of("certificates", door.certificates().stream().map(Views::certificate).toList());
+    }
+
+    Object certificate(ApiServer.Request r) {
+        String name = r.param(0);
+        return door.certificates().stream().filter(c -> c.site().equals(name) || c.domains().contains(name)).findFirst().map(Views::certificate)
+                .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "no TLS site or domain \"" + name + "\" is served"));
+    }
+
+    Object renew(ApiServer.Request r) {
+        String name = r.string("name");
+        if (name == null) throw new IllegalArgumentException("name (a site or one of its domains) is required");
+        try {
+            return Map.of("message", door.renew(name, Boolean.TRUE.equals(r.body().get("staging"))));
+        } catch (FrontDoor.FrontDoorException e) {
+            throw new ApiError(422, "CERTIFICATE_FAILED", e.getMessage());
+        }
+    }
+
     Object status(ApiServer.Request r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", door.source().map(Object::toString).orElse(null));

@@ -375,4 +375,17 @@ public final class Views {
         m.put("routes", routes);
         return m;
     }
+
+    static Map<String, Object> certificate(dev.berth.frontdoor.FrontDoor.CertificateState c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("site", c.site());
+        m.put("domains", c.domains());
+        m.put("tls", c.kind());
+        m.put("not_after", c.notAfter());
+        m.put("days_left", c.daysLeft());
+        m.put("subject", c.subject());
+        m.put("last_error", c.lastError());
+        m.put("next_attempt", c.nextAttempt());
+        return m;
+    }
 }

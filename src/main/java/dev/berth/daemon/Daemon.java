@@ -247,7 +247,9 @@ public final class Daemon {
                 SecretBox secrets = SecretBox.loadOrCreate(home.dir().resolve("secret.key"));
                 // the app catalog, the deployer, both schedulers and the API's requests read the same berth.yml files: one cache parses each edit once
                 ConfigCache configs = new ConfigCache(home.logs());
-                FrontDoor frontDoor = new FrontDoor(home.dir().resolve("frontdoor"), supervisor, new ProcessTree());
+                // a renewed or failed certificate is an event of site:NAME; a failure alerts like a failed deploy
+                FrontDoor frontDoor = new FrontDoor(home.dir().resolve("frontdoor"), supervisor, new ProcessTree(), Clock.systemUTC(),
+                        (site, kind, message) -> store.addEvent("site:" + site, null, kind, message));
                 AppCatalog catalog = new AppCatalog(store, supervisor, home.logs(), secrets, configs);
                 catalog.sealStoredVariables(); // what an older daemon kept in clear
                 Map<String, Object> info = startInfo();
@@ -317,10 +319,13 @@ public final class Daemon {
         });
     }
 
-    /** nginx outlives the daemon, but if it dies the daemon starts it again. */
+    /** nginx outlives the daemon, but if it dies the daemon starts it again; certificates due are ordered every 10 minutes. */
     private static void watchFrontDoor(FrontDoor door, CountDownLatch stopped) {
         try {
-            while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) door.keepRunning();
+            for (long round = 0; !stopped.await(5, java.util.concurrent.TimeUnit.SECONDS); round++) {
+                door.keepRunning();
+                if (round % 120 == 1) door.renewDue();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

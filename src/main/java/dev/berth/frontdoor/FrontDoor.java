@@ -41,6 +41,8 @@ public final class FrontDoor implements TrafficSwitch {
     private final java.time.Clock clock;
     private final CertificateRenewal.Events events;
     private CertificateRenewal renewal;
+    /** Held while a certificate is ordered: one order at a time, never two for one site. */
+    private final Object ordering = new Object();
     private ManagedNginx nginx;
     /** The berth.yml whose sites are served, or null before any. */
     private BerthFile file;
@@ -109,6 +111,10 @@ public final class FrontDoor implements TrafficSwitch {
             String what = apply();
             PrivateFiles.writeAtomically(dir.resolve("source.json"), Json.pretty(Map.of("config", next.path().toString()))
                     .getBytes(StandardCharsets.UTF_8));
+            // a site with tls: acme and no certificate yet gets one now, not at the next hourly round
+            if (next.proxy().sites().stream().anyMatch(s -> s.tls() instanceof ProxySpec.AcmeTls && certificates.held(s) == null)) {
+                Thread.ofVirtual().name("berth-certificates").start(this::renewDue);
+            }
             return what;
         } catch (FrontDoorException | IOException e) {
             file = before;
@@ -232,6 +238,10 @@ public final class FrontDoor implements TrafficSwitch {
      * @param staging from the staging directory: a rehearsal, never served
      */
     public String renew(String siteOrDomain, boolean staging) throws FrontDoorException {
+        return renew(siteOrDomain, staging, false);
+    }
+
+    private String renew(String siteOrDomain, boolean staging, boolean onlyIfDue) throws FrontDoorException {
         Site site;
         ProxySpec.Acme acme;
         synchronized (this) {
@@ -244,8 +254,15 @@ public final class FrontDoor implements TrafficSwitch {
             nginx(); // the challenge directory is nginx's
             if (!Files.exists(dir.resolve("nginx/nginx.conf"))) activate(); // the challenge must be answerable
         }
+        // the order talks to the CA for seconds: outside the front door's lock, so switches go on meanwhile; one order at a time
+        synchronized (ordering) {
+            if (onlyIfDue && !renewal().due(site)) return "not due";
+            return order(acme, site, staging);
+        }
+    }
+
+    private String order(ProxySpec.Acme acme, Site site, boolean staging) throws FrontDoorException {
         try {
-            // the order talks to the CA for seconds: outside the lock, so switches go on meanwhile
             String what = renewal().renew(acme, site, staging, step -> LOG.info("certificate " + site.name() + ": " + step));
             if (!staging) {
                 synchronized (this) {
@@ -267,14 +284,14 @@ public final class FrontDoor implements TrafficSwitch {
         }
         for (Site s : due) {
             try {
-                LOG.info(renew(s.name(), false));
+                LOG.info(renew(s.name(), false, true));
             } catch (FrontDoorException e) {
                 LOG.warning("certificate of site " + s.name() + ": " + e.getMessage());
             }
         }
     }
 
-    private CertificateRenewal renewal() {
+    private synchronized CertificateRenewal renewal() {
         if (renewal == null) {
             try {
                 renewal = new CertificateRenewal(certificates, new AcmeIssuer(dir.resolve("acme"), nginx().layout.challengeDir()), clock, events);

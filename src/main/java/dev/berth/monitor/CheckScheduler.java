@@ -382,10 +382,11 @@ public final class CheckScheduler implements AutoCloseable {
     public void onEvent(StoredEvent e) {
         String kind = e.kind();
         boolean alerting = Set.of("errored", "spawn_error", "deploy_failed", "deploy_rolled_back", "backup_failed", "backup_missed",
-                "drill_failed", "offsite_failed", "restore_interrupted").contains(kind);
+                "drill_failed", "offsite_failed", "restore_interrupted", "certificate_failed").contains(kind);
         if (!alerting) return;
         String app = e.app();
-        String subject = app.startsWith("backup:") ? "backup " + app.substring(7) : (kind.startsWith("deploy_") ? "deploy " : "app ") + app;
+        String subject = app.startsWith("backup:") ? "backup " + app.substring(7) : app.startsWith("site:") ? "certificate of site " + app.substring(5)
+                : (kind.startsWith("deploy_") ? "deploy " : "app ") + app;
         if (kind.equals("errored") || kind.equals("spawn_error")) appEventAlerts.put(app, Instant.ofEpochMilli(e.at()));
         router.raise(new AlertRouter.Raise(app, subject, "CRITICAL", null, null, Instant.ofEpochMilli(e.at()), kind.replace('_', ' ') + ": " + e.message(), List.of()));
     }

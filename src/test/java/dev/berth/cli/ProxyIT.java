@@ -127,4 +127,50 @@ class ProxyIT extends BerthIT {
         assertEquals(1, diff.exit(), diff.toString());
         assertTrue(diff.out().contains("+        keepalive_requests lots;"), diff.toString());
     }
+
+    @Test void aFailedCertificateOrderReachesTheAlertChannel() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+        hook.createContext("/hook", ex -> {
+            received.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        hook.start();
+        try {
+            // no ACME server listens there: every order fails, and must not be retried in a loop
+            berth.writeConfig("""
+                    apps:
+                      web:
+                        script: $TESTAPPS/http_app.py
+                    proxy:
+                      http_port: %d
+                      https_port: %d
+                      acme: { email: ops@shop.test, directory: "https://127.0.0.1:%d/dir" }
+                    sites:
+                      shop:
+                        domains: [shop.test]
+                        tls: acme
+                        routes:
+                          /: { app: web }
+                    alerts:
+                      group_wait: 1s
+                      channels:
+                        hook: { webhook: "http://127.0.0.1:%d/hook" }
+                    """.formatted(httpPort, BerthRun.freePort(), BerthRun.freePort(), hook.getAddress().getPort()));
+            berth.ok("start");
+            BerthRun.await("the alert", Duration.ofSeconds(30), () -> received.stream().anyMatch(m -> m.contains("certificate of site shop")));
+            String alert = received.stream().filter(m -> m.contains("certificate of site shop")).findFirst().orElseThrow();
+            assertTrue(alert.contains("CRITICAL") && alert.contains("certificate failed: "), alert);
+            BerthRun.Result list = berth.run("cert", "list");
+            assertEquals(1, list.exit(), list.toString());
+            assertTrue(list.out().contains("NONE YET") && list.out().contains("next try"), list.toString());
+            assertEquals(200, dev.berth.frontdoor.FrontDoorIT.status(httpPort, "shop.test", "/"), "plain HTTP serves meanwhile");
+            BerthRun.Result renew = berth.run("cert", "renew", "shop.test");
+            assertNotEquals(0, renew.exit(), renew.toString());
+            assertTrue(renew.err().contains("https://127.0.0.1:"), renew.toString());
+        } finally {
+            hook.stop(0);
+        }
+    }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The front door with real nginx (managed, on a free high port) in front of real app processes under load. */
-class FrontDoorIT {
+public class FrontDoorIT {
     static final Path TESTAPPS = Path.of(System.getProperty("berth.root", ".")).toAbsolutePath().resolve("testapps");
 
     @TempDir Path tmp;
@@ -211,7 +211,7 @@ class FrontDoorIT {
     }
 
     /** The status nginx answers a GET for this Host with, redirects not followed. */
-    static int status(int port, String host, String path) throws Exception {
+    public static int status(int port, String host, String path) throws Exception {
         try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
