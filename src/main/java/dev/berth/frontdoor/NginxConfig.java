@@ -129,6 +129,20 @@ final class NginxConfig {
         line("location = /berth/generation { return 200 \"" + in.generation() + "\\n\"; }");
         line("location / { return 404; }");
         close();
+        // a Host no site names gets 404, not the first site (nor, over TLS, its certificate)
+        origin = null;
+        open("server");
+        line("listen " + p.httpPort() + " default_server;");
+        line("server_name _;");
+        line("return 404;");
+        close();
+        if (p.sites().stream().anyMatch(s -> s.https() && in.certificates().apply(s) != null)) {
+            open("server");
+            line("listen " + p.httpsPort() + " ssl default_server;");
+            line("server_name _;");
+            line("ssl_reject_handshake on;");
+            close();
+        }
         for (int s = 0; s < p.sites().size(); s++) site(s, p.sites().get(s), challengeDir);
     }
 
@@ -178,7 +192,7 @@ final class NginxConfig {
         }
         List<String> headers = securityHeaders(site, tls);
         headers.forEach(this::line);
-        if (site.rateLimit() != null) line("limit_req zone=" + zoneName(index, -1) + " burst=" + site.rateLimit().burst() + " nodelay;");
+        if (site.rateLimit() != null) line(limitReq(zoneName(index, -1), site.rateLimit()));
         raw(site.nginx(), "sites." + site.name() + ".nginx");
         origin = place(site.line(), "sites." + site.name());
         // nginx picks the longest prefix; listed so, the file reads the way nginx decides
@@ -191,7 +205,7 @@ final class NginxConfig {
         origin = place(route.line(), field);
         open("location " + route.path());
         if (route.bodyLimit() != null) line("client_max_body_size " + route.bodyLimit() + ";");
-        if (route.rateLimit() != null) line("limit_req zone=" + zoneName(siteIndex, routeIndex) + " burst=" + route.rateLimit().burst() + " nodelay;");
+        if (route.rateLimit() != null) line(limitReq(zoneName(siteIndex, routeIndex), route.rateLimit()));
         for (String a : route.allow()) line("allow " + a + ";");
         if (!route.allow().isEmpty()) line("deny all;");
         if (route.app() != null) {
@@ -222,7 +236,7 @@ final class NginxConfig {
             line("deny all;");
             close();
             // name.0a1b2c3d.js: a build tool's hashed asset never changes, so it is cached for a year
-            open("location ~* \\.[0-9a-f]{8,}\\.(js|css|mjs|woff2?|ttf|svg|png|jpe?g|gif|webp|avif|ico|wasm)$");
+            open("location ~* \"\\.[0-9a-f]{8,}\\.(js|css|mjs|woff2?|ttf|svg|png|jpe?g|gif|webp|avif|ico|wasm)$\""); // quoted: { } end a block
             line("expires 1y;");
             line("add_header Cache-Control \"public, immutable\";");
             headers.forEach(this::line); // add_header in a location hides the server's
@@ -266,6 +280,11 @@ final class NginxConfig {
 
     private static String zoneName(int site, int route) {
         return "berth_site" + site + (route < 0 ? "" : "_route" + route);
+    }
+
+    /** nginx takes no burst=0: without a burst, nothing queues. */
+    private static String limitReq(String zone, RateLimit rate) {
+        return "limit_req zone=" + zone + (rate.burst() > 0 ? " burst=" + rate.burst() + " nodelay" : "") + ";";
     }
 
     private static String zone(String name, RateLimit rate) {
