@@ -145,6 +145,7 @@ final class ProxySection extends FieldReader {
         int httpPort = d.httpPort();
         int httpsPort = d.httpsPort();
         Path includeDir = null;
+        Path nginxConf = null;
         Duration drain = d.drain();
         PortRange ports = d.ports();
         Acme acme = null;
@@ -162,6 +163,11 @@ final class ProxySection extends FieldReader {
             if (dir != null) {
                 includeDir = baseDir.resolve(dir.strip()).normalize();
                 if (nginx.equals("managed")) problems.at(value(f, "include_dir"), "proxy.include_dir", "applies only with nginx: system (or auto)");
+            }
+            String conf = scalar(f, "nginx_conf", "proxy", NON_EMPTY, null, lookup);
+            if (conf != null) {
+                nginxConf = baseDir.resolve(conf.strip()).normalize();
+                if (nginx.equals("managed")) problems.at(value(f, "nginx_conf"), "proxy.nginx_conf", "applies only with nginx: system (or auto)");
             }
             drain = scalar(f, "drain", "proxy", DURATION, drain, lookup);
             if (drain.compareTo(Duration.ofHours(1)) > 0) problems.at(value(f, "drain"), "proxy.drain", "is at most 1h");
@@ -193,7 +199,7 @@ final class ProxySection extends FieldReader {
         } else if (sitesNode != null) {
             problems.at(sitesNode, "sites", "expected a mapping of site name to its domains and routes, got " + YamlSource.describe(sitesNode));
         }
-        return new ProxySpec(nginx, httpPort, httpsPort, includeDir, drain, ports, acme, List.copyOf(sites));
+        return new ProxySpec(nginx, httpPort, httpsPort, includeDir, nginxConf, drain, ports, acme, List.copyOf(sites));
     }
 
     private String directory(Map<String, NodeTuple> f, String key, String dflt, Function<String, String> lookup) {

@@ -16,14 +16,15 @@ import java.util.stream.Collectors;
  * @param httpPort  the public HTTP port
  * @param httpsPort the public HTTPS port (used when a site has TLS)
  * @param includeDir where system mode writes its files, or null for /etc/nginx/conf.d
+ * @param nginxConf  system mode: the system nginx's main configuration, or null for /etc/nginx/nginx.conf
  * @param drain     how long in-flight requests and websockets keep an old instance after a switch
  * @param ports     the private ports instances behind the front door are given
  * @param acme      the ACME account, or null when no site uses acme
  * @param sites     the sites, in file order
  */
-public record ProxySpec(String nginx, int httpPort, int httpsPort, Path includeDir, Duration drain, PortRange ports,
+public record ProxySpec(String nginx, int httpPort, int httpsPort, Path includeDir, Path nginxConf, Duration drain, PortRange ports,
                         Acme acme, List<Site> sites) {
-    public static final ProxySpec NONE = new ProxySpec("auto", 80, 443, null, Duration.ofSeconds(30), PortRange.DEFAULT, null, List.of());
+    public static final ProxySpec NONE = new ProxySpec("auto", 80, 443, null, null, Duration.ofSeconds(30), PortRange.DEFAULT, null, List.of());
 
     /** Whether the file has a public side at all. */
     public boolean any() {

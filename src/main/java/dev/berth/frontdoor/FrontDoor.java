@@ -43,7 +43,9 @@ public final class FrontDoor implements TrafficSwitch {
     private CertificateRenewal renewal;
     /** Held while a certificate is ordered: one order at a time, never two for one site. */
     private final Object ordering = new Object();
-    private ManagedNginx nginx;
+    private NginxRunner nginx;
+    /** The mode nginx was made for ("managed", "system"): a berth.yml that changes it gets a new one. */
+    private String nginxMode;
     /** The berth.yml whose sites are served, or null before any. */
     private BerthFile file;
     private final Map<String, List<Integer>> upstreams = new LinkedHashMap<>();
@@ -147,23 +149,30 @@ public final class FrontDoor implements TrafficSwitch {
             }
             proxy = file.proxy();
         }
-        ManagedNginx n = nginx;
+        NginxRunner n = nginx;
         // nginx ends an old worker's connections at worker_shutdown_timeout: a little more is all a drain can take
         return () -> n.drained(old, proxy.drain().plusSeconds(2));
     }
 
     /** The live configuration, as nginx reads it, or empty when there is none. */
     public synchronized Optional<String> live() throws IOException {
-        Path live = dir.resolve("nginx/nginx.conf");
-        return Files.exists(live) ? Optional.of(Files.readString(live)) : Optional.empty();
+        if (file == null && nginx == null) {
+            Path managed = dir.resolve("nginx/nginx.conf"); // before this daemon served anything: what the last one left
+            return Files.exists(managed) ? Optional.of(Files.readString(managed)) : Optional.empty();
+        }
+        try {
+            return nginx().live();
+        } catch (FrontDoorException e) {
+            return Optional.empty();
+        }
     }
 
     /** A unified diff from the live configuration to what this berth.yml would give ("" when the same). */
     public synchronized String diff(BerthFile next) throws IOException, FrontDoorException {
         String now = live().orElse("");
-        NginxConfig.Rendered would = NginxConfig.managed(inputs(next, generationIn(now)), nginx().layout);
+        String would = nginx(next.proxy()).render(inputs(next, generationIn(now)));
         List<String> a = now.isEmpty() ? List.of() : List.of(now.split("\n", -1));
-        List<String> b = List.of(would.text().split("\n", -1));
+        List<String> b = List.of(would.split("\n", -1));
         if (a.equals(b)) return "";
         return String.join("\n", UnifiedDiffUtils.generateUnifiedDiff("live/nginx.conf", "berth.yml/nginx.conf", a, DiffUtils.diff(a, b), 3)) + "\n";
     }
@@ -252,7 +261,11 @@ public final class FrontDoor implements TrafficSwitch {
                     + "; only tls: acme certificates are renewed by Berth");
             acme = file.proxy().acme();
             nginx(); // the challenge directory is nginx's
-            if (!Files.exists(dir.resolve("nginx/nginx.conf"))) activate(); // the challenge must be answerable
+            try {
+                if (nginx().live().isEmpty()) activate(); // the challenge must be answerable
+            } catch (IOException e) {
+                throw new FrontDoorException("cannot read the live nginx configuration: " + e.getMessage());
+            }
         }
         // the order talks to the CA for seconds: outside the front door's lock, so switches go on meanwhile; one order at a time
         synchronized (ordering) {
@@ -294,7 +307,7 @@ public final class FrontDoor implements TrafficSwitch {
     private synchronized CertificateRenewal renewal() {
         if (renewal == null) {
             try {
-                renewal = new CertificateRenewal(certificates, new AcmeIssuer(dir.resolve("acme"), nginx().layout.challengeDir()), clock, events);
+                renewal = new CertificateRenewal(certificates, new AcmeIssuer(dir.resolve("acme"), nginx().challengeDir()), clock, events);
             } catch (FrontDoorException e) {
                 // without nginx there is no challenge to answer: the issuer reports it when it tries
                 renewal = new CertificateRenewal(certificates, new AcmeIssuer(dir.resolve("acme"), dir.resolve("acme-challenge")), clock, events);
@@ -337,13 +350,12 @@ public final class FrontDoor implements TrafficSwitch {
 
     /** Renders, tests and activates the current sites and upstreams; returns the workers that drain. */
     private List<Long> activate() throws FrontDoorException {
-        ManagedNginx n = nginx();
+        NginxRunner n = nginx();
         long gen = ++generation;
-        NginxConfig.Rendered rendered = NginxConfig.managed(inputs(file, gen), n.layout);
         try {
-            String refused = n.test(rendered);
-            if (refused != null) throw new FrontDoorException(refused + "; the running configuration was left as it is");
-            return n.activate(gen, controlPort());
+            return n.apply(inputs(file, gen));
+        } catch (NginxRunner.Refused e) {
+            throw new FrontDoorException(e.getMessage() + "; the running configuration was left as it is");
         } catch (IOException e) {
             throw new FrontDoorException("the front door could not be changed: " + e.getMessage());
         }
@@ -359,15 +371,39 @@ public final class FrontDoor implements TrafficSwitch {
         return upstreams.containsKey(app) ? upstreams.get(app) : supervisor.servingPorts(app);
     }
 
-    private ManagedNginx nginx() throws FrontDoorException {
-        if (nginx != null) return nginx;
+    private NginxRunner nginx() throws FrontDoorException {
+        return nginx(file == null ? ProxySpec.NONE : file.proxy());
+    }
+
+    /** The nginx these settings call for: managed, or the system's (auto: the system's when it runs). */
+    private NginxRunner nginx(ProxySpec proxy) throws FrontDoorException {
+        String mode = proxy.nginx().equals("auto") ? (systemNginxRuns() ? "system" : "managed") : proxy.nginx();
+        if (nginx != null && mode.equals(nginxMode)) return nginx;
         Nginx program = Nginx.find().orElseThrow(() -> new FrontDoorException(Nginx.missing()));
         try {
-            nginx = new ManagedNginx(program, tree, dir);
+            nginx = mode.equals("system")
+                    ? new SystemNginx(program, tree, proxy.includeDir() != null ? proxy.includeDir() : Path.of("/etc/nginx/conf.d"),
+                            proxy.nginxConf() != null ? proxy.nginxConf() : Path.of("/etc/nginx/nginx.conf"), dir)
+                    : new ManagedNginx(program, tree, dir);
+            nginxMode = mode;
         } catch (IOException e) {
-            throw new FrontDoorException("cannot prepare " + dir + " for nginx: " + e.getMessage());
+            throw new FrontDoorException("cannot prepare nginx (" + mode + "): " + e.getMessage());
         }
         return nginx;
+    }
+
+    /** Debian's nginx service runs (its pid file names a live nginx): auto mode then uses it rather than a second nginx. */
+    static boolean systemNginxRuns() {
+        return ManagedNginx.masterOf(Path.of("/run/nginx.pid"), new ProcessTree()).isPresent();
+    }
+
+    /** "managed nginx 1.22.1 (prefix ...)" or "system nginx ...", for doctor and status. */
+    public synchronized String nginxDescription() {
+        try {
+            return nginx().describe();
+        } catch (FrontDoorException e) {
+            return e.getMessage();
+        }
     }
 
     /** The 127.0.0.1 port nginx answers its generation on: chosen once, kept in the front door's directory. */

@@ -27,7 +27,7 @@ import java.util.Optional;
  * it over the live one, then HUP the master (or start nginx); done when nginx answers the new
  * generation on its control port.
  */
-final class ManagedNginx {
+final class ManagedNginx implements NginxRunner {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
 
     private final Nginx nginx;
@@ -61,10 +61,38 @@ final class ManagedNginx {
         return prefix.resolve("nginx.conf");
     }
 
+    @Override public Path challengeDir() {
+        return layout.challengeDir();
+    }
+
+    @Override public String render(NginxConfig.Inputs in) {
+        return NginxConfig.managed(in, layout).text();
+    }
+
+    @Override public List<Long> apply(NginxConfig.Inputs in) throws Refused, IOException {
+        NginxConfig.Rendered rendered = NginxConfig.managed(in, layout);
+        String refused = test(rendered);
+        if (refused != null) throw new Refused(refused);
+        return activate(in.generation(), in.controlPort());
+    }
+
+    @Override public Optional<String> live() throws IOException {
+        return Files.exists(liveConfig()) ? Optional.of(Files.readString(liveConfig())) : Optional.empty();
+    }
+
+    @Override public String describe() {
+        return "managed nginx " + nginx.version() + " (prefix " + prefix + ")";
+    }
+
     /** The master's pid when nginx runs from this prefix. */
-    Optional<Long> master() {
+    @Override public Optional<Long> master() {
+        return masterOf(layout.pidFile(), tree);
+    }
+
+    /** The nginx master a pid file names, if that process is alive and is an nginx (a stale file may name anything). */
+    static Optional<Long> masterOf(Path pidFile, ProcessTree tree) {
         try {
-            String text = Files.readString(layout.pidFile(), StandardCharsets.US_ASCII).strip();
+            String text = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
             long pid = Long.parseLong(text);
             if (tree.startTicks(pid).isEmpty()) return Optional.empty();
             // the pid is ours only if that process is an nginx (a stale pid file may name anything)
@@ -83,7 +111,7 @@ final class ManagedNginx {
     String test(NginxConfig.Rendered rendered) throws IOException {
         Path next = prefix.resolve("nginx.conf.next");
         PrivateFiles.writeAtomically(next, rendered.text().getBytes(StandardCharsets.UTF_8));
-        return nginx.test(next, prefix, layout.errorLog(), rendered);
+        return nginx.test(next, prefix, layout.errorLog(), java.util.Map.of(next, rendered));
     }
 
     /**
@@ -101,19 +129,19 @@ final class ManagedNginx {
         } else {
             start();
         }
-        awaitGeneration(generation, controlPort);
+        awaitGeneration(generation, controlPort, layout.errorLog());
         return old;
     }
 
     private void start() throws IOException {
         CommandResult r = CommandRunner.local().run(Command.of(nginx.program().toString(), "-p", prefix + "/", "-e", layout.errorLog().toString(),
                 "-c", liveConfig().toString()).withOutput(Output.capturedWithErrors(16 * 1024)).withTimeout(Duration.ofSeconds(30)));
-        if (!r.ok()) throw new IOException("nginx did not start: " + Nginx.refusal(r.output() + r.errors(), null, null)
+        if (!r.ok()) throw new IOException("nginx did not start: " + Nginx.refusal(r.output() + r.errors(), java.util.Map.of())
                 .replace("nginx refused its configuration: ", ""));
     }
 
     /** Waits until nginx answers the generation: from then on new connections get the new configuration. */
-    private void awaitGeneration(long generation, int controlPort) throws IOException {
+    static void awaitGeneration(long generation, int controlPort, Path errorLog) throws IOException {
         URI uri = URI.create("http://127.0.0.1:" + controlPort + "/berth/generation");
         long end = System.nanoTime() + READY_TIMEOUT.toNanos();
         String last = "no answer";
@@ -129,11 +157,15 @@ final class ManagedNginx {
             }
         }
         throw new IOException("nginx did not take the new configuration within " + READY_TIMEOUT.toSeconds() + " s (control port says: " + last
-                + "); see " + layout.errorLog());
+                + "); see " + errorLog);
     }
 
     /** Waits until these (old) workers have exited, at most {@code limit}. */
-    boolean drained(List<Long> oldWorkers, Duration limit) {
+    @Override public boolean drained(List<Long> oldWorkers, Duration limit) {
+        return drainedOf(oldWorkers, limit, tree);
+    }
+
+    static boolean drainedOf(List<Long> oldWorkers, Duration limit, ProcessTree tree) {
         long end = System.nanoTime() + limit.toNanos();
         while (true) {
             if (oldWorkers.stream().noneMatch(p -> tree.startTicks(p).isPresent())) return true;
@@ -148,7 +180,7 @@ final class ManagedNginx {
     }
 
     /** Stops nginx: QUIT lets the workers finish what they serve. */
-    void stop(Duration limit) throws IOException {
+    @Override public void stop(Duration limit) throws IOException {
         Optional<Long> master = master();
         if (master.isEmpty()) return;
         CommandRunner.local().run(Command.of("kill", "-QUIT", Long.toString(master.get())).withTimeout(Duration.ofSeconds(10)));

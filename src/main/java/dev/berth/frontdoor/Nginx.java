@@ -10,14 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The nginx program: where it is, its version, and `nginx -t` with what it refused, traced to berth.yml. */
 final class Nginx {
-    private static final Pattern REFUSED_AT = Pattern.compile("nginx: \\[(?:emerg|alert|crit|error)] (.*?) in (/\\S+?):(\\d+)\\s*$", Pattern.MULTILINE);
-    private static final Pattern REFUSED = Pattern.compile("nginx: \\[(?:emerg|alert|crit)] (.*)$", Pattern.MULTILINE);
+    private static final Pattern REFUSED_AT = Pattern.compile("\\[(?:emerg|alert|crit|error)] (?:\\d+#\\d+: )?(.*?) in (/\\S+?):(\\d+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern REFUSED = Pattern.compile("\\[(?:emerg|alert|crit)] (?:\\d+#\\d+: )?(.*)$", Pattern.MULTILINE);
     private static final Duration TEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path program;
@@ -59,25 +60,25 @@ final class Nginx {
      * @param errorLog where nginx writes before it has read the file (-e)
      * @return null when nginx accepts it, else what it said, at the berth.yml place the line came from
      */
-    String test(Path conf, Path prefix, Path errorLog, NginxConfig.Rendered rendered) throws IOException {
+    String test(Path conf, Path prefix, Path errorLog, Map<Path, NginxConfig.Rendered> rendered) throws IOException {
         List<String> argv = new ArrayList<>(List.of(program.toString(), "-t", "-q"));
         if (prefix != null) argv.addAll(List.of("-p", prefix + "/"));
         if (errorLog != null) argv.addAll(List.of("-e", errorLog.toString()));
         if (conf != null) argv.addAll(List.of("-c", conf.toString()));
         CommandResult r = CommandRunner.local().run(Command.of(argv).withOutput(Output.capturedWithErrors(16 * 1024)).withTimeout(TEST_TIMEOUT));
         if (r.ok()) return null;
-        return refusal(r.output() + r.errors(), conf, rendered);
+        return refusal(r.output() + r.errors(), rendered);
     }
 
-    /** nginx's complaint, with the berth.yml place of the line it names when the line is in the file Berth rendered. */
-    static String refusal(String said, Path conf, NginxConfig.Rendered rendered) {
+    /** nginx's complaint ("nginx: [emerg] ..." or, logged, "2026/12/03 19:16:28 [emerg] 123#123: ..."), with the berth.yml place of the line it names when the line is in the file Berth rendered. */
+    static String refusal(String said, Map<Path, NginxConfig.Rendered> rendered) {
         Matcher at = REFUSED_AT.matcher(said);
         if (at.find()) {
             String what = at.group(1);
             Path file = Path.of(at.group(2));
             int line = Integer.parseInt(at.group(3));
-            if (rendered != null && conf != null && file.equals(conf)) {
-                String origin = rendered.originOf(line);
+            if (rendered.containsKey(file)) {
+                String origin = rendered.get(file).originOf(line);
                 String generated = " (line " + line + " of the generated nginx configuration)";
                 return (origin == null ? "" : origin + ": ") + "nginx refused it: " + what + generated;
             }

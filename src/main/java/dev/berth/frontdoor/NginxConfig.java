@@ -78,24 +78,39 @@ final class NginxConfig {
         for (String t : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
             c.line(t + "_temp_path " + layout.tempDir().resolve(t) + ";");
         }
-        c.httpBody(layout.challengeDir());
+        c.shared();
+        c.defaultServers();
+        for (int s = 0; s < in.proxy().sites().size(); s++) c.site(s, in.proxy().sites().get(s), layout.challengeDir());
         c.close();
         return c.rendered();
     }
 
-    /** The include file of system mode: the http-level part only (the system's nginx.conf holds the rest). */
-    static Rendered include(Inputs in, Path challengeDir) {
-        NginxConfig c = new NginxConfig(in);
-        c.line(HEADER.formatted(in.source()));
-        c.httpBody(challengeDir);
-        return c.rendered();
+    /**
+     * System mode: the files Berth puts in the directory the system's nginx includes (in its http
+     * block): berth.conf with what the sites share (upstreams, rate zones, the control port), then
+     * one berth-site-NAME.conf per site. No default server: the system's own keeps that role.
+     */
+    static java.util.LinkedHashMap<String, Rendered> systemFiles(Inputs in, Path challengeDir) {
+        java.util.LinkedHashMap<String, Rendered> out = new java.util.LinkedHashMap<>();
+        NginxConfig shared = new NginxConfig(in);
+        shared.line(HEADER.formatted(in.source()));
+        shared.shared();
+        out.put("berth.conf", shared.rendered());
+        for (int s = 0; s < in.proxy().sites().size(); s++) {
+            NginxConfig c = new NginxConfig(in);
+            c.line(HEADER.formatted(in.source()));
+            c.site(s, in.proxy().sites().get(s), challengeDir);
+            out.put("berth-site-" + in.proxy().sites().get(s).name() + ".conf", c.rendered());
+        }
+        return out;
     }
 
     private Rendered rendered() {
         return new Rendered(String.join("\n", lines) + "\n", java.util.Collections.unmodifiableList(new ArrayList<>(origins)));
     }
 
-    private void httpBody(Path challengeDir) {
+    /** What every site shares, at the http level. */
+    private void shared() {
         line("sendfile on;");
         line("tcp_nopush on;");
         line("server_tokens off;");
@@ -129,6 +144,10 @@ final class NginxConfig {
         line("location = /berth/generation { return 200 \"" + in.generation() + "\\n\"; }");
         line("location / { return 404; }");
         close();
+    }
+
+    private void defaultServers() {
+        ProxySpec p = in.proxy();
         // a Host no site names gets 404, not the first site (nor, over TLS, its certificate)
         origin = null;
         open("server");
@@ -143,7 +162,6 @@ final class NginxConfig {
             line("ssl_reject_handshake on;");
             close();
         }
-        for (int s = 0; s < p.sites().size(); s++) site(s, p.sites().get(s), challengeDir);
     }
 
     private void site(int index, Site site, Path challengeDir) {
