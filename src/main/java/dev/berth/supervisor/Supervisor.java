@@ -197,8 +197,12 @@ public final class Supervisor implements AutoCloseable {
         SupervisedApp a = app(name);
         a.operation.lock();
         try {
+            AppSpec old;
+            synchronized (a) {
+                old = a.spec;
+            }
             AppSpec spec = a.freshSpec();
-            if (spec.fronted()) return replaceAll(a, spec, false, "restart", "restarted"); // never a moment without an instance
+            if (spec.fronted()) return replaceAll(a, old, spec, false, "restart", "restarted"); // never a moment without an instance
             want(a, DesiredState.RUNNING);
             stopper.stopAll(a, "restart");
             CrashPoints.reach("restart.stopped");
@@ -239,12 +243,12 @@ public final class Supervisor implements AutoCloseable {
         SupervisedApp a = app(name);
         a.operation.lock();
         try {
-            AppSpec spec = a.freshSpec();
-            if (spec.fronted()) return replaceAll(a, spec, onlyChanged, "reload", "reloaded");
             AppSpec old;
             synchronized (a) {
-                old = a.spec;
+                old = a.spec; // before freshSpec, which makes today's berth.yml the app's spec
             }
+            AppSpec spec = a.freshSpec();
+            if (spec.fronted()) return replaceAll(a, old, spec, onlyChanged, "reload", "reloaded");
             want(a, DesiredState.RUNNING);
             int replaced = 0;
             int kept = 0;
@@ -313,11 +317,7 @@ public final class Supervisor implements AutoCloseable {
      * blue-green (see {@link BlueGreen}); a slot with no process is started in place. The first
      * instance that does not get ready ends it: it and every instance after it keep the old one.
      */
-    private Outcome replaceAll(SupervisedApp a, AppSpec spec, boolean onlyChanged, String why, String verb) {
-        AppSpec old;
-        synchronized (a) {
-            old = a.spec;
-        }
+    private Outcome replaceAll(SupervisedApp a, AppSpec old, AppSpec spec, boolean onlyChanged, String why, String verb) {
         want(a, DesiredState.RUNNING);
         int replaced = 0;
         int kept = 0;

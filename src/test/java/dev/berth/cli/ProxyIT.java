@@ -110,7 +110,7 @@ class ProxyIT extends BerthIT {
                 proxy: { http_port: %d }
                 sites:
                   local:
-                    domains: [localhost]
+                    domains: [localhost, 127.0.0.1]
                     routes:
                       /: { app: web }
                 """.formatted(httpPort);
