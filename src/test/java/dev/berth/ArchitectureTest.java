@@ -31,7 +31,7 @@ class ArchitectureTest {
             List.of("config", "store"),
             List.of("supervisor", "backup", "alert"),
             List.of("deploy", "monitor", "monitor.probe", "frontdoor"),
-            List.of("api"),
+            List.of("api", "doctor"),
             List.of("daemon"),
             List.of("cli"));
 

@@ -58,7 +58,8 @@ final class StartupCommand implements CliCommand {
         sb.append("Environment=BERTH_HOME=").append(CommandEnvironment.home().dir()).append('\n');
         sb.append("ExecStart=").append(String.join(" ", exec)).append('\n');
         sb.append("# Apps run in their own sessions and must outlive the daemon: only the daemon is stopped.\n");
-        sb.append("KillMode=process\nRestart=always\nRestartSec=2\n\n");
+        sb.append("KillMode=process\nRestart=always\nRestartSec=2\n");
+        sb.append("# nginx and the apps inherit it: a busy server runs out of the default 1024 (EMFILE)\nLimitNOFILE=65535\n\n");
         sb.append("[Install]\nWantedBy=").append(root ? "multi-user.target" : "default.target").append('\n');
         return sb.toString();
     }

@@ -393,7 +393,7 @@ public final class FrontDoor implements TrafficSwitch {
     }
 
     /** Debian's nginx service runs (its pid file names a live nginx): auto mode then uses it rather than a second nginx. */
-    static boolean systemNginxRuns() {
+    public static boolean systemNginxRuns() {
         return ManagedNginx.masterOf(Path.of("/run/nginx.pid"), new ProcessTree()).isPresent();
     }
 
