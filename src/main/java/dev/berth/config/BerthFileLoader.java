@@ -157,16 +157,16 @@ public final class BerthFileLoader {
             for (NodeTuple app : appsEntry != null && appsEntry.getValueNode() instanceof MappingNode am ? am.getValue() : List.<NodeTuple>of()) {
                 appsSection.checkDeployBackup(app, backups.backups);
             }
-            ChecksSection checksSection = new ChecksSection(file, backups.backups);
+            NodeTuple proxyEntry = entries.get("proxy");
+            proxy = new ProxySection(file, apps).proxy(proxyEntry == null || YamlSource.isNull(proxyEntry.getValueNode()) ? null
+                    : proxyEntry.getValueNode(), sitesNode);
+            ChecksSection checksSection = new ChecksSection(file, backups.backups, proxy);
             NodeTuple monitorEntry = entries.get("monitor");
             ChecksSection.MonitorDefaults monitor = checksSection.monitor(monitorEntry == null || YamlSource.isNull(monitorEntry.getValueNode())
                     ? null : monitorEntry.getValueNode());
             NodeTuple checksEntry = entries.get("checks");
             checks = checksSection.checks(checksEntry == null || YamlSource.isNull(checksEntry.getValueNode()) ? null : checksEntry.getValueNode(),
                     monitor, apps);
-            NodeTuple proxyEntry = entries.get("proxy");
-            proxy = new ProxySection(file, apps).proxy(proxyEntry == null || YamlSource.isNull(proxyEntry.getValueNode()) ? null
-                    : proxyEntry.getValueNode(), sitesNode);
             NodeTuple alertsEntry = entries.get("alerts");
             alerts = new AlertsSection(file).alerts(alertsEntry == null || YamlSource.isNull(alertsEntry.getValueNode()) ? null : alertsEntry.getValueNode());
             List<String> channelNames = alerts.channels().stream().map(AlertsSpec.Channel::name).toList();

@@ -37,8 +37,17 @@ public record CheckSpec(String name, Probe probe, Duration interval, Duration ti
     /** A TCP connect; latency limits in ms. */
     public record Tcp(String host, int port, Limits latencyMs) implements Probe { }
 
-    /** Days until the server's certificate expires (lower is worse). */
-    public record Tls(String host, int port, Limits daysLeft) implements Probe { }
+    /**
+     * Days until the server's certificate expires (lower is worse).
+     *
+     * @param connect the address to connect to instead of host, which is then only the name asked for
+     *                (SNI) and checked: how a site's own front door is checked from the server itself; or null
+     */
+    public record Tls(String host, int port, Limits daysLeft, String connect) implements Probe {
+        public Tls(String host, int port, Limits daysLeft) {
+            this(host, port, daysLeft, null);
+        }
+    }
 
     /** A program: exit 0 OK, 1 WARNING, anything else CRITICAL. */
     public record Command(List<String> argv, Path cwd, Map<String, String> env) implements Probe { }

@@ -33,9 +33,13 @@ final class ChecksSection extends FieldReader {
     /** The backups of the file, which backup checks name. */
     private final List<BackupSpec> backups;
 
-    ChecksSection(FieldReader file, List<BackupSpec> backups) {
+    /** The sites of the file: each TLS domain gets a built-in tls: check. */
+    private final ProxySpec proxy;
+
+    ChecksSection(FieldReader file, List<BackupSpec> backups, ProxySpec proxy) {
         super(file);
         this.backups = backups;
+        this.proxy = proxy;
     }
 
     /** The built-in limits, from monitor: (or their defaults). */
@@ -93,6 +97,15 @@ final class ChecksSection extends FieldReader {
         for (BackupSpec b : backups) {
             if (b.schedule() != null) {
                 out.add(new CheckSpec("backup:" + b.name(), new CheckSpec.BackupAge(b.name(), CheckSpec.Limits.NONE), Duration.ofMinutes(1), timeout, 1, List.of(), true));
+            }
+        }
+        for (ProxySpec.Site s : proxy.sites()) {
+            if (!s.https()) continue;
+            for (String d : s.domains()) {
+                if (d.startsWith("*.")) continue;
+                // through the server's own front door (127.0.0.1), asking for the domain as a browser would
+                out.add(new CheckSpec("tls:" + d, new CheckSpec.Tls(d, proxy.httpsPort(), new CheckSpec.Limits(14.0, 7.0), "127.0.0.1"),
+                        Duration.ofMinutes(10), timeout, 2, List.of(), true));
             }
         }
         if (node == null) return out;

@@ -48,7 +48,7 @@ final class ProbeFactory {
                 yield p::runAsync; // non-blocking: a thousand HTTP checks need no thousand threads
             }
             case CheckSpec.Tcp t -> blocking(new TcpProbe(t.host(), t.port(), above(t.latencyMs()))::run);
-            case CheckSpec.Tls t -> blocking(new TlsProbe(t.host(), t.port(), Thresholds.below(t.daysLeft().warning(), t.daysLeft().critical()))::run);
+            case CheckSpec.Tls t -> blocking(new TlsProbe(t.host(), t.port(), Thresholds.below(t.daysLeft().warning(), t.daysLeft().critical()), t.connect())::run);
             case CheckSpec.Command c -> blocking(new CommandProbe(c.argv(), c.cwd(), c.env())::run);
             // the host library is loaded on a check's first run, not when the configuration is read
             case CheckSpec.Host h -> blocking(timeout -> (switch (h.measure()) {

@@ -124,6 +124,23 @@ class ProxySectionTest {
         assertEquals(6, shop.line());
         assertEquals(10, shop.routes().get(0).line());
         assertEquals(dir.resolve("web"), shop.routes().get(1).root());
+        assertTrue(f.check("tls:shop.example.com").isEmpty(), "no TLS, no tls: check");
+    }
+
+    @Test
+    void eachDomainOfATlsSiteGetsABuiltInTlsCheckThroughTheServersOwnFrontDoor() throws Exception {
+        Files.writeString(dir.resolve("berth.yml"), """
+                apps: {api: {run: ./api}}
+                proxy: {https_port: 8443}
+                sites: {shop: {domains: [shop.example.com, "*.cdn.example.com"], tls: {cert: c.pem, key: k.pem}, routes: {/: {app: api}}}}
+                """);
+        Files.writeString(dir.resolve("c.pem"), "chain\n");
+        Files.writeString(dir.resolve("k.pem"), "key\n");
+        BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(dir.resolve("berth.yml"), null);
+        CheckSpec c = f.check("tls:shop.example.com").orElseThrow();
+        assertTrue(c.builtIn());
+        assertEquals(new CheckSpec.Tls("shop.example.com", 8443, new CheckSpec.Limits(14.0, 7.0), "127.0.0.1"), c.probe());
+        assertTrue(f.check("tls:*.cdn.example.com").isEmpty(), "a wildcard is no name to ask for");
     }
 
     private String problemsOf(String yaml) throws Exception {

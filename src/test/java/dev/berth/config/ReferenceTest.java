@@ -86,6 +86,7 @@ class ReferenceTest {
         assertEquals("4", f.app("worker").orElseThrow().env().get("QUEUE_CONCURRENCY"));
         // checks: the declared ones, the built-ins (host, every app), each kind read
         assertEquals(List.of("host:cpu", "host:memory", "host:swap", "host:load", "host:disk", "app:web", "app:worker", "app:api", "app:cache", "backup:maindb",
+                "tls:shop.example.com", "tls:www.shop.example.com", "tls:old.example.com",
                 "api", "postgres-port", "certificate", "queue-depth", "errors", "gpu", "data-disk", "web-restarts", "maindb-age", "nightly-report", "load", "busy-cpu", "low-memory", "swapping"),
                 f.checks().stream().map(CheckSpec::name).toList());
         CheckSpec api = f.check("api").orElseThrow();

@@ -151,6 +151,10 @@ class AcmeIT {
         assertTrue(answer.contains("Strict-Transport-Security: max-age=31536000"), "HSTS once TLS works: " + answer);
         assertEquals(first.getSerialNumber(), served(pebbleRoots, "shop.test").getSerialNumber());
         assertEquals(301, FrontDoorIT.status(httpPort, "shop.test", "/"), "HTTP redirects to HTTPS once there is a certificate");
+        // the built-in tls:shop.test check: through this server's own front door, asking for the domain
+        dev.berth.config.CheckSpec.Tls builtIn = (dev.berth.config.CheckSpec.Tls) f.check("tls:shop.test").orElseThrow().probe();
+        var probed = new dev.berth.monitor.probe.TlsProbe(builtIn.host(), builtIn.port(), null, builtIn.connect()).run(Duration.ofSeconds(10));
+        assertTrue(probed.value() != null && probed.value() > 300 && probed.message().contains("not trusted"), "Pebble's root is no public CA: " + probed);
 
         // 29 days before it expires: due, renewed, served
         clock.ahead = Duration.between(Instant.now(), first.getNotAfter().toInstant()).minusDays(29);

@@ -25,8 +25,13 @@ import javax.net.ssl.TrustManager;
  * reason in the message. An expired certificate, or a handshake that fails, is CRITICAL.
  *
  * @param daysLeft limits on the days left; lower is worse; warning 14, critical 7 when null
+ * @param connect  the address connected to instead of host (host is then the name asked for and checked), or null
  */
-public record TlsProbe(String host, int port, Thresholds daysLeft) implements Probe {
+public record TlsProbe(String host, int port, Thresholds daysLeft, String connect) implements Probe {
+    public TlsProbe(String host, int port, Thresholds daysLeft) {
+        this(host, port, daysLeft, null);
+    }
+
 
     public static final Thresholds DEFAULT_DAYS_LEFT = Thresholds.below(14.0, 7.0);
     private static final double MILLIS_PER_DAY = 86_400_000.0;
@@ -45,7 +50,7 @@ public record TlsProbe(String host, int port, Thresholds daysLeft) implements Pr
 
     private ProbeResult inspect(Duration timeout) throws GeneralSecurityException {
         long t0 = System.nanoTime();
-        String where = host + ":" + port;
+        String where = host + ":" + port + (connect == null ? "" : " (at " + connect + ")");
         TrustRecorder trust = new TrustRecorder();
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {trust}, null);
@@ -53,7 +58,7 @@ public record TlsProbe(String host, int port, Thresholds daysLeft) implements Pr
         X509Certificate leaf;
         try (Socket raw = new Socket()) {
             try {
-                raw.connect(new InetSocketAddress(host, port), millis);
+                raw.connect(new InetSocketAddress(connect != null ? connect : host, port), millis);
             } catch (IOException e) {
                 return ProbeResult.failed("cannot connect to " + where + ": " + FailureText.describe(e), BoundedCall.elapsedMillis(t0));
             }
