@@ -100,6 +100,12 @@ class ProxyIT extends BerthIT {
             assertEquals(List.of(), load.failures(), load.ok.get() + " requests answered 200");
         }
         assertTrue(berth.ok("proxy", "status").out().contains(" up"));
+
+        // nginx killed: the daemon starts it again
+        long master = Long.parseLong(Files.readString(berth.home.resolve("frontdoor/nginx/nginx.pid")).strip());
+        BerthRun.killGroup(master, "KILL");
+        BerthRun.await("nginx serves again", Duration.ofSeconds(20), () -> BerthRun.httpGet(httpPort, "/") != null);
+        assertNotEquals(master, Long.parseLong(Files.readString(berth.home.resolve("frontdoor/nginx/nginx.pid")).strip()));
     }
 
     @Test void aSiteNginxRefusesNamesItsLineAndChangesNothing() throws Exception {
