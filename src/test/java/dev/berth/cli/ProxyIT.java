@@ -29,7 +29,9 @@ class ProxyIT extends BerthIT {
         return BerthRun.httpGet(httpPort, "/").strip();
     }
 
-    @Test void deploysAFailedDeployAndARollbackFailNoRequest() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} instance(s)")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void deploysAFailedDeployAndARollbackFailNoRequest(int instances) throws Exception {
         TestRepo repo = new TestRepo(tmp.resolve("repo"));
         repo.commit("v1");
         Path base = tmp.resolve("srv/web");
@@ -37,6 +39,7 @@ class ProxyIT extends BerthIT {
                 apps:
                   web:
                     run: python3 release_app.py
+                    instances: %d
                     ready: { http: /health, timeout: 5s }
                     kill_timeout: 2s
                     deploy:
@@ -51,7 +54,7 @@ class ProxyIT extends BerthIT {
                     domains: [localhost, 127.0.0.1]
                     routes:
                       /: { app: web }
-                """.formatted(base, repo.dir, httpPort));
+                """.formatted(instances, base, repo.dir, httpPort));
         berth.ok("deploy", "web");
         assertEquals("version=v1", served());
         repo.commit("v2");

@@ -92,7 +92,7 @@ class AcmeIT {
         servers.add(start(List.of("pebble-challtestsrv", "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
                 "-management", "127.0.0.1:" + FrontDoorIT.freePort(), "-defaultIPv6", ""), Map.of(), "challtestsrv.log"));
         servers.add(start(List.of("pebble", "-config", tmp.resolve("pebble.json").toString(), "-dnsserver", "127.0.0.1:" + dnsPort),
-                Map.of("PEBBLE_VA_NOSLEEP", "1"), "pebble.log"));
+                Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_AUTHZREUSE", "0"), "pebble.log")); // every order validated afresh
         awaitListening(acmePort);
         store = new StateStore(tmp.resolve("state.db"));
         Map<String, String> env = new HashMap<>(Supervisor.loginEnvironment(System.getenv()));
@@ -119,14 +119,14 @@ class AcmeIT {
                 proxy:
                   http_port: %d
                   https_port: %d
-                  acme: { email: ops@shop.test, directory: "https://127.0.0.1:%d/dir", trust: pebble-cert.pem }
+                  acme: { email: ops@shop.test, directory: "https://127.0.0.1:%d/dir", staging: "https://127.0.0.1:%d/dir", trust: pebble-cert.pem }
                 sites:
                   shop:
                     domains: [shop.test, www.shop.test]
                     tls: acme
                     routes:
                       /: { app: web }
-                """.formatted(FrontDoorIT.TESTAPPS.resolve("http_app.py"), httpPort, httpsPort, acmePort));
+                """.formatted(FrontDoorIT.TESTAPPS.resolve("http_app.py"), httpPort, httpsPort, acmePort, acmePort));
         return new BerthFileLoader(Map.of(), tmp.resolve("logs")).load(tmp.resolve("berth.yml"), null);
     }
 
@@ -137,6 +137,11 @@ class AcmeIT {
         store.upsertApp(new StoredApp("web", -1, f.path().toString(), null, "running", "{}"));
         assertTrue(supervisor.start(f.app("web").orElseThrow(), n -> new BerthFileLoader(Map.of(), tmp.resolve("logs")).load(f.path(), null).app(n).orElseThrow()).ok());
         assertEquals(200, FrontDoorIT.status(httpPort, "shop.test", "/"), "plain HTTP serves until there is a certificate");
+
+        // --staging first: validation is proven, nothing is served
+        String rehearsal = door.renew("shop.test", true);
+        assertTrue(rehearsal.contains("staging certificate was issued") && rehearsal.contains("not served"), rehearsal);
+        assertTrue(Files.exists(tmp.resolve("frontdoor/certificates/shop/staging/fullchain.pem")));
 
         String issued = door.renew("shop.test", false);
         assertTrue(issued.startsWith("certificate for shop.test, www.shop.test valid until"), issued);
@@ -150,6 +155,8 @@ class AcmeIT {
         assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("hello from"), answer);
         assertTrue(answer.contains("Strict-Transport-Security: max-age=31536000"), "HSTS once TLS works: " + answer);
         assertEquals(first.getSerialNumber(), served(pebbleRoots, "shop.test").getSerialNumber());
+        assertNotEquals(leaf(tmp.resolve("frontdoor/certificates/shop/staging/fullchain.pem")).getSerialNumber(), first.getSerialNumber(),
+                "a staging certificate is never served");
         assertEquals(301, FrontDoorIT.status(httpPort, "shop.test", "/"), "HTTP redirects to HTTPS once there is a certificate");
         // the built-in tls:shop.test check: through this server's own front door, asking for the domain
         dev.berth.config.CheckSpec.Tls builtIn = (dev.berth.config.CheckSpec.Tls) f.check("tls:shop.test").orElseThrow().probe();
@@ -168,7 +175,7 @@ class AcmeIT {
         clock.ahead = Duration.between(Instant.now(), second.getNotAfter().toInstant()).minusDays(10);
         door.stop();
         FrontDoor.FrontDoorException e = assertThrows(FrontDoor.FrontDoorException.class, () -> door.renew("shop", false));
-        assertTrue(e.getMessage().startsWith("validation of shop.test failed: ") && e.getMessage().contains("connection refused"), e.getMessage());
+        assertTrue(e.getMessage().matches("validation of (www\\.)?shop\\.test failed: .*connection refused.*"), e.getMessage());
         String failed = events.stream().filter(x -> x.startsWith("certificate_failed shop:")).findFirst().orElseThrow(() -> new AssertionError(events.toString()));
         assertTrue(failed.contains("next try after"), failed);
         int before = events.size();

@@ -95,7 +95,7 @@ public class FrontDoorIT {
 
     @Test
     void reloadsOfATwoInstanceAppFailNoRequest() throws Exception {
-        reloadsUnderLoad(2, 5);
+        reloadsUnderLoad(2, 10);
     }
 
     private void reloadsUnderLoad(int instances, int reloads) throws Exception {
@@ -109,6 +109,8 @@ public class FrontDoorIT {
                 Outcome o = supervisor.reload("web");
                 assertTrue(o.ok(), o.message());
             }
+            Outcome restarted = supervisor.restart("web"); // a restart is a switch too, never a moment without an instance
+            assertTrue(restarted.ok() && restarted.message().contains("switched over by the front door"), restarted.message());
             load.stop();
             assertTrue(load.ok.get() > 50, "the load ran: " + load.ok.get() + " requests");
             assertEquals(List.of(), load.failures(), load.ok.get() + " requests answered 200");
