@@ -106,6 +106,11 @@ public final class FrontDoor implements TrafficSwitch {
      */
     public synchronized String use(BerthFile next) throws FrontDoorException {
         if (!next.proxy().any()) return "no sites";
+        if (file != null && !file.path().equals(next.path()) && Files.exists(file.path())) {
+            // two files' sites in one nginx would need one owner for each domain and port: one file owns the front door
+            throw new FrontDoorException("the front door serves the sites of " + file.path() + "; Berth serves the sites of one berth.yml:"
+                    + " move these into it, or remove sites: from it first");
+        }
         BerthFile before = file;
         file = next;
         supervisor.frontedBy(this, next.proxy().ports());

@@ -146,6 +146,12 @@ public class FrontDoorIT {
         assertTrue(e.getMessage().endsWith("the running configuration was left as it is"), e.getMessage());
         assertEquals(live, door.live().orElseThrow(), "the live file is untouched");
         assertEquals(200, get("/").statusCode(), "and still serves");
+        Path other = tmp.resolve("other/berth.yml");
+        Files.createDirectories(other.getParent());
+        Files.writeString(other, Files.readString(f.path()));
+        BerthFile second = new BerthFileLoader(Map.of(), tmp.resolve("logs")).load(other, null);
+        FrontDoor.FrontDoorException two = assertThrows(FrontDoor.FrontDoorException.class, () -> door.use(second));
+        assertTrue(two.getMessage().startsWith("the front door serves the sites of " + f.path()), two.getMessage());
         String diff = door.diff(bad);
         assertTrue(diff.contains("\n+        proxy_bufferz 8 16k;\n") && diff.startsWith("--- live/nginx.conf\n"), diff);
     }
