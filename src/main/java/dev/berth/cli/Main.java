@@ -55,9 +55,10 @@ public final class Main {
     static Cli cli() {
         return new Cli("berth",
                 List.of("Keeps the apps of a berth.yml running: restarts them by policy, reloads them one instance",
-                        "at a time, keeps their logs, ships new releases with a health gate and rollback, and",
-                        "backs up databases and files, runs health checks and sends alerts. The first command",
-                        "that needs the daemon starts it (state in BERTH_HOME, default ~/.berth)."),
+                        "at a time, keeps their logs, ships new releases with a health gate and rollback, serves",
+                        "them through nginx (zero-downtime switching, Let's Encrypt certificates), backs up",
+                        "databases and files, runs health checks and sends alerts. The first command that needs",
+                        "the daemon starts it (state in BERTH_HOME, default ~/.berth)."),
                 List.of(new StartCommand(), new AppVerbCommand.Stop(), new AppVerbCommand.Restart(), new AppVerbCommand.Reload(),
                         new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new EventsCommand(), new LogsCommand(), new FlushCommand(),
                         new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new LiveInstancesCommand(), new ValidateCommand(),
