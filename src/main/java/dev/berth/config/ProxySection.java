@@ -337,7 +337,10 @@ final class ProxySection extends FieldReader {
         if ((app == null) == (stat == null) && problemCount() == before) {
             problems.at(node, field, app == null ? "expected app: (an app of apps:) or static: (a directory)" : "use either app: or static:, not both");
         }
-        if (app != null) {
+        if (app != null && value(f, "app") instanceof ScalarNode an && an.getValue().contains("$")) {
+            // which apps get private ports is known before variables are read: a route names its app as written
+            problems.at(an, field + ".app", "takes an app name as written, not a ${VAR}");
+        } else if (app != null) {
             app = app.strip();
             List<String> names = apps.stream().map(AppSpec::name).toList();
             if (!names.contains(app)) problems.at(value(f, "app"), field + ".app", "no app named \"" + app + "\" in apps" + Suggestions.didYouMean(app, names));

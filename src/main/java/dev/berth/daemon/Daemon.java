@@ -289,6 +289,8 @@ public final class Daemon {
                 resumeFrontDoor(frontDoor, configs);
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 frontDoor.refresh(); // what recovery found (or started) is what nginx sends to
+                // then what a killed daemon's unfinished replacement left, once nginx no longer sends to it (in the background)
+                Thread.ofVirtual().name("berth-strays").start(() -> supervisor.stopStrays(frontDoor.drain()));
                 Thread.ofVirtual().name("berth-frontdoor-watch").start(() -> watchFrontDoor(frontDoor, stopped));
                 deployer.finishRecovery(); // an interrupted cut-over goes back, in the background
                 // restarts, reloads, stops, restores and drills the previous daemon was in the middle of

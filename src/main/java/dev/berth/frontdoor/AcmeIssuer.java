@@ -103,12 +103,7 @@ final class AcmeIssuer {
             order.getCertificate().writeCertificate(chain);
             StringWriter key = new StringWriter();
             KeyPairUtils.writeKeyPair(domainKey, key);
-            PrivateFiles.directories(siteDir);
-            // the key first: a chain never sits beside a key it does not belong to... until both are there, nginx keeps the old pair
-            PrivateFiles.writeAtomically(siteDir.resolve("key.pem.next"), key.toString().getBytes(StandardCharsets.US_ASCII));
-            PrivateFiles.writeAtomically(siteDir.resolve("fullchain.pem.next"), chain.toString().getBytes(StandardCharsets.US_ASCII));
-            PrivateFiles.moveAtomically(siteDir.resolve("key.pem.next"), siteDir.resolve("key.pem"));
-            PrivateFiles.moveAtomically(siteDir.resolve("fullchain.pem.next"), siteDir.resolve("fullchain.pem"));
+            Certificates.install(siteDir, chain.toString(), key.toString());
         } catch (AcmeServerException e) {
             throw new AcmeFailure(directory + " said: " + e.getProblem());
         } catch (AcmeException e) {

@@ -49,8 +49,8 @@ public final class FrontDoor implements TrafficSwitch {
     /** The berth.yml whose sites are served, or null before any. */
     private BerthFile file;
     private final Map<String, List<Integer>> upstreams = new LinkedHashMap<>();
-    private long generation = System.currentTimeMillis();
-    private Integer controlPort;
+    /** Counted up from a random start: no two front doors (nor daemons of one) count the same numbers. */
+    private long generation = new java.security.SecureRandom().nextLong() >>> 2;
 
     /** A change the front door could not make; the running configuration is as it was. */
     public static final class FrontDoorException extends Exception {
@@ -113,9 +113,9 @@ public final class FrontDoor implements TrafficSwitch {
         }
         BerthFile before = file;
         file = next;
-        supervisor.frontedBy(this, next.proxy().ports());
         try {
             String what = apply();
+            supervisor.frontedBy(this, next.proxy().ports()); // only a file that went live sets the private ports
             PrivateFiles.writeAtomically(dir.resolve("source.json"), Json.pretty(Map.of("config", next.path().toString()))
                     .getBytes(StandardCharsets.UTF_8));
             // a site with tls: acme and no certificate yet gets one now, not at the next hourly round
@@ -144,7 +144,11 @@ public final class FrontDoor implements TrafficSwitch {
         List<Long> old;
         ProxySpec proxy;
         synchronized (this) {
-            if (file == null || !file.proxy().frontedApps().contains(app)) return () -> { };
+            if (file == null || !file.proxy().frontedApps().contains(app)) {
+                // a no-op here would let the old instance be stopped while nginx still sends to it
+                throw new SwitchFailure("the front door serves no site that routes to " + app
+                        + (file == null ? " (no sites are served: `berth proxy apply`)" : " (it serves the sites of " + file.path() + ")"));
+            }
             List<Integer> previous = upstreams.put(app, List.copyOf(ports));
             try {
                 old = activate();
@@ -206,6 +210,11 @@ public final class FrontDoor implements TrafficSwitch {
     public record RouteState(String path, String app, String root, List<UpstreamState> upstreams) { }
 
     public record UpstreamState(int port, boolean up) { }
+
+    /** How long a switch lets what is in flight finish (proxy.drain of the served file). */
+    public synchronized java.time.Duration drain() {
+        return (file == null ? ProxySpec.NONE : file.proxy()).drain();
+    }
 
     /** nginx's master pid when it runs. */
     public synchronized Optional<Long> nginxPid() {
@@ -369,7 +378,7 @@ public final class FrontDoor implements TrafficSwitch {
     private NginxConfig.Inputs inputs(BerthFile f, long gen) throws FrontDoorException {
         Map<String, List<Integer>> ports = new LinkedHashMap<>();
         for (String app : f.proxy().frontedApps()) ports.put(app, upstreams.containsKey(app) ? upstreams.get(app) : supervisor.servingPorts(app));
-        return new NginxConfig.Inputs(f.proxy(), f.path(), ports, certificates::forSite, gen, controlPort());
+        return new NginxConfig.Inputs(f.proxy(), f.path(), ports, certificates::forSite, gen, control());
     }
 
     private List<Integer> portsOf(String app) {
@@ -411,25 +420,22 @@ public final class FrontDoor implements TrafficSwitch {
         }
     }
 
-    /** The 127.0.0.1 port nginx answers its generation on: chosen once, kept in the front door's directory. */
-    private int controlPort() throws FrontDoorException {
-        if (controlPort != null) return controlPort;
-        Path f = dir.resolve("control-port");
-        try {
-            if (Files.exists(f)) {
-                controlPort = Integer.parseInt(Files.readString(f).strip());
-            } else {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                    controlPort = s.getLocalPort();
-                }
-                PrivateFiles.directories(dir);
-                PrivateFiles.writeAtomically(f, controlPort.toString().getBytes(StandardCharsets.US_ASCII));
-            }
-            return controlPort;
-        } catch (IOException | NumberFormatException e) {
-            throw new FrontDoorException("cannot choose the front door's control port (" + f + "): " + e.getMessage());
+    /**
+     * The unix socket nginx answers its generation on. A TCP port could be taken by another nginx
+     * (another BERTH_HOME, a test) and answer for it; a socket in this front door's directory cannot.
+     */
+    private Path control() throws FrontDoorException {
+        Path socket = dir.resolve("control.sock");
+        if (socket.toString().length() > 100) {
+            throw new FrontDoorException("BERTH_HOME " + dir.getParent() + " is too long a path for nginx's control socket (" + socket
+                    + " must be under 100 characters, a limit of Linux): use a shorter BERTH_HOME");
         }
+        try {
+            PrivateFiles.directories(dir);
+        } catch (IOException e) {
+            throw new FrontDoorException("cannot make " + dir + ": " + e.getMessage());
+        }
+        return socket;
     }
 
     private static long generationIn(String conf) {

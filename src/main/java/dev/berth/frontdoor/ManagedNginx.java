@@ -5,12 +5,8 @@ import dev.berth.exec.CommandResult;
 import dev.berth.exec.CommandRunner;
 import dev.berth.exec.Output;
 import dev.berth.files.PrivateFiles;
-import dev.berth.http.HttpProbeAnswer;
-import dev.berth.http.HttpProbeRequest;
-import dev.berth.http.HttpProber;
 import dev.berth.supervisor.ProcessTree;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +35,10 @@ final class ManagedNginx implements NginxRunner {
         this.nginx = nginx;
         this.tree = tree;
         this.prefix = frontdoorDir.resolve("nginx");
+        if (prefix.toString().matches(".*[\\s;{}'\"$\\\\#].*")) {
+            // every path nginx is given lives here: one that nginx would read as two words cannot work
+            throw new IOException("BERTH_HOME " + frontdoorDir.getParent() + " holds a space, quote, ; { } $ # or \\, which nginx would misread: use another BERTH_HOME for the front door");
+        }
         boolean root = isRoot();
         Path shared = root ? sharedDirOf(frontdoorDir) : prefix;
         this.layout = new NginxConfig.Layout(prefix, prefix.resolve("nginx.pid"), prefix.resolve("logs/error.log"), prefix.resolve("logs/access.log"),
@@ -73,7 +73,7 @@ final class ManagedNginx implements NginxRunner {
         NginxConfig.Rendered rendered = NginxConfig.managed(in, layout);
         String refused = test(rendered);
         if (refused != null) throw new Refused(refused);
-        return activate(in.generation(), in.controlPort());
+        return activate(in.generation(), in.control());
     }
 
     @Override public Optional<String> live() throws IOException {
@@ -118,19 +118,42 @@ final class ManagedNginx implements NginxRunner {
      * Activates a configuration {@link #test} accepted: moved over the live one, then nginx
      * reloaded (or started). Returns the workers that served the previous one (they drain).
      */
-    List<Long> activate(long generation, int controlPort) throws IOException {
+    List<Long> activate(long generation, Path control) throws IOException {
+        byte[] previous = Files.exists(liveConfig()) ? Files.readAllBytes(liveConfig()) : null;
         PrivateFiles.moveAtomically(prefix.resolve("nginx.conf.next"), liveConfig());
         Optional<Long> master = master();
         List<Long> old = master.map(this::workers).orElse(List.of());
-        if (master.isPresent()) {
-            CommandResult r = CommandRunner.local().run(Command.of("kill", "-HUP", Long.toString(master.get()))
-                    .withOutput(Output.capturedWithErrors(4096)).withTimeout(Duration.ofSeconds(10)));
-            if (!r.ok()) throw new IOException("cannot signal nginx (pid " + master.get() + "): " + r.output().strip());
-        } else {
-            start();
+        try {
+            if (master.isPresent()) {
+                hup(master.get());
+            } else {
+                Files.deleteIfExists(control); // a killed nginx leaves its socket file, which a fresh bind() refuses
+                start();
+            }
+            awaitGeneration(generation, control, layout.errorLog());
+            awaitShuttingDown(old, tree);
+        } catch (IOException e) {
+            // the caller keeps the old instances serving: nginx must be back on what sends to them
+            if (previous != null) {
+                PrivateFiles.writeAtomically(liveConfig(), previous);
+                Optional<Long> now = master();
+                if (now.isPresent()) {
+                    try {
+                        hup(now.get());
+                    } catch (IOException again) {
+                        e.addSuppressed(again);
+                    }
+                }
+            }
+            throw new IOException(e.getMessage() + (previous == null ? "" : "; the previous configuration was put back"), e);
         }
-        awaitGeneration(generation, controlPort, layout.errorLog());
         return old;
+    }
+
+    private static void hup(long master) throws IOException {
+        CommandResult r = CommandRunner.local().run(Command.of("kill", "-HUP", Long.toString(master))
+                .withOutput(Output.capturedWithErrors(4096)).withTimeout(Duration.ofSeconds(10)));
+        if (!r.ok()) throw new IOException("cannot signal nginx (pid " + master + "): " + r.output().strip());
     }
 
     private void start() throws IOException {
@@ -140,15 +163,37 @@ final class ManagedNginx implements NginxRunner {
                 .replace("nginx refused its configuration: ", ""));
     }
 
-    /** Waits until nginx answers the generation: from then on new connections get the new configuration. */
-    static void awaitGeneration(long generation, int controlPort, Path errorLog) throws IOException {
-        URI uri = URI.create("http://127.0.0.1:" + controlPort + "/berth/generation");
+    /**
+     * Waits until nginx answers the generation: from then on new connections get the new
+     * configuration. A plain socket, not the JDK's HTTP client: the daemon need not load and keep
+     * that client (its selector thread and buffers) for a line of text from 127.0.0.1.
+     */
+    static void awaitGeneration(long generation, Path control, Path errorLog) throws IOException {
         long end = System.nanoTime() + READY_TIMEOUT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < end) {
-            HttpProbeAnswer a = HttpProber.send(HttpProbeRequest.get(uri, Duration.ofSeconds(2)).withBodyLimit(64));
-            if (a.answered() && a.body().strip().equals(Long.toString(generation))) return;
-            last = a.answered() ? "generation " + a.body().strip() : a.problem();
+            try (java.nio.channels.SocketChannel s = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(control))) {
+                s.write(java.nio.ByteBuffer.wrap("GET /berth/generation HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                // nginx answers at once and closes (HTTP/1.0): read to the end, bounded in bytes and in time
+                s.configureBlocking(false);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1024);
+                long until = System.nanoTime() + 2_000_000_000L;
+                while (buf.hasRemaining() && System.nanoTime() < until) {
+                    int n = s.read(buf);
+                    if (n < 0) break;
+                    if (n == 0) Thread.sleep(1);
+                }
+                String answer = new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
+                int body = answer.indexOf("\r\n\r\n");
+                String said = body < 0 ? "" : answer.substring(body + 4).strip();
+                if (answer.startsWith("HTTP/1.1 200") && said.equals(Long.toString(generation))) return;
+                last = "generation " + said;
+            } catch (IOException e) {
+                last = e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while nginx reloaded");
+            }
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -158,6 +203,33 @@ final class ManagedNginx implements NginxRunner {
         }
         throw new IOException("nginx did not take the new configuration within " + READY_TIMEOUT.toSeconds() + " s (control port says: " + last
                 + "); see " + errorLog);
+    }
+
+    /**
+     * The new workers answer the new generation a moment before the master tells the old ones to
+     * stop accepting: until each old worker has exited or calls itself "shutting down" (nginx sets
+     * that title as it closes its listening sockets), a new connection may still get the old
+     * configuration. Bounded: a worker that never says so is given up on after 5 s.
+     */
+    static void awaitShuttingDown(List<Long> oldWorkers, ProcessTree tree) {
+        long end = System.nanoTime() + 5_000_000_000L;
+        for (long pid : oldWorkers) {
+            while (System.nanoTime() < end) {
+                Optional<String> title = tree.title(pid);
+                if (title.isEmpty() || title.get().contains("shutting down") || !title.get().contains("worker process")) break;
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        try {
+            Thread.sleep(10); // the accept events an old worker had already taken in before it closed its sockets
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until these (old) workers have exited, at most {@code limit}. */

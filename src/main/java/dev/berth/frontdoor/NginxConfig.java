@@ -27,10 +27,11 @@ final class NginxConfig {
      * @param source       the berth.yml the sites come from
      * @param upstreams    each fronted app's serving ports (an app with none answers 502)
      * @param certificates the certificate and key of a site with TLS, or null while it has none yet
-     * @param controlPort  127.0.0.1 port where nginx answers its generation (how a reload is known done)
+     * @param control      the unix socket where nginx answers its generation (how a reload is known done): a
+     *                     file of this front door's own, which no other nginx or program can be listening on
      */
     record Inputs(ProxySpec proxy, Path source, Map<String, List<Integer>> upstreams, Function<Site, Certificate> certificates,
-                  long generation, int controlPort) { }
+                  long generation, Path control) { }
 
     /** A certificate chain and key on disk. */
     record Certificate(Path chain, Path key) { }
@@ -45,7 +46,12 @@ final class NginxConfig {
         }
     }
 
-    static final String HEADER = "# Written by Berth from %s: do not edit (berth.yml changes it, `berth proxy show` prints it).";
+    private static final String HEADER_TEXT = "# Written by Berth from %s: do not edit (berth.yml changes it, `berth proxy show` prints it).";
+
+    /** The first line of every file Berth writes (how SystemNginx knows its own), with no line break a path could bring. */
+    private static String header(Path source) {
+        return HEADER_TEXT.formatted(source.toString().replaceAll("\\p{Cntrl}", "?"));
+    }
 
     private final List<String> lines = new ArrayList<>();
     private final List<String> origins = new ArrayList<>();
@@ -60,7 +66,7 @@ final class NginxConfig {
     /** The whole nginx.conf of managed mode. */
     static Rendered managed(Inputs in, Layout layout) {
         NginxConfig c = new NginxConfig(in);
-        c.line(HEADER.formatted(in.source()));
+        c.line(header(in.source()));
         c.line("daemon on;");
         c.line("pid " + layout.pidFile() + ";");
         if (layout.workerUser() != null) c.line("user " + layout.workerUser() + ";");
@@ -74,10 +80,15 @@ final class NginxConfig {
         c.close();
         c.open("http");
         c.mimeTypes();
-        c.line("access_log " + layout.accessLog() + ";");
+        c.line("access_log " + layout.accessLog() + " combined buffer=64k flush=1s;"); // a write per 64 KiB, not per request
         for (String t : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
             c.line(t + "_temp_path " + layout.tempDir().resolve(t) + ";");
         }
+        // what Debian's own nginx.conf sets in its http block: here only, or the system's nginx -t says "duplicate"
+        c.line("sendfile on;");
+        c.line("tcp_nopush on;");
+        c.line("server_tokens off;");
+        c.line("keepalive_timeout 65s;");
         c.shared();
         c.defaultServers();
         for (int s = 0; s < in.proxy().sites().size(); s++) c.site(s, in.proxy().sites().get(s), layout.challengeDir());
@@ -93,12 +104,12 @@ final class NginxConfig {
     static java.util.LinkedHashMap<String, Rendered> systemFiles(Inputs in, Path challengeDir) {
         java.util.LinkedHashMap<String, Rendered> out = new java.util.LinkedHashMap<>();
         NginxConfig shared = new NginxConfig(in);
-        shared.line(HEADER.formatted(in.source()));
+        shared.line(header(in.source()));
         shared.shared();
         out.put("berth.conf", shared.rendered());
         for (int s = 0; s < in.proxy().sites().size(); s++) {
             NginxConfig c = new NginxConfig(in);
-            c.line(HEADER.formatted(in.source()));
+            c.line(header(in.source()));
             c.site(s, in.proxy().sites().get(s), challengeDir);
             out.put("berth-site-" + in.proxy().sites().get(s).name() + ".conf", c.rendered());
         }
@@ -111,10 +122,6 @@ final class NginxConfig {
 
     /** What every site shares, at the http level. */
     private void shared() {
-        line("sendfile on;");
-        line("tcp_nopush on;");
-        line("server_tokens off;");
-        line("keepalive_timeout 65s;");
         line("limit_req_status 429;");
         line("map $http_upgrade $berth_connection_upgrade { default upgrade; '' close; }");
         ProxySpec p = in.proxy();
@@ -139,7 +146,7 @@ final class NginxConfig {
             close();
         }
         open("server");
-        line("listen 127.0.0.1:" + in.controlPort() + ";");
+        line("listen unix:" + in.control() + ";");
         line("access_log off;");
         line("location = /berth/generation { return 200 \"" + in.generation() + "\\n\"; }");
         line("location / { return 404; }");
@@ -179,7 +186,7 @@ final class NginxConfig {
         close();
         if (cert != null) {
             open("location /");
-            line("return 301 https://$host$request_uri;");
+            line("return 301 https://$host" + (in.proxy().httpsPort() == 443 ? "" : ":" + in.proxy().httpsPort()) + "$request_uri;");
             close();
             close();
             open("server");
@@ -221,7 +228,13 @@ final class NginxConfig {
     private void route(int siteIndex, Site site, int routeIndex, Route route, List<String> headers) {
         String field = "sites." + site.name() + ".routes." + route.path();
         origin = place(route.line(), field);
-        open("location " + route.path());
+        String location = route.path();
+        if (route.root() != null && !location.endsWith("/")) {
+            // /static must not also match /static-old (alias would serve the sibling directory DIR-old)
+            line("location = " + location + " { return 301 " + location + "/; }");
+            location = location + "/";
+        }
+        open("location " + location);
         if (route.bodyLimit() != null) line("client_max_body_size " + route.bodyLimit() + ";");
         if (route.rateLimit() != null) line(limitReq(zoneName(siteIndex, routeIndex), route.rateLimit()));
         for (String a : route.allow()) line("allow " + a + ";");
@@ -247,7 +260,7 @@ final class NginxConfig {
         } else {
             boolean atRoot = route.path().equals("/");
             String dir = route.root().toString();
-            line(atRoot ? "root " + dir + ";" : "alias " + dir + (route.path().endsWith("/") ? "/" : "") + ";");
+            line(atRoot ? "root " + dir + ";" : "alias " + dir + "/;");
             String fallback = route.spa() ? (atRoot ? "/index.html" : route.path().replaceAll("/?$", "/") + "index.html") : "=404";
             line("try_files $uri $uri/ " + fallback + ";");
             open("location ~ /\\.(?!well-known)");

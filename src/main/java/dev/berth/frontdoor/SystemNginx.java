@@ -81,13 +81,32 @@ final class SystemNginx implements NginxRunner {
             throw e;
         }
         Optional<Long> master = master();
-        if (master.isEmpty()) throw new IOException("the system's nginx is not running (start it: systemctl start nginx); Berth's files are in " + includeDir);
+        if (master.isEmpty()) {
+            restore(before);
+            throw new IOException("the system's nginx is not running (start it: systemctl start nginx)");
+        }
         List<Long> old = tree.descendants(master.get());
+        try {
+            reload();
+            ManagedNginx.awaitGeneration(in.generation(), in.control(), Path.of("/var/log/nginx/error.log"));
+            ManagedNginx.awaitShuttingDown(old, tree);
+        } catch (IOException e) {
+            // the caller keeps the old instances serving: nginx must be back on what sends to them
+            restore(before);
+            try {
+                reload();
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw new IOException(e.getMessage() + "; the previous files were put back", e);
+        }
+        return old;
+    }
+
+    private void reload() throws IOException {
         CommandResult r = CommandRunner.local().run(Command.of(nginx.program().toString(), "-c", mainConf.toString(), "-s", "reload")
                 .withOutput(Output.capturedWithErrors(8192)).withTimeout(Duration.ofSeconds(30)));
         if (!r.ok()) throw new IOException("nginx -s reload failed: " + r.output().strip());
-        ManagedNginx.awaitGeneration(in.generation(), in.controlPort(), Path.of("/var/log/nginx/error.log"));
-        return old;
     }
 
     /** `nginx -t` of the system's whole configuration; a complaint about one of Berth's files names its berth.yml line. */

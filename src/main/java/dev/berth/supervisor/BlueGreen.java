@@ -36,17 +36,18 @@ final class BlueGreen {
      * @return null once the new instance serves and the old one is gone, or why not (the old one still serves)
      */
     String replace(SupervisedApp a, Instance old, AppSpec spec, TrafficSwitch traffic, String why, IntFunction<String> check) {
+        if (traffic == TrafficSwitch.NONE) {
+            return "no front door serves this app's site (a daemon that could not read its berth.yml again?): `berth proxy apply`, then try again";
+        }
         Instance fresh = new Instance(old.index);
         synchronized (a) {
             fresh.envDigest = old.envDigest;
             fresh.restarts = old.restarts + 1;
+            fresh.retired = true; // a candidate: if it dies starting, the slot's record must stay the old instance's
         }
         String failure = Spawner.await(spawner.spawnInto(a, fresh, spec, false), spec);
         if (failure == null && check != null) failure = check.apply(fresh.port);
         if (failure != null) {
-            synchronized (a) {
-                fresh.retired = true;
-            }
             stopper.stop(a, fresh, why + " failed");
             return "the new instance " + old.index + " did not get ready: " + failure + "; the old one keeps serving";
         }
@@ -54,6 +55,7 @@ final class BlueGreen {
         synchronized (a) {
             oldPort = old.port;
             a.instances.set(old.index, fresh);
+            fresh.retired = false;
             old.retired = true;
         }
         records.persist(a.name, fresh);
@@ -102,6 +104,7 @@ final class BlueGreen {
 
     /** Tells the front door where the app's instances are now (after a start, or a slot started in place). */
     static String announce(SupervisedApp a, TrafficSwitch traffic) {
+        if (traffic == TrafficSwitch.NONE) return "no front door serves this app's site yet: `berth proxy apply`";
         try {
             traffic.route(a.name, servingPorts(a));
             return null;

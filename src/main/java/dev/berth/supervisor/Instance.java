@@ -13,8 +13,8 @@ final class Instance {
     /** A preflight process: started beside the app on a private port to try a release, never in a slot, never restarted. */
     final boolean trial;
     /**
-     * Replaced in its slot by a new instance and draining (blue-green): never recorded, never
-     * restarted, only stopped.
+     * Not in its slot (blue-green): a candidate that has not taken the slot yet, or one replaced
+     * and draining. Never recorded (the slot's record is the serving instance's), never restarted.
      */
     boolean retired;
     /** What the current process was started from (see Spawner.launchOf); null when adopted. */

@@ -3,7 +3,6 @@ package dev.berth.supervisor;
 import dev.berth.config.AppSpec;
 import dev.berth.config.ProxySpec;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
@@ -19,8 +18,11 @@ import java.util.function.Supplier;
  * (the old instance still holds its own while it drains).
  */
 final class PortPlan {
-    /** Recently handed out ports: another spawn must not get one before its instance records it. */
-    private static final long HELD_NANOS = 120_000_000_000L;
+    /**
+     * Recently handed out ports: another spawn must not get one before its instance records it,
+     * however long its start or drain takes (a candidate is in no slot until it takes one).
+     */
+    private static final long HELD_NANOS = 30 * 60_000_000_000L;
 
     private final Supplier<Set<Integer>> recorded;
     private final Map<Integer, Long> handedOut = new HashMap<>();
@@ -62,7 +64,7 @@ final class PortPlan {
     private static boolean free(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            s.bind(new InetSocketAddress(port), 1); // the wildcard, as PortCheck: a listener on any address is a clash
             return true;
         } catch (IOException e) {
             return false;

@@ -465,6 +465,16 @@ public final class ProcessTree {
      * The program and its first plain argument (`python3 app.py`): enough to recognise it, and
      * no options, where a password on a command line would be.
      */
+    /** A process's title as ps shows it (argv joined by spaces; nginx rewrites its own), or empty when it is gone. */
+    public Optional<String> title(long pid) {
+        try {
+            String raw = new String(Files.readAllBytes(procRoot.resolve(Long.toString(pid)).resolve("cmdline")), StandardCharsets.UTF_8);
+            return Optional.of(raw.replace('\0', ' ').strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private static String commandLine(Path proc) {
         try {
             String[] argv = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0");

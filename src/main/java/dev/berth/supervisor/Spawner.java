@@ -283,9 +283,14 @@ final class Spawner {
      * an app without a port) leaves two processes with the slot's marks: the one the slot does not
      * record goes.
      */
-    void stopStrays(SupervisedApp a, AppSpec spec) {
+    /** A process the slot does not record, left by an unfinished replacement. */
+    record Stray(SupervisedApp app, int index, long pid, long ticks, java.time.Duration killTimeout) { }
+
+    /** The strays of an app's slots (see {@link #stop(Stray)}), found before anything is stopped. */
+    List<Stray> strays(SupervisedApp a, AppSpec spec) {
+        List<Stray> out = new ArrayList<>();
         String home = baseEnv.get("BERTH_HOME");
-        if (home == null) return;
+        if (home == null) return out;
         for (int i = 0; i < spec.instances(); i++) {
             Long kept;
             synchronized (a) {
@@ -297,10 +302,15 @@ final class Spawner {
                 Long ticks = tree.startTicks(pid).orElse(null);
                 // a process of the kept instance's own tree (one that made a session of its own) is not a stray
                 if (ticks == null || Long.valueOf(pid).equals(kept) || (kept != null && tree.descendants(kept).contains(pid))) continue;
-                tree.signalTree(pid, ticks, "TERM");
-                if (!tree.waitAllGone(pid, ticks, spec.killTimeout())) tree.signalTree(pid, ticks, "KILL");
-                records.event(a.name, i, "stray", "stopped pid " + pid + ", the other half of a replacement the previous daemon did not finish");
+                out.add(new Stray(a, i, pid, ticks, spec.killTimeout()));
             }
         }
+        return out;
+    }
+
+    void stop(Stray s) {
+        tree.signalTree(s.pid(), s.ticks(), "TERM");
+        if (!tree.waitAllGone(s.pid(), s.ticks(), s.killTimeout())) tree.signalTree(s.pid(), s.ticks(), "KILL");
+        records.event(s.app().name, s.index(), "stray", "stopped pid " + s.pid() + ", the other half of a replacement the previous daemon did not finish");
     }
 }

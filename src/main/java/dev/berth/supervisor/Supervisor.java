@@ -41,6 +41,8 @@ public final class Supervisor implements AutoCloseable {
     private final Watcher watcher;
     private final Spawner spawner;
     private final BlueGreen blueGreen;
+    /** Found by recover, stopped by {@link #stopStrays} once the front door sends to the slots (it may still send to a stray). */
+    private final List<Spawner.Stray> strays = new ArrayList<>();
     private volatile TrafficSwitch traffic = TrafficSwitch.NONE;
     private final Thread watching;
     private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
@@ -352,7 +354,7 @@ public final class Supervisor implements AutoCloseable {
                     a.scheduleCron();
                 }
                 String msg = why + " stopped at instance " + i + ": " + failure + "; " + replaced + " instance(s) " + verb + ", "
-                        + Math.max(0, old.instances() - i - 1) + " not replaced and still running the previous version";
+                        + Math.max(0, old.instances() - i) + " not replaced and still running the previous version";
                 records.event(a.name, i, why, msg);
                 return Outcome.failed(a.name, msg, List.of());
             }
@@ -443,7 +445,9 @@ public final class Supervisor implements AutoCloseable {
             }
             adopted += spawner.adoptUnrecorded(a, spec);
             spawner.stopOrphanedPreflights(a);
-            spawner.stopStrays(a, spec);
+            synchronized (strays) {
+                strays.addAll(spawner.strays(a, spec));
+            }
             if (desired == DesiredState.RUNNING) {
                 for (int i = 0; i < spec.instances(); i++) {
                     Instance inst;
@@ -470,6 +474,28 @@ public final class Supervisor implements AutoCloseable {
         } finally {
             a.operation.unlock();
         }
+    }
+
+    /**
+     * Stops what recover found left of unfinished replacements. The daemon calls it after the
+     * front door was rendered from the slots: until then nginx may still send to a stray. A stray
+     * of an app behind the front door waits the drain first.
+     */
+    public void stopStrays(java.time.Duration drain) {
+        List<Spawner.Stray> now;
+        synchronized (strays) {
+            now = List.copyOf(strays);
+            strays.clear();
+        }
+        if (now.isEmpty()) return;
+        if (now.stream().anyMatch(s -> s.app().spec.fronted())) {
+            try {
+                Thread.sleep(Math.min(drain.toMillis(), 30_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Spawner.Stray s : now) spawner.stop(s);
     }
 
     /**

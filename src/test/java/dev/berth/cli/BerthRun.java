@@ -183,7 +183,7 @@ final class BerthRun implements AutoCloseable {
     /** A free port with the next `count - 1` ports free too (for several instances). */
     static int freePorts(int count) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + (int) (Math.random() * 30000);
+            int base = 30000 + (int) (Math.random() * 2700); // below the ephemeral ports, above the front door's private 20000-29999
             boolean all = true;
             for (int i = 0; i < count && all; i++) {
                 try (ServerSocket s = new ServerSocket(base + i, 1, java.net.InetAddress.getLoopbackAddress())) {

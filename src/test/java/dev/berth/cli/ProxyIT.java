@@ -22,7 +22,7 @@ class ProxyIT extends BerthIT {
         String missing = "nginx is not installed (Debian package nginx; scripts/prerequisites --test installs it)";
         if (!there && "true".equals(System.getenv("CI"))) throw new AssertionError(missing);
         org.junit.jupiter.api.Assumptions.assumeTrue(there, missing);
-        httpPort = BerthRun.freePort();
+        httpPort = dev.berth.frontdoor.FrontDoorIT.freePort();
     }
 
     private String served() {
@@ -166,7 +166,7 @@ class ProxyIT extends BerthIT {
                       group_wait: 1s
                       channels:
                         hook: { webhook: "http://127.0.0.1:%d/hook" }
-                    """.formatted(httpPort, BerthRun.freePort(), BerthRun.freePort(), hook.getAddress().getPort()));
+                    """.formatted(httpPort, dev.berth.frontdoor.FrontDoorIT.freePort(), dev.berth.frontdoor.FrontDoorIT.freePort(), hook.getAddress().getPort()));
             berth.ok("start");
             BerthRun.await("the alert", Duration.ofSeconds(30), () -> received.stream().anyMatch(m -> m.contains("certificate of site shop")));
             String alert = received.stream().filter(m -> m.contains("certificate of site shop")).findFirst().orElseThrow();

@@ -141,12 +141,12 @@ class AcmeIT {
         // --staging first: validation is proven, nothing is served
         String rehearsal = door.renew("shop.test", true);
         assertTrue(rehearsal.contains("staging certificate was issued") && rehearsal.contains("not served"), rehearsal);
-        assertTrue(Files.exists(tmp.resolve("frontdoor/certificates/shop/staging/fullchain.pem")));
+        assertTrue(Files.exists(tmp.resolve("frontdoor/certificates/shop/staging/live/fullchain.pem")));
 
         String issued = door.renew("shop.test", false);
         assertTrue(issued.startsWith("certificate for shop.test, www.shop.test valid until"), issued);
-        Path chain = tmp.resolve("frontdoor/certificates/shop/fullchain.pem");
-        Path key = tmp.resolve("frontdoor/certificates/shop/key.pem");
+        Path chain = tmp.resolve("frontdoor/certificates/shop/live/fullchain.pem");
+        Path key = tmp.resolve("frontdoor/certificates/shop/live/key.pem");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
         X509Certificate first = leaf(chain);
 
@@ -155,7 +155,7 @@ class AcmeIT {
         assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("hello from"), answer);
         assertTrue(answer.contains("Strict-Transport-Security: max-age=31536000"), "HSTS once TLS works: " + answer);
         assertEquals(first.getSerialNumber(), served(pebbleRoots, "shop.test").getSerialNumber());
-        assertNotEquals(leaf(tmp.resolve("frontdoor/certificates/shop/staging/fullchain.pem")).getSerialNumber(), first.getSerialNumber(),
+        assertNotEquals(leaf(tmp.resolve("frontdoor/certificates/shop/staging/live/fullchain.pem")).getSerialNumber(), first.getSerialNumber(),
                 "a staging certificate is never served");
         assertEquals(301, FrontDoorIT.status(httpPort, "shop.test", "/"), "HTTP redirects to HTTPS once there is a certificate");
         // the built-in tls:shop.test check: through this server's own front door, asking for the domain

@@ -212,10 +212,22 @@ public class FrontDoorIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * A free port for a test's nginx: picked at random below the kernel's ephemeral range (which
+     * both test JVMs, and every outgoing connection, draw from) and above Berth's private ports.
+     */
+    public static int freePort() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = 10_000 + random.nextInt(10_000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(port), 1);
+                return port;
+            } catch (IOException taken) {
+                // another one
+            }
         }
+        throw new IOException("no free port in 10000-19999");
     }
 
     /** The status nginx answers a GET for this Host with, redirects not followed. */
