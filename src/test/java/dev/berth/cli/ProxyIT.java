@@ -57,6 +57,8 @@ class ProxyIT extends BerthIT {
                 """.formatted(instances, base, repo.dir, httpPort));
         berth.ok("deploy", "web");
         assertEquals("version=v1", served());
+        BerthRun.Result plan = berth.ok("deploy", "web", "--dry-run");
+        assertTrue(plan.all().contains("behind the front door each new instance is tried on its own port"), "no separate preflight: " + plan);
         repo.commit("v2");
         try (LoadClient load = new LoadClient(URI.create("http://127.0.0.1:" + httpPort + "/"), 2)) {
             berth.ok("deploy", "web");
