@@ -61,6 +61,8 @@ public final class Supervisor implements AutoCloseable {
         this.watcher = new Watcher(registry, tree, records, stopper, this::spawn, clock, nanoTime, tasks);
         this.spawner = new Spawner(tree, logRelay, ports, clock, Map.copyOf(baseEnv), records, stopper, watcher, tasks);
         this.blueGreen = new BlueGreen(spawner, stopper, records);
+        watcher.frontDoorParts((a, inst, spec, why) -> blueGreen.replace(a, inst, spec, traffic, why, BlueGreen.healthCheck(spec)),
+                a -> BlueGreen.announce(a, traffic));
         this.watching = Thread.ofPlatform().daemon().name("berth-watch").start(watcher::watchLoop);
     }
 

@@ -30,6 +30,22 @@ final class Watcher {
         CompletableFuture<String> spawn(SupervisedApp a, Instance inst, AppSpec spec);
     }
 
+    /** Replaces a running instance of an app behind the front door blue-green (see BlueGreen); null when done, or why not. */
+    @FunctionalInterface
+    interface Replace {
+        String replace(SupervisedApp a, Instance inst, AppSpec spec, String why);
+    }
+
+    /** Tells the front door where an app's instances are now; null, or the problem. */
+    @FunctionalInterface
+    interface Announce {
+        String announce(SupervisedApp a);
+    }
+
+    /** Set by the supervisor once its parts exist (BlueGreen needs the spawner, which needs this watcher). */
+    private volatile Replace replace;
+    private volatile Announce announce;
+
     private final AppRegistry registry;
     private final ProcessTree tree;
     private final TreeSampler sampler;
@@ -148,16 +164,37 @@ final class Watcher {
         }
     }
 
+    void frontDoorParts(Replace replace, Announce announce) {
+        this.replace = replace;
+        this.announce = announce;
+    }
+
     private void restartAfterBackoff(SupervisedApp a, Instance inst, long gen, Duration delay) {
         if (!sleepWhile(delay, () -> stillInBackoff(a, inst, gen))) return;
         a.operation.lock();
         try {
             if (!stillInBackoff(a, inst, gen)) return;
             AppSpec spec = a.freshSpec();
+            Integer before;
             synchronized (a) {
                 inst.restarts++;
+                before = inst.port;
             }
-            respawn.spawn(a, inst, spec);
+            CompletableFuture<String> ready = respawn.spawn(a, inst, spec);
+            if (spec.fronted()) {
+                // its own port may have been taken meanwhile (a leftover child): then nginx must learn the new one
+                ready.thenAccept(failure -> {
+                    Integer now;
+                    synchronized (a) {
+                        now = inst.port;
+                    }
+                    Announce tell = announce;
+                    if (failure == null && tell != null && !java.util.Objects.equals(before, now)) {
+                        String problem = tell.announce(a);
+                        if (problem != null) records.event(a.name, inst.index, "restart", problem);
+                    }
+                });
+            }
         } finally {
             a.operation.unlock();
         }
@@ -273,8 +310,16 @@ final class Watcher {
                 if (inst.state() != InstanceState.RUNNING) return;
             }
             records.event(a.name, inst.index, "restart", why);
+            AppSpec fresh = a.freshSpec();
+            Replace blueGreen = replace;
+            if (fresh.fronted() && blueGreen != null) {
+                // behind the front door a memory or cron restart is a switch too: the old one serves until the new one does
+                String failure = blueGreen.replace(a, inst, fresh, why);
+                if (failure != null) records.event(a.name, inst.index, "restart", why + ": " + failure);
+                return;
+            }
             stopper.stop(a, inst, why);
-            AppSpec spec = a.freshSpec();
+            AppSpec spec = fresh;
             synchronized (a) {
                 inst.restarts++;
                 inst.unstableExits = 0;
