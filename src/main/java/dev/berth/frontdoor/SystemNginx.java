@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,18 +32,22 @@ import java.util.regex.Pattern;
  */
 final class SystemNginx implements NginxRunner {
     private static final Pattern PID = Pattern.compile("^\\s*pid\\s+([^;\\s]+)\\s*;", Pattern.MULTILINE);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern INCLUDE = Pattern.compile("^([ \\t]*include[ \\t]+)([^;\\s#]+)[ \\t]*;", Pattern.MULTILINE);
 
     private final Nginx nginx;
     private final ProcessTree tree;
     private final Path includeDir;
     private final Path mainConf;
     private final Path challengeDir;
+    private final Path frontdoorDir;
 
     SystemNginx(Nginx nginx, ProcessTree tree, Path includeDir, Path mainConf, Path frontdoorDir) throws IOException {
         this.nginx = nginx;
         this.tree = tree;
         this.includeDir = includeDir;
         this.mainConf = mainConf;
+        this.frontdoorDir = frontdoorDir;
         // the system's workers (www-data) read the challenge: outside BERTH_HOME, which they cannot enter
         this.challengeDir = ManagedNginx.isRoot() ? Path.of("/var/lib/berth-acme-challenge") : frontdoorDir.resolve("acme-challenge");
         Files.createDirectories(challengeDir);
@@ -65,18 +72,15 @@ final class SystemNginx implements NginxRunner {
         if (!Files.isDirectory(includeDir)) throw new IOException(includeDir + " (proxy.include_dir) is not a directory");
         Map<String, NginxConfig.Rendered> files = NginxConfig.systemFiles(in, challengeDir);
         Map<Path, byte[]> before = ours();
+        String refused = test(files, before.keySet());
+        if (refused != null) throw new Refused(refused);
         try {
             for (Path old : before.keySet()) if (!files.containsKey(old.getFileName().toString())) Files.delete(old);
             for (var e : files.entrySet()) {
                 PrivateFiles.writeAtomically(includeDir.resolve(e.getKey()), e.getValue().text().getBytes(StandardCharsets.UTF_8),
                         PosixFilePermissions.fromString("rw-r--r--"));
             }
-            String refused = test(files);
-            if (refused != null) throw new Refused(refused);
-            if (!included()) {
-                throw new Refused("nothing in " + mainConf + " includes " + includeDir + ": add `include " + includeDir + "/*.conf;` to its http block");
-            }
-        } catch (Refused | IOException e) {
+        } catch (IOException e) {
             restore(before);
             throw e;
         }
@@ -109,17 +113,95 @@ final class SystemNginx implements NginxRunner {
         if (!r.ok()) throw new IOException("nginx -s reload failed: " + r.output().strip());
     }
 
-    /** `nginx -t` of the system's whole configuration; a complaint about one of Berth's files names its berth.yml line. */
-    private String test(Map<String, NginxConfig.Rendered> files) throws IOException {
-        Map<Path, NginxConfig.Rendered> byPath = new LinkedHashMap<>();
-        files.forEach((name, r) -> byPath.put(includeDir.resolve(name), r));
-        return nginx.test(mainConf, null, null, byPath);
+    /**
+     * `nginx -t` of the system's whole configuration as it would be, before anything live changes:
+     * a copy of include_dir with Berth's new files (staging), read by a copy of the main file
+     * whose include of include_dir names staging instead. The copy sits beside the main file,
+     * where nginx resolves its relative paths. A complaint about one of Berth's files names its
+     * berth.yml line; one about an operator's file names the file in include_dir.
+     *
+     * @return null when nginx accepts it, else why not
+     */
+    private String test(Map<String, NginxConfig.Rendered> files, Set<Path> ourOld) throws IOException {
+        String main = Files.readString(mainConf);
+        Matcher include = includeOf(main);
+        if (include == null) {
+            // the include may be in a file the main one includes: nginx -T says
+            if (!includedSomewhere()) {
+                return "nothing in " + mainConf + " includes " + includeDir + ": add `include " + includeDir + "/*.conf;` to its http block";
+            }
+            return testInPlace(files, ourOld);
+        }
+        Path staging = Files.createTempDirectory(frontdoorDir, "system-test-");
+        Path copy = mainConf.resolveSibling(".berth-test-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".conf");
+        try {
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(includeDir)) {
+                for (Path p : ds) {
+                    if (ourOld.contains(p) || !Files.isRegularFile(p)) continue;
+                    Files.copy(p, staging.resolve(p.getFileName()));
+                }
+            }
+            Map<Path, NginxConfig.Rendered> byPath = new LinkedHashMap<>();
+            for (var e : files.entrySet()) {
+                Path target = staging.resolve(e.getKey());
+                Files.writeString(target, e.getValue().text());
+                byPath.put(target, e.getValue());
+            }
+            String glob = Path.of(include.group(2)).getFileName().toString();
+            String tested = main.substring(0, include.start(2)) + staging.resolve(glob) + main.substring(include.end(2));
+            PrivateFiles.writeAtomically(copy, tested.getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-r--r--"));
+            String refused = nginx.test(copy, null, null, byPath);
+            return refused == null ? null : refused.replace(staging.toString(), includeDir.toString()).replace(copy.toString(), mainConf.toString());
+        } finally {
+            Files.deleteIfExists(copy);
+            try (var walk = Files.walk(staging)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 
-    private boolean included() throws IOException {
+    /** The main file's `include DIR/GLOB;` of include_dir (group 2 the argument), or null. */
+    private Matcher includeOf(String main) {
+        Matcher m = INCLUDE.matcher(main);
+        while (m.find()) {
+            String arg = m.group(2);
+            Path dir = mainConf.getParent().resolve(arg).normalize().getParent();
+            if (includeDir.toAbsolutePath().normalize().equals(dir)) return m;
+        }
+        return null;
+    }
+
+    /**
+     * An include_dir included from a nested file: Berth's files are tested where they will live and
+     * taken back out when nginx refuses them (a moment in which a reload by someone else would read them).
+     */
+    private String testInPlace(Map<String, NginxConfig.Rendered> files, Set<Path> ourOld) throws IOException {
+        Map<Path, byte[]> before = ours();
+        Map<Path, NginxConfig.Rendered> byPath = new LinkedHashMap<>();
+        try {
+            for (Path old : ourOld) if (!files.containsKey(old.getFileName().toString())) Files.delete(old);
+            for (var e : files.entrySet()) {
+                Path target = includeDir.resolve(e.getKey());
+                PrivateFiles.writeAtomically(target, e.getValue().text().getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-r--r--"));
+                byPath.put(target, e.getValue());
+            }
+            return nginx.test(mainConf, null, null, byPath);
+        } finally {
+            restore(before);
+        }
+    }
+
+    private boolean includedSomewhere() throws IOException {
         CommandResult r = CommandRunner.local().run(Command.of(nginx.program().toString(), "-T", "-q", "-c", mainConf.toString())
                 .withOutput(Output.capturedWithErrors(4 * 1024 * 1024)).withTimeout(Duration.ofSeconds(30)));
-        return r.output().contains("# configuration file " + includeDir.resolve("berth.conf") + ":");
+        Matcher m = INCLUDE.matcher(r.output());
+        while (m.find()) {
+            Path arg = Path.of(m.group(2));
+            Path dir = (arg.isAbsolute() ? arg : mainConf.getParent().resolve(arg)).normalize().getParent();
+            if (includeDir.toAbsolutePath().normalize().equals(dir)) return true;
+        }
+        return false;
     }
 
     private Map<Path, byte[]> ours() throws IOException {

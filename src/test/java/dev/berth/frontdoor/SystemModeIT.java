@@ -13,12 +13,17 @@ import dev.berth.supervisor.Outcome;
 import dev.berth.supervisor.ProcessTree;
 import dev.berth.supervisor.Supervisor;
 import java.net.URI;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,8 +118,15 @@ class SystemModeIT {
         assertEquals(200, FrontDoorIT.status(systemPort, "localhost", "/"), "the system's own site still serves");
 
         String before = Files.readString(includeDir.resolve("berth-site-local.conf"));
-        FrontDoor.FrontDoorException e = assertThrows(FrontDoor.FrontDoorException.class,
-                () -> door.use(config("    nginx: proxy_pass_header;\n")));
+        // the refused files are tested on a staging copy: nothing in the live directory changes, not even for a moment
+        // (a reload by someone else in that moment would fail, or serve them)
+        FrontDoor.FrontDoorException e;
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            includeDir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            e = assertThrows(FrontDoor.FrontDoorException.class, () -> door.use(config("    nginx: proxy_pass_header;\n")));
+            WatchKey key = watch.poll(500, TimeUnit.MILLISECONDS);
+            assertEquals(List.of(), key == null ? List.of() : key.pollEvents().stream().map(ev -> ev.kind() + " " + ev.context()).toList());
+        }
         assertTrue(e.getMessage().startsWith("berth.yml:11: sites.local.nginx: nginx refused it: invalid number of arguments in \"proxy_pass_header\""), e.getMessage());
         assertEquals(before, Files.readString(includeDir.resolve("berth-site-local.conf")), "the previous file is back");
         assertEquals("# mine\n", Files.readString(includeDir.resolve("berth-notes.conf")), "a file Berth did not write is untouched");
@@ -128,5 +140,19 @@ class SystemModeIT {
         FrontDoor.FrontDoorException e = assertThrows(FrontDoor.FrontDoorException.class, () -> door.use(config("")));
         assertTrue(e.getMessage().contains("add `include " + includeDir + "/*.conf;` to its http block"), e.getMessage());
         assertTrue(Files.notExists(includeDir.resolve("berth.conf")), "nothing is left half-written");
+    }
+
+    @Test
+    void aDirectoryIncludedFromANestedFileWorksAndARefusalStillNamesItsLine() throws Exception {
+        Path nested = tmp.resolve("sites.conf");
+        Files.writeString(nested, "include " + includeDir + "/*.conf;\n");
+        Files.writeString(mainConf, Files.readString(mainConf).replace("include " + includeDir + "/*.conf;", "include sites.conf;"));
+        new ProcessBuilder("/usr/sbin/nginx", "-c", mainConf.toString(), "-s", "reload").start().waitFor();
+        door.use(config(""));
+        assertTrue(Files.exists(includeDir.resolve("berth-site-local.conf")));
+        String before = Files.readString(includeDir.resolve("berth-site-local.conf"));
+        FrontDoor.FrontDoorException e = assertThrows(FrontDoor.FrontDoorException.class, () -> door.use(config("    nginx: proxy_pass_header;\n")));
+        assertTrue(e.getMessage().startsWith("berth.yml:11: sites.local.nginx: nginx refused it"), e.getMessage());
+        assertEquals(before, Files.readString(includeDir.resolve("berth-site-local.conf")));
     }
 }
