@@ -2,7 +2,9 @@ package dev.berth.api;
 
 import dev.berth.config.BerthFile;
 import dev.berth.config.ConfigException;
+import dev.berth.config.SecretBox;
 import dev.berth.frontdoor.FrontDoor;
+import dev.berth.json.Json;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,10 +14,18 @@ import java.util.Map;
 public final class ProxyControllers {
     private final FrontDoor door;
     private final RequestConfigs configs;
+    private final SecretBox secrets;
 
-    public ProxyControllers(FrontDoor door, RequestConfigs configs) {
+    public ProxyControllers(FrontDoor door, RequestConfigs configs, SecretBox secrets) {
         this.door = door;
         this.configs = configs;
+        this.secrets = secrets;
+    }
+
+    /** Serves the file's sites, kept with the request's profile and (sealed) variables for the next daemon. */
+    private String use(BerthFile file, ApiServer.Request r) throws FrontDoor.FrontDoorException {
+        Map<String, String> vars = r.stringMap("variables");
+        return door.use(file, r.string("profile"), vars.isEmpty() ? null : secrets.sealText(Json.write(vars)));
     }
 
     /**
@@ -28,7 +38,7 @@ public final class ProxyControllers {
         BerthFile file = configs.load(r);
         if (!file.proxy().any()) return;
         try {
-            door.use(file);
+            use(file, r);
         } catch (FrontDoor.FrontDoorException e) {
             throw new ApiError(422, "PROXY_REFUSED", e.getMessage());
         }
@@ -38,7 +48,7 @@ public final class ProxyControllers {
         BerthFile file = configs.load(r);
         if (!file.proxy().any()) throw new ApiError(422, "NO_SITES", file.path() + " has no sites: (nothing for the front door to serve)");
         try {
-            return Map.of("message", door.use(file));
+            return Map.of("message", use(file, r));
         } catch (FrontDoor.FrontDoorException e) {
             throw new ApiError(422, "PROXY_REFUSED", e.getMessage());
         }
@@ -46,7 +56,7 @@ public final class ProxyControllers {
 
     Object show(ApiServer.Request r) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("source", door.source().map(Object::toString).orElse(null));
+        out.put("source", door.source().map(source -> source.config().toString()).orElse(null));
         out.put("nginx_pid", door.nginxPid().orElse(null));
         out.put("config", door.live().orElse(null));
         return out;
@@ -82,7 +92,7 @@ public final class ProxyControllers {
 
     Object status(ApiServer.Request r) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("source", door.source().map(Object::toString).orElse(null));
+        out.put("source", door.source().map(source -> source.config().toString()).orElse(null));
         out.put("nginx_pid", door.nginxPid().orElse(null));
         List<Map<String, Object>> sites = door.status().stream().map(Views::site).toList();
         out.put("sites", sites);

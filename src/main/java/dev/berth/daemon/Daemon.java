@@ -281,12 +281,12 @@ public final class Daemon {
                 CheckControllers checkApi = new CheckControllers(checks, checkRecords,
                         new PrometheusMetrics(checks, supervisor, backupCatalog, deployments), checkContext, requestConfigs);
                 Path portFile = home.dir().resolve("port");
-                ProxyControllers proxyApi = new ProxyControllers(frontDoor, requestConfigs);
+                ProxyControllers proxyApi = new ProxyControllers(frontDoor, requestConfigs, secrets);
                 ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, requestConfigs, appApi, deployApi, backupApi, checkApi, proxyApi));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 // the front door first: adopted instances of apps behind it are switched in as they are found
-                resumeFrontDoor(frontDoor, configs);
+                resumeFrontDoor(frontDoor, configs, secrets);
                 for (Outcome o : catalog.recoverAll()) LOG.info("recover " + o.app() + ": " + o.message());
                 frontDoor.refresh(); // what recovery found (or started) is what nginx sends to
                 // then what a killed daemon's unfinished replacement left, once nginx no longer sends to it (in the background)
@@ -310,13 +310,14 @@ public final class Daemon {
         }
     }
 
-    /** Serves again the sites of the berth.yml the previous daemon served (nginx itself kept running). */
-    private static void resumeFrontDoor(FrontDoor door, ConfigCache configs) {
-        door.source().ifPresent(file -> {
+    /** Serves again the sites of the berth.yml the previous daemon served, read as it read it (nginx itself kept running). */
+    private static void resumeFrontDoor(FrontDoor door, ConfigCache configs, SecretBox secrets) {
+        door.source().ifPresent(source -> {
             try {
-                door.resume(configs.load(file, Map.of()));
-            } catch (ConfigException e) {
-                LOG.warning("front door: cannot serve the sites of " + file + " again: " + e.getMessage());
+                Map<String, String> vars = source.sealedVariables() == null ? Map.of() : Json.readStringMap(secrets.openText(source.sealedVariables()));
+                door.resume(configs.load(source.config(), source.profile(), vars));
+            } catch (ConfigException | IOException e) {
+                LOG.warning("front door: cannot serve the sites of " + source.config() + " again: " + e.getMessage());
             }
         });
     }

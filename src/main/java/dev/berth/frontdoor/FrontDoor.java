@@ -82,11 +82,21 @@ public final class FrontDoor implements TrafficSwitch {
         void record(String site, String kind, String message);
     }
 
-    /** The berth.yml last applied (kept across daemons), or empty. */
-    public Optional<Path> source() {
+    /**
+     * The berth.yml last applied (kept across daemons) with the profile and the ${VAR} values it
+     * was read with, so that a restarted daemon reads it the same way. The variables come sealed
+     * by the caller (passwords, keys): never in clear on disk.
+     */
+    public record Source(Path config, String profile, String sealedVariables) { }
+
+    /** The berth.yml last applied, or empty. */
+    public Optional<Source> source() {
         try {
-            Object saved = Json.readMap(Files.readString(dir.resolve("source.json"))).get("config");
-            return saved instanceof String s ? Optional.of(Path.of(s)) : Optional.empty();
+            Map<String, Object> saved = Json.readMap(Files.readString(dir.resolve("source.json")));
+            return saved.get("config") instanceof String s
+                    ? Optional.of(new Source(Path.of(s), saved.get("profile") instanceof String p ? p : null,
+                            saved.get("variables") instanceof String v ? v : null))
+                    : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -105,6 +115,11 @@ public final class FrontDoor implements TrafficSwitch {
      * @return what changed, for the user
      */
     public synchronized String use(BerthFile next) throws FrontDoorException {
+        return use(next, null, null);
+    }
+
+    /** As {@link #use(BerthFile)}, for a file read with this profile and these (sealed) variables. */
+    public synchronized String use(BerthFile next, String profile, String sealedVariables) throws FrontDoorException {
         if (!next.proxy().any()) return "no sites";
         if (file != null && !file.path().equals(next.path()) && Files.exists(file.path())) {
             // two files' sites in one nginx would need one owner for each domain and port: one file owns the front door
@@ -116,8 +131,11 @@ public final class FrontDoor implements TrafficSwitch {
         try {
             String what = apply();
             supervisor.frontedBy(this, next.proxy().ports()); // only a file that went live sets the private ports
-            PrivateFiles.writeAtomically(dir.resolve("source.json"), Json.pretty(Map.of("config", next.path().toString()))
-                    .getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("config", next.path().toString());
+            if (profile != null) source.put("profile", profile);
+            if (sealedVariables != null) source.put("variables", sealedVariables);
+            PrivateFiles.writeAtomically(dir.resolve("source.json"), Json.pretty(source).getBytes(StandardCharsets.UTF_8));
             // a site with tls: acme and no certificate yet gets one now, not at the next hourly round
             if (next.proxy().sites().stream().anyMatch(s -> s.tls() instanceof ProxySpec.AcmeTls && certificates.held(s) == null)) {
                 Thread.ofVirtual().name("berth-certificates").start(this::renewDue);

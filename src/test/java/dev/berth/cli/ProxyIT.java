@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,23 +86,30 @@ class ProxyIT extends BerthIT {
                 proxy: { http_port: %d, drain: 2s }
                 sites:
                   local:
-                    domains: [localhost, 127.0.0.1]
+                    domains: [localhost, "${SITE_HOST}"]
                     routes:
                       /: { app: web }
                 """.formatted(httpPort));
-        berth.ok("start");
+        // a ${VAR} the CLI's shell had: the next daemon must read the served file with it again
+        Map<String, String> shell = Map.of("SITE_HOST", "127.0.0.1");
+        berth.ok(shell, "start");
         assertTrue(served().startsWith("hello from"), served());
         BerthRun.Result status = berth.ok("proxy", "status");
         assertTrue(status.out().contains("local") && status.out().contains(" up"), status.toString());
-        assertEquals(0, berth.run("proxy", "diff").exit(), "what is live is what berth.yml gives");
+        assertEquals(0, berth.run(shell, "proxy", "diff").exit(), "what is live is what berth.yml gives");
         assertTrue(berth.ok("proxy", "show").out().contains("server_name localhost 127.0.0.1;"));
+
+        assertFalse(Files.readString(berth.home.resolve("frontdoor/source.json")).contains("127.0.0.1"), "variables are kept sealed");
 
         ProcessHandle.of(berth.daemonPid()).orElseThrow().destroyForcibly();
         BerthRun.await("the daemon is gone", Duration.ofSeconds(10), () -> !berth.daemonAlive());
         assertTrue(served().startsWith("hello from"), "nginx and the apps outlive the daemon");
 
+        // a new daemon (started by the CLI), which took the front door back, read with the variables it was served with
+        BerthRun.Result resumed = berth.ok("proxy", "status");
+        assertTrue(resumed.out().contains("local") && resumed.out().contains(" up"), "the served file read with its variables again: " + resumed);
         try (LoadClient load = new LoadClient(URI.create("http://127.0.0.1:" + httpPort + "/"), 2)) {
-            berth.ok("reload", "web"); // a new daemon, which took the front door back
+            berth.ok(shell, "reload", "web");
             load.stop();
             assertEquals(List.of(), load.failures(), load.ok.get() + " requests answered 200");
         }
