@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info  # noqa: E402
+from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info, proc_has_tag  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_JS = os.path.join(HERE, "app.js")
@@ -180,9 +180,12 @@ class Ctx:
         self.nginx = e.get("BENCH_NGINX", "/usr/sbin/nginx")
         self.out_json = e["BENCH_OUT_JSON"]
         self.reloads = int(e.get("BENCH_RELOADS", "10"))
-        self.wrk_reps = int(e.get("BENCH_WRK_REPS", "3"))
-        self.wrk_s = int(e.get("BENCH_WRK_SECONDS", "10"))
+        self.wrk_reps = int(e.get("BENCH_WRK_REPS", "6"))
+        self.wrk_s = int(e.get("BENCH_WRK_SECONDS", "5"))
         self.wrk_threads = int(e.get("BENCH_WRK_THREADS", "2"))
+        # wrk alone on one CPU: one thread (BENCH_WRK_THREADS when set); BENCH_NO_PIN=1 shares every CPU
+        self.pinned_wrk_threads = int(e.get("BENCH_WRK_THREADS", "1"))
+        self.no_pin = e.get("BENCH_NO_PIN", "") not in ("", "0")
         self.wrk_conns = int(e.get("BENCH_WRK_CONNS", "50"))
         self.rollback_reps = int(e.get("BENCH_ROLLBACK_REPS", "3"))
         self.deadline = time.monotonic() + float(e.get("BENCH_BUDGET_S", "540"))
@@ -336,6 +339,20 @@ def measure_reloads(ctx, res):
 
 # ---- 2. throughput and p99 ---------------------------------------------------------------------
 
+def instance_pids(tag):
+    """The app instances of this run (they carry BENCH_TAG): PM2's are stopped by now."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit() and proc_has_tag(int(d), tag):
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    if APP_JS.encode() in f.read():
+                        out.append(int(d))
+            except OSError:
+                pass
+    return out
+
+
 WRK_RPS = re.compile(r"Requests/sec:\s+([0-9.]+)")
 WRK_P = re.compile(r"^\s+(50|75|90|99)%\s+([0-9.]+)(us|ms|s)\s*$", re.M)
 WRK_NON2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
@@ -343,10 +360,39 @@ WRK_SOCK = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), t
 WRK_REQS = re.compile(r"(\d+) requests in")
 
 
-def wrk(ctx, port, seconds):
-    cmd = ["wrk", "-t", str(ctx.wrk_threads), "-c", str(ctx.wrk_conns), "-d", f"{seconds}s", "--latency",
-           f"http://127.0.0.1:{port}/"]
-    r = subprocess.run(cmd, env=ctx.env(), capture_output=True, text=True, timeout=seconds + 30)
+def pin(pids, cpus):
+    """Every thread of each pid onto cpus (threads of their own: node has several)."""
+    for pid in pids:
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                os.sched_setaffinity(int(tid), cpus)
+            except OSError:
+                pass
+
+
+def with_workers(master):
+    """An nginx master and its workers."""
+    out = [master]
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == master:
+                        out.append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def wrk(ctx, port, seconds, cpus=None):
+    cmd = ["wrk", "-t", str(ctx.wrk_threads if cpus is None else ctx.pinned_wrk_threads), "-c", str(ctx.wrk_conns),
+           "-d", f"{seconds}s", "--latency", f"http://127.0.0.1:{port}/"]
+    r = subprocess.run(cmd, env=ctx.env(), capture_output=True, text=True, timeout=seconds + 30,
+                       preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     if r.returncode != 0:
         raise RuntimeError(f"wrk exited {r.returncode}: {r.stdout}\n{r.stderr}")
     out = r.stdout
@@ -397,24 +443,40 @@ http {{
     if h.instance_ports() != [app_port]:
         raise RuntimeError("the instance of web changed port")
     n = ctx.wrk_reps
-    log(f"throughput: wrk -t{ctx.wrk_threads} -c{ctx.wrk_conns} -d{ctx.wrk_s}s --latency, {n} runs each, "
-        f"berth's nginx (:{h.http_port}) and the hand-written one (:{ctx.hand_port}) in turn, to the app on :{app_port}")
-    for port in (h.http_port, ctx.hand_port):
-        wrk(ctx, port, 2)  # warm-up: workers, upstream keepalive, the app's JIT
-    runs = {"berth": [], "hand": []}
-    for i in range(n):
-        order = (("berth", h.http_port), ("hand", ctx.hand_port))
-        if i % 2:
-            order = order[::-1]
-        for k, port in order:
-            r = wrk(ctx, port, ctx.wrk_s)
-            runs[k].append(r)
-            log(f"  {k:5s} #{i}: {r['rps']:,.0f} req/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
-                f"non-2xx {r['non_2xx']}, socket errors {r['socket_errors']}")
-    # reference: the app itself, no proxy
-    direct = wrk(ctx, app_port, ctx.wrk_s)
+    # wrk on a CPU of its own, both nginx and the app on the others: on a small machine a load
+    # generator fighting the server for the same cores makes the figures scheduling luck (the same
+    # configuration measured 21,000-36,000 req/s in turn on 2 cores) instead of the proxies' cost
+    every = sorted(os.sched_getaffinity(0))
+    load_cpus = {every[-1]} if len(every) >= 2 and not ctx.no_pin else None
+    servers = with_workers(h.nginx_pid()) + with_workers(int(open(os.path.join(hd, "nginx.pid")).read().strip())) \
+        + instance_pids(ctx.tag)
+    if load_cpus:
+        pin(servers, set(every[:-1]))
+    log(f"throughput: wrk -t{ctx.wrk_threads if load_cpus is None else ctx.pinned_wrk_threads} -c{ctx.wrk_conns} "
+        f"-d{ctx.wrk_s}s --latency, {n} runs each, berth's nginx (:{h.http_port}) and the hand-written one "
+        f"(:{ctx.hand_port}) in turn, to the app on :{app_port}"
+        + (f"; wrk on CPU {every[-1]}, nginx and the app on CPU {','.join(map(str, every[:-1]))}" if load_cpus else "; not pinned"))
+    try:
+        for port in (h.http_port, ctx.hand_port):
+            wrk(ctx, port, 2, load_cpus)  # warm-up: workers, upstream keepalive, the app's JIT
+        runs = {"berth": [], "hand": []}
+        for i in range(n):
+            order = (("berth", h.http_port), ("hand", ctx.hand_port))
+            if i % 2:
+                order = order[::-1]
+            for k, port in order:
+                r = wrk(ctx, port, ctx.wrk_s, load_cpus)
+                runs[k].append(r)
+                log(f"  {k:5s} #{i}: {r['rps']:,.0f} req/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
+                    f"non-2xx {r['non_2xx']}, socket errors {r['socket_errors']}")
+        # reference: the app itself, no proxy
+        direct = wrk(ctx, app_port, ctx.wrk_s, load_cpus)
+    finally:
+        if load_cpus:
+            pin(servers, set(every))
     log(f"  direct to the app: {direct['rps']:,.0f} req/s, p99 {direct['p99_ms']:.2f} ms")
     res["throughput"] = {"app_port": app_port, "berth_port": h.http_port, "hand_port": ctx.hand_port,
+                         "pinned": {"wrk": sorted(load_cpus), "servers": every[:-1]} if load_cpus else None,
                          "hand_conf": open(conf).read(), "runs": runs, "direct": direct,
                          "berth_rps": median([r["rps"] for r in runs["berth"]]),
                          "hand_rps": median([r["rps"] for r in runs["hand"]]),

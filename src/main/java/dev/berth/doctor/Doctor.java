@@ -16,6 +16,8 @@ import java.net.ServerSocket;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +67,8 @@ public final class Doctor {
         for (Path p : places) out.addAll(disk(p));
         out.add(clock());
         out.add(firewall(proxy));
+        // nginx's workers run as www-data when Berth (or the system's nginx) starts them as root
+        out.addAll(staticFiles(proxy, isRoot() || "system".equals(proxy.nginx()) ? "www-data" : null));
         if (file != null) out.addAll(backupTools(file.backups()));
         out.add(unit());
         return out;
@@ -270,6 +274,82 @@ public final class Doctor {
                     : Finding.fail("backup tool " + e.getKey(), "not on PATH, and a backup of berth.yml needs it", e.getValue()));
         }
         return out;
+    }
+
+    /**
+     * Each static route's root, readable by nginx's workers: every directory above it searchable
+     * (x) by that user and the root itself readable (r, x). A 0700 home directory above a site's
+     * files is the usual 403.
+     *
+     * @param workerUser the workers' user, or null for this process's own
+     */
+    List<Finding> staticFiles(ProxySpec proxy, String workerUser) {
+        List<Finding> out = new ArrayList<>();
+        for (ProxySpec.Site site : proxy.sites()) {
+            for (ProxySpec.Route route : site.routes()) {
+                if (route.root() == null) continue;
+                String check = "static " + site.name() + " " + route.path();
+                Path root = route.root().toAbsolutePath().normalize();
+                if (!Files.isDirectory(root)) {
+                    out.add(Finding.warning(check, root + " does not exist (yet): nginx answers 404 until it does",
+                            "deploy the files, or fix sites." + site.name() + ".routes." + route.path() + ".static"));
+                    continue;
+                }
+                String who = workerUser == null ? "this user" : workerUser;
+                Path blocked = null;
+                boolean rootItself = false;
+                try {
+                    for (Path p = root; p != null; p = p.getParent()) {
+                        boolean self = p.equals(root);
+                        if (!allowed(p, workerUser, self)) {
+                            blocked = p;
+                            rootItself = self;
+                        }
+                    }
+                } catch (IOException e) {
+                    out.add(Finding.warning(check, "cannot read the permissions of " + root + ": " + e.getMessage(), null));
+                    continue;
+                }
+                if (blocked == null) {
+                    out.add(Finding.ok(check, root + " readable by " + who));
+                } else if (rootItself) {
+                    out.add(Finding.fail(check, root + " is not readable by " + who + " (nginx's workers): every request gets 403",
+                            "chmod -R o+rX " + root));
+                } else {
+                    out.add(Finding.fail(check, blocked + " (above " + root + ") cannot be entered by " + who
+                            + " (nginx's workers): every request gets 403", "chmod o+x " + blocked + ", or move the files out of it"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether user (null: this process) may enter p, and for the root itself also list it. */
+    private static boolean allowed(Path p, String user, boolean listToo) throws IOException {
+        if (user == null) return Files.isExecutable(p) && (!listToo || Files.isReadable(p));
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class);
+        Set<PosixFilePermission> perms = a.permissions();
+        PosixFilePermission x;
+        PosixFilePermission r;
+        if (a.owner().getName().equals(user)) {
+            x = PosixFilePermission.OWNER_EXECUTE;
+            r = PosixFilePermission.OWNER_READ;
+        } else if (a.group().getName().equals(user)) {
+            x = PosixFilePermission.GROUP_EXECUTE;
+            r = PosixFilePermission.GROUP_READ;
+        } else {
+            x = PosixFilePermission.OTHERS_EXECUTE;
+            r = PosixFilePermission.OTHERS_READ;
+        }
+        return perms.contains(x) && (!listToo || perms.contains(r));
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private Finding unit() {

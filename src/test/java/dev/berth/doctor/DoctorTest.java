@@ -10,8 +10,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,5 +76,35 @@ class DoctorTest {
             assertTrue(all.stream().anyMatch(x -> x.check().equals("disk " + tmp.resolve("backups"))), "each backup path's disk: " + all);
             assertEquals(2, Doctor.exitCode(all));
         }
+    }
+
+    @Test
+    void aStaticRootNginxsWorkersCannotReachFailsNamingTheDirectoryAndTheChmod() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home/deploy"));
+        Path dist = Files.createDirectories(home.resolve("dist"));
+        Path open = Files.createDirectories(tmp.resolve("srv/web"));
+        for (Path p : List.of(tmp, tmp.resolve("home"), dist, tmp.resolve("srv"), open)) Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------")); // a user's home, as adduser makes it
+        Files.writeString(tmp.resolve("berth.yml"), """
+                apps: {web: {run: ./web}}
+                sites: {s: {domains: [a.test], routes: {/app: {static: %s}, /: {static: %s}, /later: {static: %s}}}}
+                """.formatted(dist, open, tmp.resolve("not-yet")));
+        BerthFile f = new BerthFileLoader(Map.of(), tmp.resolve("logs")).load(tmp.resolve("berth.yml"), null);
+        // the workers' user: www-data, as when Berth runs as root (the ancestors of tmp must let it through too)
+        boolean reachable = true;
+        for (Path p = tmp.getParent(); p != null; p = p.getParent()) reachable &= Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE);
+        Assumptions.assumeTrue(reachable, "the temporary directory's parents are closed to others");
+        List<Finding> all = new Doctor(tmp, Path.of("/proc")).staticFiles(f.proxy(), "www-data");
+        Finding blocked = find(all, "static s /app");
+        assertEquals(Finding.State.FAIL, blocked.state(), blocked.toString());
+        assertTrue(blocked.detail().startsWith(home + " (above " + dist + ") cannot be entered by www-data"), blocked.toString());
+        assertEquals("chmod o+x " + home + ", or move the files out of it", blocked.fix());
+        assertEquals(Finding.State.OK, find(all, "static s /").state(), all.toString());
+        assertEquals(Finding.State.WARNING, find(all, "static s /later").state(), all.toString());
+
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(dist, PosixFilePermissions.fromString("rwx------"));
+        Finding unreadable = find(new Doctor(tmp, Path.of("/proc")).staticFiles(f.proxy(), "www-data"), "static s /app");
+        assertEquals("chmod -R o+rX " + dist, unreadable.fix(), unreadable.toString());
     }
 }
