@@ -146,6 +146,7 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/proxy/status", x::status);
         postWithConfig("/api/v1/proxy/apply", x::apply);
         postWithConfig("/api/v1/proxy/diff", x::diff);
+        post("/api/v1/proxy/stop", x::stop);
         get("/api/v1/heartbeats/{name}", r -> m.heartbeatUrl(r, "http://" + host + ":" + port()));
 
         server = HttpServer.create(new InetSocketAddress(host, port), 64);

@@ -54,6 +54,14 @@ public final class ProxyControllers {
         }
     }
 
+    Object stop(ApiServer.Request r) {
+        try {
+            return Map.of("message", door.takeDown());
+        } catch (FrontDoor.FrontDoorException e) {
+            throw new ApiError(500, "PROXY_STOP_FAILED", e.getMessage());
+        }
+    }
+
     Object show(ApiServer.Request r) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", door.source().map(source -> source.config().toString()).orElse(null));

@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** `berth proxy apply|show|diff|status`: the front door's nginx configuration and the upstreams behind it. */
+/** `berth proxy apply|show|diff|status|stop`: the front door's nginx configuration and the upstreams behind it. */
 final class ProxyCommand implements CliCommand {
     private final Spec spec = new Spec("proxy", "The front door: nginx generated from the sites: of a berth.yml.")
-            .subcommand(new Apply()).subcommand(new Show()).subcommand(new Diff()).subcommand(new Status());
+            .subcommand(new Apply()).subcommand(new Show()).subcommand(new Diff()).subcommand(new Status())
+            .subcommand(new Stop());
 
     @Override public Spec spec() {
         return spec;
@@ -131,6 +132,26 @@ final class ProxyCommand implements CliCommand {
             }
             Output.out(Output.table(List.of("SITE", "DOMAINS", "TLS", "PATH", "TO", "UPSTREAMS"), rows));
             return allUp ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    static final class Stop implements CliCommand {
+        private final Spec spec = new Spec("stop", "Stop serving the sites: nginx finishes what it serves (within proxy.drain) and exits.")
+                .details("  In system mode Berth's files come out of the include directory and the system's nginx reloads.",
+                        "  The apps behind the sites keep running on their private ports, unreachable from outside;",
+                        "  no later daemon brings the sites back until `berth proxy apply`, or a start or reload from",
+                        "  the berth.yml, serves them again.")
+                .json();
+
+        @Override public Spec spec() {
+            return spec;
+        }
+
+        @Override public int run(Parsed args) {
+            Map<String, Object> answer = CommandEnvironment.client().post("/api/v1/proxy/stop", Map.of());
+            if (args.flag("--json")) Output.json(answer);
+            else Output.out("ok     " + Reply.of(answer).string("message"));
+            return ExitCodes.OK;
         }
     }
 }

@@ -243,7 +243,7 @@ public final class FrontDoor implements TrafficSwitch {
         }
     }
 
-    /** Stops Berth's nginx (`berth proxy stop`, tests): what it serves finishes first, within the drain timeout. */
+    /** Stops Berth's nginx, keeping what it serves for the next start (tests): what it serves finishes first, within the drain timeout. */
     public synchronized void stop() throws IOException {
         if (nginx == null && Nginx.find().isEmpty()) return;
         try {
@@ -251,6 +251,29 @@ public final class FrontDoor implements TrafficSwitch {
         } catch (FrontDoorException e) {
             throw new IOException(e.getMessage());
         }
+    }
+
+    /**
+     * `berth proxy stop`: the sites stop being served (managed nginx exits once what it serves
+     * finishes within the drain timeout; in system mode Berth's files come out and the system's
+     * nginx reloads), and no later daemon brings them back. The apps behind them keep running on
+     * their private ports; `berth proxy apply`, or a start or reload from the berth.yml, serves
+     * them again.
+     */
+    public synchronized String takeDown() throws FrontDoorException {
+        Optional<Source> source = source();
+        if (file == null && source.isEmpty()) return "the front door serves nothing";
+        int sites = file == null ? 0 : file.proxy().sites().size();
+        try {
+            nginx().stop((file == null ? ProxySpec.NONE.drain() : file.proxy().drain()).plusSeconds(2));
+            Files.deleteIfExists(dir.resolve("source.json"));
+        } catch (IOException e) {
+            throw new FrontDoorException("the front door could not be stopped: " + e.getMessage());
+        }
+        file = null;
+        upstreams.clear();
+        return "stopped serving " + (sites == 0 ? "the sites" : sites + " site(s)") + " of "
+                + source.map(x -> x.config().toString()).orElse("berth.yml") + "; the apps behind them keep running";
     }
 
     // ---- certificates -----------------------------------------------------------------------------

@@ -122,6 +122,39 @@ class ProxyIT extends BerthIT {
         assertNotEquals(master, Long.parseLong(Files.readString(berth.home.resolve("frontdoor/nginx/nginx.pid")).strip()));
     }
 
+    @SuppressWarnings("unchecked")
+    @Test void proxyStopTakesTheSitesDownForGoodUntilTheyAreAppliedAgain() throws Exception {
+        berth.writeConfig("""
+                apps:
+                  web:
+                    script: $TESTAPPS/http_app.py
+                proxy: { http_port: %d, drain: 1s }
+                sites:
+                  local:
+                    domains: [localhost, 127.0.0.1]
+                    routes:
+                      /: { app: web }
+                """.formatted(httpPort));
+        berth.ok("start");
+        assertTrue(served().startsWith("hello from"));
+        assertTrue(berth.ok("proxy", "stop").out().startsWith("ok     stopped serving 1 site(s) of "));
+        assertEquals(null, BerthRun.httpGet(httpPort, "/"), "nothing listens on the public port");
+        assertTrue(berth.ok("proxy", "status").out().startsWith("no sites"));
+        assertEquals("running", berth.status().get(0).get("desired"), "the app behind it keeps running");
+        assertTrue(BerthRun.httpGet(((Number) ((List<Map<String, Object>>) berth.status().get(0).get("instances")).get(0).get("port")).intValue(), "/").startsWith("hello from"));
+
+        // a new daemon does not bring the sites back, nor does its watch restart nginx
+        ProcessHandle.of(berth.daemonPid()).orElseThrow().destroyForcibly();
+        BerthRun.await("the daemon is gone", Duration.ofSeconds(10), () -> !berth.daemonAlive());
+        assertTrue(berth.ok("proxy", "status").out().startsWith("no sites"));
+        Thread.sleep(6_000); // past one round of the daemon's nginx watch (5 s)
+        assertEquals(null, BerthRun.httpGet(httpPort, "/"));
+        assertEquals("ok     the front door serves nothing", berth.ok("proxy", "stop").out().strip());
+
+        berth.ok("proxy", "apply");
+        assertTrue(served().startsWith("hello from"), "served again");
+    }
+
     @Test void aSiteNginxRefusesNamesItsLineAndChangesNothing() throws Exception {
         String good = """
                 apps:
