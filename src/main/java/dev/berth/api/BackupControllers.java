@@ -4,6 +4,7 @@ import dev.berth.backup.BackupReconciler;
 import dev.berth.backup.BackupRun;
 import dev.berth.backup.BackupService;
 import dev.berth.backup.RestoreRecord;
+import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.config.SecretBox;
 import dev.berth.files.Names;
@@ -34,6 +35,22 @@ public final class BackupControllers {
         this.service = service;
         this.catalog = catalog;
         this.configs = configs;
+    }
+
+    /** GET /api/v1/backups/sources: what the dashboard can back up, verify and restore, with the file that declares each. */
+    Object sources(ApiServer.Request r) {
+        List<Object> out = new ArrayList<>();
+        configs.known().forEach((path, file) -> {
+            for (BackupSpec b : file.backups()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", b.name());
+                m.put("kind", b.source().getClass().getSimpleName().toLowerCase());
+                m.put("config", path.toString());
+                m.put("schedule", b.schedule());
+                out.add(m);
+            }
+        });
+        return Map.of("sources", out);
     }
 
     /** POST /api/v1/backups/run: {config, names, variables}; returns when every named backup is done or failed. */

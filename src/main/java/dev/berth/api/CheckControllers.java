@@ -203,6 +203,17 @@ public final class CheckControllers {
         return Map.of("id", id, "target", target, "until", Instant.ofEpochMilli(until).toString());
     }
 
+    /** GET /api/v1/checks/{name}/uptime: the last 24 hours and 30 days, a bucket each, for uptime bars. */
+    Object uptime(ApiServer.Request r) {
+        String name = Names.requireListed("check", "run by the daemon", r.param(0), scheduler.checks().stream().map(v -> v.spec().name()).toList());
+        long now = System.currentTimeMillis();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("hours", store.uptimeBuckets(name, true, 24, now).stream().map(Views::bucket).toList());
+        out.put("days", store.uptimeBuckets(name, false, 30, now).stream().map(Views::bucket).toList());
+        return out;
+    }
+
     /** GET /api/v1/silences: those in force. */
     Object silences(ApiServer.Request r) {
         List<Object> out = new ArrayList<>();

@@ -37,6 +37,30 @@ public final class RequestConfigs {
         if (p.isAbsolute() && Files.isRegularFile(p)) checks.watch(p, r.stringMap("variables"));
     }
 
+    /**
+     * The variables a berth.yml the daemon already watches is read with, or null for a file it
+     * does not know. A dashboard session may act only on those: it cannot point the daemon at
+     * another file (whose run: lines would run), and it has no shell whose variables to send.
+     */
+    Map<String, String> knownVariables(String config) {
+        if (checks == null || config == null) return null;
+        return checks.watchedFiles().get(Path.of(config).toAbsolutePath().normalize());
+    }
+
+    /** Every berth.yml the daemon watches, read as it is read there; a file that no longer loads is left out. */
+    Map<Path, BerthFile> known() {
+        Map<Path, BerthFile> out = new java.util.LinkedHashMap<>();
+        if (checks == null) return out;
+        checks.watchedFiles().forEach((p, vars) -> {
+            try {
+                out.put(p, cache.load(p, vars));
+            } catch (ConfigException e) {
+                // the check scheduler reports it
+            }
+        });
+        return out;
+    }
+
     /** The file the request names, as it is now (the caller has checked that it names one). */
     BerthFile load(ApiServer.Request r) throws ConfigException {
         return cache.load(Path.of(r.string("config")), r.string("profile"), r.stringMap("variables"));

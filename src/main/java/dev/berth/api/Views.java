@@ -43,6 +43,7 @@ public final class Views {
         m.put("command", a.command());
         m.put("cwd", a.cwd());
         m.put("log_files", a.logFiles());
+        m.put("env_keys", a.envKeys());
         List<Object> is = new ArrayList<>();
         for (InstanceStatus i : a.instances()) is.add(instance(i));
         m.put("instances", is);
@@ -102,6 +103,14 @@ public final class Views {
         out.put("ok", ok);
         out.put("results", list);
         return out;
+    }
+
+    static Map<String, Object> bucket(CheckRecords.Bucket b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", Instant.ofEpochMilli(b.at()).toString());
+        m.put("ok", b.ok());
+        m.put("total", b.total());
+        return m;
     }
 
     /** A check as GET /api/v1/checks lists it (its since, last run and uptime are added there). */

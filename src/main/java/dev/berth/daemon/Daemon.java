@@ -3,6 +3,16 @@ package dev.berth.daemon;
 import dev.berth.alert.AlertRouter;
 import dev.berth.alert.ChannelSender;
 import dev.berth.api.ApiServer;
+import dev.berth.access.AuditLog;
+import dev.berth.access.LoginThrottle;
+import dev.berth.access.Logins;
+import dev.berth.access.PasswordHasher;
+import dev.berth.access.Sessions;
+import dev.berth.access.UsersFile;
+import dev.berth.api.LogControllers;
+import dev.berth.api.WebAccess;
+import dev.berth.dashboard.DashboardAssets;
+import dev.berth.dashboard.LoginTickets;
 import dev.berth.api.ProxyControllers;
 import dev.berth.frontdoor.FrontDoor;
 import dev.berth.api.AppControllers;
@@ -281,8 +291,14 @@ public final class Daemon {
                 CheckControllers checkApi = new CheckControllers(checks, checkRecords,
                         new PrometheusMetrics(checks, supervisor, backupCatalog, deployments), checkContext, requestConfigs);
                 Path portFile = home.dir().resolve("port");
+                // the dashboard: named users (users.json, `berth user`), sessions in memory, every POST in audit.log
+                Sessions sessions = new Sessions(Clock.systemUTC());
+                WebAccess web = new WebAccess(token, new Logins(new UsersFile(home.dir(), PasswordHasher.owasp()), sessions,
+                        new LoginThrottle(Clock.systemUTC())), sessions, new LoginTickets(Clock.systemUTC()), AuditLog.in(home.dir()), Clock.systemUTC());
+                DashboardAssets assets = new DashboardAssets();
                 ProxyControllers proxyApi = new ProxyControllers(frontDoor, requestConfigs, secrets);
-                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, requestConfigs, appApi, deployApi, backupApi, checkApi, proxyApi));
+                ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, requestConfigs, appApi, deployApi, backupApi, checkApi, proxyApi,
+                        new LogControllers(supervisor, deployments)).withDashboard(web, assets));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 // the front door first: adopted instances of apps behind it are switched in as they are found

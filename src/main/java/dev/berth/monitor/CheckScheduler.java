@@ -90,6 +90,13 @@ public final class CheckScheduler implements AutoCloseable {
     private long runs;
     private final Thread loop;
     private volatile boolean closed;
+    /** The watched berth.yml files with the variables each is read with (a copy). */
+    public Map<Path, Map<String, String>> watchedFiles() {
+        synchronized (watched) {
+            return new LinkedHashMap<>(watched);
+        }
+    }
+
     /** A file was (re)watched: read it now rather than at the next reload. */
     private volatile boolean dirty;
     private boolean resumed;

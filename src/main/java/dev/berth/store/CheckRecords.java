@@ -166,6 +166,33 @@ public final class CheckRecords {
         });
     }
 
+    /** One hour's or day's good and total runs; at is the bucket's start (epoch millis). */
+    public record Bucket(long at, long ok, long total) { }
+
+    /** The last n hour buckets (byHour) or day buckets of a check, oldest first, missing ones as 0 of 0. */
+    public List<Bucket> uptimeBuckets(String name, boolean byHour, int n, long now) {
+        long size = byHour ? HOUR : DAY;
+        long last = now / size;
+        Map<Long, long[]> found = new HashMap<>();
+        store.withConnection(db -> {
+            try (PreparedStatement ps = db.prepareStatement(byHour ? "SELECT hour, ok, total FROM uptime_hours WHERE name=? AND hour > ?"
+                    : "SELECT day, ok, total FROM uptime_days WHERE name=? AND day > ?")) {
+                ps.setString(1, name);
+                ps.setLong(2, last - n);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) found.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+            return null;
+        });
+        List<Bucket> out = new ArrayList<>();
+        for (long b = last - n + 1; b <= last; b++) {
+            long[] c = found.getOrDefault(b, new long[2]);
+            out.add(new Bucket(b * size, c[0], c[1]));
+        }
+        return out;
+    }
+
     public long addAlert(long at, String subject, String state, String value, String threshold, Long since, String message,
                          String delivery, String channels, String error) {
         return store.withConnection(db -> {

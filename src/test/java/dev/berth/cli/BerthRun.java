@@ -69,6 +69,15 @@ final class BerthRun implements AutoCloseable {
     }
 
     Result run(Map<String, String> extraEnv, String... args) {
+        return run(extraEnv, Path.of("/dev/null"), args);
+    }
+
+    /** Runs with stdin read from a file (a password for --password-stdin). */
+    Result runWithInput(Path stdin, String... args) {
+        return run(Map.of(), stdin, args);
+    }
+
+    private Result run(Map<String, String> extraEnv, Path stdin, String... args) {
         try {
             List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "dev.berth.cli.Main"));
@@ -80,7 +89,7 @@ final class BerthRun implements AutoCloseable {
             Path out = Files.createTempFile(scratch, "out", ".txt");
             Path err = Files.createTempFile(scratch, "err", ".txt");
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
             Process p = pb.start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
