@@ -192,6 +192,41 @@ class SecurityIT {
         }
     }
 
+    @Test void noGetRouteAnswersAPlantedSecret() throws Exception {
+        String inEnvFile = "planted-env-file-value-7731";
+        String inWebhook = "planted-webhook-key-5519";
+        Files.writeString(berth.project.resolve("app.env"), "FILE_SECRET=" + inEnvFile + "\n");
+        Files.writeString(berth.project.resolve("alerts.env"), "HOOK=https://hooks.example.test/send?key=" + inWebhook + "\n");
+        berth.writeConfig("""
+                apps:
+                  web:
+                    script: $TESTAPPS/http_app.py
+                    port: %d
+                    env_file: app.env
+                    env: { MY_SETTING: %s }
+                checks:
+                  home: { http: "http://127.0.0.1:1/", interval: 1s }
+                alerts:
+                  env_file: alerts.env
+                  channels:
+                    ops: { slack: "${HOOK}" }
+                """.formatted(BerthRun.freePort(), SECRET));
+        berth.ok("start");
+        berth.run("check"); // the checks ran (and the failing one alerted) at least once
+        String token = token();
+        java.util.List<String> routes = registeredRoutes();
+        int gets = 0;
+        for (String route : routes) {
+            if (!route.startsWith("GET ")) continue;
+            gets++;
+            Reply r = call(route.substring(4), token);
+            for (String secret : new String[] {SECRET, inEnvFile, inWebhook, token}) {
+                assertFalse(r.body().contains(secret), route + " answers a secret: " + r.body());
+            }
+        }
+        assertTrue(gets > 25, "GET routes found: " + gets);
+    }
+
     @Test void envValuesNeverAppearInStatusOrDescribe() throws Exception {
         startApp();
         // A restart with a changed value records an env change: its keys, not its values.
