@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigProblem;
-import dev.berth.access.IpAllowList;
 import dev.berth.access.Principal;
 import dev.berth.dashboard.DashboardAssets;
 import dev.berth.files.Names;
@@ -99,8 +98,6 @@ public final class ApiServer implements AutoCloseable {
     /** The dashboard's sessions and the audit log; null: the token only (tests of the route table). */
     private WebAccess web;
     private DashboardAssets assets;
-    /** The admin listener's allow-list; null: everyone who reaches the address (127.0.0.1 by default). */
-    private IpAllowList allowList;
 
     public ApiServer(String host, int port, String token, RequestConfigs configs, AppControllers c, DeployControllers d, BackupControllers b,
                      CheckControllers m, ProxyControllers x, LogControllers l) throws IOException {
@@ -260,14 +257,8 @@ public final class ApiServer implements AutoCloseable {
         return true;
     }
 
-    private void dispatch(HttpExchange ex) throws IOException {
+    void dispatch(HttpExchange ex) throws IOException {
         InetAddress from = ex.getRemoteAddress().getAddress();
-        if (allowList != null && !allowList.allows(from)) { // outside the admin listener's allow-list: nothing but a 403
-            try (ex) {
-                ex.sendResponseHeaders(403, -1);
-            }
-            return;
-        }
         if (assets != null && assets.answer(ex)) return;
         if (dispatchPublic(ex)) return;
         try (ex) {

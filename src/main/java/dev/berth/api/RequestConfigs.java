@@ -48,7 +48,7 @@ public final class RequestConfigs {
     }
 
     /** Every berth.yml the daemon watches, read as it is read there; a file that no longer loads is left out. */
-    Map<Path, BerthFile> known() {
+    public Map<Path, BerthFile> known() {
         Map<Path, BerthFile> out = new java.util.LinkedHashMap<>();
         if (checks == null) return out;
         checks.watchedFiles().forEach((p, vars) -> {

@@ -13,11 +13,12 @@ import java.util.Optional;
  * @param checks  its checks and the built-in ones (host, every app, every scheduled backup)
  * @param alerts  where alerts go
  * @param proxy   the front door and its sites
+ * @param admin   the dashboard's second listener, if any
  */
 public record BerthFile(Path path, List<AppSpec> apps, List<Path> inputs, List<BackupSpec> backups, List<CheckSpec> checks, AlertsSpec alerts,
-                        ProxySpec proxy) {
+                        ProxySpec proxy, AdminSpec admin) {
     public BerthFile(Path path, List<AppSpec> apps) {
-        this(path, apps, List.of(path), List.of(), List.of(), AlertsSpec.NONE, ProxySpec.NONE);
+        this(path, apps, List.of(path), List.of(), List.of(), AlertsSpec.NONE, ProxySpec.NONE, AdminSpec.NONE);
     }
 
     public Optional<CheckSpec> check(String name) {
@@ -35,6 +36,6 @@ public record BerthFile(Path path, List<AppSpec> apps, List<Path> inputs, List<B
     /** This file with one app replaced by another of the same name. */
     public BerthFile withApp(AppSpec replacement) {
         List<AppSpec> out = apps.stream().map(a -> a.name().equals(replacement.name()) ? replacement : a).toList();
-        return new BerthFile(path, out, inputs, backups, checks, alerts, proxy);
+        return new BerthFile(path, out, inputs, backups, checks, alerts, proxy, admin);
     }
 }

@@ -77,7 +77,7 @@ public final class BerthFileLoader {
         inputs.add(path);
         for (Path p : reading.file.envFilesRead) if (!inputs.contains(p)) inputs.add(p);
         return new BerthFile(path, List.copyOf(apps), List.copyOf(inputs), List.copyOf(reading.backups.backups), List.copyOf(reading.checks),
-                reading.alerts, reading.proxy);
+                reading.alerts, reading.proxy, reading.admin);
     }
 
     static final String TIMESTAMP_EXPECTED = "expected true, false or a java.time DateTimeFormatter pattern like \"yyyy-MM-dd HH:mm:ss\"";
@@ -106,6 +106,7 @@ public final class BerthFileLoader {
         List<CheckSpec> checks = List.of();
         AlertsSpec alerts = AlertsSpec.NONE;
         ProxySpec proxy = ProxySpec.NONE;
+        AdminSpec admin = AdminSpec.NONE;
 
         Reading(Path file, String profile, Path baseDir, Map<Path, Path> envFileCopies) {
             this.problems = new Problems(file);
@@ -160,6 +161,8 @@ public final class BerthFileLoader {
             NodeTuple proxyEntry = entries.get("proxy");
             proxy = new ProxySection(file, apps).proxy(proxyEntry == null || YamlSource.isNull(proxyEntry.getValueNode()) ? null
                     : proxyEntry.getValueNode(), sitesNode);
+            NodeTuple adminEntry = entries.get("admin");
+            admin = new AdminSection(file).admin(adminEntry == null || YamlSource.isNull(adminEntry.getValueNode()) ? null : adminEntry.getValueNode(), proxy);
             ChecksSection checksSection = new ChecksSection(file, backups.backups, proxy);
             NodeTuple monitorEntry = entries.get("monitor");
             ChecksSection.MonitorDefaults monitor = checksSection.monitor(monitorEntry == null || YamlSource.isNull(monitorEntry.getValueNode())

@@ -76,7 +76,7 @@ final class ProxySection extends FieldReader {
         if (Integer.parseInt(m.group(1)) == 0) throw invalid("expected a rate above 0, like 10/s or 600/m", s);
         return Integer.parseInt(m.group(1)) + "r/" + m.group(2).charAt(0);
     });
-    private static final Kind<String> ADDRESS = new Kind<>("expected an IP address or a CIDR like 10.0.0.0/8", s -> {
+    static final Kind<String> ADDRESS = new Kind<>("expected an IP address or a CIDR like 10.0.0.0/8", s -> {
         String a = s.strip();
         int slash = a.indexOf('/');
         String ip = slash < 0 ? a : a.substring(0, slash);

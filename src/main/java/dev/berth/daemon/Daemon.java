@@ -9,6 +9,9 @@ import dev.berth.access.Logins;
 import dev.berth.access.PasswordHasher;
 import dev.berth.access.Sessions;
 import dev.berth.access.UsersFile;
+import dev.berth.api.AdminListener;
+import dev.berth.config.AdminSpec;
+import dev.berth.config.BerthFile;
 import dev.berth.api.LogControllers;
 import dev.berth.api.WebAccess;
 import dev.berth.dashboard.DashboardAssets;
@@ -312,6 +315,8 @@ public final class Daemon {
                 // restarts, reloads, stops, restores and drills the previous daemon was in the middle of
                 new InterruptedOperations(operations, store, supervisor, reconciler, configs, secrets).settle();
                 api.start();
+                AdminListener admin = new AdminListener(api, frontDoor::certificateFiles);
+                Thread.ofVirtual().name("berth-admin").start(() -> watchAdmin(admin, requestConfigs, stopped));
                 publish(api, portFile, info);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(closed), "berth-shutdown"));
                 stopped.await();
@@ -336,6 +341,19 @@ public final class Daemon {
                 LOG.warning("front door: cannot serve the sites of " + source.config() + " again: " + e.getMessage());
             }
         });
+    }
+
+    /** The admin: listener of the first watched berth.yml that has one, opened, moved or closed as the files change. */
+    private static void watchAdmin(AdminListener admin, RequestConfigs configs, CountDownLatch stopped) {
+        try {
+            do {
+                admin.use(configs.known().values().stream().map(BerthFile::admin).filter(AdminSpec::any).findFirst().orElse(AdminSpec.NONE));
+            } while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            admin.close();
+        }
     }
 
     /** nginx outlives the daemon, but if it dies the daemon starts it again; certificates due are ordered every 10 minutes. */

@@ -278,6 +278,13 @@ public final class FrontDoor implements TrafficSwitch {
 
     // ---- certificates -----------------------------------------------------------------------------
 
+    /** The certificate chain and key files a TLS site serves now (the admin listener serves them too), or empty. */
+    public synchronized Optional<Path[]> certificateFiles(String siteName) {
+        if (file == null) return Optional.empty();
+        return file.proxy().sites().stream().filter(s -> s.name().equals(siteName)).findFirst().map(certificates::forSite)
+                .map(c -> new Path[] {c.chain(), c.key()});
+    }
+
     public record CertificateState(String site, List<String> domains, String kind, String notAfter, Long daysLeft, String subject,
                                    String lastError, String nextAttempt) { }
 

@@ -116,10 +116,10 @@ class ReferenceTest {
         ReferenceSchema schema = ReferenceSchema.load();
         assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*",
                         "backups.*.offsite", "checks.*", "monitor", "monitor.cpu", "monitor.memory", "monitor.swap", "monitor.load", "monitor.disk",
-                        "monitor.inodes", "monitor.restarts", "proxy", "proxy.acme", "sites.*", "sites.*.tls", "sites.*.routes.*", "alerts", "alerts.maintenance.*",
+                        "monitor.inodes", "monitor.restarts", "proxy", "proxy.acme", "admin", "admin.tls", "sites.*", "sites.*.tls", "sites.*.routes.*", "alerts", "alerts.maintenance.*",
                         "alerts.channels.*"),
                 schema.levels());
-        assertEquals(List.of("apps", "backups", "checks", "monitor", "proxy", "sites", "alerts"), schema.keys(""));
+        assertEquals(List.of("apps", "backups", "checks", "monitor", "proxy", "admin", "sites", "alerts"), schema.keys(""));
         assertEquals(Set.of("app", "static", "spa", "websockets", "body_limit", "rate_limit", "burst", "allow", "nginx"),
                 Set.copyOf(schema.keys("sites.*.routes.*")));
         assertEquals(Set.of("postgres", "mysql", "mongo", "sqlite", "redis", "dir", "host", "port", "user", "env_file", "to", "compress", "schedule",
