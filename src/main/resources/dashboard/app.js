@@ -212,13 +212,13 @@
     svg.append(s('path', { class: 'line', d: 'M' + xy.map((p) => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join('L') }));
     return svg;
   }
-  function chart(series, unit, fmt) {
+  function chart(series, unit, fmt, floor) {
     const W = 600; const H = 180; const L = 48; const B = 18;
     const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none' });
     const all = series.flatMap((x) => x.points);
     if (all.length < 2) { svg.append(s('text', { x: W / 2 - 30, y: H / 2 }, t('noData'))); return svg; }
     const t0 = Math.min(...all.map((p) => p[0])); const t1 = Math.max(...all.map((p) => p[0]));
-    const max = Math.max(...all.map((p) => (p[2] ?? p[1])), 1e-9) * 1.1;
+    const max = Math.max(...all.map((p) => (p[2] ?? p[1])) * 1.1, floor || 1e-9);
     const X = (v) => L + ((v - t0) / Math.max(t1 - t0, 1)) * (W - L - 4);
     const Y = (v) => H - B - (v / max) * (H - B - 6);
     svg.append(s('line', { class: 'axis', x1: L, y1: H - B, x2: W, y2: H - B }));
@@ -234,10 +234,10 @@
     svg.append(s('title', {}, unit));
     return svg;
   }
-  /** {name: points} for every series under prefix over the range ("-1h", "-24h", "-7d"). */
-  async function series(prefix, from) {
+  /** {name: points} for every series under prefix (whole segments: app/web, host, check/NAME) over the range ("-1h", "-24h", "-7d"). */
+  async function series(prefix, from, points) {
     try {
-      const r = await get('/api/v1/series?prefix=' + enc(prefix) + '&from=' + enc(from || '-1h'));
+      const r = await get('/api/v1/series?prefix=' + enc(prefix) + '&from=' + enc(from || '-1h') + (points ? '&points=' + points : ''));
       const out = {};
       for (const x of r.series || []) out[x.name] = x.points || [];
       return out;
@@ -260,7 +260,7 @@
       async refresh() {
         const [apps, checks, deploys, backups, alerts, host] = await Promise.all([
           get('/api/v1/apps'), get('/api/v1/checks'), get('/api/v1/deployments?limit=100'), get('/api/v1/backups'),
-          get('/api/v1/alerts?limit=200'), series('host.', '-1h')]);
+          get('/api/v1/alerts?limit=200'), series('host', '-1h', 60)]);
         const byName = Object.fromEntries(checks.checks.map((c) => [c.name, c]));
         const tile = (label, check, key, fmt) => {
           const c = byName[check];
@@ -268,11 +268,11 @@
           return h('div', { class: 'tile', 'data-tile': check },
             h('div', { class: 'k' }, label, ' ', c ? state(c.state) : ''),
             h('div', { class: 'v' }, c && c.value !== null ? fmt(c.value) : '-'),
-            sparkline(pts, key === 'host.load1' ? null : 100));
+            sparkline(pts, key === 'host/load1' ? null : 100));
         };
-        const t2 = [tile(t('cpu'), 'host:cpu', 'host.cpu', pct), tile(t('memory'), 'host:memory', 'host.mem', pct),
-          tile(t('disk'), 'host:disk', 'host.disk', pct), tile(t('load'), 'host:load', 'host.load1', (v) => Number(v).toFixed(2))];
-        if (byName['host:gpu']) t2.push(tile(t('gpu'), 'host:gpu', 'host.gpu', pct));
+        const t2 = [tile(t('cpu'), 'host:cpu', 'host/cpu', pct), tile(t('memory'), 'host:memory', 'host/mem', pct),
+          tile(t('disk'), 'host:disk', 'host/disk', pct), tile(t('load'), 'host:load', 'host/load1', (v) => Number(v).toFixed(2))];
+        if (byName['host:gpu']) t2.push(tile(t('gpu'), 'host:gpu', 'host/gpu', pct));
         const counts = { OK: 0, WARNING: 0, CRITICAL: 0 };
         checks.checks.forEach((c) => { counts[c.state] = (counts[c.state] || 0) + 1; });
         t2.push(h('div', { class: 'tile' }, h('div', { class: 'k' }, t('checks'), ' ', state(checks.health)),
@@ -281,7 +281,7 @@
 
         const lastDeploy = {};
         for (const d of deploys.deployments) if (!lastDeploy[d.app]) lastDeploy[d.app] = d;
-        const appSeries = await Promise.all(apps.apps.map((a) => series('app.' + a.name + '.', '-1h')));
+        const appSeries = await Promise.all(apps.apps.map((a) => series('app/' + a.name, '-1h', 60)));
         if (apps.apps.length === 0) {
           appsBox.replaceChildren(h('p', { class: 'muted' }, t('noApps')));
         } else {
@@ -290,7 +290,7 @@
               h('th', { class: 'hide-phone' }, t('lastDeploy')))),
             h('tbody', {}, apps.apps.map((a, i) => {
               const sr = appSeries[i];
-              const cpu = sumSeries(sr, '.cpu'); const mem = sumSeries(sr, '.rss');
+              const cpu = sumSeries(sr, '/cpu'); const mem = sumSeries(sr, '/rss');
               const d = lastDeploy[a.name];
               return h('tr', { class: 'click', 'data-app': a.name, onclick: () => { location.hash = '#/app/' + enc(a.name); } },
                 h('td', {}, h('a', { href: '#/app/' + enc(a.name) }, a.name)),
@@ -350,11 +350,13 @@
     }
     const logs = logPanel(name);
     root.append(head, actions, outcome, table, h('h2', {}, t('charts')), ranges, charts, logs.el, h('h2', {}, t('events')), events, env);
+    let hadData = false;
     async function drawCharts() {
-      const sr = await series('app.' + name + '.', range);
-      const cpu = Object.entries(sr).filter(([k]) => k.endsWith('.cpu')).map(([k, points]) => ({ name: k, points }));
-      const mem = Object.entries(sr).filter(([k]) => k.endsWith('.rss')).map(([k, points]) => ({ name: k, points }));
-      charts.replaceChildren(h('div', { class: 'panel' }, h('div', { class: 'muted' }, t('cpu') + ' %'), chart(cpu, '%', (v) => v.toFixed(0) + '%')),
+      const sr = await series('app/' + name, range, 300);
+      hadData = Object.values(sr).some((p) => p.length >= 2);
+      const cpu = Object.entries(sr).filter(([k]) => k.endsWith('/cpu')).map(([k, points]) => ({ name: k, points }));
+      const mem = Object.entries(sr).filter(([k]) => k.endsWith('/rss')).map(([k, points]) => ({ name: k, points }));
+      charts.replaceChildren(h('div', { class: 'panel' }, h('div', { class: 'muted' }, t('cpu') + ' %'), chart(cpu, '%', (v) => v.toFixed(0) + '%', 5)),
         h('div', { class: 'panel' }, h('div', { class: 'muted' }, t('memory')), chart(mem, 'bytes', bytes)));
     }
     let drawn = 0;
@@ -371,7 +373,7 @@
         events.replaceChildren(ev.events.length === 0 ? h('p', { class: 'muted' }, t('none')) : h('table', {}, h('tbody', {}, ev.events.slice(0, 50).map((e) =>
           h('tr', {}, h('td', {}, time(e.at_ms)), h('td', {}, e.instance ?? ''), h('td', {}, e.kind), h('td', { class: 'wrap' }, e.message))))));
         env.replaceChildren(h('div', { class: 'muted' }, t('envKeys')), h('div', {}, (a.env_keys || []).join('  ') || t('none')));
-        if (Date.now() - drawn > 30000) { drawn = Date.now(); drawCharts(); }
+        if (Date.now() - drawn > 30000 || !hadData) { drawn = Date.now(); drawCharts(); }
         logs.instances(a.instances.map((i) => i.index));
       },
     };
@@ -458,10 +460,13 @@
     const root = h('div', {});
     const logBox = h('div', {});
     let shownLog = null;
+    let running = true;
     return {
       el: root,
+      fast: () => running,
       async refresh() {
         const d = await get('/api/v1/deployments/' + enc(id));
+        running = d.state === 'running';
         root.replaceChildren(h('h1', {}, '#' + d.id, ' ', d.app, ' ', state(d.state)),
           h('div', { class: 'muted' }, d.kind, ' ', d.release || '', d.previous_release ? ' ← ' + d.previous_release : '', ' — ', time(d.started_at_ms), ' — ', d.who || ''),
           d.message ? h('div', { class: 'outcome ' + (d.state === 'succeeded' ? 'good' : d.state === 'failed' || d.state === 'rolled_back' ? 'bad' : '') }, d.message) : '',
@@ -542,9 +547,9 @@
       },
     };
     async function drawLatency() {
-      const sr = await series('check.' + open + '.', '-24h');
+      const sr = await series('check/' + open, '-24h', 300);
       chartBox.replaceChildren(h('div', { class: 'panel' }, h('div', { class: 'muted' }, open, ' — ', t('latency')),
-        chart(Object.entries(sr).map(([name, points]) => ({ name, points })), 'ms', (v) => v.toFixed(0) + ' ms')));
+        chart(Object.entries(sr).map(([name, points]) => ({ name, points })), 'ms', (v) => v.toFixed(0) + ' ms', 10)));
     }
   };
   /** One bar per hour or day: green all OK, amber some failed, red mostly failed, grey no data. */
@@ -616,7 +621,11 @@
   }
   async function refreshNow() {
     if (!current) return;
-    try { await current.refresh(); } catch (e) { if (e.status === 404) $('view').replaceChildren(h('p', {}, t('notFound'), ': ', e.message)); }
+    try {
+      await current.refresh();
+      // for bench/dashboard: when a view first shows its data
+      if (!current.shown) { current.shown = true; performance.mark('berth:shown'); }
+    } catch (e) { if (e.status === 404) $('view').replaceChildren(h('p', {}, t('notFound'), ': ', e.message)); }
   }
   function route() {
     if (!session) return showLogin();
@@ -633,7 +642,9 @@
     $('view').replaceChildren(view.el);
     document.title = 'Berth — ' + t(name);
     refreshNow();
-    timer = setInterval(() => { if (!document.hidden) refreshNow(); }, 5000);
+    // every 5 s, and every second while the view follows something running (a deployment)
+    let tick = 0;
+    timer = setInterval(() => { tick++; if (!document.hidden && (tick % 5 === 0 || (current && current.fast && current.fast()))) refreshNow(); }, 1000);
   }
 
   $('lang').addEventListener('change', (e) => {

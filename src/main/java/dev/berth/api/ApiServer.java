@@ -100,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
     private DashboardAssets assets;
 
     public ApiServer(String host, int port, String token, RequestConfigs configs, AppControllers c, DeployControllers d, BackupControllers b,
-                     CheckControllers m, ProxyControllers x, LogControllers l) throws IOException {
+                     CheckControllers m, ProxyControllers x, LogControllers l, SeriesControllers series) throws IOException {
         this.token = token;
         this.configs = configs;
         // The whole API at a glance. Without the token, showing states and numbers only:
@@ -146,6 +146,8 @@ public final class ApiServer implements AutoCloseable {
         get("/api/v1/backups/sources", "The backup sources of every berth.yml the daemon watches: {name, kind, config, schedule}", b::sources);
         get("/api/v1/backups/{name}", "One source's archives", b::list);
         get("/api/v1/checks", "Every check with its state, value, latency and uptime over 24 h / 7 d / 30 d", m::list);
+        get("/api/v1/series", "Metrics history: ?prefix=app/web|host|check/NAME or ?name=A,B, &from=-1h|-24h|-7d|-30d, &to, &step, &points: "
+                + "{series: [{name, unit, points: [[t_ms, avg, max]]}]} (10 s points for 24 h, 1 min for 48 h, 5 min and 1 h for 30 d)", series::series);
         get("/api/v1/checks/{name}/uptime", "One check's good and total runs per hour (24) and per day (30), for uptime bars", m::uptime);
         get("/api/v1/monitor", "The monitoring set-up: channels, maintenance windows, each check's thresholds", m::setup);
         postWithConfig("/api/v1/checks/run", "{config?, names?}: run checks now", m::run);

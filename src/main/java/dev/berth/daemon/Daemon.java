@@ -13,6 +13,9 @@ import dev.berth.api.AdminListener;
 import dev.berth.config.AdminSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.api.LogControllers;
+import dev.berth.api.SeriesControllers;
+import dev.berth.history.HistorySampler;
+import dev.berth.history.MetricsHistory;
 import dev.berth.api.WebAccess;
 import dev.berth.dashboard.DashboardAssets;
 import dev.berth.dashboard.LoginTickets;
@@ -282,6 +285,11 @@ public final class Daemon {
                         Clock.systemUTC(), ZoneId.systemDefault()), checkContext, configs);
                 WatchedSources watched = new WatchedSources(checkRecords, secrets);
                 checks.onWatch(watched::remember);
+                // the charts' history: instances, the host and check latencies, downsampled in history.db
+                MetricsHistory history = MetricsHistory.open(home.dir().resolve("history.db"), Clock.systemUTC());
+                HistorySampler sampler = new HistorySampler(history, () -> supervisor.appNames().stream().map(supervisor::status).toList(),
+                        checkContext::host, home.dir()).start();
+                checks.onResult(sampler::checkFinished);
                 watched.resume(checks);
                 store.onEvent(checks::onEvent);
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
@@ -301,7 +309,7 @@ public final class Daemon {
                 DashboardAssets assets = new DashboardAssets();
                 ProxyControllers proxyApi = new ProxyControllers(frontDoor, requestConfigs, secrets);
                 ApiServer api = bind(portFile, port -> new ApiServer(host, port, token, requestConfigs, appApi, deployApi, backupApi, checkApi, proxyApi,
-                        new LogControllers(supervisor, deployments)).withDashboard(web, assets));
+                        new LogControllers(supervisor, deployments), new SeriesControllers(history, Clock.systemUTC())).withDashboard(web, assets));
                 // Adopt what a previous daemon left running before answering anyone, so the first
                 // `status` already shows every instance.
                 // the front door first: adopted instances of apps behind it are switched in as they are found
@@ -323,6 +331,8 @@ public final class Daemon {
                 LOG.info("berth daemon stopping; apps keep running");
                 api.close();
                 checks.close();
+                sampler.close();
+                history.close();
                 Files.deleteIfExists(home.daemonInfo());
             }
             // A clean end leaves no pid: the next daemon looks for a dead one's leftovers only after a crash

@@ -124,6 +124,13 @@ public final class CheckScheduler implements AutoCloseable {
 
     private volatile BiConsumer<Path, Map<String, String>> persist = (p, v) -> { };
 
+    private volatile BiConsumer<CheckSpec, ProbeResult> onResult = (spec, r) -> { };
+
+    /** Called with every finished run of a check (the metrics history keeps its latency). */
+    public void onResult(BiConsumer<CheckSpec, ProbeResult> listener) {
+        this.onResult = listener;
+    }
+
     /** Called with each newly watched file (and with null variables when it is forgotten), so the daemon can remember it across restarts. */
     public void onWatch(BiConsumer<Path, Map<String, String>> persist) {
         this.persist = persist;
@@ -219,6 +226,11 @@ public final class CheckScheduler implements AutoCloseable {
 
     private void finished(Scheduled s, ProbeResult r) {
         Instant now = Instant.now();
+        try {
+            onResult.accept(s.spec, r);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a check result's listener failed", e);
+        }
         synchronized (uptime) {
             long[] c = uptime.computeIfAbsent(s.spec.name(), k -> new long[2]);
             if (r.state() != CheckState.CRITICAL) c[0]++;

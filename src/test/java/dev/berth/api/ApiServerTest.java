@@ -24,7 +24,7 @@ class ApiServerTest {
     @BeforeEach void start() throws Exception {
         AppControllers apps = new AppControllers(null, null, null, null, Map.of("version", "test"), () -> { });
         server = new ApiServer("127.0.0.1", 0, TOKEN, new RequestConfigs(null, null, null), apps, new DeployControllers(null, null),
-                new BackupControllers(null, null, null, null, null, null), new CheckControllers(null, null, null, null, null), new ProxyControllers(null, null, null), new LogControllers(null, null));
+                new BackupControllers(null, null, null, null, null, null), new CheckControllers(null, null, null, null, null), new ProxyControllers(null, null, null), new LogControllers(null, null), new SeriesControllers(null, null));
         server.start();
     }
 

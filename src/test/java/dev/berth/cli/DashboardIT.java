@@ -140,6 +140,8 @@ class DashboardIT extends BerthIT {
         for (int i = 0; i < 3; i++) BerthRun.httpGet(port, "/?line-" + i);
         BerthRun.httpGet(port, "/marker-for-the-log-test");
         awaitText(By.cssSelector("pre[data-log='web']"), "marker-for-the-log-test");
+        // its chart from the metrics history: a line once two 10 s points are in
+        new WebDriverWait(browser, Duration.ofSeconds(45)).until(d -> !d.findElements(By.cssSelector("svg.chart path.line")).isEmpty());
         shot("app");
         browser.findElement(By.cssSelector("button[data-action='restart']")).click();
         confirmDialog();
