@@ -281,7 +281,9 @@
 
         const lastDeploy = {};
         for (const d of deploys.deployments) if (!lastDeploy[d.app]) lastDeploy[d.app] = d;
-        const appSeries = await Promise.all(apps.apps.map((a) => series('app/' + a.name, '-1h', 60)));
+        // one call for every app's sparklines: app/NAME/INDEX/cpu|rss
+        const every = await series('app', '-1h', 60);
+        const appSeries = apps.apps.map((a) => Object.fromEntries(Object.entries(every).filter(([k]) => k.startsWith('app/' + a.name + '/'))));
         if (apps.apps.length === 0) {
           appsBox.replaceChildren(h('p', { class: 'muted' }, t('noApps')));
         } else {
