@@ -37,6 +37,7 @@ final class ApiDocs {
         m.put("CERTIFICATE_FAILED", "422: the ACME server refused the order; the message has its words");
         m.put("DEPLOY_REFUSED", "409: a deployment cannot start (another runs, no such release, ...)");
         m.put("PROXY_STOP_FAILED", "500: the front door could not be stopped");
+        m.put("NO_HISTORY", "503: the metrics history (history.db) could not be opened; the daemon's log says why");
         m.put("INTERNAL", "500: a fault of the daemon; its log has the detail");
         return m;
     }

@@ -40,6 +40,7 @@ public final class SeriesControllers {
      * 1,000 points per series and 50,000 per answer, so 250 each for 200 series).
      */
     public Object series(ApiServer.Request r) {
+        if (history == null) throw new ApiError(503, "NO_HISTORY", "the metrics history could not be opened (see the daemon's log)");
         long now = clock.millis();
         SeriesAnswer a;
         try {

@@ -286,10 +286,9 @@ public final class Daemon {
                 WatchedSources watched = new WatchedSources(checkRecords, secrets);
                 checks.onWatch(watched::remember);
                 // the charts' history: instances, the host and check latencies, downsampled in history.db
-                MetricsHistory history = MetricsHistory.open(home.dir().resolve("history.db"), Clock.systemUTC());
-                HistorySampler sampler = new HistorySampler(history, () -> supervisor.appNames().stream().map(supervisor::status).toList(),
-                        checkContext::host, home.dir()).start();
-                checks.onResult(sampler::checkFinished);
+                MetricsHistory history = openHistory(home);
+                HistorySampler sampler = history == null ? null : new HistorySampler(history, supervisor::status, checkContext::host, home.dir()).start();
+                if (sampler != null) checks.onResult(sampler::checkFinished);
                 watched.resume(checks);
                 store.onEvent(checks::onEvent);
                 Deployer deployer = new Deployer(deployments, new DeployedApps(catalog, supervisor, secrets), home.dir().resolve("deploys"),
@@ -331,8 +330,8 @@ public final class Daemon {
                 LOG.info("berth daemon stopping; apps keep running");
                 api.close();
                 checks.close();
-                sampler.close();
-                history.close();
+                if (sampler != null) sampler.close();
+                if (history != null) history.close();
                 Files.deleteIfExists(home.daemonInfo());
             }
             // A clean end leaves no pid: the next daemon looks for a dead one's leftovers only after a crash
@@ -351,6 +350,16 @@ public final class Daemon {
                 LOG.warning("front door: cannot serve the sites of " + source.config() + " again: " + e.getMessage());
             }
         });
+    }
+
+    /** history.db, or null when it cannot be opened (a damaged one is set aside by MetricsHistory): the daemon runs without charts rather than not at all. */
+    private static MetricsHistory openHistory(BerthHome home) {
+        try {
+            return MetricsHistory.open(home.dir().resolve("history.db"), Clock.systemUTC());
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("the metrics history cannot be opened, the dashboard's charts stay empty: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The admin: listener of the first watched berth.yml that has one, opened, moved or closed as the files change. */
