@@ -354,7 +354,7 @@
     root.append(head, actions, outcome, table, h('h2', {}, t('charts')), ranges, charts, logs.el, h('h2', {}, t('events')), events, env);
     let hadData = false;
     async function drawCharts() {
-      const sr = await series('app/' + name, range, 300);
+      const sr = await series('app/' + name, range, 360); // 1 h at the 10 s points' own step
       hadData = Object.values(sr).some((p) => p.length >= 2);
       const cpu = Object.entries(sr).filter(([k]) => k.endsWith('/cpu')).map(([k, points]) => ({ name: k, points }));
       const mem = Object.entries(sr).filter(([k]) => k.endsWith('/rss')).map(([k, points]) => ({ name: k, points }));

@@ -141,7 +141,7 @@ class DashboardIT extends BerthIT {
         BerthRun.httpGet(port, "/marker-for-the-log-test");
         awaitText(By.cssSelector("pre[data-log='web']"), "marker-for-the-log-test");
         // its chart from the metrics history: a line once two 10 s points are in
-        new WebDriverWait(browser, Duration.ofSeconds(45)).until(d -> !d.findElements(By.cssSelector("svg.chart path.line")).isEmpty());
+        new WebDriverWait(browser, Duration.ofSeconds(75)).until(d -> !d.findElements(By.cssSelector("svg.chart path.line")).isEmpty());
         shot("app");
         browser.findElement(By.cssSelector("button[data-action='restart']")).click();
         confirmDialog();
