@@ -218,7 +218,7 @@
     const all = series.flatMap((x) => x.points);
     if (all.length < 2) { svg.append(s('text', { x: W / 2 - 30, y: H / 2 }, t('noData'))); return svg; }
     const t0 = Math.min(...all.map((p) => p[0])); const t1 = Math.max(...all.map((p) => p[0]));
-    const max = Math.max(...all.map((p) => (p[2] ?? p[1])) * 1.1, floor || 1e-9);
+    const max = Math.max(Math.max(...all.map((p) => (p[2] ?? p[1]))) * 1.1, floor || 1e-9);
     const X = (v) => L + ((v - t0) / Math.max(t1 - t0, 1)) * (W - L - 4);
     const Y = (v) => H - B - (v / max) * (H - B - 6);
     svg.append(s('line', { class: 'axis', x1: L, y1: H - B, x2: W, y2: H - B }));
@@ -556,7 +556,8 @@
   };
   /** One bar per hour or day: green all OK, amber some failed, red mostly failed, grey no data. */
   function uptimeBars(buckets, n) {
-    const el = h('span', { class: 'bars', style: 'display:inline-flex;width:' + (n * 4) + 'px' });
+    const el = h('span', { class: 'bars inline' });
+    el.style.width = (n * 4) + 'px'; // CSSOM, not a style attribute: the page's CSP allows no inline style
     const list = (buckets || []).slice(-n);
     for (let i = list.length; i < n; i++) el.append(h('span', {}));
     for (const b of list) {
@@ -627,7 +628,10 @@
       await current.refresh();
       // for bench/dashboard: when a view first shows its data
       if (!current.shown) { current.shown = true; performance.mark('berth:shown'); }
-    } catch (e) { if (e.status === 404) $('view').replaceChildren(h('p', {}, t('notFound'), ': ', e.message)); }
+    } catch (e) {
+      if (e.status === 404) $('view').replaceChildren(h('p', {}, t('notFound'), ': ', e.message));
+      else if (!e.status) console.error('berth: a view failed to draw:', e); // a fault of the page, not an answer of the daemon
+    }
   }
   function route() {
     if (!session) return showLogin();

@@ -55,6 +55,7 @@ class DashboardIT extends BerthIT {
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run", "--window-size=1280,900");
+        o.setCapability("goog:loggingPrefs", Map.of("browser", "ALL")); // the page's errors, read by noScriptErrors()
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, o);
@@ -67,6 +68,14 @@ class DashboardIT extends BerthIT {
 
     @AfterEach void quit() {
         if (browser != null) browser.quit();
+    }
+
+    /** The page threw nothing: an exception in a view leaves it half drawn without failing any wait. */
+    private void noScriptErrors() {
+        List<String> errors = browser.manage().logs().get("browser").getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(e -> e.getMessage()).filter(m -> !m.contains("favicon") && !m.contains("the server responded with a status of 4")).toList();
+        assertEquals(List.of(), errors, "script errors in the page");
     }
 
     private WebElement await(By what) {
@@ -178,6 +187,7 @@ class DashboardIT extends BerthIT {
         browser.navigate().refresh();
         awaitText(By.cssSelector("a[data-nav='overview']"), "总览");
         shot("alerts-zh");
+        noScriptErrors();
     }
 
     @Test void viewersCannotActAndLoginsAreGuarded() throws Exception {
