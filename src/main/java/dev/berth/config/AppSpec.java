@@ -70,6 +70,19 @@ public record AppSpec(
     public sealed interface Command permits ShellCommand, ExecCommand {
         /** The argv the supervisor executes. A shell is used only for the user's own `run:` line. */
         List<String> argv();
+
+        /**
+         * The command as `status` and the dashboard show it: each value a ${VAR} put in it as ***
+         * (a password on a command line stays in the process's argv, not in an answer).
+         */
+        String shown();
+
+        /** line with every one of the values in it as ***, the longest first. */
+        static String masked(String line, Set<String> hidden) {
+            String out = line;
+            for (String v : hidden.stream().sorted((a, b) -> b.length() - a.length()).toList()) out = out.replace(v, "***");
+            return out;
+        }
     }
 
     /**
@@ -79,7 +92,15 @@ public record AppSpec(
      * LINE"`, so the PID is still the app's; a line with several commands (`;`, `&&`, `|`, ...)
      * keeps its shell, which leads the process group like any other instance.
      */
-    public record ShellCommand(String line) implements Command {
+    public record ShellCommand(String line, Set<String> hidden) implements Command {
+        public ShellCommand(String line) {
+            this(line, Set.of());
+        }
+
+        @Override public String shown() {
+            return Command.masked(line, hidden);
+        }
+
         private static final Pattern COMPOUND =
                 Pattern.compile("[;&|\\n]|^\\s*(if|for|while|until|case)\\s|^\\s*[{(]");
         /** Characters no POSIX shell gives a meaning to inside a word. */
@@ -102,8 +123,16 @@ public record AppSpec(
     }
 
     /** `script: server.js` + `args: [...]` (+ optional `interpreter`) — executed directly, no shell. */
-    public record ExecCommand(List<String> program) implements Command {
+    public record ExecCommand(List<String> program, Set<String> hidden) implements Command {
+        public ExecCommand(List<String> program) {
+            this(program, Set.of());
+        }
+
         @Override public List<String> argv() { return program; }
+
+        @Override public String shown() {
+            return Command.masked(String.join(" ", program), hidden);
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,17 @@ final class AppsSection extends FieldReader {
                 maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy, fronted);
     }
 
-    Command command(Map<String, NodeTuple> f, Node nameNode, String path, Function<String, String> lookup) {
+    /** The shortest ${VAR} value masked where a command is shown: shorter ones (a port) say nothing secret. */
+    static final int SHORTEST_HIDDEN = 3;
+
+    Command command(Map<String, NodeTuple> f, Node nameNode, String path, Function<String, String> variables) {
+        // every value a ${VAR} puts in the command, to be masked where it is shown
+        Set<String> hidden = new HashSet<>();
+        Function<String, String> lookup = n -> {
+            String v = variables.apply(n);
+            if (v != null && v.length() >= SHORTEST_HIDDEN) hidden.add(v);
+            return v;
+        };
         Node run = value(f, "run");
         Node script = value(f, "script");
         if (run != null && script != null) {
@@ -158,7 +169,7 @@ final class AppsSection extends FieldReader {
                 }
             }
             String line = text(run, path + ".run", NON_EMPTY, lookup);
-            return line == null ? null : new ShellCommand(line.strip());
+            return line == null ? null : new ShellCommand(line.strip(), Set.copyOf(hidden));
         }
         List<String> program = new ArrayList<>();
         String interpreter = text(value(f, "interpreter"), path + ".interpreter", NON_EMPTY, lookup);
@@ -169,7 +180,7 @@ final class AppsSection extends FieldReader {
         String scriptPath = text(script, path + ".script", NON_EMPTY, lookup);
         program.add(scriptPath == null ? "" : scriptPath.strip());
         program.addAll(args(value(f, "args"), path + ".args", lookup));
-        return new ExecCommand(List.copyOf(program));
+        return new ExecCommand(List.copyOf(program), Set.copyOf(hidden));
     }
 
     List<String> args(Node node, String field, Function<String, String> lookup) {

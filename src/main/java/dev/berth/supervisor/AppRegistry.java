@@ -74,7 +74,7 @@ final class AppRegistry {
                 logs.add(lf.out().toString());
                 if (!lf.merged()) logs.add(lf.err().toString());
             }
-            String cmd = a.spec.command() instanceof AppSpec.ShellCommand sc ? sc.line() : String.join(" ", a.spec.command().argv());
+            String cmd = a.spec.command().shown();
             // the keys only: values (passwords, keys) never leave the daemon
             List<String> envKeys = a.spec.env().keySet().stream().sorted().toList();
             return new AppStatus(a.name, a.desired.label(), a.spec.envProfile(), null, cmd, a.spec.cwd().toString(), logs, is, envKeys);

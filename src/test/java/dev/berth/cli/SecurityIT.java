@@ -203,6 +203,7 @@ class SecurityIT {
                     script: $TESTAPPS/http_app.py
                     port: %d
                     env_file: app.env
+                    args: ["--token=${FILE_SECRET}"]
                     env: { MY_SETTING: %s }
                 checks:
                   home: { http: "http://127.0.0.1:1/", interval: 1s }
@@ -225,6 +226,8 @@ class SecurityIT {
             }
         }
         assertTrue(gets > 25, "GET routes found: " + gets);
+        // the command line a ${VAR} put a secret in is shown with *** in its place
+        assertTrue(call("/api/v1/apps/web", token).body().contains("--token=***"), call("/api/v1/apps/web", token).body());
     }
 
     @Test void envValuesNeverAppearInStatusOrDescribe() throws Exception {
