@@ -203,11 +203,11 @@
 
   // ---- charts ------------------------------------------------------------------------------------
   /** points: [[t, avg, max], ...] */
-  function sparkline(points, fixedMax) {
+  function sparkline(points, fixedMax, floor) {
     const svg = s('svg', { class: 'spark', viewBox: '0 0 110 26', preserveAspectRatio: 'none' });
     if (!points || points.length < 2) return svg;
     const t0 = points[0][0]; const t1 = points[points.length - 1][0];
-    const max = fixedMax || Math.max(...points.map((p) => p[1]), 1e-9);
+    const max = fixedMax || Math.max(...points.map((p) => p[1]), floor || 1e-9);
     const xy = points.map((p) => [((p[0] - t0) / Math.max(t1 - t0, 1)) * 110, 25 - (Math.min(p[1], max) / max) * 24]);
     svg.append(s('path', { class: 'line', d: 'M' + xy.map((p) => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join('L') }));
     return svg;
@@ -298,7 +298,7 @@
                 h('td', {}, h('a', { href: '#/app/' + enc(a.name) }, a.name)),
                 h('td', {}, a.instances.map((x) => h('span', { class: 'dot ' + x.state, title: x.index + ': ' + x.state })), ' ',
                   a.instances.filter((x) => x.state === 'running').length + '/' + a.instances.length),
-                h('td', {}, sparkline(cpu), ' ', pct(a.instances.reduce((n, x) => n + (x.cpu_percent || 0), 0))),
+                h('td', {}, sparkline(cpu, null, 5), ' ', pct(a.instances.reduce((n, x) => n + (x.cpu_percent || 0), 0))),
                 h('td', {}, sparkline(mem), ' ', bytes(a.instances.reduce((n, x) => n + (x.memory_bytes || 0), 0))),
                 h('td', { class: 'hide-phone' }, d ? [state(d.state), ' ', d.release || '', ' ', time(d.started_at_ms)] : t('never')));
             }))));

@@ -187,6 +187,11 @@ class DashboardIT extends BerthIT {
         browser.navigate().refresh();
         awaitText(By.cssSelector("a[data-nav='overview']"), "总览");
         shot("alerts-zh");
+        // the overview again, now with a minute of history in its sparklines (the README's picture)
+        new Select(browser.findElement(By.id("lang"))).selectByValue("en");
+        browser.get(base + "/#/");
+        await(By.cssSelector("tr[data-app='web'] svg.spark path.line"));
+        shot("overview-later");
         noScriptErrors();
     }
 
