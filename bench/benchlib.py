@@ -2,6 +2,7 @@
 import os
 import random
 import signal
+import statistics
 import socket
 import sys
 import time
@@ -114,3 +115,42 @@ def sweep(tag):
     if killed:
         log(f"cleanup: killed {len(killed)} leftover process(es) of this run: {killed}")
     return 0
+
+
+def median(xs):
+    """The median of the values there are (None left out), or None."""
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt_ratio(r):
+    """2.41x; a tiny ratio also as 1/N (0.0033x (1/300))."""
+    if r is None:
+        return "-"
+    if 0 < r < 0.01:
+        return f"{r:.4f}x (1/{1 / r:,.0f})"
+    return fmt(r) + "x"
+
+
+def print_goal_table(rows):
+    """The summary of a bench: rows of {metric, berth, other, other_is, ratio, goal, met}."""
+    head = ["metric", "berth", "other", "ratio", "goal", "met"]
+    body = [[r["metric"], fmt(r["berth"]),
+             fmt(r["other"]) + ("" if r["other"] is None else f" ({r['other_is']})"),
+             fmt_ratio(r["ratio"]), r["goal"],
+             "-" if r["met"] is None else ("yes" if r["met"] else "NO")] for r in rows]
+    print_rows(head, body)
+
+
+def main(measure, port_base):
+    """A bench.py's commands, as its run script calls them: measure | sweep TAG | ports COUNT."""
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "measure":
+        sys.exit(measure())
+    if cmd == "sweep":
+        sys.exit(sweep(sys.argv[2]))
+    if cmd == "ports":
+        print(port_base(int(sys.argv[2])))
+        sys.exit(0)
+    print("usage: bench.py measure | sweep TAG | ports COUNT", file=sys.stderr)
+    sys.exit(2)

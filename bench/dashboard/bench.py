@@ -26,7 +26,7 @@ import time
 import urllib.error
 import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info, cpu_ticks  # noqa: E402
+from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info, cpu_ticks, median, fmt_ratio, print_goal_table, main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILL = os.path.join(HERE, "FillHistory.java")
@@ -60,10 +60,6 @@ return {fcp: paint('first-contentful-paint'), fp: paint('first-paint'), shown: s
   hash: location.hash, hidden: document.hidden, title: document.title};
 """
 
-
-def median(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
 
 
 def pct(xs, p):
@@ -772,23 +768,6 @@ def summarize(res, ctx):
     return rows
 
 
-def fmt_ratio(r):
-    if r is None:
-        return "-"
-    if 0 < r < 0.01:
-        return f"{r:.4f}x (1/{1 / r:,.0f})"
-    return fmt(r) + "x"
-
-
-def print_table(rows):
-    head = ["metric", "berth", "other", "ratio", "goal", "met"]
-    body = [[r["metric"], fmt(r["berth"]),
-             fmt(r["other"]) + ("" if r["other"] is None else f" ({r['other_is']})"),
-             fmt_ratio(r["ratio"]), r["goal"],
-             "-" if r["met"] is None else ("yes" if r["met"] else "NO")] for r in rows]
-    print_rows(head, body)
-
-
 def keep_diagnostics(ctx):
     d = ctx.out_json[:-len(".json")] + "-diagnostics"
     os.makedirs(d, exist_ok=True)
@@ -854,7 +833,7 @@ def measure():
     print()
     print(f"Berth {res['berth_version']}; {res['chromium']}; {mi['cores']} cores, load "
           f"{mi['loadavg_at_start'][0]:.2f} -> {mi['loadavg_at_end'][0]:.2f}")
-    print_table(rows)
+    print_goal_table(rows)
     print(f"\nraw figures: {ctx.out_json}")
     for w in res.get("warnings", []):
         print("WARNING: " + w)
@@ -865,13 +844,4 @@ def measure():
 
 
 if __name__ == "__main__":
-    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "measure":
-        sys.exit(measure())
-    if cmd == "sweep":
-        sys.exit(sweep(sys.argv[2]))
-    if cmd == "ports":
-        print(port_base(int(sys.argv[2])))
-        sys.exit(0)
-    print("usage: bench.py measure | sweep TAG | ports COUNT", file=sys.stderr)
-    sys.exit(2)
+    main(measure, port_base)

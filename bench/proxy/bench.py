@@ -15,21 +15,16 @@ import os
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info, proc_has_tag  # noqa: E402
+from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info, proc_has_tag, median, print_goal_table, main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_JS = os.path.join(HERE, "app.js")
 
-
-def median(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
 
 
 def http_get(port, path="/", timeout=1.0):
@@ -667,15 +662,6 @@ def summarize(res):
     return rows
 
 
-def print_table(rows):
-    head = ["metric", "berth", "other", "ratio", "goal", "met"]
-    body = [[r["metric"], fmt(r["berth"]),
-             fmt(r["other"]) + ("" if r["other"] is None else f" ({r['other_is']})"),
-             fmt(r["ratio"]) + ("x" if r["ratio"] is not None else ""), r["goal"],
-             "-" if r["met"] is None else ("yes" if r["met"] else "NO")] for r in rows]
-    print_rows(head, body)
-
-
 def keep_diagnostics(ctx):
     d = ctx.out_json[:-len(".json")] + "-diagnostics"
     os.makedirs(d, exist_ok=True)
@@ -725,7 +711,7 @@ def measure():
     print(f"Berth {res['berth_version']} vs PM2 {res['pm2_version']} and nginx {res['nginx_version']} by hand; "
           f"node {mi['node']}, {res['wrk_version']}, {mi['cores']} cores, load {mi['loadavg_at_start'][0]:.2f} -> "
           f"{mi['loadavg_at_end'][0]:.2f}")
-    print_table(rows)
+    print_goal_table(rows)
     print(f"\nraw figures: {ctx.out_json}")
     for w in res.get("warnings", []):
         print("WARNING: " + w)
@@ -736,13 +722,4 @@ def measure():
 
 
 if __name__ == "__main__":
-    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "measure":
-        sys.exit(measure())
-    if cmd == "sweep":
-        sys.exit(sweep(sys.argv[2]))
-    if cmd == "ports":
-        print(port_base(int(sys.argv[2])))
-        sys.exit(0)
-    print("usage: bench.py measure | sweep TAG | ports COUNT", file=sys.stderr)
-    sys.exit(2)
+    main(measure, port_base)
