@@ -26,7 +26,7 @@ import time
 import urllib.error
 import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info, cpu_ticks, median, fmt_ratio, print_goal_table, main  # noqa: E402
+from benchlib import log, free_port_base, div, fmt, sweep, machine_info, cpu_ticks, median, print_goal_table, main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILL = os.path.join(HERE, "FillHistory.java")

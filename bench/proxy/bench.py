@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchlib import log, free_port_base, div, fmt, sweep, print_rows, machine_info, proc_has_tag, median, print_goal_table, main  # noqa: E402
+from benchlib import log, free_port_base, div, fmt, sweep, machine_info, proc_has_tag, median, print_goal_table, main  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 APP_JS = os.path.join(HERE, "app.js")
