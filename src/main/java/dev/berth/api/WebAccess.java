@@ -11,7 +11,7 @@ import dev.berth.access.Principal;
 import dev.berth.access.SessionCheck;
 import dev.berth.access.SessionCookie;
 import dev.berth.access.Sessions;
-import dev.berth.dashboard.LoginTickets;
+import dev.berth.access.LoginTickets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;

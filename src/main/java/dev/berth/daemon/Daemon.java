@@ -18,7 +18,7 @@ import dev.berth.history.HistorySampler;
 import dev.berth.history.MetricsHistory;
 import dev.berth.api.WebAccess;
 import dev.berth.dashboard.DashboardAssets;
-import dev.berth.dashboard.LoginTickets;
+import dev.berth.access.LoginTickets;
 import dev.berth.api.ProxyControllers;
 import dev.berth.frontdoor.FrontDoor;
 import dev.berth.api.AppControllers;

@@ -1,13 +1,9 @@
-package dev.berth.dashboard;
+package dev.berth.access;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +11,8 @@ import java.util.Map;
 /**
  * One-time login tickets for `berth dashboard`'s link: the link carries one of these, not the
  * daemon's token, so a link seen on a screen or left in a shell's history is worth nothing once
- * used or five minutes old. Only digests are kept; at most MOST are outstanding.
+ * used or five minutes old. Only digests are kept (as {@link Sessions} keeps its ids); at most MOST
+ * are outstanding.
  */
 public final class LoginTickets {
     public static final Duration LIFETIME = Duration.ofMinutes(5);
@@ -31,36 +28,26 @@ public final class LoginTickets {
     }
 
     public synchronized String issue() {
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String ticket = Secrets.random(random, 32);
         drop();
         while (live.size() >= MOST) {
             Iterator<String> oldest = live.keySet().iterator();
             oldest.next();
             oldest.remove();
         }
-        live.put(digest(ticket), clock.instant().plus(LIFETIME));
+        live.put(Secrets.digest(ticket), clock.instant().plus(LIFETIME));
         return ticket;
     }
 
     /** Whether ticket is live; it is used up either way it was one. */
     public synchronized boolean redeem(String ticket) {
         drop();
-        Instant until = live.remove(digest(ticket));
+        Instant until = live.remove(Secrets.digest(ticket));
         return until != null && clock.instant().isBefore(until);
     }
 
     private void drop() {
         Instant now = clock.instant();
         live.values().removeIf(until -> !now.isBefore(until));
-    }
-
-    private static String digest(String s) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
