@@ -49,6 +49,7 @@ public final class AdminListener implements AutoCloseable {
     private final Function<String, Optional<Path[]>> siteCertificate;
     private AdminSpec serving = AdminSpec.NONE;
     private HttpServer server;
+    private String lastFailure;
 
     public AdminListener(ApiServer api, Function<String, Optional<Path[]>> siteCertificate) {
         this.api = api;
@@ -85,9 +86,14 @@ public final class AdminListener implements AutoCloseable {
             LOG.info("admin listener on " + spec.host() + ":" + spec.port() + (spec.tls() ? " (TLS)" : "")
                     + (allow == null ? "" : ", allowed: " + String.join(" ", spec.allow())));
         } catch (Exception e) {
-            LOG.warning("admin listener on " + spec.host() + ":" + spec.port() + " cannot start: " + e.getMessage());
+            // tried again every round (the port may come free): said once until the reason changes
+            String why = "admin listener on " + spec.host() + ":" + spec.port() + " cannot start: " + e.getMessage();
+            if (!why.equals(lastFailure)) LOG.warning(why);
+            lastFailure = why;
             server = null;
+            return;
         }
+        lastFailure = null;
     }
 
     /** Where it listens, or null. */

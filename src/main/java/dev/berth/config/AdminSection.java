@@ -31,7 +31,7 @@ final class AdminSection extends FieldReader {
         if (colon <= 0) throw invalid("expected ADDRESS:PORT like 0.0.0.0:9443 or [::]:9443", s);
         String host = v.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-        if (!host.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) throw invalid("expected ADDRESS:PORT with an IP address, like 0.0.0.0:9443", s);
+        if (!ProxySection.ipLiteral(host)) throw invalid("expected ADDRESS:PORT with an IP address, like 0.0.0.0:9443", s);
         try {
             InetAddress.getByName(host);
             int port = asciiInteger(v.substring(colon + 1));

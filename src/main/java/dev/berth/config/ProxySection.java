@@ -76,12 +76,16 @@ final class ProxySection extends FieldReader {
         if (Integer.parseInt(m.group(1)) == 0) throw invalid("expected a rate above 0, like 10/s or 600/m", s);
         return Integer.parseInt(m.group(1)) + "r/" + m.group(2).charAt(0);
     });
+    /** An IPv4 or IPv6 literal's characters: InetAddress would resolve anything else as a name. */
+    static boolean ipLiteral(String s) {
+        return s.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    }
+
     static final Kind<String> ADDRESS = new Kind<>("expected an IP address or a CIDR like 10.0.0.0/8", s -> {
         String a = s.strip();
         int slash = a.indexOf('/');
         String ip = slash < 0 ? a : a.substring(0, slash);
-        // a literal only: InetAddress would resolve a name
-        if (!ip.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) throw invalid("expected an IP address or a CIDR like 10.0.0.0/8", s);
+        if (!ipLiteral(ip)) throw invalid("expected an IP address or a CIDR like 10.0.0.0/8", s);
         try {
             InetAddress addr = InetAddress.getByName(ip);
             if (slash >= 0) {

@@ -67,8 +67,7 @@ public final class Doctor {
         for (Path p : places) out.addAll(disk(p));
         out.add(clock());
         out.add(firewall(proxy));
-        // nginx's workers run as www-data when Berth (or the system's nginx) starts them as root
-        out.addAll(staticFiles(proxy, isRoot() || "system".equals(proxy.nginx()) ? "www-data" : null));
+        out.addAll(staticFiles(proxy, FrontDoor.workerUser(proxy)));
         if (file != null) out.addAll(backupTools(file.backups()));
         out.add(unit());
         return out;
@@ -342,14 +341,6 @@ public final class Doctor {
             r = PosixFilePermission.OTHERS_READ;
         }
         return perms.contains(x) && (!listToo || perms.contains(r));
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 
     private Finding unit() {

@@ -454,6 +454,14 @@ public final class FrontDoor implements TrafficSwitch {
         return nginx;
     }
 
+    /**
+     * The user nginx's workers read static files as: Debian's www-data (nobody without it) when
+     * nginx starts as root or is the system's; null when Berth runs it as this process's user.
+     */
+    public static String workerUser(ProxySpec proxy) {
+        return "system".equals(proxy.nginx()) || ManagedNginx.isRoot() ? ManagedNginx.workerUser() : null;
+    }
+
     /** Debian's nginx service runs (its pid file names a live nginx): auto mode then uses it rather than a second nginx. */
     public static boolean systemNginxRuns() {
         return ManagedNginx.masterOf(Path.of("/run/nginx.pid"), new ProcessTree()).isPresent();

@@ -285,7 +285,7 @@ final class ManagedNginx implements NginxRunner {
     }
 
     /** Debian's nginx user when it is there, else nobody. */
-    private static String workerUser() {
+    static String workerUser() {
         try {
             for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
                 if (line.startsWith("www-data:")) return "www-data";
