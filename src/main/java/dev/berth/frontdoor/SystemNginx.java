@@ -132,6 +132,7 @@ final class SystemNginx implements NginxRunner {
             }
             return testInPlace(files, ourOld);
         }
+        removeLeftovers(); // of a test a killed daemon did not finish (its lock makes this the only one)
         Path staging = Files.createTempDirectory(frontdoorDir, "system-test-");
         Path copy = mainConf.resolveSibling(".berth-test-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".conf");
         try {
@@ -155,9 +156,22 @@ final class SystemNginx implements NginxRunner {
             return refused == null ? null : refused.replace(staging.toString(), includeDir.toString()).replace(copy.toString(), mainConf.toString());
         } finally {
             Files.deleteIfExists(copy);
-            try (var walk = Files.walk(staging)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            deleteTree(staging);
+        }
+    }
+
+    private void removeLeftovers() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(frontdoorDir, "system-test-*")) {
+            for (Path p : ds) deleteTree(p);
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(mainConf.toAbsolutePath().getParent(), ".berth-test-*.conf")) {
+            for (Path p : ds) Files.deleteIfExists(p);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 

@@ -101,8 +101,12 @@ class SystemModeIT {
 
     @Test
     void berthWritesItsOwnFilesReloadsTheSystemNginxAndSwitchesWithoutAFailure() throws Exception {
+        // what a test of a daemon killed mid-way left: taken away by the next one
+        Files.writeString(tmp.resolve(".berth-test-left.conf"), "# left\n");
+        Files.createDirectories(tmp.resolve("frontdoor/system-test-left/conf.d"));
         BerthFile f = config("");
         door.use(f);
+        assertTrue(Files.notExists(tmp.resolve(".berth-test-left.conf")) && Files.notExists(tmp.resolve("frontdoor/system-test-left")), "leftovers removed");
         assertTrue(Files.exists(includeDir.resolve("berth.conf")) && Files.exists(includeDir.resolve("berth-site-local.conf")));
         store.upsertApp(new StoredApp("web", -1, f.path().toString(), null, "running", "{}"));
         assertTrue(supervisor.start(f.app("web").orElseThrow(), n -> new BerthFileLoader(Map.of(), tmp.resolve("logs")).load(f.path(), null).app(n).orElseThrow()).ok());
