@@ -190,7 +190,8 @@ class DashboardIT extends BerthIT {
         // the overview again, now with a minute of history in its sparklines (the README's picture)
         new Select(browser.findElement(By.id("lang"))).selectByValue("en");
         browser.get(base + "/#/");
-        await(By.cssSelector("tr[data-app='web'] svg.spark path.line"));
+        // sparklines are minute points (1 h in 60): two of them once the second minute is rolled up, 20 s after it ends
+        new WebDriverWait(browser, Duration.ofSeconds(150)).until(d -> !d.findElements(By.cssSelector("tr[data-app='web'] svg.spark path.line")).isEmpty());
         shot("overview-later");
         noScriptErrors();
     }
