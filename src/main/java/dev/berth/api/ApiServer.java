@@ -33,6 +33,8 @@ import java.util.logging.Logger;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
     private static final int MAX_BODY = 1 << 20;
+    /** Answers longer than this go out chunked, a piece of about this size at a time. */
+    private static final int SEND_PIECE_CHARS = 16_384;
 
     /** One route handler: request in, JSON-able value out; throws ApiError to refuse. */
     @FunctionalInterface
@@ -359,16 +361,28 @@ public final class ApiServer implements AutoCloseable {
         return null;
     }
 
+    /**
+     * An answer that fits one piece is sent with its length; a larger one (a chart's series)
+     * chunked as it is written, never held whole: the daemon's heap is small (cli.DaemonJvm).
+     */
     private static void send(HttpExchange ex, int status, Object json, Map<String, String> headers) throws IOException {
-        byte[] bytes = Json.write(json).getBytes(StandardCharsets.UTF_8);
         var h = ex.getResponseHeaders();
         h.set("Content-Type", "application/json");
         h.set("Cache-Control", "no-store");
         DashboardAssets.securityHeaders(h);
         headers.forEach(h::set);
-        ex.sendResponseHeaders(status, bytes.length);
+        OutputStream[] chunked = {null};
+        String rest = Json.stream(json, SEND_PIECE_CHARS, piece -> {
+            if (chunked[0] == null) {
+                ex.sendResponseHeaders(status, 0);
+                chunked[0] = ex.getResponseBody();
+            }
+            chunked[0].write(piece.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        byte[] last = rest.getBytes(StandardCharsets.UTF_8);
+        if (chunked[0] == null) ex.sendResponseHeaders(status, last.length);
         try (OutputStream os = ex.getResponseBody()) {
-            os.write(bytes);
+            os.write(last);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.berth.history.SeriesQuery;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,18 +60,33 @@ public final class SeriesControllers {
         out.put("tier", a.tier().label);
         List<Object> series = new ArrayList<>(a.series().size());
         for (SeriesAnswer.Series s : a.series()) {
-            List<Object> points = new ArrayList<>(s.points().size());
-            for (SeriesAnswer.Point p : s.points()) {
-                points.add(s.wholeNumbers() ? List.of(p.atMillis(), (long) p.avg(), (long) p.max()) : List.of(p.atMillis(), p.avg(), p.max()));
-            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.name());
             m.put("unit", s.unit());
-            m.put("points", points);
+            m.put("points", triples(s));
             series.add(m);
         }
         out.put("series", series);
         return out;
+    }
+
+    /**
+     * [t_ms, avg, max] per point, each made as it is written and garbage at once: the answer
+     * streams out (ApiServer.send), and up to 50,000 boxed triples held at once would each
+     * outlive the daemon's 1 MB young generation and fill its old one.
+     */
+    private static List<Object> triples(SeriesAnswer.Series s) {
+        List<SeriesAnswer.Point> points = s.points();
+        return new AbstractList<>() {
+            @Override public Object get(int i) {
+                SeriesAnswer.Point p = points.get(i);
+                return s.wholeNumbers() ? List.of(p.atMillis(), (long) p.avg(), (long) p.max()) : List.of(p.atMillis(), p.avg(), p.max());
+            }
+
+            @Override public int size() {
+                return points.size();
+            }
+        };
     }
 
     private static List<String> names(String text) {

@@ -44,7 +44,8 @@ final class SeriesReads implements AutoCloseable {
                 if (q.points() != null) most = Math.min(most, q.points());
                 QueryPlan plan = QueryPlan.choose(q.fromMillis(), q.toMillis(), q.stepMillis(), most, nowMillis);
                 Map<Long, Buckets> buckets = new HashMap<>();
-                for (Found f : found) if (f.id() >= 0) buckets.put(f.id(), new Buckets(plan.stepSeconds(), f.scale(), f.scale() < 1));
+                int expected = (int) Math.min(limits.maxPointsPerSeries() + 1L, (plan.toSeconds() - plan.fromSeconds()) / plan.stepSeconds() + 1);
+                for (Found f : found) if (f.id() >= 0) buckets.put(f.id(), new Buckets(plan.stepSeconds(), f.scale(), f.scale() < 1, expected));
                 if (!buckets.isEmpty()) read(buckets, plan, doneUntil());
                 List<SeriesAnswer.Series> out = new ArrayList<>(found.size());
                 for (Found f : found) {
@@ -138,14 +139,15 @@ final class SeriesReads implements AutoCloseable {
         private final long step;
         private final double scale;
         private final boolean whole;
-        private final List<SeriesAnswer.Point> points = new ArrayList<>();
+        private final SeriesAnswer.Points points;
         private long start = Long.MIN_VALUE;
         private long total;
         private long n;
         private long peak;
 
-        Buckets(long step, double scale, boolean whole) {
+        Buckets(long step, double scale, boolean whole, int expected) {
             this.step = step;
+            this.points = new SeriesAnswer.Points(expected);
             this.scale = scale;
             this.whole = whole;
         }
@@ -168,10 +170,10 @@ final class SeriesReads implements AutoCloseable {
             if (n == 0) return;
             double avg = (double) total / n / scale;
             avg = whole ? Math.round(avg) : Math.round(avg * scale * 10) / (scale * 10); // a tenth of what is kept
-            points.add(new SeriesAnswer.Point(start * 1000, avg, peak / scale));
+            points.add(start * 1000, avg, peak / scale);
         }
 
-        List<SeriesAnswer.Point> points() {
+        SeriesAnswer.Points points() {
             close();
             n = 0;
             return points;

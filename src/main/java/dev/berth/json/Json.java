@@ -1,5 +1,7 @@
 package dev.berth.json;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -26,14 +28,35 @@ public final class Json {
 
     public static String write(Object value) {
         StringBuilder out = new StringBuilder(256);
-        new Writer(out, false).value(value, 0);
+        new Writer(out, false, null, 0).value(value, 0);
+        return out.toString();
+    }
+
+    /** Where {@link #stream} sends its text, a piece at a time. */
+    public interface Sink {
+        void write(CharSequence piece) throws IOException;
+    }
+
+    /**
+     * Writes value compactly, handing the text to sink whenever it has grown past chunkChars
+     * (between two items of an array, never inside one), so a large answer is never held whole.
+     * Returns the rest, shorter than chunkChars or the last item: a small value never reaches
+     * sink at all, and its caller can still send it with its length.
+     */
+    public static String stream(Object value, int chunkChars, Sink sink) throws IOException {
+        StringBuilder out = new StringBuilder(Math.min(chunkChars, 8192) + 256);
+        try {
+            new Writer(out, false, sink, chunkChars).value(value, 0);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         return out.toString();
     }
 
     /** Two-space indented, one member per line. */
     public static String pretty(Object value) {
         StringBuilder out = new StringBuilder(512);
-        new Writer(out, true).value(value, 0);
+        new Writer(out, true, null, 0).value(value, 0);
         return out.toString();
     }
 
@@ -81,7 +104,7 @@ public final class Json {
 
     // ---- writing --------------------------------------------------------------------------
 
-    private record Writer(StringBuilder out, boolean pretty) {
+    private record Writer(StringBuilder out, boolean pretty, Sink sink, int chunkChars) {
         // An if-chain, not a pattern switch: a switch on types spins a helper class at run
         // time, a few milliseconds of every CLI call.
         void value(Object v, int depth) {
@@ -111,13 +134,16 @@ public final class Json {
                 array(List.of(items), depth);
             } else if (v instanceof Boolean b) {
                 out.append(b.booleanValue());
-            } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte || v instanceof BigInteger) {
+            } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+                out.append(((Number) v).longValue()); // the primitive append makes no String: a chart has thousands
+            } else if (v instanceof BigInteger) {
                 out.append(v);
             } else if (v instanceof Double || v instanceof Float) {
                 double d = ((Number) v).doubleValue();
                 if (Double.isNaN(d) || Double.isInfinite(d)) out.append("null"); // JSON has no NaN or infinity
                 else if (d == Math.rint(d) && Math.abs(d) < 1e15) out.append((long) d).append(".0");
-                else out.append(v);
+                else if (v instanceof Float f) out.append(f.floatValue()); // its own shortest digits, not a double's
+                else out.append(d);
             } else if (v instanceof BigDecimal b) {
                 out.append(b.toString());
             } else {
@@ -133,9 +159,19 @@ public final class Json {
                 first = false;
                 newline(depth + 1);
                 value(o, depth + 1);
+                if (sink != null && out.length() >= chunkChars) flush();
             }
             if (!first) newline(depth);
             out.append(']');
+        }
+
+        private void flush() {
+            try {
+                sink.write(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.setLength(0);
         }
 
         private void newline(int depth) {

@@ -1,15 +1,25 @@
 package dev.berth.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.history.MetricsHistory;
+import dev.berth.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which requests the one route table answers without the token. The handlers here have no
@@ -66,5 +76,38 @@ class ApiServerTest {
         assertEquals(405, status("POST", "/api/v1/ping", TOKEN));
         assertEquals(404, status("GET", "/api/v1/nothing", TOKEN));
         assertEquals(404, status("POST", "/health", TOKEN), "a public path is no token route");
+    }
+
+    /** A chart's answer streams out in pieces (the daemon's heap is small); a short one keeps its length. */
+    @Test void aLargeAnswerIsChunkedAndReadsTheSame(@TempDir Path tmp) throws Exception {
+        long t0 = 1_750_000_000_000L;
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(t0 + 3_600_000), ZoneOffset.UTC);
+        try (MetricsHistory history = MetricsHistory.open(tmp.resolve("history.db"), clock)) {
+            for (int i = 0; i < 360; i++) {
+                for (int app = 0; app < 20; app++) history.record("app/a" + app + "/0/cpu", t0 + i * 10_000L, i % 7 + 0.25);
+            }
+            history.flush();
+            AppControllers apps = new AppControllers(null, null, null, null, Map.of("version", "test"), () -> { });
+            SeriesControllers series = new SeriesControllers(history, clock);
+            try (ApiServer withHistory = new ApiServer("127.0.0.1", 0, TOKEN, new RequestConfigs(null, null, null), apps, new DeployControllers(null, null),
+                    new BackupControllers(null, null, null, null, null, null), new CheckControllers(null, null, null, null, null), new ProxyControllers(null, null, null),
+                    new LogControllers(null, null), series)) {
+                withHistory.start();
+                String query = "?prefix=app&from=" + t0 + "&to=" + (t0 + 3_600_000) + "&step=10s";
+                HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withHistory.port() + "/api/v1/series" + query))
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, big.statusCode(), big.body());
+                assertEquals(Optional.of("chunked"), big.headers().firstValue("transfer-encoding"));
+                assertEquals(Optional.of("no-store"), big.headers().firstValue("cache-control"));
+                Object direct = series.series(new ApiServer.Request("GET", "/api/v1/series", List.of(),
+                        Map.of("prefix", "app", "from", String.valueOf(t0), "to", String.valueOf(t0 + 3_600_000), "step", "10s")));
+                assertTrue(big.body().length() > 100_000, big.body().length() + " characters");
+                assertEquals(Json.read(Json.write(direct)), Json.read(big.body()));
+
+                HttpResponse<String> small = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withHistory.port() + "/api/v1/ping"))
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(Optional.of(String.valueOf(small.body().length())), small.headers().firstValue("content-length"));
+            }
+        }
     }
 }

@@ -16,6 +16,26 @@ import org.junit.jupiter.api.Test;
 
 class JsonTest {
     @Test
+    void streamsALargeValueInPiecesBetweenItemsAndLeavesASmallOneWhole() throws Exception {
+        assertEquals("[0.1,1.5,-12,3,7,1.0E20,2.0,null]", Json.write(List.of(0.1f, 1.5, -12L, (short) 3, (byte) 7, 1e20, 2.0, Double.NaN)),
+                "numbers as before the primitive appends");
+        List<Object> rows = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) rows.add(List.of(i, "r\u00e9\"" + i, i / 3.0));
+        Map<String, Object> big = new LinkedHashMap<>();
+        big.put("name", "x");
+        big.put("rows", rows);
+        List<String> pieces = new ArrayList<>();
+        String rest = Json.stream(big, 1_000, piece -> pieces.add(piece.toString()));
+        assertTrue(pieces.size() > 20, pieces.size() + " pieces");
+        for (String p : pieces) assertTrue(p.length() >= 1_000 && p.length() < 1_100, "a piece of " + p.length() + " characters");
+        assertEquals(Json.write(big), String.join("", pieces) + rest);
+
+        List<String> none = new ArrayList<>();
+        assertEquals(Json.write(Map.of("a", List.of(1, 2))), Json.stream(Map.of("a", List.of(1, 2)), 1_000, piece -> none.add(piece.toString())));
+        assertEquals(List.of(), none, "what fits one piece is returned, never handed on");
+    }
+
+    @Test
     void readsEveryKindOfValue() {
         Map<String, Object> m = Json.readMap(" {\"s\": \"a\\\"b\\\\c\\/d\\n\\u00e9\\ud83d\\ude00\", \"i\": -12, \"l\": 12345678901,"
                 + " \"big\": 123456789012345678901234567890, \"d\": 1.5e3, \"t\": true, \"f\": false, \"n\": null,"
