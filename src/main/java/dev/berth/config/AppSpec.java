@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param deploy      how the app is deployed, or null when it is not
  * @param fronted     a site routes to it: its instances get private ports from Berth (in $PORT)
  *                    and traffic reaches them through the front door
+ * @param container   how it runs as a container (`image:` or `build:`), or null for a process app;
+ *                    then command is a {@link ContainerCommand}
  */
 public record AppSpec(
         String name,
@@ -45,7 +47,16 @@ public record AppSpec(
         Readiness ready,
         LogSpec logs,
         DeploySpec deploy,
-        boolean fronted) {
+        boolean fronted,
+        ContainerSpec container) {
+
+    /** A process app. */
+    public AppSpec(String name, Command command, Path cwd, Map<String, String> env, String envProfile, int instances, Integer port,
+                   RestartPolicy restart, Long maxMemory, String cronRestart, String stopSignal, Duration killTimeout, Readiness ready,
+                   LogSpec logs, DeploySpec deploy, boolean fronted) {
+        this(name, command, cwd, env, envProfile, instances, port, restart, maxMemory, cronRestart, stopSignal, killTimeout, ready,
+                logs, deploy, fronted, null);
+    }
 
     /** Whether its instances listen on a port: the app's own, or a private one behind the front door. */
     public boolean listens() {
@@ -63,11 +74,11 @@ public record AppSpec(
         if (!cwd.startsWith(current)) return this;
         Path pinned = deploy.path().resolve("releases").resolve(releaseId).resolve(current.relativize(cwd));
         return new AppSpec(name, command, pinned, env, envProfile, instances, port, restart, maxMemory, cronRestart, stopSignal,
-                killTimeout, ready, logs, deploy, fronted);
+                killTimeout, ready, logs, deploy, fronted, container);
     }
 
     /** What to execute: a shell command line (`run`) or a program and its arguments (`script` + `args`). */
-    public sealed interface Command permits ShellCommand, ExecCommand {
+    public sealed interface Command permits ShellCommand, ExecCommand, ContainerCommand {
         /** The argv the supervisor executes. A shell is used only for the user's own `run:` line. */
         List<String> argv();
 
@@ -132,6 +143,24 @@ public record AppSpec(
 
         @Override public String shown() {
             return Command.masked(String.join(" ", program), hidden);
+        }
+    }
+
+    /**
+     * A container app's command: its image and the command that replaces the image's CMD, if any.
+     * The supervisor runs the engine's `run` instead (dev.berth.container.RunArguments); this argv
+     * is what the instances run, for telling launches apart and for showing.
+     */
+    public record ContainerCommand(ContainerSpec spec) implements Command {
+        @Override public List<String> argv() {
+            List<String> out = new java.util.ArrayList<>();
+            out.add(spec.image());
+            out.addAll(spec.command());
+            return List.copyOf(out);
+        }
+
+        @Override public String shown() {
+            return "image " + String.join(" ", argv());
         }
     }
 

@@ -70,8 +70,13 @@ final class AppsSection extends FieldReader {
         Map<String, String> fileEnv = envFiles(value(f, "env_file"), path + ".env_file");
         Function<String, String> lookup = n -> variables.containsKey(n) ? variables.get(n) : fileEnv.get(n);
 
-        Command command = command(f, nameNode, path, lookup);
+        ContainerSpec container = new ContainerSection(this).container(name, f, path, lookup);
+        Command command = container != null ? containerCommand(f, container, path) : command(f, nameNode, path, lookup);
         DeploySpec deploy = new DeploySection(this).deploy(value(f, "deploy"), path + ".deploy", lookup);
+        if (container != null && deploy != null) {
+            problems.at(f.get("deploy").getKeyNode(), path + ".deploy", "deploys of container apps are not built yet: change image: and run `berth start`"
+                    + " (it replaces the instances one at a time)");
+        }
         // A deployed app runs in its live release unless told otherwise; `current` appears with the first deploy.
         Path cwd = deploy != null && value(f, "cwd") == null ? deploy.path().resolve("current")
                 : cwd(value(f, "cwd"), path + ".cwd", lookup);
@@ -132,12 +137,35 @@ final class AppsSection extends FieldReader {
                     path + ".deploy.health", "the health check needs the app's port: set " + path + ".port");
         }
         LogSpec logs = logs(value(f, "logs"), path + ".logs", lookup);
+        if (container != null && container.port() == null && (port != null || fronted)) {
+            if (fronted) {
+                problems.at(nameNode, path + ".container.port", "a site routes to this container app: set container.port, the port the app listens on inside the container");
+            } else {
+                container = withPort(container, port); // the same port inside as outside, as `-p 3000:3000`
+                command = new AppSpec.ContainerCommand(container);
+            }
+        }
 
         if (problemCount() > before) {
             return null;
         }
         return new AppSpec(name, command, cwd, Collections.unmodifiableMap(env), appliedProfile, instances, port, restart,
-                maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy, fronted);
+                maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy, fronted, container);
+    }
+
+    /** image: or build: rule out run: and script: (and their args and interpreter). */
+    private Command containerCommand(Map<String, NodeTuple> f, ContainerSpec container, String path) {
+        for (String k : List.of("run", "script", "args", "interpreter")) {
+            if (f.containsKey(k)) {
+                problems.at(f.get(k).getKeyNode(), path + "." + k, "a container app runs its image: use container.command to replace the image's command, not " + k);
+            }
+        }
+        return new AppSpec.ContainerCommand(container);
+    }
+
+    private static ContainerSpec withPort(ContainerSpec c, Integer port) {
+        return new ContainerSpec(c.image(), c.build(), c.engine(), port, c.command(), c.volumes(), c.memory(), c.cpus(), c.user(), c.readOnly(),
+                c.capDrop(), c.capAdd(), c.gpus(), c.init(), c.engineArgs());
     }
 
     /** The shortest ${VAR} value masked where a command is shown: shorter ones (a port) say nothing secret. */
@@ -181,34 +209,6 @@ final class AppsSection extends FieldReader {
         program.add(scriptPath == null ? "" : scriptPath.strip());
         program.addAll(args(value(f, "args"), path + ".args", lookup));
         return new ExecCommand(List.copyOf(program), Set.copyOf(hidden));
-    }
-
-    List<String> args(Node node, String field, Function<String, String> lookup) {
-        List<String> args = new ArrayList<>();
-        if (node == null) {
-            return args;
-        }
-        if (node instanceof SequenceNode seq) {
-            for (int i = 0; i < seq.getValue().size(); i++) {
-                Node item = seq.getValue().get(i);
-                String s = YamlSource.isNull(item) ? null : text(item, field + "[" + i + "]", TEXT, lookup);
-                if (s != null) {
-                    args.add(s);
-                } else if (YamlSource.isNull(item)) {
-                    problems.at(item, field + "[" + i + "]", "expected a string, got nothing");
-                }
-            }
-            return args;
-        }
-        if (node instanceof ScalarNode) {
-            String s = text(node, field, TEXT, lookup);
-            if (s != null && !s.isBlank()) {
-                args.addAll(Arrays.asList(s.strip().split("\\s+")));
-            }
-            return args;
-        }
-        problems.at(node, field, "expected a list of strings or one string (split on whitespace), got " + YamlSource.describe(node));
-        return args;
     }
 
     Readiness ready(Node node, String path, boolean portUnset, Function<String, String> lookup) {

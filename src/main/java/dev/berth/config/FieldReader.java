@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -228,6 +229,35 @@ class FieldReader {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** A list of strings, or one string split on whitespace (args, a container's command). */
+    List<String> args(Node node, String field, Function<String, String> lookup) {
+        List<String> args = new ArrayList<>();
+        if (node == null) {
+            return args;
+        }
+        if (node instanceof SequenceNode seq) {
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                Node item = seq.getValue().get(i);
+                String s = YamlSource.isNull(item) ? null : text(item, field + "[" + i + "]", TEXT, lookup);
+                if (s != null) {
+                    args.add(s);
+                } else if (YamlSource.isNull(item)) {
+                    problems.at(item, field + "[" + i + "]", "expected a string, got nothing");
+                }
+            }
+            return args;
+        }
+        if (node instanceof ScalarNode) {
+            String s = text(node, field, TEXT, lookup);
+            if (s != null && !s.isBlank()) {
+                args.addAll(Arrays.asList(s.strip().split("\\s+")));
+            }
+            return args;
+        }
+        problems.at(node, field, "expected a list of strings or one string (split on whitespace), got " + YamlSource.describe(node));
+        return args;
     }
 
     /** The value node of a key, or null when the key is absent or has no value. */

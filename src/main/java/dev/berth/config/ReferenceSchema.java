@@ -33,7 +33,7 @@ final class ReferenceSchema {
     /** Mappings whose keys are names the user picks (app names), not schema keys. */
     private static final Set<String> NAMED = Set.of("apps", "backups", "checks", "channels", "maintenance", "sites", "routes");
     /** Mappings whose keys are free (environment variables). */
-    private static final Set<String> FREE = Set.of("env", "headers", PROFILE_KEY);
+    private static final Set<String> FREE = Set.of("env", "headers", "args", PROFILE_KEY);
 
     private final Map<String, Set<String>> keysByLevel;
 

@@ -375,6 +375,16 @@ public final class ProcessTree {
         return found.stream().map(Stat::pid).toList();
     }
 
+    /** One variable of a process's initial environment, or null when it has none or cannot be read. */
+    public String environmentVariable(long pid, String name) {
+        Optional<String> environ = readProcFile(pid, "environ");
+        if (environ.isEmpty()) return null;
+        for (String kv : environ.get().split("\0")) {
+            if (kv.startsWith(name + "=")) return kv.substring(name.length() + 1);
+        }
+        return null;
+    }
+
     /** Live processes (not pid 'except') whose process group and session are both leader's: what a session leader left behind. */
     public List<Long> sessionMembers(long leader, long except) {
         List<Long> out = new ArrayList<>();

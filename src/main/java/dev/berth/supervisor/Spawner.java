@@ -1,6 +1,7 @@
 package dev.berth.supervisor;
 
 import dev.berth.config.AppSpec;
+import dev.berth.container.Containers;
 import dev.berth.files.PrivateFiles;
 import dev.berth.json.Json;
 import dev.berth.text.Units;
@@ -39,6 +40,7 @@ final class Spawner {
     private final Stopper stopper;
     private final Watcher watcher;
     private final Executor tasks;
+    private final Containers containers;
 
     Spawner(ProcessTree tree, LogRelay logRelay, PortPlan ports, Clock clock, Map<String, String> baseEnv,
             SupervisionRecords records, Stopper stopper, Watcher watcher, Executor tasks) {
@@ -51,6 +53,7 @@ final class Spawner {
         this.stopper = stopper;
         this.watcher = watcher;
         this.tasks = tasks;
+        this.containers = new Containers(baseEnv, System.getenv());
     }
 
     // ---- launching ----------------------------------------------------------------------------
@@ -79,6 +82,7 @@ final class Spawner {
         long logOffset;
         Process process;
         Integer port;
+        Containers.Launch container = null;
         try {
             port = ports.portFor(spec, inst);
             if (port != null) env.put("PORT", String.valueOf(port));
@@ -86,11 +90,19 @@ final class Spawner {
             PrivateFiles.file(logs.out());
             if (!logs.merged()) PrivateFiles.file(logs.err());
             logOffset = Files.size(logs.out());
+            List<String> program = spec.command().argv();
+            if (spec.container() != null) {
+                // the engine's client in the foreground: its output, exit and signals are the container's
+                container = containers.launch(spec, env.get("BERTH_INSTANCE"), port);
+                program = container.argv();
+                env.put(Containers.NAME_VARIABLE, container.name()); // a later daemon finds the container by it
+                env.putAll(containers.engineEnvironment());
+            }
             List<String> argv = new ArrayList<>();
             if (LogRelay.needed(spec.logs())) {
-                argv.addAll(logRelay.wrap(spec.logs(), logs, spec.command().argv()));
+                argv.addAll(logRelay.wrap(spec.logs(), logs, program));
             } else {
-                argv.addAll(logRelay.inOwnSession(spec.command().argv()));
+                argv.addAll(logRelay.inOwnSession(program));
             }
             if (port != null) {
                 // The app would only say so in its error log, after a failed start.
@@ -141,7 +153,11 @@ final class Spawner {
         if (persistSlot) records.persist(a.name, inst);
         records.slotEvent(a, inst, "started", "pid " + pid + (port == null ? "" : " port " + port)
                 + (inst.envChanges != null ? "; env changed since the previous start: " + inst.envChanges : ""));
-        process.onExit().thenAccept(p -> watcher.onExit(a, inst, gen, p.exitValue()));
+        Containers.Launch started = container;
+        process.onExit().thenAccept(p -> {
+            if (started != null) containers.remove(started.engine(), started.name()); // gone with --rm, unless its client was killed
+            watcher.onExit(a, inst, gen, p.exitValue());
+        });
         tasks.execute(() -> watcher.awaitReady(a, inst, gen, spec, logs, logOffset, persistSlot));
         return outcome;
     }
@@ -220,9 +236,12 @@ final class Spawner {
         records.persist(a.name, inst);
         records.event(a.name, inst.index, "adopted", "adopted pid " + pid + " after a daemon restart");
         // Not our child: the JDK polls for its end.
-        ProcessHandle.of(pid).ifPresentOrElse(
-                h -> h.onExit().thenRun(() -> watcher.onExit(a, inst, gen, null)),
-                () -> watcher.onExit(a, inst, gen, null));
+        String container = a.spec.container() == null ? null : tree.environmentVariable(pid, Containers.NAME_VARIABLE);
+        Runnable ended = () -> {
+            if (container != null) containers.remove(containers.engineFor(a.spec.container()), container);
+            watcher.onExit(a, inst, gen, null);
+        };
+        ProcessHandle.of(pid).ifPresentOrElse(h -> h.onExit().thenRun(ended), ended);
     }
 
     /**

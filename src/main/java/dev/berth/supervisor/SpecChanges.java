@@ -23,7 +23,13 @@ final class SpecChanges {
     static List<String> between(AppSpec running, List<Map<String, String>> envDigests, AppSpec wanted) {
         List<String> out = new ArrayList<>();
         if (running.instances() != wanted.instances()) out.add("instances: " + wanted.instances());
-        if (!running.command().equals(wanted.command())) out.add(wanted.command() instanceof AppSpec.ShellCommand ? "another run line" : "another script or args");
+        if (!running.command().equals(wanted.command())) {
+            out.add(switch (wanted.command()) {
+                case AppSpec.ShellCommand c -> "another run line";
+                case AppSpec.ExecCommand c -> "another script or args";
+                case AppSpec.ContainerCommand c -> "another image or container settings";
+            });
+        }
         if (!running.cwd().equals(wanted.cwd())) out.add("cwd: " + wanted.cwd());
         if (!Objects.equals(running.port(), wanted.port())) out.add(wanted.port() == null ? "no port" : "port: " + wanted.port());
         // per instance: one started before an earlier `start` that applied nothing to it still runs its own env

@@ -51,6 +51,9 @@ final class BerthRun implements AutoCloseable {
         this.scratch = scratch;
     }
 
+    /** Environment every command gets (and so the daemon the first one starts, and its apps). */
+    final Map<String, String> env = new java.util.LinkedHashMap<>();
+
     /** The umask the CLI runs with (and so the daemon it starts, and the apps); null: this JVM's. */
     private String umask;
 
@@ -85,6 +88,7 @@ final class BerthRun implements AutoCloseable {
             if (umask != null) argv.addAll(0, List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
             ProcessBuilder pb = new ProcessBuilder(argv).directory(project.toFile());
             pb.environment().put("BERTH_HOME", home.toString());
+            pb.environment().putAll(env);
             pb.environment().putAll(extraEnv);
             Path out = Files.createTempFile(scratch, "out", ".txt");
             Path err = Files.createTempFile(scratch, "err", ".txt");

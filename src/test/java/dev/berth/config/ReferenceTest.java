@@ -3,6 +3,7 @@ package dev.berth.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.config.AppSpec.ExecCommand;
@@ -42,9 +43,20 @@ class ReferenceTest {
         Files.writeString(dir.resolve("tls/old.example.com.key"), "key\n");
         Files.writeString(dir.resolve("tls/acme-ca.pem"), "ca\n");
 
+        Files.createDirectories(dir.resolve("tts"));
+        Files.writeString(dir.resolve("tts/Dockerfile"), "FROM scratch\n");
+        Files.createDirectories(dir.resolve("models"));
+
         BerthFile f = new BerthFileLoader(Map.of(), dir.resolve("logs")).load(file, "production");
 
-        assertEquals(List.of("web", "worker", "api", "cache"), f.apps().stream().map(AppSpec::name).toList());
+        assertEquals(List.of("web", "worker", "api", "cache", "tts"), f.apps().stream().map(AppSpec::name).toList());
+        ContainerSpec tts = f.app("tts").orElseThrow().container();
+        assertEquals(new ContainerSpec("localhost/tts:latest", new ContainerSpec.Build(dir.resolve("tts"), "Dockerfile", "runtime", Map.of("PYTHON_VERSION", "3.11")),
+                "podman", 8000, List.of("python3", "-m", "tts.server"),
+                List.of(new ContainerSpec.Volume("tts-cache", true, "/root/.cache", false), new ContainerSpec.Volume(dir.resolve("models").toString(), false, "/models", true)),
+                4L << 30, 2.0, "1000:1000", true, List.of("ALL"), List.of("NET_BIND_SERVICE"), ContainerSpec.Gpus.everyOne(), true, List.of("--shm-size=1g")), tts);
+        assertEquals(new AppSpec.ContainerCommand(tts), f.app("tts").orElseThrow().command());
+        assertNull(f.app("web").orElseThrow().container());
         assertTrue(f.app("api").orElseThrow().fronted(), "a site routes to api");
         assertFalse(f.app("web").orElseThrow().fronted());
         ProxySpec proxy = f.proxy();
@@ -85,7 +97,7 @@ class ReferenceTest {
         assertEquals(new ExecCommand(List.of("python3", "worker.py", "--queue", "default")), f.app("worker").orElseThrow().command());
         assertEquals("4", f.app("worker").orElseThrow().env().get("QUEUE_CONCURRENCY"));
         // checks: the declared ones, the built-ins (host, every app), each kind read
-        assertEquals(List.of("host:cpu", "host:memory", "host:swap", "host:load", "host:disk", "app:web", "app:worker", "app:api", "app:cache", "backup:maindb",
+        assertEquals(List.of("host:cpu", "host:memory", "host:swap", "host:load", "host:disk", "app:web", "app:worker", "app:api", "app:cache", "app:tts", "backup:maindb",
                 "tls:shop.example.com", "tls:www.shop.example.com", "tls:old.example.com",
                 "api", "postgres-port", "certificate", "queue-depth", "errors", "gpu", "data-disk", "web-restarts", "maindb-age", "nightly-report", "load", "busy-cpu", "low-memory", "swapping"),
                 f.checks().stream().map(CheckSpec::name).toList());
@@ -114,7 +126,7 @@ class ReferenceTest {
     @Test
     void referenceDefinesExactlyTheKeysTheLoaderReads() {
         ReferenceSchema schema = ReferenceSchema.load();
-        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "backups.*",
+        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "apps.*.build", "apps.*.container", "backups.*",
                         "backups.*.offsite", "checks.*", "monitor", "monitor.cpu", "monitor.memory", "monitor.swap", "monitor.load", "monitor.disk",
                         "monitor.inodes", "monitor.restarts", "proxy", "proxy.acme", "admin", "admin.tls", "sites.*", "sites.*.tls", "sites.*.routes.*", "alerts", "alerts.maintenance.*",
                         "alerts.channels.*"),
@@ -128,7 +140,7 @@ class ReferenceTest {
                 Set.copyOf(schema.keys("backups.*")));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
-                        "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy"),
+                        "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy", "image", "build", "container"),
                 Set.copyOf(schema.keys("apps.*")));
         assertEquals(Set.of("http", "timeout", "log", "port"), Set.copyOf(schema.keys("apps.*.ready")));
         assertEquals(List.of("dir", "merge", "timestamp", "rotate"), schema.keys("apps.*.logs"));
@@ -136,6 +148,9 @@ class ReferenceTest {
         assertEquals(Set.of("path", "git", "branch", "dir", "archive", "keep_releases", "shared", "install", "build", "test", "migrate",
                 "step_timeout", "before_switch", "after_switch", "preflight", "settle", "health", "backup"), Set.copyOf(schema.keys("apps.*.deploy")));
         assertEquals(List.of("run", "timeout"), schema.keys("apps.*.deploy.build"));
+        assertEquals(List.of("context", "dockerfile", "target", "args"), schema.keys("apps.*.build"));
+        assertEquals(List.of("engine", "port", "command", "volumes", "memory", "cpus", "user", "read_only", "cap_drop", "cap_add", "gpus", "init", "engine_args"),
+                schema.keys("apps.*.container"));
         assertEquals(Set.of("endpoint", "region", "bucket", "prefix", "access_key", "secret_key", "path_style", "part_size", "keep_last",
                 "keep_daily", "keep_weekly", "keep_monthly", "max_age"), Set.copyOf(schema.keys("backups.*.offsite")));
     }

@@ -1,0 +1,114 @@
+package dev.berth.container;
+
+import dev.berth.config.AppSpec;
+import dev.berth.config.ContainerSpec;
+import dev.berth.exec.Command;
+import dev.berth.exec.CommandRunner;
+import dev.berth.exec.Environment;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the supervisor asks of the container engines: the command line of an instance, and the
+ * removal of a container whose client ended without it (a client killed with SIGKILL leaves its
+ * container running; `--rm` only acts on the container's own exit).
+ */
+public final class Containers {
+    private static final Logger LOG = Logger.getLogger(Containers.class.getName());
+    /** The environment variable that carries an instance's container name into its client's environment. */
+    public static final String NAME_VARIABLE = "BERTH_CONTAINER";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<String, String> env;
+    private final CommandRunner runner = CommandRunner.local();
+
+    /**
+     * @param env       the environment apps start from (PATH finds the engines)
+     * @param daemonEnv the daemon's own: the engines' settings in it reach them (see {@link #engineVariables})
+     */
+    public Containers(Map<String, String> env, Map<String, String> daemonEnv) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(env);
+        all.putAll(engineVariables(daemonEnv));
+        this.env = Map.copyOf(all);
+    }
+
+    /**
+     * What the engines read from their environment: Podman's configuration files and rootless
+     * runtime directory, Docker's daemon address, context and client configuration. Apps start
+     * from a login's environment only (the daemon's own never leaks into them); an engine's client
+     * gets these too, or it would not find the engine the operator set up.
+     */
+    static Map<String, String> engineVariables(Map<String, String> daemonEnv) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        daemonEnv.forEach((k, v) -> {
+            if (k.startsWith("CONTAINERS_") || k.equals("XDG_RUNTIME_DIR") || k.equals("DOCKER_HOST") || k.equals("DOCKER_CONTEXT")
+                    || k.equals("DOCKER_CONFIG") || k.equals("DOCKER_CERT_PATH") || k.equals("DOCKER_TLS_VERIFY")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** The engines' settings an instance's client gets on top of the app's environment. */
+    public Map<String, String> engineEnvironment() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        env.forEach((k, v) -> {
+            if (engineVariables(Map.of(k, v)).containsKey(k)) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** One instance's engine command line and the name of its container. */
+    public record Launch(Engine engine, String name, List<String> argv) { }
+
+    /**
+     * @param instance the instance's index, or "preflight"
+     * @param hostPort its port on the host, or null
+     * @throws IOException when no engine is there (the start fails, saying so)
+     */
+    public Launch launch(AppSpec spec, String instance, Integer hostPort) throws IOException {
+        ContainerSpec c = spec.container();
+        Engine engine = Engine.find(c.engine(), env.get("PATH")).orElseThrow(() -> new IOException(Engine.missing(c.engine())));
+        String name = "berth-" + spec.name() + "-" + instance + "-" + HexFormat.of().formatHex(randomBytes());
+        List<String> run = RunArguments.of(engine.kind(), c, spec.name(), instance, name, env.getOrDefault("BERTH_HOME", ""),
+                spec.fronted() ? "127.0.0.1" : "0.0.0.0", hostPort, spec.env().keySet());
+        List<String> argv = new ArrayList<>();
+        argv.add(engine.binary().toString());
+        argv.addAll(run);
+        return new Launch(engine, name, List.copyOf(argv));
+    }
+
+    /** The engine of a container app, or null when there is none. */
+    public Engine engineFor(ContainerSpec c) {
+        return Engine.find(c.engine(), env.get("PATH")).orElse(null);
+    }
+
+    /** Removes the container at once (killed if it still runs); a container already gone is not an error. */
+    public void remove(Engine engine, String name) {
+        if (engine == null || name == null) return;
+        List<String> argv = engine.kind() == Engine.Kind.PODMAN
+                ? List.of(engine.binary().toString(), "rm", "--force", "--ignore", "--time=0", name)
+                : List.of(engine.binary().toString(), "rm", "--force", name);
+        try {
+            var r = runner.run(Command.of(argv).withEnvironment(Environment.only(env)).withTimeout(Duration.ofSeconds(30)));
+            if (!r.ok() && !r.errors().contains("No such container") && !r.errors().contains("no such container")) {
+                LOG.warning("could not remove container " + name + ": " + r.errors().strip());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not remove container " + name, e);
+        }
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[3];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

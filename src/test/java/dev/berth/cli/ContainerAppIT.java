@@ -1,0 +1,134 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.container.TestEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A container app through the real CLI, daemon and Podman: supervised, limited and adopted like a process. */
+class ContainerAppIT extends BerthIT {
+    private String image;
+    private int port;
+
+    @BeforeEach void engine() throws Exception {
+        TestEngine.assume();
+        berth.env.putAll(TestEngine.env());
+        image = TestEngine.image("localhost/berth-it-web:" + ProcessHandle.current().pid(), Map.of("/www/index.html", "hello from the container\n"));
+        port = BerthRun.freePort();
+    }
+
+    @AfterEach void removeContainers() throws Exception {
+        if (TestEngine.missing() == null) TestEngine.removeAll(berth.home);
+    }
+
+    private String config(String extra) {
+        return """
+                apps:
+                  web:
+                    image: %s
+                    port: %d
+                    kill_timeout: 2s
+                    restart_delay: 100ms
+                    env:
+                      GREETING: hello-from-berth-yml
+                    ready: { http: /index.html, timeout: 20s }
+                    container:
+                      port: 8080
+                      command: [/bin/sh, -c, 'echo "started with $GREETING, PORT $PORT"; exec httpd -f -p 8080 -h /www']
+                %s""".formatted(image, port, extra);
+    }
+
+    /** The app's running containers; null when the engine cannot say (asked again by the await). */
+    private List<String> running(String app) {
+        try {
+            return TestEngine.running(berth.home, app);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private String served() {
+        return BerthRun.httpGet(port, "/index.html").strip();
+    }
+
+    @Test void aContainerAppIsStartedKilledRestartedAndStoppedLikeAProcess() throws Exception {
+        berth.writeConfig(config(""));
+        berth.ok("start");
+        assertEquals("hello from the container", served());
+        assertEquals("running", berth.state("web", 0));
+        BerthRun.await("the container's output in Berth's log", Duration.ofSeconds(5),
+                () -> berth.log("web", 0, "out").contains("started with hello-from-berth-yml, PORT 8080"));
+        long client = berth.pid("web", 0);
+        String cmdline = Files.readString(Path.of("/proc/" + client + "/cmdline")).replace('\0', ' ');
+        assertTrue(cmdline.contains("--env=GREETING"), cmdline);
+        assertFalse(cmdline.contains("hello-from-berth-yml"), "an env value is never on the engine's command line: " + cmdline);
+        assertTrue(cmdline.contains("--restart=no"), "the engine's own restarts stay off: " + cmdline);
+
+        List<String> first = TestEngine.running(berth.home, "web");
+        assertEquals(1, first.size(), first.toString());
+        assertTrue(TestEngine.podman("kill", first.get(0)).exit() == 0);
+        BerthRun.await("a new container serves", Duration.ofSeconds(20), () -> {
+            List<String> now = running("web");
+            return now != null && now.size() == 1 && !now.equals(first) && "hello from the container".equals(served()) && "running".equals(berth.state("web", 0));
+        });
+        assertNotEquals(client, berth.pid("web", 0));
+
+        berth.ok("stop", "web");
+        BerthRun.await("no container left", Duration.ofSeconds(10), () -> List.of().equals(running("web")));
+    }
+
+    @Test void theMemoryLimitIsEnforcedAndTheAppRestarted() throws Exception {
+        berth.writeConfig("""
+                apps:
+                  hog:
+                    image: %s
+                    restart_delay: 500ms
+                    backoff: false
+                    container:
+                      memory: 16M
+                      command: [/bin/sh, -c, 'echo growing; a=xxxxxxxxxxxxxxxx; while true; do a="$a$a"; done']
+                """.formatted(image));
+        berth.run("start"); // killed at its limit, it may not count as started
+        BerthRun.await("the kernel killed it at the limit and Berth started it again", Duration.ofSeconds(30), () -> {
+            Map<String, Object> i = berth.instances("hog").get(0);
+            return ((Number) i.get("restarts")).intValue() >= 1;
+        });
+        String reason = berth.reason("hog", 0);
+        assertTrue(berth.log("hog", 0, "out").contains("growing"));
+        BerthRun.Result events = berth.ok("events", "hog");
+        assertTrue(events.out().contains("killed by signal 9") || events.out().contains("code 137"), events.out() + "\nreason: " + reason);
+    }
+
+    @Test void aKilledDaemonsContainersAreAdoptedAndStillCleanedUp() throws Exception {
+        berth.writeConfig(config(""));
+        berth.ok("start");
+        long client = berth.pid("web", 0);
+        List<String> before = TestEngine.running(berth.home, "web");
+        BerthRun.killGroup(berth.daemonPid(), "KILL");
+        BerthRun.await("the daemon is gone", Duration.ofSeconds(5), () -> !berth.daemonAlive());
+        assertEquals("hello from the container", served(), "the container outlives the daemon");
+
+        assertEquals("running", berth.state("web", 0), "the next daemon adopts it");
+        assertEquals(client, berth.pid("web", 0));
+        assertEquals(before, TestEngine.running(berth.home, "web"));
+
+        // the engine's client killed outright: its container would run on; the adopting daemon removes it and starts a new one
+        BerthRun.killGroup(client, "KILL");
+        BerthRun.await("a new container in place of the orphan", Duration.ofSeconds(20), () -> {
+            List<String> now = running("web");
+            return now != null && now.size() == 1 && !now.equals(before) && "running".equals(berth.state("web", 0));
+        });
+        berth.ok("delete", "web");
+        BerthRun.await("nothing left", Duration.ofSeconds(10), () -> List.of().equals(running("web")));
+    }
+}
