@@ -85,6 +85,72 @@ public final class Containers {
         return new Launch(engine, name, List.copyOf(argv));
     }
 
+    /** How long an image build may take. */
+    private static final Duration BUILD_LIMIT = Duration.ofMinutes(30);
+
+    /**
+     * Builds a `build:` app's image when it does not exist yet, its output appended to
+     * logs/APP-build.log. Returns null when the image is there (or the app builds none), or why
+     * it is not, naming the log.
+     */
+    public String ensureBuilt(AppSpec spec) {
+        ContainerSpec c = spec.container();
+        if (c == null || c.build() == null) return null;
+        Engine engine = engineFor(c);
+        if (engine == null) return Engine.missing(c.engine());
+        try {
+            List<String> exists = engine.kind() == Engine.Kind.PODMAN ? List.of("image", "exists", c.image()) : List.of("image", "inspect", "--format={{.Id}}", c.image());
+            if (engineCommand(engine, exists, Duration.ofSeconds(30)).ok()) return null;
+            java.nio.file.Path log = spec.logs().dir().resolve(spec.name() + "-build.log");
+            java.nio.file.Files.createDirectories(log.getParent());
+            ContainerSpec.Build b = c.build();
+            List<String> argv = new ArrayList<>(List.of(engine.binary().toString(), "build", "--tag=" + c.image()));
+            if (b.dockerfile() != null) argv.add("--file=" + b.context().resolve(b.dockerfile()));
+            if (b.target() != null) argv.add("--target=" + b.target());
+            for (String arg : new java.util.TreeSet<>(b.args().keySet())) argv.add("--build-arg=" + arg); // its value in the environment
+            argv.add(b.context().toString());
+            Map<String, String> buildEnv = new java.util.LinkedHashMap<>(env);
+            buildEnv.putAll(b.args());
+            var r = runner.run(Command.of(argv).withDirectory(b.context()).withEnvironment(Environment.only(buildEnv))
+                    .withOutput(dev.berth.exec.Output.appendedTo(log)).withTimeout(BUILD_LIMIT));
+            if (r.ok()) return null;
+            return (r.timedOut() ? "the image build took longer than " + BUILD_LIMIT.toMinutes() + " min" : "the image build failed (exit " + r.exitCode() + ")")
+                    + "; see " + log;
+        } catch (IOException e) {
+            return "cannot build the image: " + e.getMessage();
+        }
+    }
+
+    private dev.berth.exec.CommandResult engineCommand(Engine engine, List<String> args, Duration limit) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add(engine.binary().toString());
+        argv.addAll(args);
+        return runner.run(Command.of(argv).withEnvironment(Environment.only(env)).withTimeout(limit));
+    }
+
+    /**
+     * The host pid of the container's first process, asked of the engine until it runs (while
+     * stillWanted), or null when it did not within the limit or is not wanted any more.
+     */
+    public Long firstProcess(Engine engine, String name, Duration limit, java.util.function.BooleanSupplier stillWanted) {
+        if (engine == null) return null;
+        long until = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < until && stillWanted.getAsBoolean()) {
+            try {
+                var r = engineCommand(engine, List.of("inspect", "--format={{.State.Pid}}", name), Duration.ofSeconds(10));
+                long pid = r.ok() ? Long.parseLong(r.output().strip()) : 0;
+                if (pid > 0) return pid;
+                Thread.sleep(250);
+            } catch (IOException | NumberFormatException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** The engine of a container app, or null when there is none. */
     public Engine engineFor(ContainerSpec c) {
         return Engine.find(c.engine(), env.get("PATH")).orElse(null);

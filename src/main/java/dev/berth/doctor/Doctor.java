@@ -3,6 +3,7 @@ package dev.berth.doctor;
 import dev.berth.config.BackupSpec;
 import dev.berth.config.BerthFile;
 import dev.berth.config.ProxySpec;
+import dev.berth.container.EngineReport;
 import dev.berth.exec.Command;
 import dev.berth.exec.CommandResult;
 import dev.berth.exec.CommandRunner;
@@ -69,6 +70,7 @@ public final class Doctor {
         out.add(firewall(proxy));
         out.addAll(staticFiles(proxy, FrontDoor.workerUser(proxy)));
         if (file != null) out.addAll(backupTools(file.backups()));
+        out.addAll(containers(file));
         out.add(unit());
         return out;
     }
@@ -350,6 +352,29 @@ public final class Doctor {
         if (Files.exists(user)) return Finding.ok("systemd unit", user + " (a user unit: `loginctl enable-linger` keeps it after logout)");
         return Finding.warning("systemd unit", "none: after a reboot nothing starts the daemon (the apps come back only when it does)",
                 "berth startup, then the systemctl line it prints");
+    }
+
+    /**
+     * The container engines: each one there and whether it works, GPUs when a driver is there.
+     * With a container app in berth.yml, no working engine is a failure; without one, nothing is said of a missing engine.
+     */
+    private List<Finding> containers(BerthFile file) {
+        boolean needed = file != null && file.apps().stream().anyMatch(a -> a.container() != null);
+        boolean gpusWanted = file != null && file.apps().stream().anyMatch(a -> a.container() != null && a.container().gpus() != null);
+        List<EngineReport> reports = EngineReport.examine(procRoot.getParent() == null ? Path.of("/") : procRoot.getParent());
+        boolean anEngineWorks = reports.stream().anyMatch(r -> r.ok() && !r.engine().equals("gpus"));
+        List<Finding> out = new ArrayList<>();
+        for (EngineReport r : reports) {
+            boolean gpus = r.engine().equals("gpus");
+            String check = gpus ? "container GPUs" : r.engine();
+            if (r.ok()) out.add(Finding.ok(check, r.detail()));
+            else if (gpus ? gpusWanted : needed && !anEngineWorks) out.add(Finding.fail(check, r.detail(), r.fix()));
+            else out.add(Finding.warning(check, r.detail(), r.fix()));
+        }
+        if (needed && reports.stream().allMatch(r -> r.engine().equals("gpus"))) {
+            out.add(Finding.fail("container engine", "berth.yml has container apps, and neither podman nor docker is installed", "apt-get install podman"));
+        }
+        return out;
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

@@ -156,12 +156,12 @@ public final class AppCatalog {
         List<Supplier<Outcome>> starts = new ArrayList<>();
         for (AppSpec spec : fromFile) {
             register(config, spec, profile, vars);
-            starts.add(() -> supervisor.start(spec, sourceFor(spec.name())));
+            starts.add(() -> built(spec, () -> supervisor.start(spec, sourceFor(spec.name()))));
         }
         for (String n : registered) {
             AppSpec spec = sourceFor(n).load(n);
             setDesired(n, DesiredState.RUNNING);
-            starts.add(() -> supervisor.start(spec, sourceFor(n)));
+            starts.add(() -> built(spec, () -> supervisor.start(spec, sourceFor(n))));
         }
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Outcome>> futures = new ArrayList<>();
@@ -180,6 +180,12 @@ public final class AppCatalog {
             }
             return out;
         }
+    }
+
+    /** A `build:` app's image is built (when it is not there yet) before its instances start. */
+    private Outcome built(AppSpec spec, Supplier<Outcome> start) {
+        String failed = supervisor.containers().ensureBuilt(spec);
+        return failed == null ? start.get() : Outcome.failed(spec.name(), "not started: " + failed, List.of());
     }
 
     private void register(Path config, AppSpec spec, String profile, Map<String, String> vars) {

@@ -24,6 +24,11 @@ final class Instance {
     private InstanceState state = InstanceState.STOPPED;
     long generation;
     Long pid;
+    /**
+     * The process whose tree is measured, when it is not pid's: a container's first process (its
+     * engine client, pid, is not its parent). Null until the engine has named it.
+     */
+    Long measuredPid;
     Long startTicks;
     Instant startedAt;
     boolean adopted;

@@ -377,12 +377,8 @@ public final class ProcessTree {
 
     /** One variable of a process's initial environment, or null when it has none or cannot be read. */
     public String environmentVariable(long pid, String name) {
-        Optional<String> environ = readProcFile(pid, "environ");
-        if (environ.isEmpty()) return null;
-        for (String kv : environ.get().split("\0")) {
-            if (kv.startsWith(name + "=")) return kv.substring(name.length() + 1);
-        }
-        return null;
+        return readProcFile(pid, "environ").flatMap(e -> java.util.stream.Stream.of(e.split("\0")).filter(kv -> kv.startsWith(name + "=")).findFirst())
+                .map(kv -> kv.substring(name.length() + 1)).orElse(null);
     }
 
     /** Live processes (not pid 'except') whose process group and session are both leader's: what a session leader left behind. */

@@ -56,6 +56,10 @@ final class Spawner {
         this.containers = new Containers(baseEnv, System.getenv());
     }
 
+    Containers containers() {
+        return containers;
+    }
+
     // ---- launching ----------------------------------------------------------------------------
 
     CompletableFuture<String> spawn(SupervisedApp a, Instance inst, AppSpec spec) {
@@ -136,6 +140,7 @@ final class Spawner {
         synchronized (a) {
             gen = ++inst.generation;
             inst.pid = pid;
+            inst.measuredPid = null;
             inst.startTicks = tree.startTicks(pid).orElse(null);
             inst.startedAt = clock.instant();
             inst.adopted = false;
@@ -159,7 +164,24 @@ final class Spawner {
             watcher.onExit(a, inst, gen, p.exitValue());
         });
         tasks.execute(() -> watcher.awaitReady(a, inst, gen, spec, logs, logOffset, persistSlot));
+        if (started != null) tasks.execute(() -> measureContainer(a, inst, gen, started.engine(), started.name()));
         return outcome;
+    }
+
+    /**
+     * Points the instance's measurements at its container's first process once the engine names
+     * it (the client is not its parent, so the client's own tree holds none of the app).
+     */
+    private void measureContainer(SupervisedApp a, Instance inst, long gen, dev.berth.container.Engine engine, String name) {
+        Long first = containers.firstProcess(engine, name, java.time.Duration.ofSeconds(30), () -> {
+            synchronized (a) {
+                return inst.generation == gen;
+            }
+        });
+        if (first == null) return;
+        synchronized (a) {
+            if (inst.generation == gen) inst.measuredPid = first;
+        }
     }
 
     /** What a process of this spec is started from: instances with the same value run the same code and settings. */
@@ -227,6 +249,7 @@ final class Spawner {
         synchronized (a) {
             gen = ++inst.generation;
             inst.pid = pid;
+            inst.measuredPid = null;
             inst.startTicks = startTicks;
             inst.startedAt = startedAtMillis == null ? tree.startedAt(startTicks).orElse(clock.instant()) : Instant.ofEpochMilli(startedAtMillis);
             inst.adopted = true;
@@ -237,6 +260,7 @@ final class Spawner {
         records.event(a.name, inst.index, "adopted", "adopted pid " + pid + " after a daemon restart");
         // Not our child: the JDK polls for its end.
         String container = a.spec.container() == null ? null : tree.environmentVariable(pid, Containers.NAME_VARIABLE);
+        if (container != null) tasks.execute(() -> measureContainer(a, inst, gen, containers.engineFor(a.spec.container()), container));
         Runnable ended = () -> {
             if (container != null) containers.remove(containers.engineFor(a.spec.container()), container);
             watcher.onExit(a, inst, gen, null);

@@ -56,6 +56,7 @@ final class Stopper {
             inst.generation++;
             inst.move(Transition.TREE_GONE);
             inst.pid = null;
+            inst.measuredPid = null;
             inst.rssBytes = 0;
             inst.cpuPercent = 0;
             if (inst.outcome != null && !inst.outcome.isDone()) inst.outcome.complete("stopped");

@@ -1,6 +1,7 @@
 package dev.berth.supervisor;
 
 import dev.berth.config.AppSpec;
+import dev.berth.container.Containers;
 import dev.berth.fault.CrashPoints;
 import dev.berth.json.Json;
 import dev.berth.store.StateStore;
@@ -114,6 +115,11 @@ public final class Supervisor implements AutoCloseable {
 
     private SupervisedApp app(String name) {
         return registry.get(name);
+    }
+
+    /** The container engines, as the instances use them. */
+    public Containers containers() {
+        return spawner.containers();
     }
 
     public List<String> appNames() {

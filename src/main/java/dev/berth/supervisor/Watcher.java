@@ -127,6 +127,7 @@ final class Watcher {
             String how = (exitCode == null ? "exited" : exitCode > 128 ? "killed by signal " + (exitCode - 128) : "exited with code " + exitCode)
                     + " after " + Units.duration(Duration.ofMillis(lived));
             inst.pid = null;
+            inst.measuredPid = null;
             inst.rssBytes = 0;
             inst.cpuPercent = 0;
             if (inst.trial || inst.retired) {
@@ -242,7 +243,7 @@ final class Watcher {
         List<Long> pids = new ArrayList<>();
         for (SupervisedApp a : all) {
             synchronized (a) {
-                for (Instance inst : a.instances) if (inst.state().isUp() && inst.pid != null) pids.add(inst.pid);
+                for (Instance inst : a.instances) if (inst.state().isUp() && inst.pid != null) pids.add(measured(inst));
             }
         }
         Map<Long, TreeSampler.Sample> samples = pids.isEmpty() ? Map.of() : sampler.sample(pids);
@@ -273,12 +274,17 @@ final class Watcher {
         }
     }
 
+    /** The root of what is measured of an instance: its process, or its container's first one. */
+    private static long measured(Instance inst) {
+        return inst.measuredPid != null ? inst.measuredPid : inst.pid;
+    }
+
     /** Records this tick's sample of the instance's tree; over max_memory, it is restarted. */
     private void sampleInstance(SupervisedApp a, Instance inst, AppSpec spec, Map<Long, TreeSampler.Sample> samples, long now) {
         Long pid;
         long gen;
         synchronized (a) {
-            pid = inst.state().isUp() ? inst.pid : null;
+            pid = inst.state().isUp() && inst.pid != null ? measured(inst) : null;
             gen = inst.generation;
         }
         TreeSampler.Sample s = pid == null ? null : samples.get(pid);

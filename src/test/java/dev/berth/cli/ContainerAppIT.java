@@ -28,7 +28,10 @@ class ContainerAppIT extends BerthIT {
     }
 
     @AfterEach void removeContainers() throws Exception {
-        if (TestEngine.missing() == null) TestEngine.removeAll(berth.home);
+        if (TestEngine.missing() == null) {
+            TestEngine.removeAll(berth.home);
+            TestEngine.podman("rmi", "-f", image);
+        }
     }
 
     private String config(String extra) {
@@ -73,6 +76,11 @@ class ContainerAppIT extends BerthIT {
         assertTrue(cmdline.contains("--env=GREETING"), cmdline);
         assertFalse(cmdline.contains("hello-from-berth-yml"), "an env value is never on the engine's command line: " + cmdline);
         assertTrue(cmdline.contains("--restart=no"), "the engine's own restarts stay off: " + cmdline);
+
+        BerthRun.await("the container's own memory, not its client's (Podman's is ~40 MB)", Duration.ofSeconds(10), () -> {
+            Object rss = berth.instances("web").get(0).get("memory_bytes");
+            return rss instanceof Number n && n.longValue() > 0 && n.longValue() < 16L << 20;
+        });
 
         List<String> first = TestEngine.running(berth.home, "web");
         assertEquals(1, first.size(), first.toString());
@@ -130,5 +138,63 @@ class ContainerAppIT extends BerthIT {
         });
         berth.ok("delete", "web");
         BerthRun.await("nothing left", Duration.ofSeconds(10), () -> List.of().equals(running("web")));
+    }
+
+    @Test void aBuildAppsImageIsBuiltFirstAndABrokenBuildStartsNothing() throws Exception {
+        Files.writeString(berth.project.resolve("Dockerfile"), """
+                FROM %s
+                ARG MESSAGE
+                RUN mkdir -p /www && echo "built with $MESSAGE" > /www/index.html
+                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                """.formatted(image));
+        String tag = "localhost/berth-it-built:" + ProcessHandle.current().pid();
+        berth.writeConfig("""
+                apps:
+                  web:
+                    image: %s
+                    build: { context: ., args: { MESSAGE: a-build-arg } }
+                    port: %d
+                    kill_timeout: 2s
+                    ready: { http: /index.html, timeout: 20s }
+                    container: { port: 8080 }
+                """.formatted(tag, port));
+        try {
+            berth.ok("start");
+            assertEquals("built with a-build-arg", served());
+            Path log = berth.home.resolve("logs/web-build.log");
+            assertTrue(Files.readString(log).contains("MESSAGE"), "the build's output is in its log");
+            assertFalse(Files.readString(Path.of("/proc/" + berth.pid("web", 0) + "/cmdline")).contains("a-build-arg"));
+            berth.ok("delete", "web");
+
+            // the engine may still be removing the stopped container (--rm) when delete returns
+            BerthRun.await("the image removed", Duration.ofSeconds(10), () -> {
+                try {
+                    return TestEngine.podman("rmi", "-f", tag).exit() == 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Files.writeString(berth.project.resolve("Dockerfile"), "FROM %s\nRUN false\n".formatted(image));
+            BerthRun.Result broken = berth.run("start");
+            assertNotEquals(0, broken.exit(), broken.toString());
+            assertTrue(broken.all().contains("the image build failed (exit 1); see " + log), broken.toString());
+            assertEquals(List.of(), running("web"));
+        } finally {
+            TestEngine.podman("rmi", "-f", tag);
+        }
+    }
+
+    /** The shell grows a 64 MB string and keeps it (the echo after sleep keeps busybox from exec'ing sleep in its place). */
+    @Test void maxMemoryMeasuresTheContainersProcesses() throws Exception {
+        berth.writeConfig("""
+                apps:
+                  grower:
+                    image: %s
+                    max_memory: 40M
+                    container:
+                      command: [/bin/sh, -c, 'echo growing; a=xxxxxxxxxxxxxxxx; while [ $${#a} -lt 60000000 ]; do a="$a$a"; done; echo grown; sleep 600; echo done']
+                """.formatted(image));
+        berth.ok("start");
+        BerthRun.await("restarted over max_memory", Duration.ofSeconds(30), () -> berth.ok("events", "grower").out().contains("over max_memory"));
     }
 }
