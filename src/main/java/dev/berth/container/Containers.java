@@ -151,6 +151,21 @@ public final class Containers {
         return null;
     }
 
+    /** The names of an app's containers of this BERTH_HOME, in any state; empty when the engine cannot say. */
+    public List<String> containersOf(Engine engine, String app) {
+        if (engine == null) return List.of();
+        try {
+            var r = engineCommand(engine, List.of("ps", "--all", "--format={{.Names}}", "--filter=label=" + RunArguments.HOME_LABEL + "=" + env.getOrDefault("BERTH_HOME", ""),
+                    "--filter=label=" + RunArguments.APP_LABEL + "=" + app), Duration.ofSeconds(30));
+            if (!r.ok()) return List.of();
+            List<String> out = new ArrayList<>();
+            for (String n : r.output().strip().split("\\s+")) if (!n.isBlank()) out.add(n);
+            return out;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** The engine of a container app, or null when there is none. */
     public Engine engineFor(ContainerSpec c) {
         return Engine.find(c.engine(), env.get("PATH")).orElse(null);

@@ -309,6 +309,34 @@ final class Spawner {
         }
     }
 
+    /**
+     * A container whose engine client died while no daemon watched it (the client killed with the
+     * daemon, a reboot of the engine) belongs to no instance: removed, so it neither holds the
+     * port nor runs twice. The containers of the instances just adopted, and of the strays, are kept.
+     */
+    void removeOrphanedContainers(SupervisedApp a, AppSpec spec, List<Stray> strays) {
+        if (spec.container() == null) return;
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        for (Stray s : strays) { // stopped after the front door's drain, their containers with them
+            String name = tree.environmentVariable(s.pid(), Containers.NAME_VARIABLE);
+            if (name != null) kept.add(name);
+        }
+        synchronized (a) {
+            for (Instance inst : a.instances) {
+                if (inst.state().isUp() && inst.pid != null) {
+                    String name = tree.environmentVariable(inst.pid, Containers.NAME_VARIABLE);
+                    if (name != null) kept.add(name);
+                }
+            }
+        }
+        dev.berth.container.Engine engine = containers.engineFor(spec.container());
+        for (String name : containers.containersOf(engine, a.name)) {
+            if (kept.contains(name)) continue;
+            containers.remove(engine, name);
+            records.event(a.name, null, "container", "removed container " + name + ", left without its engine client while the daemon was down");
+        }
+    }
+
     /** A daemon killed during a deploy's preflight leaves its process: it belongs to no slot, so it goes. */
     void stopOrphanedPreflights(SupervisedApp a) {
         String home = baseEnv.get("BERTH_HOME");
@@ -352,8 +380,10 @@ final class Spawner {
     }
 
     void stop(Stray s) {
+        String container = s.app().spec.container() == null ? null : tree.environmentVariable(s.pid(), Containers.NAME_VARIABLE);
         tree.signalTree(s.pid(), s.ticks(), "TERM");
         if (!tree.waitAllGone(s.pid(), s.ticks(), s.killTimeout())) tree.signalTree(s.pid(), s.ticks(), "KILL");
+        if (container != null) containers.remove(containers.engineFor(s.app().spec.container()), container);
         records.event(s.app().name, s.index(), "stray", "stopped pid " + s.pid() + ", the other half of a replacement the previous daemon did not finish");
     }
 }

@@ -453,8 +453,10 @@ public final class Supervisor implements AutoCloseable {
             }
             adopted += spawner.adoptUnrecorded(a, spec);
             spawner.stopOrphanedPreflights(a);
+            List<Spawner.Stray> found = spawner.strays(a, spec);
+            spawner.removeOrphanedContainers(a, spec, found);
             synchronized (strays) {
-                strays.addAll(spawner.strays(a, spec));
+                strays.addAll(found);
             }
             if (desired == DesiredState.RUNNING) {
                 for (int i = 0; i < spec.instances(); i++) {

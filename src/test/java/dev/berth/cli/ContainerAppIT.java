@@ -197,4 +197,24 @@ class ContainerAppIT extends BerthIT {
         berth.ok("start");
         BerthRun.await("restarted over max_memory", Duration.ofSeconds(30), () -> berth.ok("events", "grower").out().contains("over max_memory"));
     }
+
+    @Test void aContainerLeftWithoutItsClientWhileNoDaemonRanIsRemovedByTheNext() throws Exception {
+        berth.writeConfig(config(""));
+        berth.ok("start");
+        long client = berth.pid("web", 0);
+        List<String> before = running("web");
+        BerthRun.killGroup(berth.daemonPid(), "KILL");
+        BerthRun.await("the daemon is gone", Duration.ofSeconds(5), () -> !berth.daemonAlive());
+        BerthRun.killGroup(client, "KILL");
+        BerthRun.await("the client is gone", Duration.ofSeconds(5), () -> !BerthRun.alive(client));
+        assertEquals(before, running("web"), "the container runs on without its client");
+
+        berth.run("status"); // the next daemon starts with the first command (exit 1 while an instance is not up)
+        BerthRun.await("the next daemon removed it and started a new one", Duration.ofSeconds(30), () -> {
+            List<String> now = running("web");
+            return now != null && now.size() == 1 && !now.equals(before) && "running".equals(berth.state("web", 0));
+        });
+        assertTrue(berth.ok("events", "web").out().contains("removed container " + before.get(0)), berth.ok("events", "web").out());
+        assertEquals("hello from the container", served());
+    }
 }
