@@ -180,7 +180,7 @@ public record AppSpec(
     }
 
     /** How an instance tells it is ready; the reload waits for it before replacing the next instance. */
-    public sealed interface Readiness permits PortReady, HttpReady, LogLineReady {
+    public sealed interface Readiness permits PortReady, HttpReady, LogLineReady, HealthcheckReady {
         Duration timeout();
     }
 
@@ -192,6 +192,9 @@ public record AppSpec(
 
     /** Ready when a stdout line contains the given text. */
     public record LogLineReady(String contains, Duration timeout) implements Readiness { }
+
+    /** A container app: ready when its health check (the image's HEALTHCHECK or container.healthcheck) passes. */
+    public record HealthcheckReady(Duration timeout) implements Readiness { }
 
     /**
      * @param dir        directory of the log files

@@ -130,6 +130,9 @@ final class AppsSection extends FieldReader {
         String stopSignal = scalar(f, "stop_signal", path, SIGNAL, "TERM", lookup);
         Duration killTimeout = scalar(f, "kill_timeout", path, DURATION, Duration.ofSeconds(5), lookup);
         Readiness ready = ready(value(f, "ready"), path + ".ready", portUnset, lookup);
+        if (ready instanceof AppSpec.HealthcheckReady && container == null) {
+            problems.at(value(f, "ready"), path + ".ready.healthcheck", "applies only to a container app (image: or build:), whose image or container.healthcheck has the check");
+        }
         // behind the front door, traffic is switched to an instance once it is ready: listening at least
         if (ready == null && fronted && value(f, "ready") == null) ready = new PortReady(Duration.ofSeconds(30));
         if (deploy != null && deploy.health() != null && portUnset) {
@@ -165,7 +168,7 @@ final class AppsSection extends FieldReader {
 
     private static ContainerSpec withPort(ContainerSpec c, Integer port) {
         return new ContainerSpec(c.image(), c.build(), c.engine(), port, c.command(), c.volumes(), c.memory(), c.cpus(), c.user(), c.readOnly(),
-                c.capDrop(), c.capAdd(), c.gpus(), c.init(), c.engineArgs());
+                c.capDrop(), c.capAdd(), c.gpus(), c.init(), c.engineArgs(), c.healthcheck());
     }
 
     /** The shortest ${VAR} value masked where a command is shown: shorter ones (a port) say nothing secret. */
@@ -216,16 +219,16 @@ final class AppsSection extends FieldReader {
             return null;
         }
         if (!(node instanceof MappingNode mapping)) {
-            problems.at(node, path, "expected a mapping with one of port: true, http: /path or log: \"text\", got "
+            problems.at(node, path, "expected a mapping with one of port: true, http: /path, log: \"text\" or healthcheck: true, got "
                     + YamlSource.describe(node));
             return null;
         }
         Map<String, NodeTuple> f = YamlSource.entries(mapping, path, problems);
         schema.checkKeys(f, APP_LEVEL + ".ready", path, problems);
         Duration timeout = scalar(f, "timeout", path, DURATION, Duration.ofSeconds(30), lookup);
-        List<String> kinds = f.keySet().stream().filter(k -> List.of("port", "http", "log").contains(k)).toList();
+        List<String> kinds = f.keySet().stream().filter(k -> List.of("port", "http", "log", "healthcheck").contains(k)).toList();
         if (kinds.size() != 1) {
-            problems.at(node, path, "expected exactly one of port: true, http: /path or log: \"text\""
+            problems.at(node, path, "expected exactly one of port: true, http: /path, log: \"text\" or healthcheck: true"
                     + (kinds.isEmpty() ? "" : ", got " + String.join(" and ", kinds)));
             return null;
         }
@@ -235,6 +238,11 @@ final class AppsSection extends FieldReader {
         if (v == null) {
             problems.at(f.get(kind).getKeyNode(), field, "has no value");
             return null;
+        }
+        if (kind.equals("healthcheck")) {
+            Boolean on = text(v, field, BOOL, lookup);
+            if (Boolean.FALSE.equals(on)) problems.at(v, field, "true is the only value (to not wait for readiness, remove ready)");
+            return new AppSpec.HealthcheckReady(timeout);
         }
         if (!kind.equals("log") && portUnset) {
             problems.at(f.get(kind).getKeyNode(), field, "readiness by " + kind + " needs the app's port: set "

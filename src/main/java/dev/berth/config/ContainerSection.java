@@ -101,8 +101,31 @@ final class ContainerSection extends FieldReader {
         Gpus gpus = gpus(value(c, "gpus"), cpath + ".gpus", lookup);
         boolean init = scalar(c, "init", cpath, BOOL, false, lookup);
         List<String> engineArgs = engineArgs(value(c, "engine_args"), cpath + ".engine_args", lookup);
+        ContainerSpec.Healthcheck healthcheck = healthcheck(value(c, "healthcheck"), cpath + ".healthcheck", lookup);
         return new ContainerSpec(image, build, engine, port, List.copyOf(command), volumes, memory, cpus, user == null ? null : user.strip(),
-                readOnly, capDrop, capAdd, gpus, init, engineArgs);
+                readOnly, capDrop, capAdd, gpus, init, engineArgs, healthcheck);
+    }
+
+    /** `healthcheck: none`, or {test, interval, timeout, retries, start_period}. */
+    private ContainerSpec.Healthcheck healthcheck(Node node, String path, Function<String, String> lookup) {
+        if (node == null) return null;
+        if (node instanceof ScalarNode) {
+            String v = text(node, path, NON_EMPTY, lookup);
+            if (v != null && v.strip().equals("none")) return ContainerSpec.Healthcheck.off();
+            if (v != null) problems.at(node, path, "expected none (the image's HEALTHCHECK off) or a mapping (test, interval, timeout, retries, start_period), got \"" + v + "\"");
+            return null;
+        }
+        if (!(node instanceof MappingNode m)) {
+            problems.at(node, path, "expected none or a mapping (test, interval, timeout, retries, start_period), got " + YamlSource.describe(node));
+            return null;
+        }
+        Map<String, NodeTuple> h = YamlSource.entries(m, path, problems);
+        schema.checkKeys(h, LEVEL + ".healthcheck", path, problems);
+        String test = scalar(h, "test", path, NON_EMPTY, null, lookup);
+        if (test == null && value(h, "test") == null) problems.at(node, path + ".test", "is required: the command the container runs to check itself, like curl -fs http://localhost:8080/healthz");
+        return new ContainerSpec.Healthcheck(test == null ? null : test.strip(), scalar(h, "interval", path, INTERVAL, null, lookup),
+                scalar(h, "timeout", path, INTERVAL, null, lookup), scalar(h, "retries", path, KEEP, null, lookup),
+                scalar(h, "start_period", path, DURATION, null, lookup), false);
     }
 
     /** `build: dir` or `build: {context, dockerfile, target, args}`. */

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param gpus       the GPUs passed in, or null for none
  * @param init       run a tiny init as PID 1 (signals reach the app, zombies are reaped)
  * @param engineArgs extra arguments of `run`, placed before the image: the escape hatch
+ * @param healthcheck the health check the engine runs, or null for the image's own HEALTHCHECK
  */
 public record ContainerSpec(
         String image,
@@ -39,7 +40,21 @@ public record ContainerSpec(
         List<String> capAdd,
         Gpus gpus,
         boolean init,
-        List<String> engineArgs) {
+        List<String> engineArgs,
+        Healthcheck healthcheck) {
+
+    /**
+     * `container.healthcheck`: a command line run in the container (by its shell, as HEALTHCHECK
+     * CMD-SHELL is) and how often; or `none`, which turns the image's own off.
+     *
+     * @param test the command, or null with disabled
+     */
+    public record Healthcheck(String test, java.time.Duration interval, java.time.Duration timeout, Integer retries,
+                              java.time.Duration startPeriod, boolean disabled) {
+        public static Healthcheck off() {
+            return new Healthcheck(null, null, null, null, null, true);
+        }
+    }
 
     /**
      * @param context    the build context directory, absolute

@@ -166,6 +166,21 @@ public final class Containers {
         }
     }
 
+    /**
+     * Runs the container's health check once: Podman runs it on demand (its own timer needs
+     * systemd), Docker runs it on its interval and reports the latest status.
+     */
+    public boolean healthy(Engine engine, String name) {
+        if (engine == null || name == null) return false;
+        try {
+            if (engine.kind() == Engine.Kind.PODMAN) return engineCommand(engine, List.of("healthcheck", "run", name), Duration.ofSeconds(60)).ok();
+            var r = engineCommand(engine, List.of("inspect", "--format={{if .State.Health}}{{.State.Health.Status}}{{end}}", name), Duration.ofSeconds(10));
+            return r.ok() && r.output().strip().equals("healthy");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The engine of a container app, or null when there is none. */
     public Engine engineFor(ContainerSpec c) {
         return Engine.find(c.engine(), env.get("PATH")).orElse(null);

@@ -59,10 +59,23 @@ public final class RunArguments {
         for (String cap : c.capDrop()) a.add("--cap-drop=" + cap);
         for (String cap : c.capAdd()) a.add("--cap-add=" + cap);
         if (c.gpus() != null) a.addAll(gpus(engine, c.gpus()));
+        if (c.healthcheck() != null) a.addAll(healthcheck(c.healthcheck()));
         a.addAll(c.engineArgs());
         a.add(c.image());
         a.addAll(c.command());
         return List.copyOf(a);
+    }
+
+    /** The same options in both engines; a duration in whole seconds or milliseconds, as both parse. */
+    static List<String> healthcheck(ContainerSpec.Healthcheck h) {
+        if (h.disabled()) return List.of("--no-healthcheck");
+        List<String> a = new ArrayList<>();
+        a.add("--health-cmd=" + h.test());
+        if (h.interval() != null) a.add("--health-interval=" + h.interval().toMillis() + "ms");
+        if (h.timeout() != null) a.add("--health-timeout=" + h.timeout().toMillis() + "ms");
+        if (h.retries() != null) a.add("--health-retries=" + h.retries());
+        if (h.startPeriod() != null) a.add("--health-start-period=" + h.startPeriod().toMillis() + "ms");
+        return a;
     }
 
     /**

@@ -29,6 +29,8 @@ final class Instance {
      * engine client, pid, is not its parent). Null until the engine has named it.
      */
     Long measuredPid;
+    /** The container of a container app's instance (its client's BERTH_CONTAINER), or null. */
+    String containerName;
     Long startTicks;
     Instant startedAt;
     boolean adopted;

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
-/** Waits until an instance shows its readiness signal: a port that accepts, an HTTP 200, or a log line. */
+/** Waits until an instance shows its readiness signal: a port that accepts, an HTTP 200, a log line, or a passing container health check. */
 final class ReadinessProbe {
     enum Outcome { READY, TIMED_OUT, GAVE_UP }
 
@@ -24,8 +24,9 @@ final class ReadinessProbe {
     /**
      * @param stillWanted false once the process died or was replaced: the wait ends at once
      * @param logOffset   byte offset of the stdout log when the process was spawned
+     * @param healthy     a container's health check, run once (for ready: {healthcheck: true})
      */
-    Outcome await(AppSpec.Readiness ready, Integer port, Path stdoutLog, long logOffset, BooleanSupplier stillWanted) {
+    Outcome await(AppSpec.Readiness ready, Integer port, Path stdoutLog, long logOffset, BooleanSupplier stillWanted, BooleanSupplier healthy) {
         long deadline = System.nanoTime() + ready.timeout().toNanos();
         LogScanner scanner = ready instanceof AppSpec.LogLineReady l ? new LogScanner(stdoutLog, logOffset, l.contains()) : null;
         while (System.nanoTime() < deadline) {
@@ -34,9 +35,11 @@ final class ReadinessProbe {
                 case AppSpec.PortReady p -> portOpen(port);
                 case AppSpec.HttpReady h -> httpOk(port, h.path());
                 case AppSpec.LogLineReady l -> scanner.found();
+                case AppSpec.HealthcheckReady h -> healthy.getAsBoolean();
             };
             if (ok) return Outcome.READY;
-            sleep(Duration.ofMillis(50));
+            // a health check runs a command in the container: not 20 times a second
+            sleep(Duration.ofMillis(ready instanceof AppSpec.HealthcheckReady ? 500 : 50));
         }
         return Outcome.TIMED_OUT;
     }

@@ -43,7 +43,7 @@ final class Spawner {
     private final Containers containers;
 
     Spawner(ProcessTree tree, LogRelay logRelay, PortPlan ports, Clock clock, Map<String, String> baseEnv,
-            SupervisionRecords records, Stopper stopper, Watcher watcher, Executor tasks) {
+            SupervisionRecords records, Stopper stopper, Watcher watcher, Executor tasks, Containers containers) {
         this.tree = tree;
         this.logRelay = logRelay;
         this.ports = ports;
@@ -53,7 +53,7 @@ final class Spawner {
         this.stopper = stopper;
         this.watcher = watcher;
         this.tasks = tasks;
-        this.containers = new Containers(baseEnv, System.getenv());
+        this.containers = containers;
     }
 
     Containers containers() {
@@ -141,6 +141,7 @@ final class Spawner {
             gen = ++inst.generation;
             inst.pid = pid;
             inst.measuredPid = null;
+            inst.containerName = container == null ? null : container.name();
             inst.startTicks = tree.startTicks(pid).orElse(null);
             inst.startedAt = clock.instant();
             inst.adopted = false;
@@ -260,6 +261,9 @@ final class Spawner {
         records.event(a.name, inst.index, "adopted", "adopted pid " + pid + " after a daemon restart");
         // Not our child: the JDK polls for its end.
         String container = a.spec.container() == null ? null : tree.environmentVariable(pid, Containers.NAME_VARIABLE);
+        synchronized (a) {
+            inst.containerName = container;
+        }
         if (container != null) tasks.execute(() -> measureContainer(a, inst, gen, containers.engineFor(a.spec.container()), container));
         Runnable ended = () -> {
             if (container != null) containers.remove(containers.engineFor(a.spec.container()), container);

@@ -59,8 +59,9 @@ public final class Supervisor implements AutoCloseable {
         this.registry = new AppRegistry(clock);
         this.records = new SupervisionRecords(store, registry::has);
         this.stopper = new Stopper(tree, records, tasks);
-        this.watcher = new Watcher(registry, tree, records, stopper, this::spawn, clock, nanoTime, tasks);
-        this.spawner = new Spawner(tree, logRelay, ports, clock, Map.copyOf(baseEnv), records, stopper, watcher, tasks);
+        Containers containers = new Containers(baseEnv, System.getenv());
+        this.watcher = new Watcher(registry, tree, records, stopper, this::spawn, clock, nanoTime, tasks, containers);
+        this.spawner = new Spawner(tree, logRelay, ports, clock, Map.copyOf(baseEnv), records, stopper, watcher, tasks, containers);
         this.blueGreen = new BlueGreen(spawner, stopper, records);
         watcher.frontDoorParts((a, inst, spec, why) -> blueGreen.replace(a, inst, spec, traffic, why, BlueGreen.healthCheck(spec)),
                 a -> BlueGreen.announce(a, traffic));

@@ -1,6 +1,7 @@
 package dev.berth.supervisor;
 
 import dev.berth.config.AppSpec;
+import dev.berth.container.Containers;
 import dev.berth.text.Units;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,10 +58,12 @@ final class Watcher {
     private final LongSupplier nanoTime;
     private final Executor tasks;
     private final ReadinessProbe probe = new ReadinessProbe();
+    private final Containers containers;
     private volatile boolean closed;
 
     Watcher(AppRegistry registry, ProcessTree tree, SupervisionRecords records, Stopper stopper, Respawn respawn,
-            Clock clock, LongSupplier nanoTime, Executor tasks) {
+            Clock clock, LongSupplier nanoTime, Executor tasks, Containers containers) {
+        this.containers = containers;
         this.registry = registry;
         this.tree = tree;
         this.sampler = new TreeSampler(tree);
@@ -81,7 +84,12 @@ final class Watcher {
             // Without a readiness signal, an instance counts as running once it stayed up min_uptime.
             ready = sleepWhile(spec.restart().minUptime(), () -> isCurrent(a, inst, gen));
         } else {
-            ReadinessProbe.Outcome o = probe.await(spec.ready(), inst.port, logs.out(), logOffset, () -> isCurrent(a, inst, gen));
+            String container;
+            synchronized (a) {
+                container = inst.containerName;
+            }
+            BooleanSupplier healthy = spec.container() == null ? () -> false : () -> containers.healthy(containers.engineFor(spec.container()), container);
+            ReadinessProbe.Outcome o = probe.await(spec.ready(), inst.port, logs.out(), logOffset, () -> isCurrent(a, inst, gen), healthy);
             ready = o == ReadinessProbe.Outcome.READY;
             if (o == ReadinessProbe.Outcome.TIMED_OUT) failure = "not ready within " + Units.duration(spec.ready().timeout());
         }

@@ -217,4 +217,30 @@ class ContainerAppIT extends BerthIT {
         assertTrue(berth.ok("events", "web").out().contains("removed container " + before.get(0)), berth.ok("events", "web").out());
         assertEquals("hello from the container", served());
     }
+
+    @Test void readyWhenTheContainersHealthCheckPasses() throws Exception {
+        berth.writeConfig("""
+                apps:
+                  web:
+                    image: %s
+                    port: %d
+                    kill_timeout: 2s
+                    ready: { healthcheck: true, timeout: 20s }
+                    container:
+                      port: 8080
+                      command: [/bin/sh, -c, 'sleep 1; exec httpd -f -p 8080 -h /www']
+                      healthcheck: { test: "wget -q -O /dev/null http://127.0.0.1:8080/index.html", interval: 1s, retries: 1 }
+                  sick:
+                    image: %s
+                    max_restarts: 0
+                    ready: { healthcheck: true, timeout: 3s }
+                    container:
+                      command: [sleep, "600"]
+                      healthcheck: { test: "false" }
+                """.formatted(image, port, image));
+        BerthRun.Result r = berth.run("start");
+        assertTrue(r.all().contains("ok     web: started 1 instance(s)"), r.toString());
+        assertEquals("hello from the container", served(), "ready means the health check passed: httpd answers");
+        assertTrue(r.all().contains("sick") && r.all().contains("not ready within 3s"), r.toString());
+    }
 }

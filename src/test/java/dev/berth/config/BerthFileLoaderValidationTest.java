@@ -95,12 +95,12 @@ class BerthFileLoaderValidationTest {
             env: {A: "${1X}"}               | 4:14: apps.web.env.A: "${1X}" is not a valid reference
             ready: {http: /up}              | 4:13: apps.web.ready.http: readiness by http needs the app's port: set apps.web.port
             ready: {port: true}             | 4:13: apps.web.ready.port: readiness by port needs the app's port: set apps.web.port
-            ready: {log: up, http: /x}      | 4:12: apps.web.ready: expected exactly one of port: true, http: /path or log: "text", got log and http
-            ready: {timeout: 5s}            | 4:12: apps.web.ready: expected exactly one of port: true, http: /path or log: "text"
+            ready: {log: up, http: /x}      | 4:12: apps.web.ready: expected exactly one of port: true, http: /path, log: "text" or healthcheck: true, got log and http
+            ready: {timeout: 5s}            | 4:12: apps.web.ready: expected exactly one of port: true, http: /path, log: "text" or healthcheck: true
             ready: {log: up, timeout: soon} | 4:31: apps.web.ready.timeout: expected a duration
             ready: {log: up, wait: 1s}      | 4:22: apps.web.ready.wait: unknown key "wait"; valid keys here: http, timeout, log, port
             ready: {logs: up}               | did you mean "log"?
-            ready: true                     | 4:12: apps.web.ready: expected a mapping with one of port: true, http: /path or log: "text", got "true"
+            ready: true                     | 4:12: apps.web.ready: expected a mapping with one of port: true, http: /path, log: "text" or healthcheck: true, got "true"
             logs: {dir: ""}                 | 4:17: apps.web.logs.dir: expected a non-empty string
             logs: {merge: maybe}            | 4:19: apps.web.logs.merge: expected true or false, got "maybe"
             logs: {timestamp: "yyyy {"}     | 4:23: apps.web.logs.timestamp: expected true, false or a java.time DateTimeFormatter pattern like "yyyy-MM-dd HH:mm:ss", got "yyyy {"

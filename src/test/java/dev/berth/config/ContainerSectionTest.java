@@ -42,6 +42,10 @@ class ContainerSectionTest {
             `build: .`                                          | apps.api.build: the build context DIR has no Dockerfile or Containerfile
             `build: {context: ., dockerfile: ../Dockerfile}`    | apps.api.build.dockerfile: must be inside the build context
             `image: x\\n    deploy: {path: /srv/x, dir: .}`    | apps.api.deploy: deploys of container apps are not built yet
+            `run: ./api\\n    ready: {healthcheck: true}`         | apps.api.ready.healthcheck: applies only to a container app
+            `image: x\\n    container: {healthcheck: sometimes}`| apps.api.container.healthcheck: expected none (the image's HEALTHCHECK off) or a mapping
+            `image: x\\n    container: {healthcheck: {interval: 5s}}`| apps.api.container.healthcheck.test: is required
+            `image: x\\n    container: {healthcheck: {test: x, retries: 0}}`| apps.api.container.healthcheck.retries: expected an integer >= 1
             """)
     void problems(String fragment, String expected) throws Exception {
         String problems = problemsOf("apps:\n  api:\n    " + fragment.replace("\\n", "\n") + "\n");

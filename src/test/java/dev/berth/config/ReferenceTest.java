@@ -54,7 +54,10 @@ class ReferenceTest {
         assertEquals(new ContainerSpec("localhost/tts:latest", new ContainerSpec.Build(dir.resolve("tts"), "Dockerfile", "runtime", Map.of("PYTHON_VERSION", "3.11")),
                 "podman", 8000, List.of("python3", "-m", "tts.server"),
                 List.of(new ContainerSpec.Volume("tts-cache", true, "/root/.cache", false), new ContainerSpec.Volume(dir.resolve("models").toString(), false, "/models", true)),
-                4L << 30, 2.0, "1000:1000", true, List.of("ALL"), List.of("NET_BIND_SERVICE"), ContainerSpec.Gpus.everyOne(), true, List.of("--shm-size=1g")), tts);
+                4L << 30, 2.0, "1000:1000", true, List.of("ALL"), List.of("NET_BIND_SERVICE"), ContainerSpec.Gpus.everyOne(), true, List.of("--shm-size=1g"),
+                new ContainerSpec.Healthcheck("curl -fs http://localhost:8000/health", java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(3), 3,
+                        java.time.Duration.ofSeconds(20), false)), tts);
+        assertEquals(new AppSpec.HealthcheckReady(java.time.Duration.ofMinutes(2)), f.app("tts").orElseThrow().ready());
         assertEquals(new AppSpec.ContainerCommand(tts), f.app("tts").orElseThrow().command());
         assertNull(f.app("web").orElseThrow().container());
         assertTrue(f.app("api").orElseThrow().fronted(), "a site routes to api");
@@ -126,7 +129,7 @@ class ReferenceTest {
     @Test
     void referenceDefinesExactlyTheKeysTheLoaderReads() {
         ReferenceSchema schema = ReferenceSchema.load();
-        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "apps.*.build", "apps.*.container", "backups.*",
+        assertEquals(Set.of("", "apps.*", "apps.*.ready", "apps.*.logs", "apps.*.logs.rotate", "apps.*.deploy", "apps.*.deploy.build", "apps.*.build", "apps.*.container", "apps.*.container.healthcheck", "backups.*",
                         "backups.*.offsite", "checks.*", "monitor", "monitor.cpu", "monitor.memory", "monitor.swap", "monitor.load", "monitor.disk",
                         "monitor.inodes", "monitor.restarts", "proxy", "proxy.acme", "admin", "admin.tls", "sites.*", "sites.*.tls", "sites.*.routes.*", "alerts", "alerts.maintenance.*",
                         "alerts.channels.*"),
@@ -142,15 +145,16 @@ class ReferenceTest {
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
                         "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy", "image", "build", "container"),
                 Set.copyOf(schema.keys("apps.*")));
-        assertEquals(Set.of("http", "timeout", "log", "port"), Set.copyOf(schema.keys("apps.*.ready")));
+        assertEquals(Set.of("http", "timeout", "log", "port", "healthcheck"), Set.copyOf(schema.keys("apps.*.ready")));
         assertEquals(List.of("dir", "merge", "timestamp", "rotate"), schema.keys("apps.*.logs"));
         assertEquals(List.of("size", "age", "keep", "compress"), schema.keys("apps.*.logs.rotate"));
         assertEquals(Set.of("path", "git", "branch", "dir", "archive", "keep_releases", "shared", "install", "build", "test", "migrate",
                 "step_timeout", "before_switch", "after_switch", "preflight", "settle", "health", "backup"), Set.copyOf(schema.keys("apps.*.deploy")));
         assertEquals(List.of("run", "timeout"), schema.keys("apps.*.deploy.build"));
         assertEquals(List.of("context", "dockerfile", "target", "args"), schema.keys("apps.*.build"));
-        assertEquals(List.of("engine", "port", "command", "volumes", "memory", "cpus", "user", "read_only", "cap_drop", "cap_add", "gpus", "init", "engine_args"),
+        assertEquals(List.of("engine", "port", "command", "volumes", "memory", "cpus", "user", "read_only", "cap_drop", "cap_add", "gpus", "init", "engine_args", "healthcheck"),
                 schema.keys("apps.*.container"));
+        assertEquals(List.of("test", "interval", "timeout", "retries", "start_period"), schema.keys("apps.*.container.healthcheck"));
         assertEquals(Set.of("endpoint", "region", "bucket", "prefix", "access_key", "secret_key", "path_style", "part_size", "keep_last",
                 "keep_daily", "keep_weekly", "keep_monthly", "max_age"), Set.copyOf(schema.keys("backups.*.offsite")));
     }
