@@ -4,8 +4,6 @@ import dev.berth.config.Pm2Import;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 final class ImportPm2Command implements CliCommand {
     private final Spec spec = new Spec("import-pm2", "Write a berth.yml equivalent to a PM2 ecosystem file.")
@@ -38,20 +36,7 @@ final class ImportPm2Command implements CliCommand {
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(ExitCodes.CONFIG, e.getMessage());
         }
-        if (args.flag("--json")) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("berth_yml", r.berthYml().toString());
-            m.put("env_file", r.envFile() == null ? null : r.envFile().toString());
-            m.put("apps", r.apps());
-            m.put("secrets_moved", r.secretsMoved());
-            m.put("notes", r.notes());
-            Output.json(m);
-        } else {
-            Output.err("wrote " + r.berthYml() + " (" + r.apps() + " app(s))");
-            if (r.envFile() != null) Output.err("moved " + r.secretsMoved() + " secret(s) to " + r.envFile() + " (0600); keep it out of version control");
-            for (String n : r.notes()) Output.err("note: " + n);
-            Output.err("check it with: berth validate " + r.berthYml());
-        }
+        ImportReport.print(args.flag("--json"), r.berthYml(), r.envFile(), r.apps(), r.secretsMoved(), -1, r.notes());
         return ExitCodes.OK;
     }
 }

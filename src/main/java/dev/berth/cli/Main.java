@@ -62,7 +62,7 @@ public final class Main {
                 List.of(new StartCommand(), new AppVerbCommand.Stop(), new AppVerbCommand.Restart(), new AppVerbCommand.Reload(),
                         new AppVerbCommand.Delete(), new StatusCommand(), new DescribeCommand(), new EventsCommand(), new LogsCommand(), new FlushCommand(),
                         new SaveCommand(), new ResurrectCommand(), new StartupCommand(), new LiveInstancesCommand(), new ValidateCommand(),
-                        new LintCommand(), new ImportPm2Command(), new DeployCommand(), new DeployCommand.Rollback(),
+                        new LintCommand(), new ImportPm2Command(), new ImportComposeCommand(), new DeployCommand(), new DeployCommand.Rollback(),
                         new DeploymentsCommand.Releases(), new DeploymentsCommand(), new BackupCommand(), new CheckCommand(), new LiveOverviewCommand(),
                         new AlertsCommand(), new AlertsCommand.Alert(), new AlertsCommand.Silence(), new ProxyCommand(), new CertCommand(), new DoctorCommand(), new DashboardCommand(), new UserCommand(), new DaemonCommand()),
                 List.of("", ExitCodes.HELP, "", "Environment: BERTH_HOME (state, token, logs), BERTH_DEBUG=1 (stack traces)."));

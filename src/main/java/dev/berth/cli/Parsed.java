@@ -10,6 +10,8 @@ import java.util.Map;
 final class Parsed {
     private final Spec spec;
     private final Map<String, String> values = new HashMap<>();
+    /** Every value of each option, in order, for the options that may be repeated. */
+    private final Map<String, List<String>> repeated = new HashMap<>();
     private final List<String> positionals = new ArrayList<>();
 
     Parsed(Spec spec) {
@@ -18,6 +20,7 @@ final class Parsed {
 
     void set(Spec.Opt opt, String value) {
         values.put(opt.longest(), value);
+        repeated.computeIfAbsent(opt.longest(), k -> new ArrayList<>()).add(value);
     }
 
     void addPositional(String value) {
@@ -39,6 +42,11 @@ final class Parsed {
     String value(String name) {
         Spec.Opt o = opt(name);
         return values.getOrDefault(o.longest(), o.defaultValue());
+    }
+
+    /** Every value given for an option that may be repeated (-f a -f b), in order; the last one is {@link #value}. */
+    List<String> values(String name) {
+        return List.copyOf(repeated.getOrDefault(opt(name).longest(), List.of()));
     }
 
     Path path(String name) {

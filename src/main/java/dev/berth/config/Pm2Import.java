@@ -538,32 +538,9 @@ public final class Pm2Import {
             }
             first = false;
             sb.append("  ").append(app.getKey()).append(":\n");
-            writeMap(sb, app.getValue(), 4);
+            YamlText.block(sb, app.getValue(), 4);
         }
         return sb.toString();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void writeMap(StringBuilder sb, Map<String, Object> map, int indent) {
-        String pad = " ".repeat(indent);
-        for (Map.Entry<String, Object> e : map.entrySet()) {
-            sb.append(pad).append(YamlText.scalar(e.getKey())).append(':');
-            Object v = e.getValue();
-            if (v instanceof Map<?, ?> m) {
-                if (m.isEmpty()) {
-                    sb.append(" {}\n");
-                } else {
-                    sb.append('\n');
-                    writeMap(sb, (Map<String, Object>) m, indent + 2);
-                }
-            } else if (v instanceof List<?> l) {
-                sb.append(" [").append(String.join(", ", l.stream().map(o -> YamlText.scalar(String.valueOf(o))).toList())).append("]\n");
-            } else if (v instanceof Boolean b) {
-                sb.append(' ').append(b).append('\n');
-            } else {
-                sb.append(' ').append(YamlText.scalar(String.valueOf(v))).append('\n');
-            }
-        }
     }
 
     static void writeAtomically(Path target, String content, Set<PosixFilePermission> permissions) throws IOException {

@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ class ExitCodesIT extends BerthIT {
                   up:
                     tcp: "127.0.0.1:1"
                 """.formatted(tmp.resolve("srv/web"), src, src, tmp.resolve("backups")));
+        Files.writeString(berth.project.resolve("docker-compose.yml"), "services:\n  web:\n    image: localhost/web:1\n");
         for (List<String> cmd : List.of(
                 List.of("backup", "run", "nosuch"),
                 List.of("backup", "verify", "999"),
@@ -45,7 +47,9 @@ class ExitCodesIT extends BerthIT {
                 List.of("stop", "nosuch"),
                 List.of("start", "-c", "nosuch.yml"),
                 List.of("validate", "nosuch.yml"),
-                List.of("import-pm2", "nosuch.config.js"))) {
+                List.of("import-pm2", "nosuch.config.js"),
+                List.of("import-compose", "nosuch.yml"),
+                List.of("import-compose", "docker-compose.yml", "-f", "nosuch.override.yml"))) {
             BerthRun.Result r = berth.run(cmd.toArray(String[]::new));
             assertEquals(4, r.exit(), "berth " + String.join(" ", cmd) + ": " + r);
             assertTrue(r.err().contains("nosuch") || r.err().contains("999") || r.err().contains("20990101"),
@@ -61,6 +65,24 @@ class ExitCodesIT extends BerthIT {
         assertTrue(r.err().contains("already exists") && r.err().contains("--force"), r.toString());
         assertEquals("# mine\n", Files.readString(berth.project.resolve("berth.yml")));
         assertEquals(0, berth.run("import-pm2", "ecosystem.json", "--force").exit());
+    }
+
+    @Test void importComposeWithAnExistingOutputIsAnArgumentProblemAndABadFileAConfigProblem() throws Exception {
+        Files.writeString(berth.project.resolve("docker-compose.yml"), "services:\n  web:\n    image: localhost/web:1\n    networks: [x]\n");
+        Files.writeString(berth.project.resolve("berth.yml"), "# mine\n");
+        BerthRun.Result r = berth.run("import-compose", "docker-compose.yml");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("already exists") && r.err().contains("--force"), r.toString());
+        assertEquals("# mine\n", Files.readString(berth.project.resolve("berth.yml")));
+        r = berth.run("import-compose", "docker-compose.yml", "--force");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("note: docker-compose.yml:4: services.web.networks: not mapped") && r.err().contains("check it with: berth validate"), r.toString());
+
+        Files.writeString(berth.project.resolve("docker-compose.yml"), "services:\n  a:\n    image: x\n    depends_on: [a]\n");
+        r = berth.run("import-compose", "docker-compose.yml", "--force");
+        assertEquals(3, r.exit(), r.toString());
+        assertTrue(r.err().contains("docker-compose.yml:4: services.a.depends_on: the services depend on each other in a circle: a -> a"), r.toString());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
     }
 
     @Test void theHelpListsEveryCode() {
