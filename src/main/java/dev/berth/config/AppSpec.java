@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *                    and traffic reaches them through the front door
  * @param container   how it runs as a container (`image:` or `build:`), or null for a process app;
  *                    then command is a {@link ContainerCommand}
+ * @param after       apps of the same file that `berth start` brings up (ready) before this one
  */
 public record AppSpec(
         String name,
@@ -48,14 +49,15 @@ public record AppSpec(
         LogSpec logs,
         DeploySpec deploy,
         boolean fronted,
-        ContainerSpec container) {
+        ContainerSpec container,
+        List<String> after) {
 
     /** A process app. */
     public AppSpec(String name, Command command, Path cwd, Map<String, String> env, String envProfile, int instances, Integer port,
                    RestartPolicy restart, Long maxMemory, String cronRestart, String stopSignal, Duration killTimeout, Readiness ready,
                    LogSpec logs, DeploySpec deploy, boolean fronted) {
         this(name, command, cwd, env, envProfile, instances, port, restart, maxMemory, cronRestart, stopSignal, killTimeout, ready,
-                logs, deploy, fronted, null);
+                logs, deploy, fronted, null, List.of());
     }
 
     /** Whether its instances listen on a port: the app's own, or a private one behind the front door. */
@@ -74,7 +76,7 @@ public record AppSpec(
         if (!cwd.startsWith(current)) return this;
         Path pinned = deploy.path().resolve("releases").resolve(releaseId).resolve(current.relativize(cwd));
         return new AppSpec(name, command, pinned, env, envProfile, instances, port, restart, maxMemory, cronRestart, stopSignal,
-                killTimeout, ready, logs, deploy, fronted, container);
+                killTimeout, ready, logs, deploy, fronted, container, after);
     }
 
     /** What to execute: a shell command line (`run`) or a program and its arguments (`script` + `args`). */

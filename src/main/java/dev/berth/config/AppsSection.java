@@ -140,6 +140,7 @@ final class AppsSection extends FieldReader {
                     path + ".deploy.health", "the health check needs the app's port: set " + path + ".port");
         }
         LogSpec logs = logs(value(f, "logs"), path + ".logs", lookup);
+        List<String> after = args(value(f, "after"), path + ".after", lookup); // names: checked against the file's apps by checkAfter
         if (container != null && container.port() == null && (port != null || fronted)) {
             if (fronted) {
                 problems.at(nameNode, path + ".container.port", "a site routes to this container app: set container.port, the port the app listens on inside the container");
@@ -153,7 +154,7 @@ final class AppsSection extends FieldReader {
             return null;
         }
         return new AppSpec(name, command, cwd, Collections.unmodifiableMap(env), appliedProfile, instances, port, restart,
-                maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy, fronted, container);
+                maxMemory, cron, stopSignal, killTimeout, ready, logs, deploy, fronted, container, List.copyOf(after));
     }
 
     /** image: or build: rule out run: and script: (and their args and interpreter). */
@@ -304,6 +305,51 @@ final class AppsSection extends FieldReader {
         int keep = scalar(r, "keep", rotatePath, KEEP, 5, lookup);
         boolean compress = scalar(r, "compress", rotatePath, BOOL, true, lookup);
         return new LogSpec(dir, merge, timestamp, size, age, keep, compress);
+    }
+
+    /**
+     * after: names apps of this file, not the app itself, and never goes round in a circle
+     * (`berth start` would wait for ever).
+     */
+    void checkAfter(MappingNode appsNode, List<AppSpec> apps) {
+        Map<String, AppSpec> byName = new LinkedHashMap<>();
+        for (AppSpec a : apps) byName.put(a.name(), a);
+        Map<String, NodeTuple> tuples = YamlSource.entries(appsNode, "apps", new Problems(problems.file()));
+        for (AppSpec a : apps) {
+            Node at = tuples.get(a.name()) != null && tuples.get(a.name()).getValueNode() instanceof MappingNode m
+                    ? value(YamlSource.entries(m, "", new Problems(problems.file())), "after") : null;
+            for (String dep : a.after()) {
+                if (dep.equals(a.name())) {
+                    problems.at(at, "apps." + a.name() + ".after", "an app cannot start after itself");
+                } else if (!byName.containsKey(dep)) {
+                    problems.at(at, "apps." + a.name() + ".after", "no app named \"" + dep + "\" in this file's apps"
+                            + Suggestions.didYouMean(dep, List.copyOf(byName.keySet())));
+                }
+            }
+        }
+        // a circle: depth-first from each app along after:
+        for (AppSpec a : apps) {
+            List<String> path = new ArrayList<>();
+            if (circle(a.name(), byName, path, new HashSet<>())) {
+                Node at = tuples.get(a.name()) == null ? appsNode : tuples.get(a.name()).getKeyNode();
+                problems.at(at, "apps." + a.name() + ".after", "the apps wait for each other in a circle: " + String.join(" -> ", path));
+                return; // one circle is said once
+            }
+        }
+    }
+
+    private static boolean circle(String app, Map<String, AppSpec> byName, List<String> path, Set<String> done) {
+        if (path.contains(app)) {
+            path.add(app);
+            return true;
+        }
+        if (!done.add(app) || !byName.containsKey(app)) return false;
+        path.add(app);
+        for (String dep : byName.get(app).after()) {
+            if (!dep.equals(app) && circle(dep, byName, path, done)) return true;
+        }
+        path.remove(path.size() - 1);
+        return false;
     }
 
     /** deploy.backup must name a backup of this file. */

@@ -154,6 +154,7 @@ public final class BerthFileLoader {
                         apps.add(spec);
                     }
                 }
+                appsSection.checkAfter(appsNode, apps);
             }
             for (NodeTuple app : appsEntry != null && appsEntry.getValueNode() instanceof MappingNode am ? am.getValue() : List.<NodeTuple>of()) {
                 appsSection.checkDeployBackup(app, backups.backups);

@@ -246,24 +246,31 @@ public final class ComposeImport {
         return order;
     }
 
-    /** What depends_on's conditions become: Berth orders the apps, but starts them side by side. */
+    /**
+     * What depends_on's conditions become: started and healthy dependencies are the app's
+     * `after:` (Berth starts it once they are ready, or up for min_uptime without ready:).
+     */
     private static void dependencyNotes(Map<String, Map<String, ComposeValue>> deps, Map<String, ComposeServiceMapping.Mapped> mapped,
                                         List<String> notes) {
         for (Map.Entry<String, Map<String, ComposeValue>> s : deps.entrySet()) {
             ComposeServiceMapping.Mapped self = mapped.get(s.getKey());
             if (self.spec() == null) continue;
+            List<String> after = new ArrayList<>();
             for (Map.Entry<String, ComposeValue> d : s.getValue().entrySet()) {
                 ComposeServiceMapping.Mapped dep = mapped.get(d.getKey());
                 ComposeValue c = d.getValue().get("condition");
                 String condition = c == null ? null : c.text();
-                if (dep.spec() == null || condition == null || condition.equals("service_started")) continue;
+                if (dep.spec() == null) continue;
+                if (condition == null || condition.equals("service_started") || condition.equals("service_healthy")) after.add(dep.app());
+                if (condition == null || condition.equals("service_started")) continue;
                 String field = "services." + s.getKey() + ".depends_on." + d.getKey();
                 ComposeValue at = d.getValue();
                 if (condition.equals("service_healthy")) {
-                    notes.add(at.note(field, "service_healthy: " + dep.app() + (dep.ready() ? " comes first and has ready:" : " comes first but has no ready:"
-                            + " check Berth could map from its healthcheck") + "; Berth starts its apps side by side, without holding "
-                            + self.app() + " back until " + dep.app() + " is ready: " + self.app() + " has to retry until it answers"
-                            + " (Berth restarts it when it exits)"));
+                    if (!dep.ready()) {
+                        notes.add(at.note(field, "service_healthy: " + self.app() + " has after: [" + dep.app() + "], but " + dep.app()
+                                + " has no ready: check Berth could map from its healthcheck, so Berth waits only until it stayed up min_uptime;"
+                                + " add ready: to " + dep.app() + " (port: true, http: /path or log: \"text\")"));
+                    }
                 } else if (condition.equals("service_completed_successfully")) {
                     notes.add(at.note(field, "service_completed_successfully: Berth has no step that runs to its end before an app starts;"
                             + " run " + dep.app() + " before `berth start` (it has autorestart: false if Compose did not restart it)"));
@@ -271,6 +278,7 @@ public final class ComposeImport {
                     notes.add(at.note(field, "condition " + condition + " is not mapped"));
                 }
             }
+            if (!after.isEmpty()) self.spec().put("after", after);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -154,9 +155,24 @@ public final class AppCatalog {
         // Everything is validated and registered first; then the apps start side by side (each
         // waits for its own readiness), and the outcomes come back in the declared order.
         List<Supplier<Outcome>> starts = new ArrayList<>();
+        // after: an app starts once the apps it names (started by this call) are up; the loader refused circles
+        Map<String, CompletableFuture<Outcome>> outcomes = new HashMap<>();
+        for (AppSpec spec : fromFile) outcomes.put(spec.name(), new CompletableFuture<>());
         for (AppSpec spec : fromFile) {
             register(config, spec, profile, vars);
-            starts.add(() -> built(spec, () -> supervisor.start(spec, sourceFor(spec.name()))));
+            starts.add(() -> {
+                Outcome o;
+                try {
+                    o = afterItsDependencies(spec, outcomes, () -> built(spec, () -> supervisor.start(spec, sourceFor(spec.name()))));
+                    // not started for its dependency: not to be started by a restarted daemon either
+                    if (!o.ok() && o.message().contains("(after:)")) setDesired(spec.name(), DesiredState.STOPPED);
+                } catch (RuntimeException e) {
+                    outcomes.get(spec.name()).completeExceptionally(e);
+                    throw e;
+                }
+                outcomes.get(spec.name()).complete(o);
+                return o;
+            });
         }
         for (String n : registered) {
             AppSpec spec = sourceFor(n).load(n);
@@ -180,6 +196,22 @@ public final class AppCatalog {
             }
             return out;
         }
+    }
+
+    /** Waits for the outcomes of the apps spec names in after: (those this start brings up); one that failed fails this one. */
+    private static Outcome afterItsDependencies(AppSpec spec, Map<String, CompletableFuture<Outcome>> outcomes, Supplier<Outcome> start) {
+        for (String dep : spec.after()) {
+            CompletableFuture<Outcome> f = outcomes.get(dep);
+            if (f == null) continue; // not started by this call: as it is
+            Outcome o;
+            try {
+                o = f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                return Outcome.failed(spec.name(), "not started: " + dep + " (after:) failed: " + e.getCause().getMessage(), List.of());
+            }
+            if (!o.ok()) return Outcome.failed(spec.name(), "not started: " + dep + " (after:) did not start: " + o.message(), List.of());
+        }
+        return start.get();
     }
 
     /** A `build:` app's image is built (when it is not there yet) before its instances start. */

@@ -46,4 +46,35 @@ class StartIT extends BerthIT {
         assertTrue(after.err().contains("web: already running (1 instance)"), after.toString());
         assertFalse(after.err().contains("reload"), after.toString());
     }
+
+    /** web starts once db is ready (db makes its marker, then says so); without after: it would look before. */
+    @Test void anAppWithAfterStartsOnceItsDependencyIsReadyAndNotWhenItFails() throws Exception {
+        berth.writeConfig("""
+                apps:
+                  web:
+                    run: sh -c 'if test -f marker; then echo saw-db; else echo no-db; fi; exec sleep 300'
+                    after: [db]
+                  db:
+                    run: sh -c 'sleep 1.5; touch marker; echo db up; exec sleep 300'
+                    ready: { log: "db up", timeout: 10s }
+                """);
+        berth.ok("start");
+        BerthRun.await("web's first line", java.time.Duration.ofSeconds(5), () -> !berth.log("web", 0, "out").isBlank());
+        assertEquals("saw-db", berth.log("web", 0, "out").strip());
+        berth.ok("delete", "all");
+
+        java.nio.file.Files.deleteIfExists(berth.project.resolve("marker"));
+        berth.writeConfig("""
+                apps:
+                  web:
+                    run: sleep 300
+                    after: [db]
+                  db:
+                    run: sh -c 'exit 3'
+                    max_restarts: 0
+                """);
+        BerthRun.Result r = berth.run("start");
+        assertTrue(r.all().contains("web: not started: db (after:) did not start"), r.toString());
+        assertTrue(berth.status().stream().noneMatch(a -> "web".equals(a.get("name")) && a.toString().contains("pid=")), "web never started: " + berth.status());
+    }
 }

@@ -159,6 +159,7 @@ class ComposeImportTest {
         assertEquals(List.of("mysql", "redis", "backend", "frontend"), f.apps().stream().map(AppSpec::name).toList());
 
         AppSpec backend = f.app("backend").orElseThrow();
+        assertEquals(List.of("mysql", "redis"), backend.after(), "depends_on: Berth starts backend once they are up");
         ContainerSpec bc = backend.container();
         assertEquals("ai-photo-backend:latest", bc.image(), "with build, the image is the tag it is built as");
         assertEquals(new Build(project.resolve("backend"), "Dockerfile", "production", Map.of("NODE_VERSION", "18")), bc.build());
@@ -211,8 +212,8 @@ class ComposeImportTest {
                 "docker-compose.yml:88: services.mysql.restart: always is dropped: Berth supervises the app",
                 "docker-compose.yml:69: services.backend.logging: not mapped (Berth keeps the container's output in its own log files",
                 "docker-compose.yml:68: services.backend.deploy.resources.reservations.memory: not mapped (Berth sets limits, not reservations)",
-                "docker-compose.yml:58: services.backend.depends_on.mysql: service_healthy: mysql comes first but has no ready: check Berth could map",
-                "docker-compose.yml:60: services.backend.depends_on.redis: service_healthy: redis comes first but has no ready: check Berth could map",
+                "docker-compose.yml:58: services.backend.depends_on.mysql: service_healthy: backend has after: [mysql], but mysql has no ready: check Berth could map",
+                "docker-compose.yml:60: services.backend.depends_on.redis: service_healthy: backend has after: [redis], but redis has no ready: check Berth could map",
                 "docker-compose.yml:73: services.mysql: a MySQL/MariaDB database: the end of the berth.yml suggests a backup of it (backups.mysql, commented out)",
                 "docker-compose.yml:90: services.redis: a Redis server: the end of the berth.yml suggests a backup of it");
         for (String note : expected) {

@@ -94,6 +94,7 @@ class ReferenceTest {
         assertEquals("production", web.env().get("NODE_ENV"));
         assertEquals("postgres://app@localhost/app", web.env().get("DATABASE_URL"));
         assertEquals(2, web.instances());
+        assertEquals(List.of("cache"), web.after());
         assertEquals("INT", web.stopSignal());
         assertEquals(new HttpReady("/healthz", java.time.Duration.ofSeconds(30)), web.ready());
         assertEquals(dir.resolve("logs"), web.logs().dir());
@@ -143,7 +144,7 @@ class ReferenceTest {
                 Set.copyOf(schema.keys("backups.*")));
         assertEquals(Set.of("run", "cwd", "env", "env_<profile>", "env_file", "instances", "port", "autorestart", "max_restarts",
                         "min_uptime", "restart_delay", "backoff", "max_restart_delay", "max_memory", "cron_restart", "stop_signal",
-                        "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy", "image", "build", "container"),
+                        "kill_timeout", "ready", "logs", "script", "args", "interpreter", "deploy", "image", "build", "container", "after"),
                 Set.copyOf(schema.keys("apps.*")));
         assertEquals(Set.of("http", "timeout", "log", "port", "healthcheck"), Set.copyOf(schema.keys("apps.*.ready")));
         assertEquals(List.of("dir", "merge", "timestamp", "rotate"), schema.keys("apps.*.logs"));
