@@ -9,7 +9,7 @@ import java.util.List;
 
 final class ImportComposeCommand implements CliCommand {
     private final Spec spec = new Spec("import-compose", "Write a berth.yml equivalent to a Docker Compose file.")
-            .details("Each service becomes a container app (image or build), in an order where depends_on comes first;",
+            .details("Each service becomes a container app (image or build), depends_on first and as after:;",
                     "-f files are merged over it as docker compose -f does. Literal secrets in environment move to",
                     "an env file (0600) and become ${KEY}; databases get a suggested backup (commented out); an nginx",
                     "service gives way to Berth's front door (sites:). Every key without an equivalent is listed",
