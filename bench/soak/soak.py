@@ -542,9 +542,12 @@ def check_interrupted_operation(r):
     if r.kind in ("restart", "reload"):
         ev = query("SELECT message FROM events WHERE app='web' AND kind='interrupted' AND at >= ?", since)
         now = {i["idx"]: i["pid"] for i in query("SELECT idx, pid FROM instances WHERE app='web'")}
-        done = all(now.get(i) not in (None, r.before.get(i)) for i in range(2))
-        if not ev and not done:
-            r.add("forgotten", f"{r.kind} of web interrupted, but no 'interrupted' event and not done")
+        changed = [i for i in range(2) if now.get(i) not in (None, r.before.get(i))]
+        # Nothing changed and no event: the daemon died before it took the request up (its CLI said
+        # it failed, exit 5). A request taken up is an operation record first, which the next
+        # daemon turns into an 'interrupted' event (a record left is "forgotten" above).
+        if not ev and changed and len(changed) < 2:
+            r.add("forgotten", f"{r.kind} of web interrupted after instance(s) {changed}, but no 'interrupted' event and not done")
     elif r.kind in ("restore", "drill"):
         ev = query("SELECT message FROM events WHERE app LIKE 'backup:%' AND kind IN ('interrupted','restore_interrupted') AND at >= ?", since)
         if not ev:

@@ -60,8 +60,10 @@ class ContainerAppIT extends BerthIT {
         }
     }
 
+    /** What the app serves, "" while nothing answers (between two containers). */
     private String served() {
-        return BerthRun.httpGet(port, "/index.html").strip();
+        String body = BerthRun.httpGet(port, "/index.html");
+        return body == null ? "" : body.strip();
     }
 
     @Test void aContainerAppIsStartedKilledRestartedAndStoppedLikeAProcess() throws Exception {
