@@ -3,6 +3,7 @@ package dev.berth.supervisor;
 import dev.berth.config.AppSpec;
 import dev.berth.container.Containers;
 import dev.berth.text.Units;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -114,6 +115,31 @@ final class Watcher {
         }
     }
 
+    /**
+     * A container engine's own failure (exit 125: the engine; 126, 127: the container's command
+     * could not be run) is the last line of the instance's stderr, where the client wrote it: the
+     * exit code alone says nothing of a missing image or a refused option.
+     */
+    private static String engineError(SupervisedApp a, Instance inst, Integer exitCode) {
+        AppSpec spec;
+        synchronized (a) {
+            spec = a.spec;
+        }
+        if (spec.container() == null || exitCode == null || exitCode < 125 || exitCode > 127 || inst.trial) return null;
+        Path err = LogFiles.of(spec, inst.index).err();
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(err.toFile(), "r")) {
+            long from = Math.max(0, f.length() - 4096);
+            byte[] tail = new byte[(int) (f.length() - from)];
+            f.seek(from);
+            f.readFully(tail);
+            String[] lines = new String(tail, java.nio.charset.StandardCharsets.UTF_8).strip().split("\n");
+            String last = lines[lines.length - 1].strip();
+            return last.isEmpty() ? null : last.length() > 300 ? last.substring(0, 300) + "..." : last;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     private boolean isCurrent(SupervisedApp a, Instance inst, long gen) {
         synchronized (a) {
             return inst.generation == gen && inst.state() == InstanceState.STARTING;
@@ -126,6 +152,7 @@ final class Watcher {
         RestartDecision decision;
         String message;
         CompletableFuture<String> outcome;
+        String engineError = engineError(a, inst, exitCode); // a file read: outside the app's lock
         synchronized (a) {
             if (inst.generation != gen) return;
             AppSpec spec = a.spec;
@@ -133,7 +160,7 @@ final class Watcher {
             inst.lastExitCode = exitCode;
             long lived = inst.startedAt == null ? 0 : Duration.between(inst.startedAt, clock.instant()).toMillis();
             String how = (exitCode == null ? "exited" : exitCode > 128 ? "killed by signal " + (exitCode - 128) : "exited with code " + exitCode)
-                    + " after " + Units.duration(Duration.ofMillis(lived));
+                    + " after " + Units.duration(Duration.ofMillis(lived)) + (engineError == null ? "" : ": " + engineError);
             inst.pid = null;
             inst.measuredPid = null;
             inst.rssBytes = 0;

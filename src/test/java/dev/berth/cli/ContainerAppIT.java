@@ -245,4 +245,19 @@ class ContainerAppIT extends BerthIT {
         assertEquals("hello from the container", served(), "ready means the health check passed: httpd answers");
         assertTrue(r.all().contains("sick") && r.all().contains("not ready within 3s"), r.toString());
     }
+
+    @Test void anEngineErrorIsTheReasonNotJustItsExitCode() throws Exception {
+        String missing = "localhost/berth-it-missing-" + ProcessHandle.current().pid() + ":1";
+        berth.writeConfig("""
+                apps:
+                  ghost:
+                    image: %s
+                    max_restarts: 0
+                """.formatted(missing));
+        berth.run("start"); // the engine's client counts as up while it tries to pull (min_uptime)
+        BerthRun.await("the engine's own words in the reason", Duration.ofSeconds(30), () -> {
+            String reason = berth.reason("ghost", 0);
+            return reason != null && reason.contains("exited with code 125") && reason.contains("Error: ") && reason.contains(missing);
+        });
+    }
 }
