@@ -1,25 +1,20 @@
 package dev.berth.cli;
 
 import dev.berth.config.ComposeImport;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 final class ImportComposeCommand implements CliCommand {
-    private final Spec spec = new Spec("import-compose", "Write a berth.yml equivalent to a Docker Compose file.")
+    private final Spec spec = ImportReport.outputOptions(new Spec("import-compose", "Write a berth.yml equivalent to a Docker Compose file.")
             .details("Each service becomes a container app (image or build), depends_on first and as after:;",
                     "-f files are merged over it as docker compose -f does. Literal secrets in environment move to",
                     "an env file (0600) and become ${KEY}; databases get a suggested backup (commented out); an nginx",
                     "service gives way to Berth's front door (sites:). Every key without an equivalent is listed",
                     "with its file and line. Existing files are kept unless --force.")
             .positional("COMPOSE_FILE", 1, 1, "docker-compose.yml or compose.yaml.")
-            .option("-f, --file", "FILE", "An override file merged over it; repeat for more, in order.")
-            .option("-o, --output", "FILE", "berth.yml to write.", "berth.yml")
-            .option("--env-file", "FILE", "Where moved secrets go, next to the output.", ".env.berth")
-            .flag("--force", "Overwrite the output files.")
-            .json();
+            .option("-f, --file", "FILE", "An override file merged over it; repeat for more, in order."));
 
     @Override public Spec spec() {
         return spec;
@@ -29,22 +24,11 @@ final class ImportComposeCommand implements CliCommand {
         List<Path> files = new ArrayList<>();
         files.add(Path.of(args.positional(0)));
         for (String o : args.values("--file")) files.add(Path.of(o));
-        Path output = args.path("--output");
-        Path envFile = args.path("--env-file");
-        boolean force = args.flag("--force");
         for (Path f : files) {
             if (!Files.isRegularFile(f)) throw new CliException(ExitCodes.NOT_FOUND, f + ": no such file");
         }
-        Path env = envFile.isAbsolute() ? envFile : output.toAbsolutePath().getParent().resolve(envFile);
-        ComposeImport.Result r;
-        try {
-            r = new ComposeImport().convert(files.get(0), files.subList(1, files.size()), output, env, force);
-        } catch (FileAlreadyExistsException e) {
-            // nothing ran: the output path (or the missing --force) is what to change, like a bad argument
-            throw new CliException(ExitCodes.USAGE, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.CONFIG, e.getMessage());
-        }
+        ComposeImport.Result r = ImportReport.convert(args,
+                (output, env, force) -> new ComposeImport().convert(files.get(0), files.subList(1, files.size()), output, env, force));
         ImportReport.print(args.flag("--json"), r.berthYml(), r.envFile(), r.apps(), r.secretsMoved(), r.backupsSuggested(), r.notes());
         return ExitCodes.OK;
     }
