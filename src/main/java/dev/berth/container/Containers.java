@@ -27,6 +27,8 @@ public final class Containers {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<String, String> env;
+    /** The engines' settings from the daemon's environment, which an instance's client gets too. */
+    private final Map<String, String> engineVariables;
     private final CommandRunner runner = CommandRunner.local();
 
     /**
@@ -34,8 +36,9 @@ public final class Containers {
      * @param daemonEnv the daemon's own: the engines' settings in it reach them (see {@link #engineVariables})
      */
     public Containers(Map<String, String> env, Map<String, String> daemonEnv) {
+        this.engineVariables = engineVariables(daemonEnv);
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
-        all.putAll(engineVariables(daemonEnv));
+        all.putAll(engineVariables);
         this.env = Map.copyOf(all);
     }
 
@@ -53,16 +56,12 @@ public final class Containers {
                 out.put(k, v);
             }
         });
-        return out;
+        return Map.copyOf(out);
     }
 
     /** The engines' settings an instance's client gets on top of the app's environment. */
     public Map<String, String> engineEnvironment() {
-        Map<String, String> out = new java.util.TreeMap<>();
-        env.forEach((k, v) -> {
-            if (engineVariables(Map.of(k, v)).containsKey(k)) out.put(k, v);
-        });
-        return out;
+        return engineVariables;
     }
 
     /** One instance's engine command line and the name of its container. */

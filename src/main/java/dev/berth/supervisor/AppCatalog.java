@@ -164,8 +164,6 @@ public final class AppCatalog {
                 Outcome o;
                 try {
                     o = afterItsDependencies(spec, outcomes, () -> built(spec, () -> supervisor.start(spec, sourceFor(spec.name()))));
-                    // not started for its dependency: not to be started by a restarted daemon either
-                    if (!o.ok() && o.message().contains("(after:)")) setDesired(spec.name(), DesiredState.STOPPED);
                 } catch (RuntimeException e) {
                     outcomes.get(spec.name()).completeExceptionally(e);
                     throw e;
@@ -199,17 +197,21 @@ public final class AppCatalog {
     }
 
     /** Waits for the outcomes of the apps spec names in after: (those this start brings up); one that failed fails this one. */
-    private static Outcome afterItsDependencies(AppSpec spec, Map<String, CompletableFuture<Outcome>> outcomes, Supplier<Outcome> start) {
+    private Outcome afterItsDependencies(AppSpec spec, Map<String, CompletableFuture<Outcome>> outcomes, Supplier<Outcome> start) {
         for (String dep : spec.after()) {
             CompletableFuture<Outcome> f = outcomes.get(dep);
             if (f == null) continue; // not started by this call: as it is
-            Outcome o;
+            String failed;
             try {
-                o = f.join();
+                Outcome o = f.join();
+                failed = o.ok() ? null : "did not start: " + o.message();
             } catch (java.util.concurrent.CompletionException e) {
-                return Outcome.failed(spec.name(), "not started: " + dep + " (after:) failed: " + e.getCause().getMessage(), List.of());
+                failed = "failed: " + e.getCause().getMessage();
             }
-            if (!o.ok()) return Outcome.failed(spec.name(), "not started: " + dep + " (after:) did not start: " + o.message(), List.of());
+            if (failed != null) {
+                setDesired(spec.name(), DesiredState.STOPPED); // not started for its dependency: nor by a restarted daemon
+                return Outcome.failed(spec.name(), "not started: " + dep + " (after:) " + failed, List.of());
+            }
         }
         return start.get();
     }

@@ -89,7 +89,8 @@ final class Watcher {
             synchronized (a) {
                 container = inst.containerName;
             }
-            BooleanSupplier healthy = spec.container() == null ? () -> false : () -> containers.healthy(containers.engineFor(spec.container()), container);
+            var engine = spec.container() == null ? null : containers.engineFor(spec.container()); // once, not at every try
+            BooleanSupplier healthy = () -> containers.healthy(engine, container);
             ReadinessProbe.Outcome o = probe.await(spec.ready(), inst.port, logs.out(), logOffset, () -> isCurrent(a, inst, gen), healthy);
             ready = o == ReadinessProbe.Outcome.READY;
             if (o == ReadinessProbe.Outcome.TIMED_OUT) failure = "not ready within " + Units.duration(spec.ready().timeout());
